@@ -1,0 +1,3 @@
+module example.com/minion
+
+go 1.18

@@ -1,0 +1,206 @@
+//! Build: the driver of `gccgo-build build`. The pipeline, in order:
+//!
+//! 1. Toolchain: find and probe the gccgo for `--target` (or the host's):
+//!    version, Go version, GOOS/GOARCH, its standard library's export data.
+//! 2. Context: the build tags in force (GOOS, GOARCH, `gccgo`, `unix`,
+//!    release tags of the toolchain's Go version, `-tags`).
+//! 3. Resolver: module mode (go.mod at or above the directory) or GOPATH mode.
+//! 4. Patterns: expand the command line's package patterns to import paths.
+//! 5. Graph: scan and resolve everything reachable; reject cycles; freeze.
+//! 6. Outputs: which commands are linked where (`-o`, or the go default).
+//! 7. Plan: every command, with inputs and outputs.
+//! 8. `-n`: print the plan as a script and stop.
+//! 9. Exec: run the plan in parallel; on failure let running jobs finish.
+//! 10. Report: one size line per linked command; on failure, remove any
+//!     output of this build and exit non-zero.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{BuildArgs, LoadArgs, split_flags};
+use crate::graph::{Graph, PkgId};
+use crate::plan::{Flags, Plan};
+use crate::resolve::Resolver;
+use crate::scan::{BuildContext, Disk};
+use crate::toolchain::{Toolchain, ToolchainSpec};
+
+/// Everything loaded for a set of packages: steps 1 to 5.
+pub struct Loaded {
+    /// The probed toolchain.
+    pub toolchain: Toolchain,
+    /// The build context (tags).
+    pub ctx: BuildContext,
+    /// The resolver used.
+    pub resolver: Resolver,
+    /// The frozen package graph.
+    pub graph: Graph,
+}
+
+/// Probes the toolchain named by `--target` (host gccgo without one).
+///
+/// Errors: an unknown triple, or a compiler that is not installed.
+pub fn toolchain_for(target: Option<&str>) -> Result<Toolchain> {
+    let spec = match target {
+        None => ToolchainSpec::host(),
+        Some(t) => ToolchainSpec::for_triple(t)?,
+    };
+    Toolchain::probe(&spec)
+}
+
+/// Steps 1–5: toolchain, context, resolver, patterns, graph.
+///
+/// Errors: see each step; every message names the file (and line) at fault.
+pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
+    let toolchain = toolchain_for(args.target.as_deref())?;
+    let tags: Vec<String> = args
+        .tags
+        .iter()
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .collect();
+    for t in &tags {
+        if !crate::constraint::is_valid_tag(t) {
+            bail!("-tags: invalid build tag {t:?}");
+        }
+    }
+    let ctx = BuildContext::new(
+        &toolchain.target.goos,
+        &toolchain.target.goarch,
+        toolchain.go_minor,
+        false,
+        tags,
+    );
+    let resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+    let roots = resolver.expand(&args.packages, cwd)?;
+    let graph = Graph::load(&resolver, &ctx, &roots, &Disk)?;
+    Ok(Loaded {
+        toolchain,
+        ctx,
+        resolver,
+        graph,
+    })
+}
+
+/// Runs `gccgo-build build`; returns the exit status (0 or 1).
+///
+/// Errors: bad input (see `load`), an unusable `-o`, or a failed build.
+pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
+    let loaded = load(cwd, &args.load)?;
+    let graph = &loaded.graph;
+    let tc = &loaded.toolchain;
+
+    // 6. Outputs.
+    let mains: Vec<PkgId> = graph
+        .roots
+        .iter()
+        .copied()
+        .filter(|id| graph.pkg(*id).is_main())
+        .collect();
+    let mut outputs: BTreeMap<PkgId, PathBuf> = BTreeMap::new();
+    let out_is_dir = args
+        .output
+        .as_ref()
+        .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
+    match (&args.output, mains.len()) {
+        (_, 0) => {
+            if let Some(o) = &args.output {
+                if !out_is_dir {
+                    bail!(
+                        "-o {}: no main package among the packages named, so there is nothing to link",
+                        o.display()
+                    );
+                }
+            }
+        }
+        (Some(o), _) if out_is_dir => {
+            for &m in &mains {
+                outputs.insert(
+                    m,
+                    cwd.join(o)
+                        .join(crate::link::default_exe_name(&graph.pkg(m).import_path)),
+                );
+            }
+        }
+        (Some(o), 1) => {
+            outputs.insert(mains[0], cwd.join(o));
+        }
+        (Some(o), n) => bail!(
+            "-o {}: {n} commands named; -o must be a directory to hold them",
+            o.display()
+        ),
+        (None, 1) if graph.roots.len() == 1 => {
+            outputs.insert(
+                mains[0],
+                cwd.join(crate::link::default_exe_name(
+                    &graph.pkg(mains[0]).import_path,
+                )),
+            );
+        }
+        // As go build: several packages without -o are compiled and checked only.
+        (None, _) => {}
+    }
+
+    // 7. Plan.
+    let mut flags = Flags::default();
+    if let Some(f) = &args.gccgoflags {
+        flags.gcflags = split_flags(f);
+    }
+    if let Some(f) = &args.ldflags {
+        flags.ldflags = split_flags(f);
+    }
+    flags.link = args.link;
+    let workdir = tempfile::Builder::new()
+        .prefix("gccgo-build-")
+        .tempdir()
+        .context("creating the work directory")?;
+    let work = workdir.path().to_path_buf();
+    let plan = Plan::new(graph, tc, &flags, &work, &outputs);
+
+    // 8. -n
+    if args.dry_run {
+        print!("{}", plan.script());
+        return Ok(0);
+    }
+    if args.work || args.print_commands {
+        eprintln!("WORK={}", work.display());
+    }
+
+    // 9. Exec.
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = crate::exec::Options {
+        jobs,
+        print_commands: args.print_commands,
+        verbose: args.verbose,
+        keep_going: args.keep_going,
+        timeout_secs: args.timeout,
+    };
+    let mut progress = crate::progress::for_stderr(false);
+    let summary = crate::exec::run(&plan, &opts, progress.as_mut(), None)?;
+    if args.work {
+        let _ = workdir.keep();
+    }
+
+    // 10. Report.
+    if !summary.failed.is_empty() {
+        for out in outputs.values() {
+            // A failed build leaves no file at OUT, not even an older one.
+            let _ = std::fs::remove_file(out);
+        }
+        let skipped = if summary.skipped > 0 {
+            format!(" ({} not built because of it)", summary.skipped)
+        } else {
+            String::new()
+        };
+        bail!("build failed: {}{skipped}", summary.failed.join(", "));
+    }
+    for out in outputs.values() {
+        if let Some(line) = crate::link::size_line(out) {
+            eprintln!("{line}");
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,200 @@
+//! CLI: the command line in two layers, as ripgrep does. The raw layer is
+//! clap (with go-style single-dash long flags such as `-json`, `-tags`,
+//! `-work` rewritten to `--json` … before clap sees them); the second layer
+//! checks and resolves the raw flags into the configuration each
+//! subcommand runs with. Exit codes: 0 success, 1 failure, 2 usage error.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::plan::LinkMode;
+
+/// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
+#[derive(Debug, Parser)]
+#[command(name = "gccgo-build", version, about, long_about = None)]
+pub struct Cli {
+    /// Change to DIR before doing anything (as `go -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile packages and link commands.
+    Build(BuildArgs),
+}
+
+/// Flags shared by every command that loads packages.
+#[derive(Debug, Args, Clone)]
+pub struct LoadArgs {
+    /// Target: a triple (mips-linux-gnu) whose `<triple>-gccgo` is in PATH; default: the host gccgo.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+    /// Extra build tags, comma-separated (as `go build -tags`).
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Module download mode: `vendor` uses vendor/ (as `go build -mod`).
+    #[arg(long = "mod", value_name = "MODE", default_value = "")]
+    pub mod_mode: String,
+    /// Package patterns: `.`, `./cmd/x`, `./...`, import paths.
+    #[arg(value_name = "PACKAGES")]
+    pub packages: Vec<String>,
+}
+
+/// `gccgo-build build` flags.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the command (a file, or an existing directory).
+    #[arg(short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Parallel jobs (default: available parallelism).
+    #[arg(short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print the commands as they run.
+    #[arg(short = 'x')]
+    pub print_commands: bool,
+    /// Print the commands without running them (a shell script on stdout).
+    #[arg(short = 'n')]
+    pub dry_run: bool,
+    /// Name packages as they are compiled.
+    #[arg(short = 'v')]
+    pub verbose: bool,
+    /// Keep going after a failure where the graph allows.
+    #[arg(short = 'k')]
+    pub keep_going: bool,
+    /// Keep the work directory and print its name.
+    #[arg(long)]
+    pub work: bool,
+    /// How to link libgo and libc.
+    #[arg(long, value_enum, default_value = "static-libgo")]
+    pub link: LinkMode,
+    /// Flags for every Go compile, replacing the default `-O2 -g` (space-separated).
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub gccgoflags: Option<String>,
+    /// Extra link flags (space-separated).
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub ldflags: Option<String>,
+    /// Kill a compiler that runs longer than this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Package loading flags.
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// Long flags that go users type with one dash.
+const GO_STYLE: &[&str] = &[
+    "json",
+    "deps",
+    "tags",
+    "work",
+    "mod",
+    "overlay",
+    "target",
+    "explain",
+    "link",
+    "toolchain",
+    "sdk",
+    "size",
+    "strip",
+    "cache",
+    "gccgoflags",
+    "ldflags",
+    "timeout",
+];
+
+/// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
+pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut after_dashdash = false;
+    for a in args {
+        let s = a.to_string_lossy();
+        if after_dashdash || !s.starts_with('-') || s.starts_with("--") {
+            after_dashdash |= s == "--";
+            out.push(a);
+            continue;
+        }
+        let name = s[1..].split('=').next().unwrap_or("");
+        if GO_STYLE.contains(&name) {
+            out.push(OsString::from(format!("-{s}")));
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Parses and runs a command line (argv[0] included); returns the exit status.
+///
+/// Errors: whatever the subcommand reports (bad input, failed build).
+pub fn run(args: Vec<OsString>) -> Result<i32> {
+    let cli = match Cli::try_parse_from(normalize(args)) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
+    let cwd = match &cli.chdir {
+        Some(d) => {
+            std::env::set_current_dir(d).map_err(|e| anyhow::anyhow!("-C {}: {e}", d.display()))?;
+            std::env::current_dir()?
+        }
+        None => std::env::current_dir()?,
+    };
+    match cli.command {
+        Command::Build(b) => crate::build::build(&cwd, &b),
+    }
+}
+
+/// Splits a flags string on white space (no quoting, as go's `-gccgoflags`).
+pub fn split_flags(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_style_flags_are_accepted() {
+        let v: Vec<OsString> = [
+            "gccgo-build",
+            "build",
+            "-tags=a,b",
+            "-work",
+            "-o",
+            "x",
+            "-x",
+            "./...",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let n: Vec<String> = normalize(v)
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            n,
+            [
+                "gccgo-build",
+                "build",
+                "--tags=a,b",
+                "--work",
+                "-o",
+                "x",
+                "-x",
+                "./..."
+            ]
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! Exec: run a plan's actions in parallel. Each action counts its
+//! unfinished dependencies and becomes ready at zero; among ready actions,
+//! the one with the longest remaining path to the end of the build runs
+//! first. One main thread owns all state and all printing; each running
+//! action has a worker thread that sends its result back over a channel.
+//!
+//! A failure lets the running actions finish, then the build stops (or,
+//! with keep-going, only the dependents of the failed action are skipped).
+//! Exec never decides what to build: the plan says, and the cache hook
+//! (when given) says whether an action's outputs can be restored instead.
+
+use std::collections::BinaryHeap;
+use std::path::Path;
+use std::sync::mpsc;
+
+use anyhow::{Context as _, Result};
+
+use crate::plan::{ActionId, Plan, Step};
+use crate::process::RunError;
+use crate::progress::Progress;
+
+/// How to run the plan.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Parallel jobs (≥ 1).
+    pub jobs: usize,
+    /// Print each command before running it (`-x`).
+    pub print_commands: bool,
+    /// Name packages as they compile (`-v`).
+    pub verbose: bool,
+    /// Keep going after a failure where the graph allows (`-k`).
+    pub keep_going: bool,
+    /// Kill a command that runs longer than this (seconds); `None` waits forever.
+    pub timeout_secs: Option<u64>,
+}
+
+/// What the cache says about an action before it runs.
+pub enum Lookup {
+    /// Outputs restored from the cache; carries saved compiler output to show again.
+    Hit(String),
+    /// Must run; carries the reason (for `--explain`) and a token for `store`.
+    Miss(String, Box<dyn std::any::Any + Send>),
+}
+
+/// A cache consulted by the scheduler on the main thread.
+pub trait CacheHook {
+    /// Called when `action` is ready (its dependencies' outputs exist).
+    ///
+    /// Errors are reported as the action's failure.
+    fn lookup(&mut self, plan: &Plan, action: ActionId) -> Result<Lookup>;
+    /// Called after `action` ran successfully; `output` is what its commands printed.
+    fn store(
+        &mut self,
+        plan: &Plan,
+        action: ActionId,
+        token: Box<dyn std::any::Any + Send>,
+        output: &str,
+    ) -> Result<()>;
+}
+
+/// The result of a build.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Actions whose commands ran.
+    pub ran: usize,
+    /// Actions restored from the cache.
+    pub cached: usize,
+    /// Labels of the actions that failed.
+    pub failed: Vec<String>,
+    /// Actions skipped because a dependency failed.
+    pub skipped: usize,
+}
+
+enum Msg {
+    Done {
+        action: ActionId,
+        output: String,
+        result: Result<(), String>,
+    },
+}
+
+/// Priority of a ready action: longer remaining path first, then plan order.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Ready(usize, std::cmp::Reverse<ActionId>);
+
+/// Runs every action of `plan`.
+///
+/// Returns the summary; compiler diagnostics and failures are printed
+/// through `progress` as they happen. Errors only on internal failures
+/// (a worker thread that could not be started).
+pub fn run(
+    plan: &Plan,
+    opts: &Options,
+    progress: &mut dyn Progress,
+    mut cache: Option<&mut dyn CacheHook>,
+) -> Result<Summary> {
+    let n = plan.actions.len();
+    let mut dependents: Vec<Vec<ActionId>> = vec![Vec::new(); n];
+    let mut waiting: Vec<usize> = vec![0; n];
+    for (i, a) in plan.actions.iter().enumerate() {
+        waiting[i] = a.deps.len();
+        for &d in &a.deps {
+            dependents[d].push(i);
+        }
+    }
+    // Longest path (in actions) from each action to the end of the build.
+    let mut height = vec![1usize; n];
+    for i in (0..n).rev() {
+        for &d in &dependents[i] {
+            height[i] = height[i].max(height[d] + 1);
+        }
+    }
+    let mut ready: BinaryHeap<Ready> = (0..n)
+        .filter(|&i| waiting[i] == 0)
+        .map(|i| Ready(height[i], std::cmp::Reverse(i)))
+        .collect();
+    let mut tokens: Vec<Option<Box<dyn std::any::Any + Send>>> = (0..n).map(|_| None).collect();
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut running = 0usize;
+    let mut finished = 0usize;
+    let mut dead = vec![false; n];
+    let mut stop = false;
+    let mut sum = Summary::default();
+    let jobs = opts.jobs.max(1);
+    let timeout = opts.timeout_secs.map(std::time::Duration::from_secs);
+    progress.start(n);
+
+    loop {
+        while !stop && running < jobs {
+            let Some(Ready(_, std::cmp::Reverse(i))) = ready.pop() else {
+                break;
+            };
+            let a = &plan.actions[i];
+            if let Some(c) = cache.as_deref_mut() {
+                match c.lookup(plan, i) {
+                    Ok(Lookup::Hit(saved)) => {
+                        // Restored outputs still have to be installed where the user asked.
+                        let installs: Vec<Step> = a
+                            .steps
+                            .iter()
+                            .filter(|s| matches!(s, Step::Install { .. }))
+                            .cloned()
+                            .collect();
+                        if let (_, Err(msg)) = run_steps(&installs, timeout) {
+                            progress.failed(&a.label, &format!("{msg}\n"));
+                            sum.failed.push(a.label.clone());
+                            finished += 1;
+                            stop = !opts.keep_going;
+                            continue;
+                        }
+                        if opts.print_commands {
+                            for st in &installs {
+                                progress.command(&st.display(&plan.work));
+                            }
+                        }
+                        sum.cached += 1;
+                        finished += 1;
+                        progress.cached(&a.label, &saved);
+                        for &d in &dependents[i] {
+                            waiting[d] -= 1;
+                            if waiting[d] == 0 && !dead[d] {
+                                ready.push(Ready(height[d], std::cmp::Reverse(d)));
+                            }
+                        }
+                        continue;
+                    }
+                    Ok(Lookup::Miss(reason, token)) => {
+                        progress.explain(&a.label, &reason);
+                        tokens[i] = Some(token);
+                    }
+                    Err(e) => {
+                        progress.failed(&a.label, &format!("{e:#}\n"));
+                        sum.failed.push(a.label.clone());
+                        finished += 1;
+                        skip_dependents(i, &dependents, &mut dead, &mut sum.skipped);
+                        if !opts.keep_going {
+                            stop = true;
+                        }
+                        continue;
+                    }
+                }
+            }
+            progress.begin(&a.label, opts.verbose);
+            if opts.print_commands {
+                for st in &a.steps {
+                    progress.command(&st.display(&plan.work));
+                }
+            }
+            let steps = a.steps.clone();
+            let tx = tx.clone();
+            std::thread::Builder::new()
+                .name(format!("job-{i}"))
+                .spawn(move || {
+                    let (output, result) = run_steps(&steps, timeout);
+                    let _ = tx.send(Msg::Done {
+                        action: i,
+                        output,
+                        result,
+                    });
+                })
+                .context("starting a worker thread")?;
+            running += 1;
+        }
+        if running == 0 {
+            break;
+        }
+        let Ok(Msg::Done {
+            action: i,
+            output,
+            result,
+        }) = rx.recv()
+        else {
+            break;
+        };
+        running -= 1;
+        finished += 1;
+        let a = &plan.actions[i];
+        match result {
+            Ok(()) => {
+                sum.ran += 1;
+                if let (Some(c), Some(tok)) = (cache.as_deref_mut(), tokens[i].take()) {
+                    if let Err(e) = c.store(plan, i, tok, &output) {
+                        progress.warn(&format!("{}: not cached: {e:#}", a.label));
+                    }
+                }
+                progress.done(&a.label, &output);
+                for &d in &dependents[i] {
+                    waiting[d] -= 1;
+                    if waiting[d] == 0 && !dead[d] {
+                        ready.push(Ready(height[d], std::cmp::Reverse(d)));
+                    }
+                }
+            }
+            Err(msg) => {
+                let mut text = output;
+                text.push_str(&msg);
+                progress.failed(&a.label, &text);
+                sum.failed.push(a.label.clone());
+                skip_dependents(i, &dependents, &mut dead, &mut sum.skipped);
+                if !opts.keep_going {
+                    stop = true;
+                }
+            }
+        }
+    }
+    let _ = finished;
+    progress.finish();
+    Ok(sum)
+}
+
+fn skip_dependents(
+    i: ActionId,
+    dependents: &[Vec<ActionId>],
+    dead: &mut [bool],
+    skipped: &mut usize,
+) {
+    let mut stack = dependents[i].clone();
+    while let Some(d) = stack.pop() {
+        if !dead[d] {
+            dead[d] = true;
+            *skipped += 1;
+            stack.extend(dependents[d].iter().copied());
+        }
+    }
+}
+
+/// Runs an action's steps in order on a worker thread. Returns what the
+/// commands printed and, on failure, a one-line reason.
+fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>) -> (String, Result<(), String>) {
+    let mut output = String::new();
+    for st in steps {
+        match st {
+            Step::Mkdir(d) => {
+                if let Err(e) = std::fs::create_dir_all(d) {
+                    return (output, Err(format!("creating {}: {e}", d.display())));
+                }
+            }
+            Step::Run(cmd) => match cmd.run(timeout) {
+                Ok(o) => output.push_str(&o.combined()),
+                Err(e) => {
+                    if let Some(o) = e.output() {
+                        output.push_str(&o.combined());
+                    }
+                    let why = match &e {
+                        RunError::Spawn { cmd, err } => format!("cannot run {cmd}: {err}"),
+                        RunError::Failed { cmd, status, .. } => format!("{cmd}: {status}"),
+                    };
+                    return (output, Err(why));
+                }
+            },
+            Step::Install { from, to } => {
+                if let Err(e) = install(from, to) {
+                    return (output, Err(format!("{e:#}")));
+                }
+            }
+        }
+    }
+    (output, Ok(()))
+}
+
+/// Copies `from` to `to` atomically: a temporary file in `to`'s directory,
+/// then a rename, so `to` is never half-written.
+pub fn install(from: &Path, to: &Path) -> Result<()> {
+    let dir = match to.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".gccgo-build-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    std::fs::copy(from, tmp.path())
+        .with_context(|| format!("copying {} to {}", from.display(), tmp.path().display()))?;
+    let perms = std::fs::metadata(from)
+        .with_context(|| format!("reading {}", from.display()))?
+        .permissions();
+    std::fs::set_permissions(tmp.path(), perms)
+        .with_context(|| format!("setting permissions on {}", tmp.path().display()))?;
+    tmp.persist(to)
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", to.display()))?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Progress: every line the build shows a person goes through one
+//! `Progress`, so compiler output and the status line never tear. `Plain`
+//! writes whole lines (for pipes and CI); `Terminal` keeps a one-line
+//! status `[12/120] compiling internal/p042` at the bottom of a terminal
+//! and clears it before printing anything else. Both write to stderr.
+
+use std::io::{IsTerminal, Write};
+
+/// What the scheduler reports.
+pub trait Progress {
+    /// The build starts with `total` actions.
+    fn start(&mut self, total: usize);
+    /// An action starts running; `verbose` names it (`-v`).
+    fn begin(&mut self, label: &str, verbose: bool);
+    /// A command is about to run (`-x`).
+    fn command(&mut self, line: &str);
+    /// An action finished; `output` is what its commands printed (warnings).
+    fn done(&mut self, label: &str, output: &str);
+    /// An action's outputs were restored from the cache; `saved` is its saved output.
+    fn cached(&mut self, label: &str, saved: &str);
+    /// Why an action must run (`--explain`).
+    fn explain(&mut self, label: &str, reason: &str);
+    /// An action failed; `text` is its output and the reason.
+    fn failed(&mut self, label: &str, text: &str);
+    /// A warning line.
+    fn warn(&mut self, msg: &str);
+    /// The build is over.
+    fn finish(&mut self);
+}
+
+/// Whole lines on stderr, no status line.
+pub struct Plain {
+    /// Print `--explain` reasons.
+    pub explain: bool,
+    done: usize,
+    total: usize,
+}
+
+impl Plain {
+    /// A plain reporter.
+    pub fn new(explain: bool) -> Plain {
+        Plain {
+            explain,
+            done: 0,
+            total: 0,
+        }
+    }
+}
+
+fn block(label: &str, text: &str) -> String {
+    // Compiler diagnostics are shown whole, under the package they belong to, as go does.
+    let mut s = format!("# {label}\n{text}");
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+impl Progress for Plain {
+    fn start(&mut self, total: usize) {
+        self.total = total;
+    }
+    fn begin(&mut self, label: &str, verbose: bool) {
+        if verbose {
+            eprintln!("{label}");
+        }
+    }
+    fn command(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+    fn done(&mut self, label: &str, output: &str) {
+        self.done += 1;
+        if !output.trim().is_empty() {
+            eprint!("{}", block(label, output));
+        }
+    }
+    fn cached(&mut self, label: &str, saved: &str) {
+        self.done(label, saved);
+    }
+    fn explain(&mut self, label: &str, reason: &str) {
+        if self.explain {
+            eprintln!("{label}: {reason}");
+        }
+    }
+    fn failed(&mut self, label: &str, text: &str) {
+        self.done += 1;
+        eprint!("{}", block(label, text));
+    }
+    fn warn(&mut self, msg: &str) {
+        eprintln!("gccgo-build: warning: {msg}");
+    }
+    fn finish(&mut self) {}
+}
+
+/// A status line on a terminal, cleared before any other output.
+pub struct Terminal {
+    inner: Plain,
+    current: Option<String>,
+    shown: bool,
+}
+
+impl Terminal {
+    /// A terminal reporter.
+    pub fn new(explain: bool) -> Terminal {
+        Terminal {
+            inner: Plain::new(explain),
+            current: None,
+            shown: false,
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+            self.shown = false;
+        }
+    }
+
+    fn draw(&mut self) {
+        if let Some(l) = &self.current {
+            let mut line = format!("[{}/{}] compiling {l}", self.inner.done, self.inner.total);
+            line.truncate(100);
+            eprint!("\r\x1b[K{line}");
+            let _ = std::io::stderr().flush();
+            self.shown = true;
+        }
+    }
+}
+
+impl Progress for Terminal {
+    fn start(&mut self, total: usize) {
+        self.inner.start(total);
+    }
+    fn begin(&mut self, label: &str, verbose: bool) {
+        self.clear();
+        self.inner.begin(label, verbose);
+        self.current = Some(label.to_string());
+        self.draw();
+    }
+    fn command(&mut self, line: &str) {
+        self.clear();
+        self.inner.command(line);
+        self.draw();
+    }
+    fn done(&mut self, label: &str, output: &str) {
+        self.clear();
+        self.inner.done(label, output);
+        self.draw();
+    }
+    fn cached(&mut self, label: &str, saved: &str) {
+        self.clear();
+        self.inner.cached(label, saved);
+        self.draw();
+    }
+    fn explain(&mut self, label: &str, reason: &str) {
+        self.clear();
+        self.inner.explain(label, reason);
+        self.draw();
+    }
+    fn failed(&mut self, label: &str, text: &str) {
+        self.clear();
+        self.inner.failed(label, text);
+        self.draw();
+    }
+    fn warn(&mut self, msg: &str) {
+        self.clear();
+        self.inner.warn(msg);
+        self.draw();
+    }
+    fn finish(&mut self) {
+        self.clear();
+        self.current = None;
+    }
+}
+
+/// A terminal reporter when stderr is a terminal, else a plain one.
+pub fn for_stderr(explain: bool) -> Box<dyn Progress> {
+    if std::io::stderr().is_terminal() {
+        Box::new(Terminal::new(explain))
+    } else {
+        Box::new(Plain::new(explain))
+    }
+}

@@ -1,0 +1,351 @@
+//! Toolchain: find a gccgo and its binutils for a target, ask the compiler
+//! who it is (`-dumpversion`, `-dumpmachine`, `--version`), which Go version
+//! it implements, and which standard-library packages it ships (read from
+//! its own export data, `<libdir>/go/<version>/<machine>/**/*.gox`, found
+//! through `-print-search-dirs` as gccgo itself finds them).
+//!
+//! This module does not know about Go packages of the user's project; it
+//! only answers "what compiler, what std, what target".
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::process::Cmd;
+use crate::target::{self, Target};
+
+/// Go version implemented by a GCC release, as (GCC major, minor) → Go 1.N
+/// minor: GCC 4.7→Go 1, 4.8→1.1, 4.9→1.2, 5→1.4, 6→1.6, 7→1.8, 8→1.10,
+/// 9→1.12, 10→1.14, 11→1.16, 12 to 14→1.18 (without generics). Source: the
+/// gccgo release notes (gcc.gnu.org/gcc-N/changes.html, "Go" sections).
+pub fn go_minor_for_gcc(major: u32, minor: u32) -> Option<u32> {
+    Some(match (major, minor) {
+        (4, 7) => 0,
+        (4, 8) => 1,
+        (4, 9) => 2,
+        (4, _) => return None,
+        (5, _) => 4,
+        (6, _) => 6,
+        (7, _) => 8,
+        (8, _) => 10,
+        (9, _) => 12,
+        (10, _) => 14,
+        (11, _) => 16,
+        (12..=14, _) => 18,
+        (m, _) if m > 14 => 18,
+        _ => return None,
+    })
+}
+
+/// How to invoke the tools of one toolchain, before they are probed.
+#[derive(Debug, Clone, Default)]
+pub struct ToolchainSpec {
+    /// Name shown to the user: a profile name, a triple, or `host`.
+    pub name: String,
+    /// The gccgo driver (a name looked up in PATH, or a path).
+    pub gccgo: PathBuf,
+    /// The objcopy that reads the target's objects.
+    pub objcopy: PathBuf,
+    /// GOOS/GOARCH override; derived from the compiler's `-dumpmachine` when `None`.
+    pub target: Option<Target>,
+    /// Go minor version override (Go 1.N); derived from the GCC version when `None`.
+    pub go_minor: Option<u32>,
+    /// Extra flags for every compile (e.g. `-march=24kc -msoft-float`).
+    pub cflags: Vec<String>,
+    /// Extra flags for the link.
+    pub ldflags: Vec<String>,
+    /// A command prefix that runs a target binary, `{sysroot}` expanded (e.g. qemu).
+    pub runner: Option<Vec<String>>,
+    /// Target libraries' root for the runner (`qemu -L`).
+    pub sysroot: Option<PathBuf>,
+    /// Debian package that provides the compiler, for the "not installed" hint.
+    pub package: Option<String>,
+}
+
+impl ToolchainSpec {
+    /// The host toolchain: `gccgo` and `objcopy` from PATH.
+    pub fn host() -> ToolchainSpec {
+        ToolchainSpec {
+            name: "host".into(),
+            gccgo: "gccgo".into(),
+            objcopy: "objcopy".into(),
+            package: Some("gccgo".into()),
+            ..Default::default()
+        }
+    }
+
+    /// A cross toolchain by triple: `<triple>-gccgo`, `<triple>-objcopy`
+    /// from PATH; runs target binaries with qemu-user and `/usr/<triple>`.
+    ///
+    /// Errors when the triple has no Go name (GOARCH/GOOS).
+    pub fn for_triple(triple: &str) -> Result<ToolchainSpec> {
+        target::check_triple_syntax(triple)?;
+        let t = Target::from_triple(triple)?;
+        let sysroot = PathBuf::from(format!("/usr/{triple}"));
+        let runner = target::qemu_for_goarch(&t.goarch)
+            .map(|q| vec![q.to_string(), "-L".into(), "{sysroot}".into()]);
+        Ok(ToolchainSpec {
+            name: triple.into(),
+            gccgo: format!("{triple}-gccgo").into(),
+            objcopy: format!("{triple}-objcopy").into(),
+            target: Some(t),
+            runner,
+            sysroot: Some(sysroot),
+            package: Some(target::debian_gccgo_package(triple)),
+            ..Default::default()
+        })
+    }
+}
+
+/// A probed toolchain: the compiler is there and has said who it is.
+#[derive(Debug, Clone)]
+pub struct Toolchain {
+    /// Name shown to the user.
+    pub name: String,
+    /// Absolute path of the gccgo driver.
+    pub gccgo: PathBuf,
+    /// Absolute path of objcopy.
+    pub objcopy: PathBuf,
+    /// GOOS/GOARCH and the GNU triple.
+    pub target: Target,
+    /// `gccgo -dumpfullversion`, e.g. `12.2.0`.
+    pub gcc_version: String,
+    /// First line of `gccgo --version`.
+    pub version_line: String,
+    /// `gccgo -dumpmachine`.
+    pub machine: String,
+    /// N of the Go 1.N the compiler implements.
+    pub go_minor: u32,
+    /// Directory holding the standard library's `.gox` export data.
+    pub std_dir: PathBuf,
+    /// Import paths of the standard library packages, plus `unsafe`.
+    pub std: BTreeSet<String>,
+    /// Extra compile flags.
+    pub cflags: Vec<String>,
+    /// Extra link flags.
+    pub ldflags: Vec<String>,
+    /// Runner command prefix with `{sysroot}` expanded; `None` runs natively.
+    pub runner: Option<Vec<String>>,
+    /// Identity for cache keys: path, version, machine, size and mtime of the binary.
+    pub identity: String,
+}
+
+impl Toolchain {
+    /// Finds and probes the tools of `spec`.
+    ///
+    /// Errors: the compiler or objcopy is not installed (naming the Debian
+    /// package that provides it), the compiler does not answer, its GCC
+    /// version maps to no Go version, or its standard library is not found.
+    pub fn probe(spec: &ToolchainSpec) -> Result<Toolchain> {
+        let gccgo = find_program(&spec.gccgo).ok_or_else(|| {
+            let hint = match &spec.package {
+                Some(p) => {
+                    format!("; it is provided by Debian's package {p} (apt-get install {p})")
+                }
+                None => String::new(),
+            };
+            anyhow::anyhow!(
+                "toolchain {}: compiler `{}` not found in PATH{hint}",
+                spec.name,
+                spec.gccgo.display()
+            )
+        })?;
+        let objcopy = find_program(&spec.objcopy).ok_or_else(|| {
+            anyhow::anyhow!(
+                "toolchain {}: `{}` not found in PATH (binutils for the target; it comes with {})",
+                spec.name,
+                spec.objcopy.display(),
+                spec.package.as_deref().unwrap_or("the toolchain")
+            )
+        })?;
+        let ask = |flag: &str| -> Result<String> {
+            let out = Cmd::new(&gccgo)
+                .arg(flag)
+                .run(Some(std::time::Duration::from_secs(30)))
+                .with_context(|| format!("asking {} for {flag}", gccgo.display()))?;
+            Ok(out.stdout.trim().to_string())
+        };
+        let machine = ask("-dumpmachine")?;
+        let mut gcc_version = ask("-dumpfullversion").unwrap_or_default();
+        if gcc_version.is_empty() || !gcc_version.contains('.') {
+            gcc_version = ask("-dumpversion")?; // GCC before 7 has no -dumpfullversion
+        }
+        let version_line = ask("--version")?.lines().next().unwrap_or("").to_string();
+        let mut vs = gcc_version
+            .split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0));
+        let (maj, min) = (vs.next().unwrap_or(0), vs.next().unwrap_or(0));
+        let go_minor = match spec.go_minor {
+            Some(m) => m,
+            None => go_minor_for_gcc(maj, min).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "toolchain {}: GCC {gcc_version} implements no Go version gccgo-build knows",
+                    spec.name
+                )
+            })?,
+        };
+        let target = match &spec.target {
+            Some(t) => t.clone(),
+            None => {
+                Target::from_triple(&machine).with_context(|| format!("toolchain {}", spec.name))?
+            }
+        };
+        let dumpversion = ask("-dumpversion")?;
+        let search = ask("-print-search-dirs")?;
+        let std_dir = find_std_dir(&search, &dumpversion, &gcc_version, &machine).ok_or_else(|| {
+            anyhow::anyhow!(
+                "toolchain {}: no standard library export data (go/{dumpversion}/{machine}/fmt.gox) \
+                 in the library directories of {}; is libgo for the target installed?",
+                spec.name,
+                gccgo.display()
+            )
+        })?;
+        let std = list_std(&std_dir)?;
+        let meta =
+            std::fs::metadata(&gccgo).with_context(|| format!("reading {}", gccgo.display()))?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let identity = format!(
+            "{} {} {} {} {} {}",
+            gccgo.display(),
+            gcc_version,
+            machine,
+            meta.len(),
+            mtime,
+            spec.cflags.join(" ")
+        );
+        let sysroot = spec.sysroot.clone().filter(|p| p.is_dir());
+        let runner = spec.runner.as_ref().map(|r| {
+            r.iter()
+                .map(|w| {
+                    w.replace(
+                        "{sysroot}",
+                        &sysroot
+                            .as_deref()
+                            .unwrap_or(Path::new("/"))
+                            .to_string_lossy(),
+                    )
+                })
+                .collect()
+        });
+        Ok(Toolchain {
+            name: spec.name.clone(),
+            gccgo,
+            objcopy,
+            target,
+            gcc_version,
+            version_line,
+            machine,
+            go_minor,
+            std_dir,
+            std,
+            cflags: spec.cflags.clone(),
+            ldflags: spec.ldflags.clone(),
+            runner,
+            identity,
+        })
+    }
+
+    /// Whether an import path names a standard-library package of this
+    /// compiler (first element without a dot, and its `.gox` shipped).
+    pub fn is_std(&self, path: &str) -> bool {
+        let first = path.split('/').next().unwrap_or(path);
+        !first.contains('.') && self.std.contains(path)
+    }
+}
+
+/// Looks a program up in PATH (or checks a path with a `/`).
+pub fn find_program(p: &Path) -> Option<PathBuf> {
+    if p.components().count() > 1 {
+        return is_executable(p).then(|| p.to_path_buf());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(p))
+        .find(|c| is_executable(c))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// Finds `go/<version>/<machine>` under one of the `libraries:` directories
+/// printed by `-print-search-dirs`, as gccgo's own import search does.
+fn find_std_dir(
+    search_dirs: &str,
+    dumpversion: &str,
+    full: &str,
+    machine: &str,
+) -> Option<PathBuf> {
+    let libs = search_dirs
+        .lines()
+        .find_map(|l| l.strip_prefix("libraries: ="))?;
+    for d in std::env::split_paths(libs) {
+        for v in [dumpversion, full] {
+            let cand = d.join("go").join(v).join(machine);
+            if cand.join("fmt.gox").is_file() {
+                return Some(std::fs::canonicalize(&cand).unwrap_or(cand));
+            }
+        }
+    }
+    None
+}
+
+/// The import paths of every `.gox` below `dir`, plus `unsafe`.
+fn list_std(dir: &Path) -> Result<BTreeSet<String>> {
+    let mut set = BTreeSet::new();
+    set.insert("unsafe".to_string());
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.with_context(|| format!("reading {}", dir.display()))?;
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "gox") {
+            if let Ok(rel) = p.strip_prefix(dir) {
+                let s = rel.with_extension("").to_string_lossy().into_owned();
+                set.insert(s);
+            }
+        }
+    }
+    if set.len() < 10 {
+        bail!(
+            "{}: only {} export-data files; the standard library looks incomplete",
+            dir.display(),
+            set.len()
+        );
+    }
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcc_to_go_versions() {
+        assert_eq!(go_minor_for_gcc(4, 8), Some(1));
+        assert_eq!(go_minor_for_gcc(4, 9), Some(2));
+        assert_eq!(go_minor_for_gcc(11, 3), Some(16));
+        assert_eq!(go_minor_for_gcc(12, 2), Some(18));
+        assert_eq!(go_minor_for_gcc(4, 6), None);
+    }
+
+    #[test]
+    fn std_dir_from_search_dirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let std = dir.path().join("lib/go/12/mips-linux-gnu");
+        std::fs::create_dir_all(&std).unwrap();
+        std::fs::write(std.join("fmt.gox"), "").unwrap();
+        let text = format!(
+            "install: /x\nprograms: =/y\nlibraries: =/nonexistent/:{}/lib/\n",
+            dir.path().display()
+        );
+        let got = find_std_dir(&text, "12", "12.2.0", "mips-linux-gnu").unwrap();
+        assert!(got.ends_with("go/12/mips-linux-gnu"), "{}", got.display());
+    }
+}
