@@ -29,6 +29,14 @@ pub struct Cli {
 pub enum Command {
     /// Compile packages and link commands.
     Build(BuildArgs),
+    /// Describe an ELF executable: class, endianness, machine, ABI, libgo, sections.
+    Inspect(crate::inspect::InspectArgs),
+    /// Hold a binary (or a target) against a device description and say what will go wrong.
+    Doctor(crate::doctor::DoctorArgs),
+    /// List every toolchain found (profiles and PATH) and whether it works.
+    Toolchains(crate::profile::ToolchainsArgs),
+    /// Print the resolved settings of one target, like `go env`.
+    Env(crate::profile::EnvArgs),
 }
 
 /// Flags shared by every command that loads packages.
@@ -152,6 +160,10 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b),
+        Command::Inspect(a) => crate::inspect::main(&cwd, &a),
+        Command::Doctor(a) => crate::doctor::main(&cwd, &a),
+        Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),
+        Command::Env(a) => crate::profile::env_main(&cwd, &a),
     }
 }
 

@@ -9,12 +9,15 @@
 pub mod build;
 pub mod cli;
 pub mod constraint;
+pub mod doctor;
 pub mod exec;
 pub mod gomod;
 pub mod graph;
+pub mod inspect;
 pub mod link;
 pub mod plan;
 pub mod process;
+pub mod profile;
 pub mod progress;
 pub mod resolve;
 pub mod scan;
