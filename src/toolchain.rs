@@ -47,6 +47,12 @@ pub struct ToolchainSpec {
     pub gccgo: PathBuf,
     /// The objcopy that reads the target's objects.
     pub objcopy: PathBuf,
+    /// The target's strip, when known (a name looked up in PATH, or a path).
+    pub strip: Option<PathBuf>,
+    /// The target's ar, when known.
+    pub ar: Option<PathBuf>,
+    /// The target's C compiler (for cgo and C files), when known.
+    pub cc: Option<PathBuf>,
     /// GOOS/GOARCH override; derived from the compiler's `-dumpmachine` when `None`.
     pub target: Option<Target>,
     /// Go minor version override (Go 1.N); derived from the GCC version when `None`.
@@ -70,6 +76,9 @@ impl ToolchainSpec {
             name: "host".into(),
             gccgo: "gccgo".into(),
             objcopy: "objcopy".into(),
+            strip: Some("strip".into()),
+            ar: Some("ar".into()),
+            cc: Some("gcc".into()),
             package: Some("gccgo".into()),
             ..Default::default()
         }
@@ -89,6 +98,9 @@ impl ToolchainSpec {
             name: triple.into(),
             gccgo: format!("{triple}-gccgo").into(),
             objcopy: format!("{triple}-objcopy").into(),
+            strip: Some(format!("{triple}-strip").into()),
+            ar: Some(format!("{triple}-ar").into()),
+            cc: Some(format!("{triple}-gcc").into()),
             target: Some(t),
             runner,
             sysroot: Some(sysroot),
@@ -186,7 +198,27 @@ impl Toolchain {
             })?,
         };
         let target = match &spec.target {
-            Some(t) => t.clone(),
+            Some(t) => {
+                // A profile's triple may name the vendor's spelling
+                // (`mipsel-openwrt-linux`) while the compiler says
+                // `mipsel-linux-gnu`: the same GOARCH, so it is fine. A
+                // different GOARCH means the profile names the wrong compiler,
+                // unless its own flags (`-m32`, `-mabi=…`) select another one.
+                if let Some(m) = target::goarch_for_triple(&machine) {
+                    if m != t.goarch && spec.cflags.is_empty() {
+                        bail!(
+                            "toolchain {}: it says GOARCH={} (triple {}), but its compiler {} \
+                             targets {machine}, which is GOARCH={m}; fix the profile's \
+                             gccgo, triple or goarch",
+                            spec.name,
+                            t.goarch,
+                            t.triple,
+                            gccgo.display()
+                        );
+                    }
+                }
+                t.clone()
+            }
             None => {
                 Target::from_triple(&machine).with_context(|| format!("toolchain {}", spec.name))?
             }
@@ -218,7 +250,11 @@ impl Toolchain {
             mtime,
             spec.cflags.join(" ")
         );
-        let sysroot = spec.sysroot.clone().filter(|p| p.is_dir());
+        let sysroot = spec
+            .sysroot
+            .clone()
+            .filter(|p| p.is_dir())
+            .or_else(|| compiler_sysroot(&gccgo));
         let runner = spec.runner.as_ref().map(|r| {
             r.iter()
                 .map(|w| {
@@ -256,6 +292,44 @@ impl Toolchain {
         let first = path.split('/').next().unwrap_or(path);
         !first.contains('.') && self.std.contains(path)
     }
+}
+
+/// The root of the target's libraries as the compiler finds them: its
+/// `-print-sysroot` when that names a directory other than `/`, else the
+/// directory above the `lib` that holds the `libc.so` (or `libc.a`) it links
+/// against (`/usr/mipsel-linux-gnu` for Debian's cross compilers, the
+/// `toolchain-*` directory of an OpenWrt SDK). This is what `qemu -L` needs.
+/// `None` for a native compiler whose libc lives in a multiarch directory
+/// such as `/usr/lib/x86_64-linux-gnu`, and when the compiler does not answer.
+pub fn compiler_sysroot(gccgo: &Path) -> Option<PathBuf> {
+    let ask = |flag: &str| -> Option<String> {
+        let out = Cmd::new(gccgo)
+            .arg(flag)
+            .run(Some(std::time::Duration::from_secs(30)))
+            .ok()?;
+        Some(out.stdout.trim().to_string())
+    };
+    if let Some(s) = ask("-print-sysroot") {
+        let p = PathBuf::from(&s);
+        if !s.is_empty() && p != Path::new("/") && p.is_dir() {
+            return Some(std::fs::canonicalize(&p).unwrap_or(p));
+        }
+    }
+    for lib in ["libc.so", "libc.a"] {
+        let Some(f) = ask(&format!("-print-file-name={lib}")) else {
+            continue;
+        };
+        // Without a match gcc prints the bare name back.
+        let Ok(f) = std::fs::canonicalize(&f) else {
+            continue;
+        };
+        let dir = f.parent()?;
+        let name = dir.file_name()?.to_string_lossy();
+        if matches!(name.as_ref(), "lib" | "lib32" | "lib64") {
+            return dir.parent().map(Path::to_path_buf);
+        }
+    }
+    None
 }
 
 /// Looks a program up in PATH (or checks a path with a `/`).

@@ -1,0 +1,84 @@
+//! Helpers shared by the end-to-end tests: run the real binary, write Go
+//! modules into temp dirs, find the bundled example.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The gccgo-build binary under test.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+    c.env_remove("GOFLAGS").env("GO111MODULE", "").env("XDG_CACHE_HOME", cache_home());
+    c
+}
+
+/// A cache directory private to this test binary's run, so tests never
+/// share state with the user's cache.
+pub fn cache_home() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path().to_path_buf()
+}
+
+/// examples/minion.
+pub fn minion_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/minion")
+}
+
+/// The expected `minion -selftest` output.
+pub fn minion_expected() -> String {
+    std::fs::read_to_string(minion_dir().join("expected-selftest.txt")).expect("expected-selftest.txt")
+}
+
+/// Runs a command, returning its output; panics with both streams shown if it cannot start.
+pub fn run(c: &mut Command) -> Output {
+    c.output().unwrap_or_else(|e| panic!("running {c:?}: {e}"))
+}
+
+/// Text of stdout and stderr, for assertions and failure messages.
+pub fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// Asserts success and returns (stdout, stderr).
+pub fn ok(o: Output) -> (String, String) {
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "command failed ({}):\nstdout:\n{out}\nstderr:\n{err}", o.status);
+    (out, err)
+}
+
+/// Asserts failure and returns (stdout, stderr).
+pub fn fails(o: Output) -> (String, String) {
+    let (out, err) = text(&o);
+    assert!(!o.status.success(), "command unexpectedly succeeded:\nstdout:\n{out}\nstderr:\n{err}");
+    (out, err)
+}
+
+/// Writes files (relative path, contents) under `root`.
+pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
+    for (rel, body) in files {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, body).expect("write");
+    }
+}
+
+/// Runs a target binary: natively for the host, else with qemu-user and the triple's libraries.
+pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
+    let mut c = match triple {
+        None => Command::new(exe),
+        Some(t) => {
+            let qemu = match t.split('-').next().unwrap_or("") {
+                "mips" => "qemu-mips-static",
+                "mipsel" => "qemu-mipsel-static",
+                "powerpc" => "qemu-ppc-static",
+                "alpha" => "qemu-alpha-static",
+                other => panic!("no qemu for {other}"),
+            };
+            let mut c = Command::new(qemu);
+            c.arg("-L").arg(format!("/usr/{t}")).arg(exe);
+            c
+        }
+    };
+    c.args(args);
+    run(&mut c)
+}
