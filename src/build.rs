@@ -24,7 +24,7 @@ use crate::graph::{Graph, PkgId};
 use crate::plan::{Flags, Plan};
 use crate::resolve::Resolver;
 use crate::scan::{BuildContext, Disk};
-use crate::toolchain::{Toolchain, ToolchainSpec};
+use crate::toolchain::Toolchain;
 
 /// Everything loaded for a set of packages: steps 1 to 5.
 pub struct Loaded {
@@ -38,22 +38,36 @@ pub struct Loaded {
     pub graph: Graph,
 }
 
-/// Probes the toolchain named by `--target` (host gccgo without one).
+/// Probes the toolchain named by `--target` (a profile name or a triple;
+/// the `host` profile without one). See `profile::resolve` for the rules.
 ///
-/// Errors: an unknown triple, or a compiler that is not installed.
+/// Errors: an unknown triple, a profile that does not parse, or a compiler
+/// that is not installed.
 pub fn toolchain_for(target: Option<&str>) -> Result<Toolchain> {
-    let spec = match target {
-        None => ToolchainSpec::host(),
-        Some(t) => ToolchainSpec::for_triple(t)?,
-    };
-    Toolchain::probe(&spec)
+    toolchain_for_selection(&crate::profile::Selection {
+        target,
+        ..Default::default()
+    })
+}
+
+/// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
+/// (or `$STAGING_DIR`) choose together (see `profile::resolve`).
+///
+/// Errors: as `toolchain_for`, plus an SDK without a gccgo.
+pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolchain> {
+    let r = crate::profile::resolve(sel)?;
+    Toolchain::probe(&r.spec)
 }
 
 /// Steps 1–5: toolchain, context, resolver, patterns, graph.
 ///
 /// Errors: see each step; every message names the file (and line) at fault.
 pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
-    let toolchain = toolchain_for(args.target.as_deref())?;
+    let toolchain = toolchain_for_selection(&crate::profile::Selection {
+        target: args.target.as_deref(),
+        toolchain: args.toolchain.as_deref(),
+        sdk: args.sdk.as_deref(),
+    })?;
     let tags: Vec<String> = args
         .tags
         .iter()
@@ -178,8 +192,26 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         keep_going: args.keep_going,
         timeout_secs: args.timeout,
     };
-    let mut progress = crate::progress::for_stderr(false);
-    let summary = crate::exec::run(&plan, &opts, progress.as_mut(), None)?;
+    let mut progress = crate::progress::for_stderr(args.explain);
+    let cache_dir = match &args.cache {
+        Some(d) if d.as_os_str() == "off" => None,
+        Some(d) => Some(cwd.join(d)),
+        None => crate::cache::default_dir(),
+    };
+    let mut cache = match &cache_dir {
+        Some(d) => Some(crate::cache::Cache::open(d, tc, plan.actions.len(), args.explain)?),
+        None => None,
+    };
+    let hook = cache.as_mut().map(|c| c as &mut dyn crate::exec::CacheHook);
+    let summary = crate::exec::run(&plan, &opts, progress.as_mut(), hook)?;
+    if let Some(c) = &cache {
+        for label in &c.rebuilt_corrupt {
+            progress.warn(&format!("{label}: cache entry was corrupted; rebuilt it"));
+        }
+    }
+    if args.verbose || args.explain {
+        eprintln!("gccgo-build: {} actions run, {} from cache", summary.ran, summary.cached);
+    }
     if args.work {
         let _ = workdir.keep();
     }

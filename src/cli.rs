@@ -42,9 +42,15 @@ pub enum Command {
 /// Flags shared by every command that loads packages.
 #[derive(Debug, Args, Clone)]
 pub struct LoadArgs {
-    /// Target: a triple (mips-linux-gnu) whose `<triple>-gccgo` is in PATH; default: the host gccgo.
-    #[arg(long, value_name = "TRIPLE")]
+    /// Target: a toolchain profile (`gccgo-build toolchains` lists them) or a triple whose `<triple>-gccgo` is in PATH; default: the host gccgo.
+    #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
+    /// A toolchain profile file (TOML, as toolchains/*.toml) to build with.
+    #[arg(long, value_name = "FILE")]
+    pub toolchain: Option<PathBuf>,
+    /// An OpenWrt SDK (or its staging_dir, or a toolchain-* dir) whose gccgo to build with; default: $STAGING_DIR.
+    #[arg(long, value_name = "DIR")]
+    pub sdk: Option<PathBuf>,
     /// Extra build tags, comma-separated (as `go build -tags`).
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
     pub tags: Vec<String>,
@@ -89,6 +95,12 @@ pub struct BuildArgs {
     /// Extra link flags (space-separated).
     #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
     pub ldflags: Option<String>,
+    /// Cache directory (default: GCCGO_BUILD_CACHE, else $XDG_CACHE_HOME/gccgo-build, else ~/.cache/gccgo-build); `off` disables it.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Say for each package why it was rebuilt.
+    #[arg(long)]
+    pub explain: bool,
     /// Kill a compiler that runs longer than this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,

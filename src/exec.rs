@@ -36,8 +36,15 @@ pub struct Options {
 
 /// What the cache says about an action before it runs.
 pub enum Lookup {
-    /// Outputs restored from the cache; carries saved compiler output to show again.
-    Hit(String),
+    /// Outputs available from the cache. `output` is the saved compiler
+    /// output to show again; `installed` says the user's output file already
+    /// holds this result, so nothing is installed.
+    Hit {
+        /// Saved compiler output.
+        output: String,
+        /// Whether the installed output is already current.
+        installed: bool,
+    },
     /// Must run; carries the reason (for `--explain`) and a token for `store`.
     Miss(String, Box<dyn std::any::Any + Send>),
 }
@@ -56,6 +63,8 @@ pub trait CacheHook {
         token: Box<dyn std::any::Any + Send>,
         output: &str,
     ) -> Result<()>;
+    /// Called after `action`'s outputs were installed where the user asked.
+    fn installed(&mut self, plan: &Plan, action: ActionId);
 }
 
 /// The result of a build.
@@ -133,25 +142,27 @@ pub fn run(
             let a = &plan.actions[i];
             if let Some(c) = cache.as_deref_mut() {
                 match c.lookup(plan, i) {
-                    Ok(Lookup::Hit(saved)) => {
+                    Ok(Lookup::Hit { output: saved, installed }) => {
                         // Restored outputs still have to be installed where the user asked.
-                        let installs: Vec<Step> = a
-                            .steps
-                            .iter()
-                            .filter(|s| matches!(s, Step::Install { .. }))
-                            .cloned()
-                            .collect();
-                        if let (_, Err(msg)) = run_steps(&installs, timeout) {
+                        let installs: Vec<Step> = if installed {
+                            vec![]
+                        } else {
+                            a.steps.iter().filter(|s| matches!(s, Step::Install { .. })).cloned().collect()
+                        };
+                        if opts.print_commands {
+                            for st in &installs {
+                                progress.command(&st.display(&plan.work));
+                            }
+                        }
+                        if let (_, Err(msg)) = run_steps(&installs, timeout, &plan.work) {
                             progress.failed(&a.label, &format!("{msg}\n"));
                             sum.failed.push(a.label.clone());
                             finished += 1;
                             stop = !opts.keep_going;
                             continue;
                         }
-                        if opts.print_commands {
-                            for st in &installs {
-                                progress.command(&st.display(&plan.work));
-                            }
+                        if !installs.is_empty() {
+                            c.installed(plan, i);
                         }
                         sum.cached += 1;
                         finished += 1;
@@ -187,11 +198,12 @@ pub fn run(
                 }
             }
             let steps = a.steps.clone();
+            let work = plan.work.clone();
             let tx = tx.clone();
             std::thread::Builder::new()
                 .name(format!("job-{i}"))
                 .spawn(move || {
-                    let (output, result) = run_steps(&steps, timeout);
+                    let (output, result) = run_steps(&steps, timeout, &work);
                     let _ = tx.send(Msg::Done {
                         action: i,
                         output,
@@ -221,6 +233,9 @@ pub fn run(
                 if let (Some(c), Some(tok)) = (cache.as_deref_mut(), tokens[i].take()) {
                     if let Err(e) = c.store(plan, i, tok, &output) {
                         progress.warn(&format!("{}: not cached: {e:#}", a.label));
+                    }
+                    if a.steps.iter().any(|s| matches!(s, Step::Install { .. })) {
+                        c.installed(plan, i);
                     }
                 }
                 progress.done(&a.label, &output);
@@ -266,7 +281,7 @@ fn skip_dependents(
 
 /// Runs an action's steps in order on a worker thread. Returns what the
 /// commands printed and, on failure, a one-line reason.
-fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>) -> (String, Result<(), String>) {
+pub(crate) fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>, work: &Path) -> (String, Result<(), String>) {
     let mut output = String::new();
     for st in steps {
         match st {
@@ -282,8 +297,8 @@ fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>) -> (String, R
                         output.push_str(&o.combined());
                     }
                     let why = match &e {
-                        RunError::Spawn { cmd, err } => format!("cannot run {cmd}: {err}"),
-                        RunError::Failed { cmd, status, .. } => format!("{cmd}: {status}"),
+                        RunError::Spawn { err, .. } => format!("cannot run {}: {err}", cmd.display_with_work(Some(work))),
+                        RunError::Failed { status, .. } => format!("{}: {status}", cmd.display_with_work(Some(work))),
                     };
                     return (output, Err(why));
                 }

@@ -7,6 +7,7 @@
 //! `cli` turns the command line into a validated configuration.
 
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod constraint;
 pub mod doctor;
