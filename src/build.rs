@@ -56,6 +56,15 @@ pub fn toolchain_for(target: Option<&str>) -> Result<Toolchain> {
 /// Errors: as `toolchain_for`, plus an SDK without a gccgo.
 pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolchain> {
     let r = crate::profile::resolve(sel)?;
+    if r.spec.package.is_none() && crate::toolchain::find_program(&r.spec.gccgo).is_none() {
+        if let Some(hint) = &r.entry.profile.hint {
+            bail!(
+                "toolchain {}: compiler `{}` not found in PATH; it {hint}",
+                r.spec.name,
+                r.spec.gccgo.display()
+            );
+        }
+    }
     Toolchain::probe(&r.spec)
 }
 
@@ -88,7 +97,13 @@ pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
     );
     let resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
     let roots = resolver.expand(&args.packages, cwd)?;
-    let graph = Graph::load(&resolver, &ctx, &roots, &Disk)?;
+    let graph = match &args.overlay {
+        Some(f) => {
+            let overlay = crate::overlay::Overlay::read(&cwd.join(f), cwd)?;
+            Graph::load(&resolver, &ctx, &roots, &overlay)?
+        }
+        None => Graph::load(&resolver, &ctx, &roots, &Disk)?,
+    };
     Ok(Loaded {
         toolchain,
         ctx,
@@ -191,6 +206,9 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         verbose: args.verbose,
         keep_going: args.keep_going,
         timeout_secs: args.timeout,
+        // SAFETY: the descriptors named in MAKEFLAGS are only used as a jobserver
+        // by this process, and nothing else here opens or closes them.
+        jobserver: unsafe { jobserver::Client::from_env() },
     };
     let mut progress = crate::progress::for_stderr(args.explain);
     let cache_dir = match &args.cache {
@@ -199,7 +217,12 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         None => crate::cache::default_dir(),
     };
     let mut cache = match &cache_dir {
-        Some(d) => Some(crate::cache::Cache::open(d, tc, plan.actions.len(), args.explain)?),
+        Some(d) => Some(crate::cache::Cache::open(
+            d,
+            tc,
+            plan.actions.len(),
+            args.explain,
+        )?),
         None => None,
     };
     let hook = cache.as_mut().map(|c| c as &mut dyn crate::exec::CacheHook);
@@ -210,7 +233,10 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         }
     }
     if args.verbose || args.explain {
-        eprintln!("gccgo-build: {} actions run, {} from cache", summary.ran, summary.cached);
+        eprintln!(
+            "gccgo-build: {} actions run, {} from cache",
+            summary.ran, summary.cached
+        );
     }
     if args.work {
         let _ = workdir.keep();

@@ -77,7 +77,9 @@ pub struct KeyInputs {
 impl KeyInputs {
     /// The key: sha256 of the inputs' JSON, in hex.
     pub fn key(&self) -> String {
-        hex(&Sha256::digest(serde_json::to_vec(self).unwrap_or_default()))
+        hex(&Sha256::digest(
+            serde_json::to_vec(self).unwrap_or_default(),
+        ))
     }
 
     /// Why `self` differs from `old`: the first difference, in words (a
@@ -87,7 +89,11 @@ impl KeyInputs {
             return format!("compiler changed: {} → {}", old.toolchain, self.toolchain);
         }
         if self.flags != old.flags {
-            return format!("flags changed: {} → {}", old.flags.join(" "), self.flags.join(" "));
+            return format!(
+                "flags changed: {} → {}",
+                old.flags.join(" "),
+                self.flags.join(" ")
+            );
         }
         for (f, h) in &self.sources {
             match old.sources.get(f) {
@@ -122,7 +128,11 @@ impl KeyInputs {
 fn short(path: &str) -> String {
     let p = Path::new(path);
     let n: Vec<_> = p.iter().rev().take(2).collect();
-    n.iter().rev().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/")
+    n.iter()
+        .rev()
+        .map(|s| s.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// One output file of an entry.
@@ -179,7 +189,8 @@ impl Cache {
     pub fn open(root: &Path, tc: &Toolchain, n_actions: usize, explain: bool) -> Result<Cache> {
         let v = root.join(FORMAT);
         for d in ["entries", "index", "installed", "tmp"] {
-            std::fs::create_dir_all(v.join(d)).with_context(|| format!("creating cache directory {}", v.join(d).display()))?;
+            std::fs::create_dir_all(v.join(d))
+                .with_context(|| format!("creating cache directory {}", v.join(d).display()))?;
         }
         Ok(Cache {
             root: v,
@@ -213,7 +224,10 @@ impl Cache {
                 for &d in &a.deps {
                     let gox = match &self.state[d].gox {
                         Some(g) => g.clone(),
-                        None => bail!("internal: export data hash of {} unknown", plan.actions[d].label),
+                        None => bail!(
+                            "internal: export data hash of {} unknown",
+                            plan.actions[d].label
+                        ),
                     };
                     k.deps.insert(plan.actions[d].label.clone(), gox);
                 }
@@ -230,7 +244,9 @@ impl Cache {
     }
 
     fn index_path(&self, label: &str) -> PathBuf {
-        let h = hex(&Sha256::digest(format!("{}\n{label}", self.toolchain).as_bytes()));
+        let h = hex(&Sha256::digest(
+            format!("{}\n{label}", self.toolchain).as_bytes(),
+        ));
         self.root.join("index").join(format!("{}.json", &h[..32]))
     }
 
@@ -241,7 +257,11 @@ impl Cache {
         }
         // A cheap completeness check: every file there with its recorded size.
         for (n, f) in m.files.iter().enumerate() {
-            if std::fs::metadata(dir.join(n.to_string())).map(|md| md.len()).ok()? != f.size {
+            if std::fs::metadata(dir.join(n.to_string()))
+                .map(|md| md.len())
+                .ok()?
+                != f.size
+            {
                 return None;
             }
         }
@@ -251,7 +271,9 @@ impl Cache {
     /// Copies the pending outputs of action `j` into $WORK, verifying their
     /// hashes; a corrupted entry is removed and the action run again here.
     fn materialize(&mut self, plan: &Plan, j: ActionId) -> Result<()> {
-        let Some(dir) = self.state[j].pending.clone() else { return Ok(()) };
+        let Some(dir) = self.state[j].pending.clone() else {
+            return Ok(());
+        };
         let a = &plan.actions[j];
         let ok = match self.read_meta(&dir) {
             Some(meta) => restore_files(&dir, &meta, &a.outputs).is_ok(),
@@ -267,7 +289,10 @@ impl Cache {
             }
             let (out, res) = crate::exec::run_steps(&a.steps, None, &plan.work);
             if let Err(e) = res {
-                bail!("cache entry of {} was corrupted; rebuilding it failed: {e}\n{out}", a.label);
+                bail!(
+                    "cache entry of {} was corrupted; rebuilding it failed: {e}\n{out}",
+                    a.label
+                );
             }
             self.rebuilt_corrupt.push(a.label.clone());
             if let Some(k) = self.state[j].key.clone() {
@@ -276,7 +301,10 @@ impl Cache {
             // The rebuilt export data must be what the key said, or dependents' keys are wrong.
             if let (Some(expect), Some(gox)) = (&self.state[j].gox, a.outputs.get(1)) {
                 if &hash_file(gox)? != expect {
-                    bail!("cache entry of {} was corrupted and its rebuild gave other export data; run the build again", a.label);
+                    bail!(
+                        "cache entry of {} was corrupted and its rebuild gave other export data; run the build again",
+                        a.label
+                    );
                 }
             }
         }
@@ -298,8 +326,16 @@ impl Cache {
             let (size, sha) = copy_hashing(o, &tmp.path().join(n.to_string()))?;
             files.push(FileMeta { size, sha256: sha });
         }
-        let meta = Meta { format: FORMAT.into(), label: label.into(), output: output.into(), files };
-        std::fs::write(tmp.path().join("meta.json"), serde_json::to_vec_pretty(&meta)?)?;
+        let meta = Meta {
+            format: FORMAT.into(),
+            label: label.into(),
+            output: output.into(),
+            files,
+        };
+        std::fs::write(
+            tmp.path().join("meta.json"),
+            serde_json::to_vec_pretty(&meta)?,
+        )?;
         std::fs::create_dir_all(dest.parent().unwrap_or(&self.root))?;
         let staged = tmp.keep();
         if std::fs::rename(&staged, &dest).is_err() {
@@ -311,12 +347,18 @@ impl Cache {
 
     fn installed_path(&self, out: &Path) -> PathBuf {
         let h = hex(&Sha256::digest(out.to_string_lossy().as_bytes()));
-        self.root.join("installed").join(format!("{}.json", &h[..32]))
+        self.root
+            .join("installed")
+            .join(format!("{}.json", &h[..32]))
     }
 
     fn install_is_current(&self, out: &Path, key: &str) -> bool {
-        let Ok(b) = std::fs::read(self.installed_path(out)) else { return false };
-        let Ok(rec) = serde_json::from_slice::<Installed>(&b) else { return false };
+        let Ok(b) = std::fs::read(self.installed_path(out)) else {
+            return false;
+        };
+        let Ok(rec) = serde_json::from_slice::<Installed>(&b) else {
+            return false;
+        };
         match stamp(out) {
             Some((size, mtime)) => rec.key == key && rec.size == size && rec.mtime_ns == mtime,
             None => false,
@@ -326,8 +368,16 @@ impl Cache {
     /// Records that `out` now holds the executable of link key `key`.
     fn record_install(&self, out: &Path, key: &str) {
         if let Some((size, mtime_ns)) = stamp(out) {
-            let rec = Installed { size, mtime_ns, key: key.into() };
-            let _ = atomic_write(&self.installed_path(out), &serde_json::to_vec(&rec).unwrap_or_default(), &self.root.join("tmp"));
+            let rec = Installed {
+                size,
+                mtime_ns,
+                key: key.into(),
+            };
+            let _ = atomic_write(
+                &self.installed_path(out),
+                &serde_json::to_vec(&rec).unwrap_or_default(),
+                &self.root.join("tmp"),
+            );
         }
     }
 }
@@ -345,14 +395,23 @@ impl CacheHook for Cache {
                     self.state[i].gox = meta.files.get(1).map(|f| f.sha256.clone());
                 }
                 self.state[i].pending = Some(dir);
-                return Ok(Lookup::Hit { output: meta.output, installed: false });
+                return Ok(Lookup::Hit {
+                    output: meta.output,
+                    installed: false,
+                });
             }
             if let ActionKind::Link { out, .. } = &a.kind {
                 if self.install_is_current(out, &key) {
-                    return Ok(Lookup::Hit { output: meta.output, installed: true });
+                    return Ok(Lookup::Hit {
+                        output: meta.output,
+                        installed: true,
+                    });
                 }
                 if restore_files(&dir, &meta, &a.outputs).is_ok() {
-                    return Ok(Lookup::Hit { output: meta.output, installed: false });
+                    return Ok(Lookup::Hit {
+                        output: meta.output,
+                        installed: false,
+                    });
                 }
                 let _ = std::fs::remove_dir_all(&dir);
             }
@@ -366,7 +425,10 @@ impl CacheHook for Cache {
             self.materialize(plan, j)?;
         }
         let reason = if self.explain {
-            match std::fs::read(self.index_path(&a.label)).ok().and_then(|b| serde_json::from_slice::<KeyInputs>(&b).ok()) {
+            match std::fs::read(self.index_path(&a.label))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<KeyInputs>(&b).ok())
+            {
                 Some(old) => inputs.why_differs(&old),
                 None => "not in cache".into(),
             }
@@ -376,22 +438,37 @@ impl CacheHook for Cache {
         Ok(Lookup::Miss(reason, Box::new(Token { inputs })))
     }
 
-    fn store(&mut self, plan: &Plan, i: ActionId, token: Box<dyn std::any::Any + Send>, output: &str) -> Result<()> {
-        let Ok(tok) = token.downcast::<Token>() else { bail!("internal: bad cache token") };
+    fn store(
+        &mut self,
+        plan: &Plan,
+        i: ActionId,
+        token: Box<dyn std::any::Any + Send>,
+        output: &str,
+    ) -> Result<()> {
+        let Ok(tok) = token.downcast::<Token>() else {
+            bail!("internal: bad cache token")
+        };
         let a = &plan.actions[i];
         let key = tok.inputs.key();
         if let ActionKind::Compile { .. } = a.kind {
             if let Some(gox) = a.outputs.get(1) {
-                self.state[i].gox = Some(hash_file(gox).with_context(|| format!("reading {}", gox.display()))?);
+                self.state[i].gox =
+                    Some(hash_file(gox).with_context(|| format!("reading {}", gox.display()))?);
             }
         }
         self.write_entry(&key, &a.label, &a.outputs, output)?;
-        atomic_write(&self.index_path(&a.label), &serde_json::to_vec(&tok.inputs)?, &self.root.join("tmp"))?;
+        atomic_write(
+            &self.index_path(&a.label),
+            &serde_json::to_vec(&tok.inputs)?,
+            &self.root.join("tmp"),
+        )?;
         Ok(())
     }
 
     fn installed(&mut self, plan: &Plan, i: ActionId) {
-        if let (ActionKind::Link { out, .. }, Some(key)) = (&plan.actions[i].kind, &self.state[i].key) {
+        if let (ActionKind::Link { out, .. }, Some(key)) =
+            (&plan.actions[i].kind, &self.state[i].key)
+        {
             self.record_install(out, key);
         }
     }
@@ -399,14 +476,23 @@ impl CacheHook for Cache {
 
 fn stamp(p: &Path) -> Option<(u64, u128)> {
     let md = std::fs::metadata(p).ok()?;
-    let mtime = md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let mtime = md
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     Some((md.len(), mtime))
 }
 
 /// Copies an entry's files to `outputs`, checking each sha256.
 fn restore_files(dir: &Path, meta: &Meta, outputs: &[PathBuf]) -> Result<()> {
     if meta.files.len() != outputs.len() {
-        bail!("entry has {} files, action {}", meta.files.len(), outputs.len());
+        bail!(
+            "entry has {} files, action {}",
+            meta.files.len(),
+            outputs.len()
+        );
     }
     for (n, (f, o)) in meta.files.iter().zip(outputs).enumerate() {
         if let Some(p) = o.parent() {
@@ -460,7 +546,9 @@ pub fn hash_file(p: &Path) -> Result<String> {
 fn atomic_write(path: &Path, data: &[u8], tmpdir: &Path) -> Result<()> {
     let mut t = tempfile::NamedTempFile::new_in(tmpdir).context("creating a cache temp file")?;
     t.write_all(data)?;
-    t.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
+    t.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -473,7 +561,14 @@ mod tests {
     use super::*;
 
     fn inputs() -> KeyInputs {
-        let mut k = KeyInputs { format: FORMAT.into(), kind: "compile".into(), label: "a/b".into(), toolchain: "gccgo 12".into(), flags: vec!["-O2".into()], ..Default::default() };
+        let mut k = KeyInputs {
+            format: FORMAT.into(),
+            kind: "compile".into(),
+            label: "a/b".into(),
+            toolchain: "gccgo 12".into(),
+            flags: vec!["-O2".into()],
+            ..Default::default()
+        };
         k.sources.insert("/m/wire/frame.go".into(), "1".into());
         k.deps.insert("a/wire".into(), "g1".into());
         k

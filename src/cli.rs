@@ -37,6 +37,8 @@ pub enum Command {
     Toolchains(crate::profile::ToolchainsArgs),
     /// Print the resolved settings of one target, like `go env`.
     Env(crate::profile::EnvArgs),
+    /// List packages with go's `go list` field names (`-json`, `-deps`, `-f`).
+    List(crate::list::ListArgs),
 }
 
 /// Flags shared by every command that loads packages.
@@ -57,6 +59,9 @@ pub struct LoadArgs {
     /// Module download mode: `vendor` uses vendor/ (as `go build -mod`).
     #[arg(long = "mod", value_name = "MODE", default_value = "")]
     pub mod_mode: String,
+    /// JSON file replacing source files (as `go build -overlay`).
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
     /// Package patterns: `.`, `./cmd/x`, `./...`, import paths.
     #[arg(value_name = "PACKAGES")]
     pub packages: Vec<String>,
@@ -176,6 +181,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Doctor(a) => crate::doctor::main(&cwd, &a),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),
         Command::Env(a) => crate::profile::env_main(&cwd, &a),
+        Command::List(a) => crate::list::main(&cwd, &a),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Options {
     pub keep_going: bool,
     /// Kill a command that runs longer than this (seconds); `None` waits forever.
     pub timeout_secs: Option<u64>,
+    /// A GNU make jobserver to take job slots from (beyond our implicit one).
+    pub jobserver: Option<jobserver::Client>,
 }
 
 /// What the cache says about an action before it runs.
@@ -86,6 +88,8 @@ enum Msg {
         output: String,
         result: Result<(), String>,
     },
+    /// A job slot from make's jobserver (or the error acquiring it).
+    Token(std::io::Result<jobserver::Acquired>),
 }
 
 /// Priority of a ready action: longer remaining path first, then plan order.
@@ -134,20 +138,57 @@ pub fn run(
     let timeout = opts.timeout_secs.map(std::time::Duration::from_secs);
     progress.start(n);
 
+    // Under make, each job beyond the first needs a token from the jobserver
+    // (our process holds one implicitly), so `make -j` is not oversubscribed.
+    let helper = match &opts.jobserver {
+        Some(client) => {
+            let tx = tx.clone();
+            Some(
+                client
+                    .clone()
+                    .into_helper_thread(move |tok| {
+                        let _ = tx.send(Msg::Token(tok));
+                    })
+                    .context("starting the jobserver helper thread")?,
+            )
+        }
+        None => None,
+    };
+    let mut slots_held: Vec<jobserver::Acquired> = Vec::new();
+    let mut requested = 0usize;
+
     loop {
-        while !stop && running < jobs {
+        let slots = match &helper {
+            None => jobs,
+            Some(h) => {
+                let want = jobs.min(running + ready.len()).max(1);
+                while !stop && 1 + slots_held.len() + requested < want {
+                    h.request_token();
+                    requested += 1;
+                }
+                jobs.min(1 + slots_held.len())
+            }
+        };
+        while !stop && running < slots {
             let Some(Ready(_, std::cmp::Reverse(i))) = ready.pop() else {
                 break;
             };
             let a = &plan.actions[i];
             if let Some(c) = cache.as_deref_mut() {
                 match c.lookup(plan, i) {
-                    Ok(Lookup::Hit { output: saved, installed }) => {
+                    Ok(Lookup::Hit {
+                        output: saved,
+                        installed,
+                    }) => {
                         // Restored outputs still have to be installed where the user asked.
                         let installs: Vec<Step> = if installed {
                             vec![]
                         } else {
-                            a.steps.iter().filter(|s| matches!(s, Step::Install { .. })).cloned().collect()
+                            a.steps
+                                .iter()
+                                .filter(|s| matches!(s, Step::Install { .. }))
+                                .cloned()
+                                .collect()
                         };
                         if opts.print_commands {
                             for st in &installs {
@@ -216,15 +257,27 @@ pub fn run(
         if running == 0 {
             break;
         }
-        let Ok(Msg::Done {
-            action: i,
-            output,
-            result,
-        }) = rx.recv()
-        else {
-            break;
+        let (i, output, result) = match rx.recv() {
+            Ok(Msg::Done {
+                action,
+                output,
+                result,
+            }) => (action, output, result),
+            Ok(Msg::Token(t)) => {
+                requested = requested.saturating_sub(1);
+                match t {
+                    Ok(t) => slots_held.push(t),
+                    Err(e) => progress.warn(&format!("jobserver: {e}")),
+                }
+                continue;
+            }
+            Err(_) => break,
         };
         running -= 1;
+        // Give back the slots we no longer need.
+        while slots_held.len() > running {
+            slots_held.pop();
+        }
         finished += 1;
         let a = &plan.actions[i];
         match result {
@@ -281,7 +334,11 @@ fn skip_dependents(
 
 /// Runs an action's steps in order on a worker thread. Returns what the
 /// commands printed and, on failure, a one-line reason.
-pub(crate) fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>, work: &Path) -> (String, Result<(), String>) {
+pub(crate) fn run_steps(
+    steps: &[Step],
+    timeout: Option<std::time::Duration>,
+    work: &Path,
+) -> (String, Result<(), String>) {
     let mut output = String::new();
     for st in steps {
         match st {
@@ -297,8 +354,12 @@ pub(crate) fn run_steps(steps: &[Step], timeout: Option<std::time::Duration>, wo
                         output.push_str(&o.combined());
                     }
                     let why = match &e {
-                        RunError::Spawn { err, .. } => format!("cannot run {}: {err}", cmd.display_with_work(Some(work))),
-                        RunError::Failed { status, .. } => format!("{}: {status}", cmd.display_with_work(Some(work))),
+                        RunError::Spawn { err, .. } => {
+                            format!("cannot run {}: {err}", cmd.display_with_work(Some(work)))
+                        }
+                        RunError::Failed { status, .. } => {
+                            format!("{}: {status}", cmd.display_with_work(Some(work)))
+                        }
                     };
                     return (output, Err(why));
                 }

@@ -1,17 +1,565 @@
-//! Inspect: (being written).
+//! Inspect: what an ELF executable is, read from the file alone. Class,
+//! byte order, machine, the MIPS ISA and ABI, the float ABI, static or
+//! dynamic, the interpreter and `NEEDED` libraries, whether libgo is linked
+//! in, the compiler version (`.comment`), gccgo's `.go_export`, gc's
+//! `.go.buildinfo`, and the size of every section.
+//!
+//! The facts come from the ELF headers and a few sections, parsed with the
+//! `object` crate; the encodings follow binutils (`include/elf/mips.h`,
+//! `include/elf/ppc.h`, `readelf.c`) and Go's `debug/buildinfo`. This module
+//! knows nothing of devices: `doctor` holds an [`ElfInfo`] against one.
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
+use object::read::elf::{ElfFile, FileHeader, ProgramHeader, SectionHeader};
+use object::{Endianness, Object, ObjectSymbol};
+use serde::Serialize;
+
+pub mod decode;
+
+use decode::{float_abi, gnu_attribute_fp};
+pub use decode::{gcc_version, goarch_for, machine_name, mips_fp_abi, mips_info, parse_buildinfo};
 
 /// `gccgo-build inspect` flags.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// The ELF file.
-    pub binary: Option<std::path::PathBuf>,
+    /// The ELF file to describe.
+    #[arg(value_name = "BINARY")]
+    pub binary: std::path::PathBuf,
+    /// Print one JSON object (field names as documented on `ElfInfo`).
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Runs `gccgo-build inspect`; returns the exit status.
-pub fn main(_cwd: &Path, _args: &InspectArgs) -> Result<i32> {
-    anyhow::bail!("inspect: not written yet")
+/// Runs `gccgo-build inspect`; returns the exit status (0; errors for a file
+/// that cannot be read or is not ELF).
+pub fn main(cwd: &Path, args: &InspectArgs) -> Result<i32> {
+    let mut info = inspect_file(&cwd.join(&args.binary))?;
+    info.path = args.binary.display().to_string();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+    } else {
+        print!("{}", render_text(&info));
+    }
+    Ok(0)
+}
+
+/// Everything `inspect` reports about one ELF file. Serialized as is for
+/// `--json`; the field names are stable:
+///
+/// - `path` (string), `file_size` (bytes)
+/// - `class`: 32 or 64; `endian`: `"little"` or `"big"`
+/// - `machine`: readable name (`"MIPS"`, `"PowerPC"`, `"Alpha"`, `"x86-64"` …),
+///   `e_machine`: the raw number; `goarch`: the GOARCH this file fits, or null
+/// - `elf_type`: `"EXEC"`, `"DYN"`, `"REL"`, `"CORE"` or a number; `pie`: bool;
+///   `e_flags`: the raw header flags (number)
+/// - `mips`: null, or an object (see [`MipsInfo`])
+/// - `float_abi`: null when unknown, or `{abi, detail, source}` (see [`FloatAbi`])
+/// - `linkage`: `"dynamic"`, `"static"`, `"static-pie"`, `"shared-library"` or `"relocatable"`
+/// - `interpreter`: the `PT_INTERP` path or null; `needed`: `DT_NEEDED` names in order
+/// - `libgo`: `"static"` (linked in), `"shared"` (a `libgo.so` is NEEDED) or
+///   `"none"`; `libgo_evidence`: what decided it (string or null)
+/// - `gccgo_version`: the version of the first `GCC:` line of `.comment`
+///   (`"12.2.0"`), or null; `comment`: every `.comment` string
+/// - `go_export`: bool; `go_export_size`: bytes of `.go_export` or null
+/// - `go_buildinfo`: null, or `{format, go_version, path, main_module, mod_info}`
+///   (see [`GoBuildInfo`])
+/// - `symtab`: bool (a `.symtab` is present: not stripped); `debug_info`: bool
+/// - `removable_size`: bytes of sections `strip --strip-all -R .go_export`
+///   removes (debug, symbol tables, `.go_export`), so `file_size -
+///   removable_size` estimates the stripped file
+/// - `sections`: `[{name, size, alloc, in_file}]`, largest first (`size` in
+///   bytes, `in_file` false for NOBITS such as `.bss`)
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ElfInfo {
+    pub path: String,
+    pub file_size: u64,
+    pub class: u8,
+    pub endian: String,
+    pub machine: String,
+    pub e_machine: u16,
+    pub goarch: Option<String>,
+    pub elf_type: String,
+    pub pie: bool,
+    pub e_flags: u32,
+    pub mips: Option<MipsInfo>,
+    pub float_abi: Option<FloatAbi>,
+    pub linkage: String,
+    pub interpreter: Option<String>,
+    pub needed: Vec<String>,
+    pub libgo: String,
+    pub libgo_evidence: Option<String>,
+    pub gccgo_version: Option<String>,
+    pub comment: Vec<String>,
+    pub go_export: bool,
+    pub go_export_size: Option<u64>,
+    pub go_buildinfo: Option<GoBuildInfo>,
+    pub symtab: bool,
+    pub debug_info: bool,
+    pub removable_size: u64,
+    pub sections: Vec<SectionSize>,
+}
+
+/// MIPS specifics, from `e_flags` and `.MIPS.abiflags` (binutils `include/elf/mips.h`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MipsInfo {
+    /// `"o32"`, `"n32"`, `"n64"`, `"o64"`, `"eabi32"` or `"eabi64"`.
+    pub abi: String,
+    /// The ISA the code needs, as readelf prints it (`"MIPS32r2"`): from
+    /// `.MIPS.abiflags` when present, else from the `EF_MIPS_ARCH` bits.
+    pub isa: String,
+    /// The same ISA as Linux's `/proc/cpuinfo` `isa` line names it (`"mips32r2"`).
+    pub cpuinfo_isa: String,
+    /// The ISA named by `e_flags` alone.
+    pub isa_e_flags: String,
+    /// Whether a `.MIPS.abiflags` section was found.
+    pub abiflags: bool,
+    /// `fp_abi` of `.MIPS.abiflags` (a `Val_GNU_MIPS_ABI_FP_*` number), if present.
+    pub fp_abi: Option<u8>,
+    /// General register size in bits from `.MIPS.abiflags` (32 or 64), if present.
+    pub gpr_size: Option<u8>,
+    /// `EF_MIPS_NAN2008`: IEEE 754-2008 NaN encoding (needs an r6-style FPU).
+    pub nan2008: bool,
+    /// `EF_MIPS_FP64`: 64-bit FPU registers.
+    pub fp64: bool,
+    /// `EF_MIPS_PIC`.
+    pub pic: bool,
+}
+
+/// The float ABI of the code.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FloatAbi {
+    /// `"hard"`, `"soft"`, `"single"` (hard, single precision only) or `"any"`
+    /// (no floating-point code, runs either way).
+    pub abi: String,
+    /// readelf's wording, e.g. `"Hard float (32-bit CPU, Any FPU)"`.
+    pub detail: String,
+    /// Where it was read: `".MIPS.abiflags"`, `".gnu.attributes"` or `"e_flags"`.
+    pub source: String,
+}
+
+/// gc's build information (section `.go.buildinfo`, Go's `debug/buildinfo`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GoBuildInfo {
+    /// `"inline"` (Go 1.18+: strings in the section) or `"pointer"` (older,
+    /// not decoded: the other fields are then null/empty).
+    pub format: String,
+    /// `"go1.19.8"` …
+    pub go_version: Option<String>,
+    /// The main package's import path (the `path` line of the module info).
+    pub path: Option<String>,
+    /// The main module's path (the `mod` line).
+    pub main_module: Option<String>,
+    /// The module info text without its sentinels (as `go version -m` prints it).
+    pub mod_info: String,
+}
+
+/// One section's size.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SectionSize {
+    pub name: String,
+    /// `sh_size` in bytes.
+    pub size: u64,
+    /// `SHF_ALLOC`: loaded into memory at run time.
+    pub alloc: bool,
+    /// False for `SHT_NOBITS` (`.bss`, `.tbss`): takes no bytes in the file.
+    pub in_file: bool,
+}
+
+/// Reads and describes one ELF file.
+///
+/// Errors: the file cannot be read, is not ELF, or its headers are corrupt
+/// (the message names the file). Sections that fail to parse (attributes,
+/// build info) are left out rather than failing the whole description.
+pub fn inspect_file(path: &Path) -> Result<ElfInfo> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    inspect_bytes(&path.display().to_string(), &data)
+}
+
+/// [`inspect_file`] on bytes already in memory; `path` only names them.
+///
+/// Errors: not ELF (with the first bytes shown), or corrupt headers.
+pub fn inspect_bytes(path: &str, data: &[u8]) -> Result<ElfInfo> {
+    if data.len() < 16 || &data[..4] != b"\x7fELF" {
+        let head: Vec<String> = data.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        bail!(
+            "{path}: not an ELF file (it starts with bytes {}, not 7f 45 4c 46); \
+             a shell script or an archive cannot be inspected",
+            head.join(" ")
+        );
+    }
+    let r = match data[4] {
+        1 => describe::<object::elf::FileHeader32<Endianness>>(path, data),
+        2 => describe::<object::elf::FileHeader64<Endianness>>(path, data),
+        c => bail!("{path}: ELF class byte is {c}, neither 1 (32-bit) nor 2 (64-bit)"),
+    };
+    r.with_context(|| format!("{path}: malformed ELF"))
+}
+
+fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Result<ElfInfo> {
+    let file = ElfFile::<Elf, &[u8]>::parse(data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let endian = file.endian();
+    let hdr = file.elf_header();
+    let big = hdr.is_big_endian();
+    let class: u8 = if hdr.is_class_64() { 64 } else { 32 };
+    let e_machine = hdr.e_machine(endian).0;
+    let e_flags = hdr.e_flags(endian).0;
+    let e_type = hdr.e_type(endian).0;
+
+    // Sections: names, sizes, the few whose contents matter.
+    let table = file.elf_section_table();
+    let mut sections = Vec::new();
+    let mut comment = Vec::new();
+    let mut go_export_size = None;
+    let mut abiflags_data: Option<&[u8]> = None;
+    let mut attr_fp: Option<u64> = None;
+    let mut buildinfo_data: Option<&[u8]> = None;
+    let mut symtab = false;
+    let mut debug_info = false;
+    let mut removable_size = 0u64;
+    for sh in table.iter() {
+        let name = match table.section_name(endian, sh) {
+            Ok(n) => String::from_utf8_lossy(n).into_owned(),
+            Err(_) => continue,
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let size: u64 = sh.sh_size(endian).into();
+        let flags: u64 = sh.sh_flags(endian).0;
+        let alloc = flags & 2 != 0;
+        let sh_type = sh.sh_type(endian).0;
+        let in_file = sh_type != 8; // SHT_NOBITS
+        match name.as_str() {
+            ".comment" => {
+                if let Ok(d) = sh.data(endian, data) {
+                    comment = d
+                        .split(|&b| b == 0)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| String::from_utf8_lossy(s).into_owned())
+                        .collect();
+                    comment.dedup();
+                }
+            }
+            ".go_export" => go_export_size = Some(size),
+            ".MIPS.abiflags" => abiflags_data = sh.data(endian, data).ok(),
+            ".gnu.attributes" => {
+                if let Ok(d) = sh.data(endian, data) {
+                    attr_fp = gnu_attribute_fp::<Elf>(endian, d);
+                }
+            }
+            ".go.buildinfo" => buildinfo_data = sh.data(endian, data).ok(),
+            ".symtab" => symtab = true,
+            ".debug_info" => debug_info = true,
+            _ => {}
+        }
+        if !alloc
+            && in_file
+            && (name.starts_with(".debug")
+                || name.starts_with(".zdebug")
+                || matches!(name.as_str(), ".symtab" | ".strtab" | ".go_export"))
+        {
+            removable_size += size;
+        }
+        sections.push(SectionSize {
+            name,
+            size,
+            alloc,
+            in_file,
+        });
+    }
+    sections.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
+
+    // Program headers: the interpreter.
+    let mut interpreter = None;
+    for ph in file.elf_program_headers() {
+        if let Ok(Some(i)) = ph.interpreter(endian, data) {
+            interpreter = Some(String::from_utf8_lossy(i).into_owned());
+        }
+    }
+    let mut needed = Vec::new();
+    let mut flags_1 = 0u64;
+    if let Ok(dynt) = file.elf_dynamic_table() {
+        for d in dynt.iter() {
+            match d.tag.0 {
+                1 => {
+                    if let Ok(s) = dynt.string(d) {
+                        needed.push(String::from_utf8_lossy(s).into_owned());
+                    }
+                }
+                0x6fff_fffb => flags_1 = d.val,
+                _ => {}
+            }
+        }
+    }
+    let pie = e_type == 3 && (flags_1 & 0x0800_0000 != 0 || interpreter.is_some());
+    let linkage = match (e_type, interpreter.is_some()) {
+        (1, _) => "relocatable",
+        (_, true) => "dynamic",
+        (2, false) => "static",
+        // DF_1_PIE, or a DYN needing nothing: a static PIE (glibc's -static-pie).
+        (3, false) if flags_1 & 0x0800_0000 != 0 || needed.is_empty() => "static-pie",
+        (3, false) => "shared-library",
+        _ => "static",
+    }
+    .to_string();
+
+    // libgo: shared if a libgo.so is needed, else look for its symbols.
+    let (runtime_main, libgo_sym) = go_symbols(&file);
+    let gc_sections = sections
+        .iter()
+        .any(|s| s.name == ".gopclntab" || s.name == ".go.buildinfo");
+    let (libgo, libgo_evidence) = libgo_linkage(
+        &needed,
+        runtime_main,
+        libgo_sym.as_deref(),
+        go_export_size.is_some(),
+        gc_sections,
+    );
+
+    let mips = if e_machine == 8 || e_machine == 10 {
+        Some(mips_info(class, e_flags, abiflags_data))
+    } else {
+        None
+    };
+    let float_abi = float_abi(e_machine, e_flags, mips.as_ref(), attr_fp);
+    let gccgo_version = comment.iter().find_map(|c| gcc_version(c));
+    let go_buildinfo = buildinfo_data.and_then(parse_buildinfo);
+    let goarch = goarch_for(e_machine, class, big, mips.as_ref()).map(String::from);
+
+    Ok(ElfInfo {
+        path: path.to_string(),
+        file_size: data.len() as u64,
+        class,
+        endian: if big { "big" } else { "little" }.to_string(),
+        machine: machine_name(e_machine),
+        e_machine,
+        goarch,
+        elf_type: match e_type {
+            0 => "NONE".into(),
+            1 => "REL".into(),
+            2 => "EXEC".into(),
+            3 => "DYN".into(),
+            4 => "CORE".into(),
+            n => n.to_string(),
+        },
+        pie,
+        e_flags,
+        mips,
+        float_abi,
+        linkage,
+        interpreter,
+        needed,
+        libgo: libgo.to_string(),
+        libgo_evidence,
+        gccgo_version,
+        comment,
+        go_export: go_export_size.is_some(),
+        go_export_size,
+        go_buildinfo,
+        symtab,
+        debug_info,
+        removable_size,
+        sections,
+    })
+}
+
+/// Go runtime symbols: whether `runtime.main` (any Go runtime, gccgo's or
+/// gc's) is defined, and the first defined `__go_*` or `runtime_*` symbol
+/// (libgo's C parts; gc has none), searched in `.symtab` then `.dynsym`.
+fn go_symbols<'data, Elf: FileHeader<Endian = Endianness>>(
+    file: &ElfFile<'data, Elf, &'data [u8]>,
+) -> (bool, Option<String>) {
+    let mut runtime_main = false;
+    let mut libgo_sym = None;
+    for sym in file.symbols().chain(file.dynamic_symbols()) {
+        if !sym.is_definition() {
+            continue;
+        }
+        let Ok(name) = sym.name() else { continue };
+        if name == "runtime.main" {
+            runtime_main = true;
+        } else if libgo_sym.is_none() && (name.starts_with("__go_") || name.starts_with("runtime_"))
+        {
+            libgo_sym = Some(name.to_string());
+        }
+        if runtime_main && libgo_sym.is_some() {
+            break;
+        }
+    }
+    (runtime_main, libgo_sym)
+}
+
+/// Decides `libgo` and its evidence: a NEEDED `libgo.so*` means shared; libgo's
+/// own C symbols (`__go_*`, `runtime_*`), or `runtime.main` beside gccgo's
+/// `.go_export`, mean linked in; `runtime.main` with gc's `.gopclntab` or
+/// `.go.buildinfo` and no libgo symbol is a gc binary (no libgo).
+pub fn libgo_linkage(
+    needed: &[String],
+    runtime_main: bool,
+    libgo_sym: Option<&str>,
+    go_export: bool,
+    gc_sections: bool,
+) -> (&'static str, Option<String>) {
+    if let Some(n) = needed.iter().find(|n| n.starts_with("libgo.so")) {
+        return ("shared", Some(format!("NEEDED {n}")));
+    }
+    match (runtime_main, libgo_sym) {
+        (true, Some(s)) => ("static", Some(format!("symbols runtime.main and {s}"))),
+        (false, Some(s)) => ("static", Some(format!("symbol {s}"))),
+        (true, None) if go_export => (
+            "static",
+            Some("symbol runtime.main and section .go_export".into()),
+        ),
+        (true, None) if gc_sections => (
+            "none",
+            Some(
+                "gc-compiled: runtime.main with .gopclntab/.go.buildinfo, no libgo symbols".into(),
+            ),
+        ),
+        (true, None) => ("static", Some("symbol runtime.main".into())),
+        (false, None) if go_export => (
+            "static",
+            Some("section .go_export (no symbols: stripped)".into()),
+        ),
+        (false, None) => ("none", None),
+    }
+}
+
+/// The human form: one `field: value` per line, sections last, largest first.
+pub fn render_text(i: &ElfInfo) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let mut kv = |k: &str, v: String| {
+        let _ = writeln!(s, "{k}: {v}");
+    };
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".into());
+    kv("path", i.path.clone());
+    kv(
+        "file_size",
+        format!("{} ({})", i.file_size, human_bytes(i.file_size)),
+    );
+    kv("class", format!("ELF{}", i.class));
+    kv("endian", i.endian.clone());
+    kv("machine", i.machine.clone());
+    kv("goarch", opt(&i.goarch));
+    kv(
+        "elf_type",
+        format!("{}{}", i.elf_type, if i.pie { " (PIE)" } else { "" }),
+    );
+    kv("e_flags", format!("{:#010x}", i.e_flags));
+    if let Some(m) = &i.mips {
+        kv("mips_abi", m.abi.clone());
+        kv("mips_isa", m.isa.clone());
+        let mut fl = Vec::new();
+        if m.nan2008 {
+            fl.push("nan2008");
+        }
+        if m.fp64 {
+            fl.push("fp64");
+        }
+        if m.pic {
+            fl.push("pic");
+        }
+        if !fl.is_empty() {
+            kv("mips_flags", fl.join(", "));
+        }
+    }
+    kv(
+        "float_abi",
+        match &i.float_abi {
+            Some(f) => format!("{} ({}; from {})", f.abi, f.detail, f.source),
+            None => "unknown".into(),
+        },
+    );
+    kv("linkage", i.linkage.clone());
+    kv("interpreter", opt(&i.interpreter));
+    kv(
+        "needed",
+        if i.needed.is_empty() {
+            "none".into()
+        } else {
+            i.needed.join(", ")
+        },
+    );
+    kv(
+        "libgo",
+        match &i.libgo_evidence {
+            Some(e) => format!("{} ({e})", i.libgo),
+            None => i.libgo.clone(),
+        },
+    );
+    kv("gccgo_version", opt(&i.gccgo_version));
+    for c in &i.comment {
+        kv("comment", c.clone());
+    }
+    kv(
+        "go_export",
+        match i.go_export_size {
+            Some(n) => format!("yes, {n} bytes ({})", human_bytes(n)),
+            None => "no".into(),
+        },
+    );
+    match &i.go_buildinfo {
+        Some(b) => {
+            kv("go_buildinfo", b.format.clone());
+            kv("go_version", opt(&b.go_version));
+            kv("go_path", opt(&b.path));
+            kv("go_main_module", opt(&b.main_module));
+        }
+        None => kv("go_buildinfo", "none".into()),
+    }
+    kv(
+        "symtab",
+        if i.symtab { "yes" } else { "no (stripped)" }.into(),
+    );
+    kv("debug_info", if i.debug_info { "yes" } else { "no" }.into());
+    kv(
+        "stripped_size_estimate",
+        format!(
+            "{} ({}; after strip --strip-all -R .go_export)",
+            i.file_size.saturating_sub(i.removable_size),
+            human_bytes(i.file_size.saturating_sub(i.removable_size))
+        ),
+    );
+    for sec in &i.sections {
+        let note = match (sec.alloc, sec.in_file) {
+            (_, false) => " (nobits)",
+            (false, true) => " (not loaded)",
+            _ => "",
+        };
+        kv(
+            &format!("section {}", sec.name),
+            format!("{}{note}", sec.size),
+        );
+    }
+    s
+}
+
+/// `1.5 MiB`-style size (powers of 1024, as `df -h` and `ls -lh`).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_elf_is_a_clear_error() {
+        let e = inspect_bytes("x.sh", b"#!/bin/sh\necho hi\n").expect_err("must fail");
+        assert!(format!("{e:#}").contains("not an ELF file"), "{e:#}");
+    }
 }

@@ -16,6 +16,8 @@ pub mod gomod;
 pub mod graph;
 pub mod inspect;
 pub mod link;
+pub mod list;
+pub mod overlay;
 pub mod plan;
 pub mod process;
 pub mod profile;

@@ -16,7 +16,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::graph::{Graph, PkgId};
+use crate::graph::{Graph, Package, PkgId};
 use crate::process::Cmd;
 use crate::toolchain::Toolchain;
 
@@ -145,74 +145,24 @@ impl Plan {
         let mut actions = Vec::new();
         let mut compile_of = BTreeMap::new();
         for id in graph.topo() {
-            let p = graph.pkg(id);
-            let obj = object_path(work, &p.import_path);
-            let gox = obj.with_extension("gox");
-            let files: Vec<PathBuf> = p
-                .files
-                .go_files
-                .iter()
-                .map(|f| p.dir.join(&f.name))
-                .collect();
-            let mut cflags: Vec<String> = flags.gcflags.clone();
-            cflags.extend(tc.cflags.iter().cloned());
-            let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
-            if !p.is_main() {
-                cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
-            }
-            if p.import_map
-                .keys()
-                .any(|k| k.starts_with("./") || k.starts_with("../"))
-            {
-                // gccgo resolves relative imports against this path (go's
-                // `-fgo-relative-import-path`, GOPATH mode only).
-                cmd = cmd.arg(format!("-fgo-relative-import-path={}", p.dir.display()));
-            }
-            cmd = cmd
-                .arg("-I")
-                .arg(work.as_os_str())
-                .arg("-o")
-                .arg(obj.as_os_str())
-                .args(files.iter().map(|f| f.as_os_str().to_owned()));
-            let mut steps = vec![
-                Step::Mkdir(obj.parent().unwrap_or(work).to_path_buf()),
-                Step::Run(cmd),
-            ];
-            let mut outs = vec![obj.clone()];
-            if !p.is_main() {
-                steps.push(Step::Run(
-                    Cmd::new(tc.objcopy.as_os_str())
-                        .args(["-j", ".go_export"])
-                        .arg(obj.as_os_str())
-                        .arg(gox.as_os_str()),
-                ));
-                outs.push(gox);
-            }
             let deps = graph.deps(id).iter().map(|d| compile_of[d]).collect();
             compile_of.insert(id, actions.len());
-            actions.push(Action {
-                kind: ActionKind::Compile { pkg: id },
-                label: p.import_path.clone(),
-                steps,
-                deps,
-                inputs: files,
-                outputs: outs,
-                flags: cflags,
-            });
+            actions.push(compile_action(graph, id, tc, flags, work, deps));
         }
         for (&id, out) in outputs {
-            let p = graph.pkg(id);
             let exe = work.join("exe").join(exe_name(out));
             // Objects: the main package first, then its dependencies with
             // importers before the packages they import.
-            let mut objs: Vec<OsString> = vec![object_path(work, &p.import_path).into_os_string()];
+            // Each package's C, assembler and .syso objects follow its Go object.
             let closure = graph.deps_closure(id);
-            objs.extend(
-                closure
-                    .iter()
-                    .rev()
-                    .map(|d| object_path(work, &graph.pkg(*d).import_path).into_os_string()),
-            );
+            let mut objs: Vec<OsString> = Vec::new();
+            for pid in std::iter::once(id).chain(closure.iter().rev().copied()) {
+                objs.extend(
+                    link_objects(graph.pkg(pid), work)
+                        .into_iter()
+                        .map(PathBuf::into_os_string),
+                );
+            }
             let mut ld: Vec<String> = match flags.link {
                 LinkMode::StaticLibgo => vec!["-static-libgo".into()],
                 LinkMode::Static => vec!["-static".into()],
@@ -278,6 +228,315 @@ impl fmt::Display for Plan {
     }
 }
 
+/// Builds the compile action of one package: the Go compile (with a
+/// per-package import directory when imports are mapped), the export-data
+/// extraction, then one compile per `.c` file (the target's C compiler) and
+/// per `.s`/`.S` file (the gccgo driver with `-xassembler-with-cpp`), as
+/// `cmd/go/internal/work/gccgo.go` does. Outputs: the Go object, the `.gox`
+/// (not for `main`), then the C and assembler objects in file order.
+fn compile_action(
+    graph: &Graph,
+    id: PkgId,
+    tc: &Toolchain,
+    flags: &Flags,
+    work: &Path,
+    deps: Vec<ActionId>,
+) -> Action {
+    let p = graph.pkg(id);
+    let obj = object_path(work, &p.import_path);
+    let gox = obj.with_extension("gox");
+    let pkg_work = package_work_dir(work, &p.import_path);
+    let files: Vec<PathBuf> = p
+        .files
+        .go_files
+        .iter()
+        .map(|f| p.files.source_path(&f.name))
+        .collect();
+    let mut cflags: Vec<String> = flags.gcflags.clone();
+    cflags.extend(tc.cflags.iter().cloned());
+    let mut steps = vec![Step::Mkdir(obj.parent().unwrap_or(work).to_path_buf())];
+    let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
+    if !p.is_main() {
+        cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
+    }
+    let local = is_local_import_path(&p.import_path);
+    if local {
+        // go's `LocalPrefix`: gccgo resolves `./x` and `../x` against this
+        // import path and cleans the result (`_/a/cmd` + `../lib` → `_/a/lib`).
+        cmd = cmd.arg(format!("-fgo-relative-import-path={}", p.import_path));
+    }
+    // gccgo 12 has no -fgo-importcfg (`gccgo -fgo-importcfg=/dev/null` says
+    // "unrecognized command-line option"), so an import whose package was
+    // compiled under another path (GOPATH vendoring: "X" is `a/vendor/X`) is
+    // found through a directory of symlinks searched first, as go's
+    // `buildImportcfgSymlinks` does for such compilers.
+    let links: Vec<(String, String)> = p
+        .import_map
+        .iter()
+        .filter(|(_, to)| graph.find(to).is_some())
+        .filter_map(|(written, to)| {
+            let seen = if written.starts_with("./") || written.starts_with("../") {
+                if !local {
+                    return None;
+                }
+                crate::resolve::clean(Path::new(&format!("{}/{written}", p.import_path)))
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                written.clone()
+            };
+            (seen != *to).then(|| (seen, to.clone()))
+        })
+        .collect();
+    if !links.is_empty() {
+        let root = pkg_work.join("_importroot_");
+        for (seen, to) in &links {
+            let link = object_path(&root, seen).with_extension("gox");
+            let target = object_path(work, to).with_extension("gox");
+            steps.push(Step::Mkdir(link.parent().unwrap_or(&root).to_path_buf()));
+            steps.push(Step::Run(
+                Cmd::new("ln")
+                    .arg("-sf")
+                    .arg(target.as_os_str())
+                    .arg(link.as_os_str()),
+            ));
+        }
+        cmd = cmd.arg("-I").arg(root.as_os_str());
+    }
+    cmd = cmd
+        .arg("-I")
+        .arg(work.as_os_str())
+        .arg("-o")
+        .arg(obj.as_os_str())
+        .args(files.iter().map(|f| f.as_os_str().to_owned()));
+    steps.push(Step::Run(cmd));
+    let mut outs = vec![obj.clone()];
+    if !p.is_main() {
+        steps.push(Step::Run(
+            Cmd::new(tc.objcopy.as_os_str())
+                .args(["-j", ".go_export"])
+                .arg(obj.as_os_str())
+                .arg(gox.as_os_str()),
+        ));
+        outs.push(gox);
+    }
+    let mut inputs = files;
+    let extra = extra_objects(p, work);
+    if !extra.is_empty() {
+        steps.push(Step::Mkdir(pkg_work.clone()));
+    }
+    let defs = [
+        "-D".to_string(),
+        format!("GOOS_{}", tc.target.goos),
+        "-D".to_string(),
+        format!("GOARCH_{}", tc.target.goarch),
+    ];
+    let gcc_major = tc
+        .gcc_version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok())
+        .unwrap_or(0);
+    let symbol = mangle_pkgpath(gcc_major, &p.import_path);
+    for (name, o) in &extra {
+        let src = p.files.source_path(name);
+        let is_c = name.ends_with(".c");
+        let cmd = if is_c {
+            let mut c = Cmd::new(c_compiler(tc))
+                .arg("-c")
+                .args(C_FLAGS.iter().copied())
+                .args(["-D".to_string(), format!("GOPKGPATH=\"{symbol}\"")]);
+            if SPLIT_STACK_ARCHES.contains(&tc.target.goarch.as_str()) {
+                // gccgo's Go code runs on split stacks on these targets; go
+                // compiles C files with -fsplit-stack when gcc accepts it.
+                c = c.arg("-fsplit-stack");
+            }
+            c.args(tc.cflags.iter())
+                .args(defs.iter())
+                .arg("-I")
+                .arg(p.dir.as_os_str())
+                .arg("-o")
+                .arg(o.as_os_str())
+                .arg(src.as_os_str())
+        } else {
+            Cmd::new(tc.gccgo.as_os_str())
+                .arg("-xassembler-with-cpp")
+                .args(tc.cflags.iter())
+                .args(defs.iter())
+                .args(["-D".to_string(), format!("GOPKGPATH={symbol}")])
+                .arg("-I")
+                .arg(p.dir.as_os_str())
+                .arg("-c")
+                .arg("-o")
+                .arg(o.as_os_str())
+                .arg(src.as_os_str())
+        };
+        steps.push(Step::Run(cmd));
+        inputs.push(src);
+        outs.push(o.clone());
+    }
+    for h in &p.files.h_files {
+        // Headers are read by the C and assembler compiles.
+        if !extra.is_empty() {
+            inputs.push(p.files.source_path(h));
+        }
+    }
+    for s in &p.files.syso_files {
+        inputs.push(p.files.source_path(s));
+    }
+    let mut key_flags = cflags;
+    for (seen, to) in &links {
+        // The import mapping changes what the compile reads: part of the key.
+        key_flags.push(format!("importmap {seen}={to}"));
+    }
+    if !extra.is_empty() {
+        key_flags.push(format!("cc {}", c_compiler(tc).display()));
+        key_flags.extend(C_FLAGS.iter().map(|s| s.to_string()));
+    }
+    Action {
+        kind: ActionKind::Compile { pkg: id },
+        label: p.import_path.clone(),
+        steps,
+        deps,
+        inputs,
+        outputs: outs,
+        flags: key_flags,
+    }
+}
+
+/// A package path as gccgo spells it in symbol names, which C and
+/// assembler files use through `GOPKGPATH` (golang.org/x/sys/unix's
+/// `gccgo_c.c` names `GOPKGPATH ".realSyscall"`). The scheme depends on the
+/// GCC release, as `cmd/internal/pkgpath` detects by compiling a file:
+/// v3 (`golang.org/x` → `golang_0org_1x`) from GCC 11 (checked: gccgo 11 and
+/// 12 emit `go_0l_u00e4ufer.Run` for package `läufer`), v2 (`.x2e`, `..z2f`)
+/// in GCC 9 and 10, v1 (every other byte `_`) before.
+pub fn mangle_pkgpath(gcc_major: u32, path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            continue;
+        }
+        match gcc_major {
+            11.. => {
+                let code = match c {
+                    '_' => Some('_'),
+                    '.' => Some('0'),
+                    '/' => Some('1'),
+                    '*' => Some('2'),
+                    ',' => Some('3'),
+                    '{' => Some('4'),
+                    '}' => Some('5'),
+                    '[' => Some('6'),
+                    ']' => Some('7'),
+                    '(' => Some('8'),
+                    ')' => Some('9'),
+                    '"' => Some('a'),
+                    ' ' => Some('b'),
+                    ';' => Some('c'),
+                    _ => None,
+                };
+                match code {
+                    Some(u) => {
+                        out.push('_');
+                        out.push(u);
+                    }
+                    None if (c as u32) < 0x80 => out.push_str(&format!("_x{:02x}", c as u32)),
+                    None if (c as u32) < 0x10000 => out.push_str(&format!("_u{:04x}", c as u32)),
+                    None => out.push_str(&format!("_U{:08x}", c as u32)),
+                }
+            }
+            9 | 10 => match c {
+                '_' => out.push('_'),
+                '.' => out.push_str(".x2e"),
+                c if (c as u32) < 0x80 => out.push_str(&format!("..z{:02x}", c as u32)),
+                c if (c as u32) < 0x10000 => out.push_str(&format!("..u{:04x}", c as u32)),
+                c => out.push_str(&format!("..U{:08x}", c as u32)),
+            },
+            _ => out.push('_'),
+        }
+    }
+    out
+}
+
+/// Flags of every C compile (before the toolchain's own flags), as the
+/// issue's rule `<triple>-gcc -c -O2 -g <cflags> -I <pkgdir>` and go's `-Wall`.
+const C_FLAGS: &[&str] = &["-O2", "-g", "-Wall"];
+
+/// GOARCH values whose gccgo uses split stacks, so C called from Go is
+/// compiled with `-fsplit-stack` (GCC supports it on x86 and s390 GNU/Linux;
+/// go probes `gccSupportsFlag(compiler, "-fsplit-stack")`, which says the same).
+const SPLIT_STACK_ARCHES: &[&str] = &["386", "amd64", "s390", "s390x"];
+
+/// The C compiler of the same GCC installation as the gccgo driver: its
+/// name with `gccgo` replaced by `gcc` (`/usr/bin/mips-linux-gnu-gccgo` →
+/// `/usr/bin/mips-linux-gnu-gcc`, `gccgo-12` → `gcc-12`), so the C objects
+/// match the Go ones (same GCC version and ABI defaults). When that file is
+/// missing: `<machine>-gcc`, then `gcc` from PATH (a build that needs it then
+/// fails naming the program). The `cc` crate was not used: it wants Rust
+/// target triples and adds Cargo's flags (`-ffunction-sections`, `-fPIC`, …).
+pub fn c_compiler(tc: &Toolchain) -> PathBuf {
+    if let Some(name) = tc
+        .gccgo
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    {
+        if let Some(i) = name.rfind("gccgo") {
+            let cc = tc
+                .gccgo
+                .with_file_name(format!("{}gcc{}", &name[..i], &name[i + 5..]));
+            if cc.is_file() {
+                return cc;
+            }
+        }
+    }
+    let triple = PathBuf::from(format!("{}-gcc", tc.machine));
+    crate::toolchain::find_program(&triple)
+        .or_else(|| crate::toolchain::find_program(Path::new("gcc")))
+        .unwrap_or(triple)
+}
+
+/// The C and assembler objects of a package, in file order: (source file
+/// name, `$WORK/<import path>/_c_<stem>.o` or `_s_<stem>.o`).
+fn extra_objects(p: &Package, work: &Path) -> Vec<(String, PathBuf)> {
+    let dir = package_work_dir(work, &p.import_path);
+    let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_string();
+    p.files
+        .c_files
+        .iter()
+        .map(|n| (n.clone(), dir.join(format!("_c_{}.o", stem(n)))))
+        .chain(
+            p.files
+                .s_files
+                .iter()
+                .map(|n| (n.clone(), dir.join(format!("_s_{}.o", stem(n))))),
+        )
+        .collect()
+}
+
+/// Every object a package contributes to a link: its Go object, its C and
+/// assembler objects, then its `.syso` files (linked as they are).
+pub fn link_objects(p: &Package, work: &Path) -> Vec<PathBuf> {
+    let mut v = vec![object_path(work, &p.import_path)];
+    v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
+    v.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
+    v
+}
+
+/// Whether an import path is go's form for a directory outside every
+/// GOPATH (`_/abs/dir`, go's `dirToImportPath`).
+pub fn is_local_import_path(ip: &str) -> bool {
+    ip.starts_with("_/")
+}
+
+/// `$WORK/<import path>/`: where a package's own intermediate files go
+/// (`_c_*.o`, `_importroot_`). Names starting with `_` never clash with a
+/// package below it: the go command ignores such directories.
+pub fn package_work_dir(work: &Path, import_path: &str) -> PathBuf {
+    object_path(work, import_path).with_extension("")
+}
+
 /// `$WORK/<import path>.o`.
 pub fn object_path(work: &Path, import_path: &str) -> PathBuf {
     let mut p = work.to_path_buf();
@@ -319,5 +578,32 @@ mod tests {
             PathBuf::from("/w/gopkg.in/yaml.v3.o")
         );
         assert_eq!(object_path(w, "a/../../etc"), PathBuf::from("/w/a/etc.o"));
+    }
+
+    #[test]
+    fn pkgpath_mangling_matches_cmd_internal_pkgpath() {
+        // The table of cmd/internal/pkgpath's pkgpath_test.go (Go 1.19): input, v1, v2, v3.
+        let table = [
+            ("", "", "", ""),
+            ("bytes", "bytes", "bytes", "bytes"),
+            ("net/http", "net_http", "net..z2fhttp", "net_1http"),
+            (
+                "golang.org/x/net/http",
+                "golang_org_x_net_http",
+                "golang.x2eorg..z2fx..z2fnet..z2fhttp",
+                "golang_0org_1x_1net_1http",
+            ),
+            (
+                "p\u{e4}\u{4e16}.\u{1f703}",
+                "p____",
+                "p..u00e4..u4e16.x2e..U0001f703",
+                "p_u00e4_u4e16_0_U0001f703",
+            ),
+        ];
+        for (input, v1, v2, v3) in table {
+            assert_eq!(mangle_pkgpath(8, input), v1, "{input}");
+            assert_eq!(mangle_pkgpath(10, input), v2, "{input}");
+            assert_eq!(mangle_pkgpath(12, input), v3, "{input}");
+        }
     }
 }

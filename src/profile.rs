@@ -1,27 +1,713 @@
-//! Profile: (being written).
+//! Profile: named toolchains. A profile is a small TOML file (see
+//! `toolchains/*.toml`) that says which compiler and binutils build for a
+//! target, with which extra flags, against which sysroot, run by which
+//! emulator, and which Debian package provides it. Profiles come from four
+//! places, later ones overriding earlier ones by name:
+//!
+//! 1. built in: `toolchains/*.toml`, embedded with `include_str!` so an
+//!    installed binary has them;
+//! 2. the user's `$XDG_CONFIG_HOME/gccgo-build/toolchains/*.toml`
+//!    (`~/.config/…` by default);
+//! 3. `--toolchain FILE`;
+//! 4. `--sdk DIR` (or `$STAGING_DIR`): a profile derived from an OpenWrt SDK
+//!    (module `sdk`).
+//!
+//! `--target NAME` takes a profile name or a triple: a triple some profile
+//! names uses that profile; any other triple falls back to
+//! `ToolchainSpec::for_triple` (`<triple>-gccgo` from PATH).
+//!
+//! This module turns profiles into `ToolchainSpec`s and runs the
+//! `toolchains` and `env` subcommands (module `report`); it does not probe
+//! compilers itself (that is `toolchain`) and knows nothing of packages.
 
-use std::path::Path;
+mod report;
+mod sdk;
 
-use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-/// `gccgo-build toolchains` flags.
-#[derive(Debug, clap::Args)]
-pub struct ToolchainsArgs {}
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
 
-/// `gccgo-build env` flags.
-#[derive(Debug, clap::Args)]
-pub struct EnvArgs {
-    /// Target profile or triple.
-    #[arg(long)]
-    pub target: Option<String>,
+use crate::target::{self, Target};
+use crate::toolchain::ToolchainSpec;
+
+pub use report::{EnvArgs, Row, Status, ToolchainsArgs, env_main, toolchains_main};
+pub use sdk::{SdkToolchain, find_sdk, profile_from_sdk};
+
+/// The profiles built into the binary: (file name, TOML text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("host.toml", include_str!("../toolchains/host.toml")),
+    ("gccgo-11.toml", include_str!("../toolchains/gccgo-11.toml")),
+    (
+        "mips-linux-gnu.toml",
+        include_str!("../toolchains/mips-linux-gnu.toml"),
+    ),
+    (
+        "mipsel-linux-gnu.toml",
+        include_str!("../toolchains/mipsel-linux-gnu.toml"),
+    ),
+    (
+        "powerpc-linux-gnu.toml",
+        include_str!("../toolchains/powerpc-linux-gnu.toml"),
+    ),
+    (
+        "alpha-linux-gnu.toml",
+        include_str!("../toolchains/alpha-linux-gnu.toml"),
+    ),
+    (
+        "sparc64-linux-gnu.toml",
+        include_str!("../toolchains/sparc64-linux-gnu.toml"),
+    ),
+    (
+        "aarch64-linux-gnu.toml",
+        include_str!("../toolchains/aarch64-linux-gnu.toml"),
+    ),
+    (
+        "arm-linux-gnueabihf.toml",
+        include_str!("../toolchains/arm-linux-gnueabihf.toml"),
+    ),
+    (
+        "openwrt-ath79.toml",
+        include_str!("../toolchains/openwrt-ath79.toml"),
+    ),
+    (
+        "openwrt-ramips.toml",
+        include_str!("../toolchains/openwrt-ramips.toml"),
+    ),
+];
+
+/// One toolchain profile, as written in a `toolchains/*.toml` file.
+///
+/// Tool names without a `/` are looked up in PATH; relative paths with a
+/// `/` are taken from the profile file's directory; `~/` is the home
+/// directory. Every field but `name` is optional: the tools default to
+/// `<triple>-gccgo`, `<triple>-objcopy` … (or to the names beside the
+/// compiler), GOOS/GOARCH to what `target` derives from the triple, and the
+/// Go version to what the GCC version implements.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The name `--target` selects it by, e.g. `mips-linux-gnu`, `openwrt-ath79`.
+    pub name: String,
+    /// GNU triple, the prefix of the tool names (`mips-openwrt-linux-musl`).
+    pub triple: Option<String>,
+    /// Debian package that provides the compiler (`gccgo-mips-linux-gnu`).
+    pub package: Option<String>,
+    /// What to tell a user whose compiler is missing, when no package provides it.
+    pub hint: Option<String>,
+    /// The gccgo driver.
+    pub gccgo: Option<String>,
+    /// objcopy for the target.
+    pub objcopy: Option<String>,
+    /// strip for the target.
+    pub strip: Option<String>,
+    /// ar for the target.
+    pub ar: Option<String>,
+    /// The C compiler for the target.
+    pub cc: Option<String>,
+    /// Root of the target's libraries (`/usr/mips-linux-gnu`); asked of the
+    /// compiler when not given.
+    pub sysroot: Option<String>,
+    /// GOOS override (default: from the triple).
+    pub goos: Option<String>,
+    /// GOARCH override (default: from the triple, as libgo's configure).
+    pub goarch: Option<String>,
+    /// The Go version the compiler implements, `1.18` or `go1.18` (default:
+    /// from the GCC version); it sets the release tags `go1.1` … `go1.N`.
+    pub go: Option<String>,
+    /// The C library: `glibc`, `musl`, `uclibc` (informational).
+    pub libc: Option<String>,
+    /// Float ABI: `hard` or `soft` (informational; the flags set it).
+    pub float: Option<String>,
+    /// Extra flags for every Go compile and for the link (`-march=24kc -msoft-float`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cflags: Vec<String>,
+    /// Extra flags for the link only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ldflags: Vec<String>,
+    /// Command prefix that runs a target binary; `{sysroot}` is replaced.
+    pub runner: Option<Vec<String>>,
+    /// Debian package that provides the runner's program (`qemu-user-static`).
+    pub runner_package: Option<String>,
 }
 
-/// Runs `gccgo-build toolchains`.
-pub fn toolchains_main(_cwd: &Path, _args: &ToolchainsArgs) -> Result<i32> {
-    anyhow::bail!("toolchains: not written yet")
+/// Where a profile came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built into the binary (`toolchains/<file>`).
+    Builtin(&'static str),
+    /// A user profile file.
+    User(PathBuf),
+    /// `--toolchain FILE`.
+    File(PathBuf),
+    /// Derived from an OpenWrt SDK at this toolchain directory.
+    Sdk(PathBuf),
+    /// A compiler found in PATH (no profile).
+    Path(PathBuf),
+    /// A triple with no profile (`<triple>-gccgo` from PATH).
+    Triple,
 }
 
-/// Runs `gccgo-build env`.
-pub fn env_main(_cwd: &Path, _args: &EnvArgs) -> Result<i32> {
-    anyhow::bail!("env: not written yet")
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Builtin(n) => write!(f, "built-in toolchains/{n}"),
+            Source::User(p) | Source::File(p) => write!(f, "{}", p.display()),
+            Source::Sdk(p) => write!(f, "OpenWrt SDK {}", p.display()),
+            Source::Path(p) => write!(f, "found in PATH: {}", p.display()),
+            Source::Triple => f.write_str("triple, no profile"),
+        }
+    }
+}
+
+/// A profile with its origin.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The profile.
+    pub profile: Profile,
+    /// Where it was read (or derived) from.
+    pub source: Source,
+}
+
+impl Entry {
+    /// The directory relative tool paths are taken from: the profile file's.
+    fn base_dir(&self) -> Option<&Path> {
+        match &self.source {
+            Source::User(p) | Source::File(p) => p.parent(),
+            _ => None,
+        }
+    }
+
+    /// Turns the profile into the spec `Toolchain::probe` takes.
+    ///
+    /// Errors: no compiler and no triple to name one after, a triple or
+    /// GOARCH that has no Go name, or a bad `go` version.
+    pub fn spec(&self) -> Result<ToolchainSpec> {
+        let p = &self.profile;
+        let ctx = || format!("toolchain profile {} ({})", p.name, self.source);
+        let base = self.base_dir();
+        let gccgo = match (&p.gccgo, &p.triple) {
+            (Some(g), _) => expand_path(g, base),
+            (None, Some(t)) => PathBuf::from(format!("{t}-gccgo")),
+            (None, None) => {
+                bail!(
+                    "{}: names neither `gccgo` nor `triple`, so there is no compiler to run",
+                    ctx()
+                )
+            }
+        };
+        let tool = |field: &Option<String>, name: &str| -> PathBuf {
+            match field {
+                Some(v) => expand_path(v, base),
+                None => tool_beside(&gccgo, name),
+            }
+        };
+        let objcopy = tool(&p.objcopy, "objcopy");
+        let strip = Some(tool(&p.strip, "strip"));
+        let ar = Some(tool(&p.ar, "ar"));
+        let cc = Some(tool(&p.cc, "gcc"));
+        let target = profile_target(p).with_context(ctx)?;
+        let go_minor = match &p.go {
+            Some(v) => Some(parse_go_version(v).with_context(ctx)?),
+            None => None,
+        };
+        Ok(ToolchainSpec {
+            name: p.name.clone(),
+            gccgo,
+            objcopy,
+            strip,
+            ar,
+            cc,
+            target,
+            go_minor,
+            cflags: p.cflags.clone(),
+            ldflags: p.ldflags.clone(),
+            runner: p.runner.clone(),
+            sysroot: p.sysroot.as_deref().map(|s| expand_path(s, base)),
+            package: p.package.clone(),
+        })
+    }
+
+    /// The line telling a user how to get the compiler: `apt-get install PKG`
+    /// or the profile's hint.
+    pub fn install_hint(&self) -> String {
+        match (&self.profile.package, &self.profile.hint) {
+            (Some(pkg), _) => format!("apt-get install {pkg}"),
+            (None, Some(h)) => h.clone(),
+            (None, None) => "no package known; see the profile".to_string(),
+        }
+    }
+}
+
+/// GOOS/GOARCH of a profile: explicit fields win over the triple.
+fn profile_target(p: &Profile) -> Result<Option<Target>> {
+    let from_triple = match &p.triple {
+        Some(t) if p.goarch.is_none() || p.goos.is_none() => Some(Target::from_triple(t)?),
+        _ => None,
+    };
+    if p.goarch.is_none() && p.goos.is_none() {
+        return Ok(from_triple);
+    }
+    let goarch = match (&p.goarch, &from_triple) {
+        (Some(a), _) => a.clone(),
+        (None, Some(t)) => t.goarch.clone(),
+        (None, None) => bail!("goos is given without goarch or a triple to derive it from"),
+    };
+    if !target::is_known_arch(&goarch) {
+        bail!(
+            "goarch `{goarch}` is not a GOARCH gccgo-build knows (one of {})",
+            target::KNOWN_ARCH.join(", ")
+        );
+    }
+    let goos = match (&p.goos, &from_triple) {
+        (Some(o), _) => o.clone(),
+        (None, Some(t)) => t.goos.clone(),
+        (None, None) => "linux".to_string(),
+    };
+    if !target::is_known_os(&goos) {
+        bail!("goos `{goos}` is not a GOOS gccgo-build knows");
+    }
+    Ok(Some(Target {
+        triple: p.triple.clone().unwrap_or_default(),
+        goos,
+        goarch,
+    }))
+}
+
+/// Parses a Go version as profiles write it, `1.18`, `go1.18` or `1.18.3`,
+/// to its minor number N of Go 1.N (`1` alone is Go 1.0).
+///
+/// Errors: anything that is not `[go]1[.N[.P]]`.
+pub fn parse_go_version(v: &str) -> Result<u32> {
+    let s = v.trim().strip_prefix("go").unwrap_or(v.trim());
+    let mut parts = s.split('.');
+    let bad = || anyhow::anyhow!("go = {v:?}: expected a Go 1 version such as \"1.18\"");
+    if parts.next() != Some("1") {
+        return Err(bad());
+    }
+    let minor = match parts.next() {
+        None => 0,
+        Some(m) => m.parse::<u32>().map_err(|_| bad())?,
+    };
+    if let Some(patch) = parts.next() {
+        patch.parse::<u32>().map_err(|_| bad())?;
+    }
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok(minor)
+}
+
+/// `~/x` against $HOME, `a/b` against `base` (the profile's directory);
+/// bare names and absolute paths unchanged.
+fn expand_path(s: &str, base: Option<&Path>) -> PathBuf {
+    if let Some(rest) = s.strip_prefix("~/") {
+        if let Some(h) = std::env::var_os("HOME") {
+            return PathBuf::from(h).join(rest);
+        }
+    }
+    let p = PathBuf::from(s);
+    match base {
+        Some(b) if p.is_relative() && s.contains('/') => b.join(p),
+        _ => p,
+    }
+}
+
+/// The tool `name` that goes with a compiler: `mips-linux-gnu-gccgo` →
+/// `mips-linux-gnu-objcopy`; `gccgo` or `gccgo-11` → `objcopy` (the host's);
+/// in the compiler's directory when it was given as a path.
+pub fn tool_beside(gccgo: &Path, name: &str) -> PathBuf {
+    let file = gccgo
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tool = match file.rfind("-gccgo") {
+        Some(i) if i > 0 && !file.starts_with("gccgo") => format!("{}-{name}", &file[..i]),
+        _ => name.to_string(),
+    };
+    match gccgo.parent() {
+        Some(d) if !d.as_os_str().is_empty() && tool != name => d.join(tool),
+        _ => PathBuf::from(tool),
+    }
+}
+
+/// Parses one profile file's text.
+///
+/// Errors: TOML syntax, unknown fields, or an empty name, worded with the
+/// file name and line.
+pub fn parse_profile(text: &str, origin: &str) -> Result<Profile> {
+    let p: Profile = toml::from_str(text)
+        .map_err(|e| anyhow::anyhow!("toolchain profile {origin}: {}", e.to_string().trim()))?;
+    if p.name.trim().is_empty() || p.name.contains(char::is_whitespace) {
+        bail!(
+            "toolchain profile {origin}: `name` must be a non-empty word, got {:?}",
+            p.name
+        );
+    }
+    Ok(p)
+}
+
+/// Reads a profile file.
+///
+/// Errors: the file cannot be read or does not parse.
+pub fn read_profile(path: &Path) -> Result<Profile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading toolchain profile {}", path.display()))?;
+    parse_profile(&text, &path.display().to_string())
+}
+
+/// The user's profile directory: `$XDG_CONFIG_HOME/gccgo-build/toolchains`,
+/// or `~/.config/gccgo-build/toolchains`. `None` without either variable.
+pub fn user_dir() -> Option<PathBuf> {
+    let base = match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => PathBuf::from(x),
+        None => PathBuf::from(std::env::var_os("HOME")?).join(".config"),
+    };
+    Some(base.join("gccgo-build").join("toolchains"))
+}
+
+/// Every known profile by name, in the override order of the module doc.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Profiles by name.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Registry {
+    /// The built-in profiles, then the user's (which override by name).
+    ///
+    /// Errors: a user profile that does not parse (its file and line named).
+    pub fn load() -> Result<Registry> {
+        let mut r = Registry::default();
+        for (file, text) in BUILTIN {
+            let profile = parse_profile(text, &format!("toolchains/{file} (built in)"))?;
+            r.add(Entry {
+                profile,
+                source: Source::Builtin(file),
+            });
+        }
+        if let Some(dir) = user_dir() {
+            if dir.is_dir() {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                    .with_context(|| format!("reading {}", dir.display()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                files.sort();
+                for f in files {
+                    let profile = read_profile(&f)?;
+                    r.add(Entry {
+                        profile,
+                        source: Source::User(f),
+                    });
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    /// Adds (or replaces by name) one profile.
+    pub fn add(&mut self, e: Entry) {
+        self.entries.insert(e.profile.name.clone(), e);
+    }
+
+    /// The profile named `name`, or else the one whose triple is `name`
+    /// (when several share it, the one named like the triple, else the first
+    /// by name).
+    pub fn find(&self, name: &str) -> Option<&Entry> {
+        if let Some(e) = self.entries.get(name) {
+            return Some(e);
+        }
+        self.entries
+            .values()
+            .find(|e| e.profile.triple.as_deref() == Some(name))
+    }
+}
+
+/// How the toolchain of one command is chosen: `--target`, `--toolchain`,
+/// `--sdk` (see the module doc).
+#[derive(Debug, Clone, Default)]
+pub struct Selection<'a> {
+    /// `--target NAME`: a profile name or a triple.
+    pub target: Option<&'a str>,
+    /// `--toolchain FILE`.
+    pub toolchain: Option<&'a Path>,
+    /// `--sdk DIR`.
+    pub sdk: Option<&'a Path>,
+}
+
+/// The chosen toolchain, before probing.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The profile and where it came from.
+    pub entry: Entry,
+    /// What to probe.
+    pub spec: ToolchainSpec,
+}
+
+/// The `$STAGING_DIR` OpenWrt's build environment sets, when set and non-empty.
+fn staging_dir_env() -> Option<PathBuf> {
+    std::env::var_os("STAGING_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// A named profile for an SDK's triple, with the tools, sysroot and runner
+/// the SDK provides (the profile's own sysroot wins when it has one; the
+/// SDK's runner, which knows where its libc is, wins over the profile's).
+fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
+    let (n, s) = (&named.profile, &sdk.profile);
+    Entry {
+        profile: Profile {
+            name: n.name.clone(),
+            gccgo: s.gccgo.clone(),
+            objcopy: s.objcopy.clone(),
+            strip: s.strip.clone(),
+            ar: s.ar.clone(),
+            cc: s.cc.clone(),
+            sysroot: n.sysroot.clone().or_else(|| s.sysroot.clone()),
+            // The SDK's runner names the directory its libc is really in.
+            runner: s.runner.clone().or_else(|| n.runner.clone()),
+            libc: n.libc.clone().or_else(|| s.libc.clone()),
+            float: n.float.clone().or_else(|| s.float.clone()),
+            ..n.clone()
+        },
+        source: sdk.source.clone(),
+    }
+}
+
+/// Whether `name` selects `e`: its name or its triple.
+fn selects(name: &str, e: &Entry) -> bool {
+    e.profile.name == name || e.profile.triple.as_deref() == Some(name)
+}
+
+/// Chooses the toolchain: `--toolchain FILE` (when `--target` is absent or
+/// names it), then the SDK of `--sdk DIR` or `$STAGING_DIR` (same rule),
+/// then the profile or triple `--target` names, then the `host` profile.
+///
+/// Errors: a profile that does not parse, an SDK directory with no gccgo,
+/// `--sdk` together with a `--target` the SDK does not provide, or a
+/// `--target` that is neither a profile nor a triple with a Go name.
+pub fn resolve(sel: &Selection) -> Result<Resolved> {
+    let mut reg = Registry::load()?;
+    let done = |entry: Entry| -> Result<Resolved> {
+        let spec = entry.spec()?;
+        Ok(Resolved { entry, spec })
+    };
+    if let Some(f) = sel.toolchain {
+        let entry = Entry {
+            profile: read_profile(f)?,
+            source: Source::File(f.to_path_buf()),
+        };
+        match sel.target {
+            Some(t) if !selects(t, &entry) => reg.add(entry),
+            _ => return done(entry),
+        }
+    }
+    let (sdk_dir, explicit) = match sel.sdk {
+        Some(d) => (Some(d.to_path_buf()), true),
+        None => (staging_dir_env(), false),
+    };
+    if let Some(dir) = sdk_dir {
+        let what = if explicit {
+            format!("--sdk {}", dir.display())
+        } else {
+            format!("$STAGING_DIR ({})", dir.display())
+        };
+        let derived = find_sdk(&dir).and_then(|found| profile_from_sdk(&found));
+        // $STAGING_DIR (set by OpenWrt's build shell) only chooses the
+        // toolchain when nothing else does; with a --target it is used
+        // when it provides that target, and ignored otherwise.
+        let sdk_entry = match (derived, explicit || sel.target.is_none()) {
+            (Ok(e), _) => Some(e),
+            (Err(e), true) => return Err(e.context(what)),
+            (Err(_), false) => None,
+        };
+        if let Some(entry) = sdk_entry {
+            let Some(t) = sel.target else {
+                return done(entry);
+            };
+            if selects(t, &entry) {
+                return done(entry);
+            }
+            // `--sdk DIR --target openwrt-ramips`: the profile's flags with
+            // the SDK's tools, when the profile is for the SDK's triple.
+            if let Some(named) = reg.entries.get(t) {
+                if named.profile.triple.is_some() && named.profile.triple == entry.profile.triple {
+                    return done(merge_sdk(named, &entry));
+                }
+            }
+            if explicit {
+                bail!(
+                    "{what} provides toolchain {} (triple {}), but --target asks for `{t}`; \
+                     drop one of them",
+                    entry.profile.name,
+                    entry.profile.triple.as_deref().unwrap_or("?")
+                );
+            }
+        }
+    }
+    match sel.target {
+        Some(t) => match reg.find(t) {
+            Some(e) => done(e.clone()),
+            None => {
+                let spec = ToolchainSpec::for_triple(t).with_context(|| {
+                    format!(
+                        "--target {t}: not a toolchain profile ({}), so it was taken as a triple",
+                        reg.entries.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                })?;
+                let profile = Profile {
+                    name: t.to_string(),
+                    triple: Some(t.to_string()),
+                    package: spec.package.clone(),
+                    runner: spec.runner.clone(),
+                    ..Default::default()
+                };
+                Ok(Resolved {
+                    entry: Entry {
+                        profile,
+                        source: Source::Triple,
+                    },
+                    spec,
+                })
+            }
+        },
+        None => match reg.find("host") {
+            Some(e) => done(e.clone()),
+            None => Ok(Resolved {
+                entry: Entry {
+                    profile: Profile {
+                        name: "host".into(),
+                        ..Default::default()
+                    },
+                    source: Source::Triple,
+                },
+                spec: ToolchainSpec::host(),
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profiles_parse_and_derive() {
+        let mut names = Vec::new();
+        for (file, text) in BUILTIN {
+            let p = parse_profile(text, file).unwrap();
+            assert_eq!(format!("{}.toml", p.name), *file);
+            let e = Entry {
+                profile: p.clone(),
+                source: Source::Builtin(file),
+            };
+            let spec = e.spec().unwrap();
+            assert!(spec.target.is_some(), "{file}: no target");
+            names.push(p.name);
+        }
+        for want in [
+            "host",
+            "gccgo-11",
+            "mips-linux-gnu",
+            "mipsel-linux-gnu",
+            "powerpc-linux-gnu",
+            "alpha-linux-gnu",
+            "sparc64-linux-gnu",
+            "aarch64-linux-gnu",
+            "arm-linux-gnueabihf",
+            "openwrt-ath79",
+            "openwrt-ramips",
+        ] {
+            assert!(names.iter().any(|n| n == want), "{want} missing");
+        }
+        let ath79 = parse_profile(
+            include_str!("../toolchains/openwrt-ath79.toml"),
+            "openwrt-ath79",
+        )
+        .unwrap();
+        let spec = Entry {
+            profile: ath79,
+            source: Source::Builtin("openwrt-ath79.toml"),
+        }
+        .spec()
+        .unwrap();
+        assert_eq!(spec.target.unwrap().goarch, "mips");
+        assert_eq!(spec.cflags, ["-march=24kc", "-msoft-float"]);
+    }
+
+    #[test]
+    fn go_versions() {
+        assert_eq!(parse_go_version("1.18").unwrap(), 18);
+        assert_eq!(parse_go_version("go1.1").unwrap(), 1);
+        assert_eq!(parse_go_version("1").unwrap(), 0);
+        assert_eq!(parse_go_version("1.16.5").unwrap(), 16);
+        assert!(parse_go_version("2.0").is_err());
+        assert!(parse_go_version("1.x").is_err());
+    }
+
+    #[test]
+    fn tools_beside_the_compiler() {
+        assert_eq!(
+            tool_beside(Path::new("mips-linux-gnu-gccgo"), "objcopy"),
+            Path::new("mips-linux-gnu-objcopy")
+        );
+        assert_eq!(
+            tool_beside(Path::new("/sdk/bin/mipsel-openwrt-linux-gccgo"), "strip"),
+            Path::new("/sdk/bin/mipsel-openwrt-linux-strip")
+        );
+        assert_eq!(
+            tool_beside(Path::new("gccgo-11"), "objcopy"),
+            Path::new("objcopy")
+        );
+        assert_eq!(
+            tool_beside(Path::new("/usr/bin/gccgo"), "ar"),
+            Path::new("ar")
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_toml_name_the_file_and_line() {
+        let err = parse_profile("name = \"x\"\ngcc-go = \"y\"\n", "/p/x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/p/x.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("gcc-go"), "{err}");
+    }
+
+    #[test]
+    fn explicit_goarch_wins_and_is_checked() {
+        let p = Profile {
+            name: "x".into(),
+            triple: Some("mips-openwrt-linux".into()),
+            goarch: Some("mipsle".into()),
+            ..Default::default()
+        };
+        let t = profile_target(&p).unwrap().unwrap();
+        assert_eq!((t.goos.as_str(), t.goarch.as_str()), ("linux", "mipsle"));
+        let bad = Profile {
+            goarch: Some("mipsel".into()),
+            ..p
+        };
+        assert!(profile_target(&bad).is_err());
+    }
+
+    #[test]
+    fn relative_tool_paths_are_taken_from_the_profile_dir() {
+        let e = Entry {
+            profile: Profile {
+                name: "x".into(),
+                gccgo: Some("bin/mips-linux-gnu-gccgo".into()),
+                ..Default::default()
+            },
+            source: Source::File("/opt/tc/x.toml".into()),
+        };
+        let s = e.spec().unwrap();
+        assert_eq!(s.gccgo, Path::new("/opt/tc/bin/mips-linux-gnu-gccgo"));
+        assert_eq!(s.objcopy, Path::new("/opt/tc/bin/mips-linux-gnu-objcopy"));
+        assert!(s.target.is_none());
+    }
 }

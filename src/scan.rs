@@ -509,6 +509,29 @@ pub struct DirPackage {
     pub import_pos: BTreeMap<String, Vec<Pos>>,
     /// The import comment, if any chosen file has one.
     pub import_comment: Option<String>,
+    /// Chosen files whose contents come from elsewhere (`-overlay`): file
+    /// name → the replacement file the compiler must read instead.
+    pub overlaid: BTreeMap<String, PathBuf>,
+}
+
+impl DirPackage {
+    /// The path the compiler reads for one of this package's files: the
+    /// overlay's replacement when there is one, else `dir/name`.
+    pub fn source_path(&self, name: &str) -> PathBuf {
+        self.overlaid
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| self.dir.join(name))
+    }
+
+    /// Go files that build and do not import "C" (go's `GoFiles`).
+    pub fn plain_go_files(&self) -> Vec<String> {
+        self.go_files
+            .iter()
+            .filter(|f| !self.cgo_files.contains(&f.name))
+            .map(|f| f.name.clone())
+            .collect()
+    }
 }
 
 /// Why a directory does not make a package.
@@ -562,6 +585,11 @@ pub trait SourceReader {
     fn read(&self, path: &Path) -> std::io::Result<String>;
     /// Lists the file names of a directory (including overlay-added files).
     fn list(&self, dir: &Path) -> std::io::Result<Vec<String>>;
+    /// The file a compiler must be given for `path`: the overlay's
+    /// replacement, or `None` when the file is read where it is.
+    fn replacement(&self, _path: &Path) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// Reads the file system as it is.
@@ -609,6 +637,23 @@ pub fn should_build(ctx: &BuildContext, h: &Header) -> Result<bool, (usize, Stri
     Ok(ok)
 }
 
+/// Whether a `_test.go` file would build in `ctx` (name suffix and build
+/// constraints); an unreadable or unparsable one counts as building, so it
+/// is left out of `IgnoredGoFiles` rather than failing the package.
+fn test_file_builds(ctx: &BuildContext, path: &Path, name: &str, src: &dyn SourceReader) -> bool {
+    if !ctx.good_os_arch_file(name) {
+        return false;
+    }
+    let Ok(text) = src.read(path) else {
+        return true;
+    };
+    let mut h = Header::default();
+    if constraint_lines(&text, &mut h).is_err() {
+        return true;
+    }
+    should_build(ctx, &h).unwrap_or(true)
+}
+
 /// Reads a directory and chooses its files for `ctx`, as go/build's `Import`
 /// (`_test.go` files, and files starting with `_` or `.`, are never chosen).
 ///
@@ -637,6 +682,11 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
             continue;
         }
         if ext == ".go" && name.ends_with("_test.go") {
+            // Test files never build here, but go/build lists those that
+            // constraints exclude among IgnoredGoFiles (as `go list` shows).
+            if !test_file_builds(ctx, &dir.join(&name), &name, src) {
+                p.ignored_go_files.push(name);
+            }
             continue;
         }
         let path = dir.join(&name);
@@ -673,6 +723,9 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
                 p.ignored_go_files.push(name);
             }
             continue;
+        }
+        if let Some(r) = src.replacement(&path) {
+            p.overlaid.insert(name.clone(), r);
         }
         match ext {
             ".c" => p.c_files.push(name),

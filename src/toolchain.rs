@@ -171,19 +171,10 @@ impl Toolchain {
                 spec.package.as_deref().unwrap_or("the toolchain")
             )
         })?;
-        let ask = |flag: &str| -> Result<String> {
-            let out = Cmd::new(&gccgo)
-                .arg(flag)
-                .run(Some(std::time::Duration::from_secs(30)))
-                .with_context(|| format!("asking {} for {flag}", gccgo.display()))?;
-            Ok(out.stdout.trim().to_string())
-        };
-        let machine = ask("-dumpmachine")?;
-        let mut gcc_version = ask("-dumpfullversion").unwrap_or_default();
-        if gcc_version.is_empty() || !gcc_version.contains('.') {
-            gcc_version = ask("-dumpversion")?; // GCC before 7 has no -dumpfullversion
-        }
-        let version_line = ask("--version")?.lines().next().unwrap_or("").to_string();
+        let facts = CompilerFacts::of(&gccgo)?;
+        let machine = facts.machine.clone();
+        let gcc_version = facts.gcc_version.clone();
+        let version_line = facts.version_line.clone();
         let mut vs = gcc_version
             .split('.')
             .map(|p| p.parse::<u32>().unwrap_or(0));
@@ -223,8 +214,8 @@ impl Toolchain {
                 Target::from_triple(&machine).with_context(|| format!("toolchain {}", spec.name))?
             }
         };
-        let dumpversion = ask("-dumpversion")?;
-        let search = ask("-print-search-dirs")?;
+        let dumpversion = facts.dumpversion.clone();
+        let search = facts.search_dirs.clone();
         let std_dir = find_std_dir(&search, &dumpversion, &gcc_version, &machine).ok_or_else(|| {
             anyhow::anyhow!(
                 "toolchain {}: no standard library export data (go/{dumpversion}/{machine}/fmt.gox) \
@@ -250,11 +241,15 @@ impl Toolchain {
             mtime,
             spec.cflags.join(" ")
         );
-        let sysroot = spec
-            .sysroot
-            .clone()
-            .filter(|p| p.is_dir())
-            .or_else(|| compiler_sysroot(&gccgo));
+        // Only a runner needs the sysroot; asking the compiler costs processes.
+        let sysroot = match &spec.runner {
+            Some(_) => spec
+                .sysroot
+                .clone()
+                .filter(|p| p.is_dir())
+                .or_else(|| compiler_sysroot(&gccgo)),
+            None => None,
+        };
         let runner = spec.runner.as_ref().map(|r| {
             r.iter()
                 .map(|w| {
@@ -291,6 +286,99 @@ impl Toolchain {
     pub fn is_std(&self, path: &str) -> bool {
         let first = path.split('/').next().unwrap_or(path);
         !first.contains('.') && self.std.contains(path)
+    }
+}
+
+/// What a compiler binary says about itself; remembered on disk (keyed by
+/// its path, size and mtime) so a no-op build does not start five compilers.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CompilerFacts {
+    /// `-dumpmachine`.
+    pub machine: String,
+    /// `-dumpfullversion` (or `-dumpversion` before GCC 7).
+    pub gcc_version: String,
+    /// `-dumpversion`: the version in gccgo's library paths (`12` on Debian).
+    pub dumpversion: String,
+    /// First line of `--version`.
+    pub version_line: String,
+    /// `-print-search-dirs`.
+    pub search_dirs: String,
+}
+
+impl CompilerFacts {
+    /// Asks `gccgo` (or the memo under the cache directory, when the binary
+    /// is unchanged since it was asked).
+    ///
+    /// Errors when the compiler does not run or does not answer.
+    pub fn of(gccgo: &Path) -> Result<CompilerFacts> {
+        let memo = Self::memo_path(gccgo);
+        if let Some(m) = &memo {
+            if let Some(f) = std::fs::read(m)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+            {
+                return Ok(f);
+            }
+        }
+        let ask = |flag: &str| -> Result<String> {
+            let out = Cmd::new(gccgo)
+                .arg(flag)
+                .run(Some(std::time::Duration::from_secs(30)))
+                .with_context(|| format!("asking {} for {flag}", gccgo.display()))?;
+            Ok(out.stdout.trim().to_string())
+        };
+        let machine = ask("-dumpmachine")?;
+        let dumpversion = ask("-dumpversion")?;
+        let mut gcc_version = ask("-dumpfullversion").unwrap_or_default();
+        if gcc_version.is_empty() || !gcc_version.contains('.') {
+            gcc_version = dumpversion.clone(); // GCC before 7 has no -dumpfullversion
+        }
+        let version_line = ask("--version")?.lines().next().unwrap_or("").to_string();
+        let search_dirs = ask("-print-search-dirs")?;
+        let f = CompilerFacts {
+            machine,
+            gcc_version,
+            dumpversion,
+            version_line,
+            search_dirs,
+        };
+        if let Some(m) = &memo {
+            // Best effort: a memo that cannot be written is asked for again next time.
+            if let (Some(dir), Ok(data)) = (m.parent(), serde_json::to_vec(&f)) {
+                if std::fs::create_dir_all(dir).is_ok() {
+                    if let Ok(mut t) = tempfile::NamedTempFile::new_in(dir) {
+                        use std::io::Write;
+                        if t.write_all(&data).is_ok() {
+                            let _ = t.persist(m);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    fn memo_path(gccgo: &Path) -> Option<PathBuf> {
+        use sha2::Digest;
+        let root = crate::cache::default_dir()?;
+        let md = std::fs::metadata(gccgo).ok()?;
+        let mtime = md
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        let id = format!("{}\n{}\n{mtime}", gccgo.display(), md.len());
+        let h: String = sha2::Sha256::digest(id.as_bytes())
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Some(
+            root.join(crate::cache::FORMAT)
+                .join("compilers")
+                .join(format!("{h}.json")),
+        )
     }
 }
 

@@ -18,7 +18,10 @@ impl Proj {
     fn new() -> Proj {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&minion_dir(), dir.path());
-        Proj { dir, cache: tempfile::tempdir().unwrap() }
+        Proj {
+            dir,
+            cache: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn root(&self) -> &Path {
@@ -34,8 +37,20 @@ impl Proj {
         let o = run(bin()
             .current_dir(self.root())
             .env("GCCGO_BUILD_CACHE", self.cache.path())
-            .args(["build", "-x", "--explain", "-j", "2", "-o", "minion", "./cmd/minion"]));
-        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+            .args([
+                "build",
+                "-x",
+                "--explain",
+                "-j",
+                "2",
+                "-o",
+                "minion",
+                "./cmd/minion",
+            ]));
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     }
 
     fn edit(&self, rel: &str, from: &str, to: &str) {
@@ -99,7 +114,10 @@ fn second_build_runs_no_compiler() {
     assert_eq!(compiled(&log1).len(), 5, "{log1}");
     let (ok2, log2) = p.build();
     assert!(ok2, "{log2}");
-    assert!(compiled(&log2).is_empty(), "no-op rebuild compiled:\n{log2}");
+    assert!(
+        compiled(&log2).is_empty(),
+        "no-op rebuild compiled:\n{log2}"
+    );
     assert_eq!(links(&log2), 0, "no-op rebuild linked:\n{log2}");
     p.selftest_ok();
     // The output removed: restored from the cache, still without compiling.
@@ -125,9 +143,16 @@ fn body_only_edit_recompiles_one_package_and_links() {
     );
     let (ok, log) = p.build();
     assert!(ok, "{log}");
-    assert_eq!(compiled(&log), ["example.com/minion/internal/wire"], "{log}");
+    assert_eq!(
+        compiled(&log),
+        ["example.com/minion/internal/wire"],
+        "{log}"
+    );
     assert_eq!(links(&log), 1, "{log}");
-    assert!(log.contains("example.com/minion/internal/wire: source changed: wire/name.go"), "{log}");
+    assert!(
+        log.contains("example.com/minion/internal/wire: source changed: wire/name.go"),
+        "{log}"
+    );
     p.selftest_ok();
 }
 
@@ -135,14 +160,22 @@ fn body_only_edit_recompiles_one_package_and_links() {
 fn exported_api_edit_recompiles_the_importers() {
     let p = Proj::new();
     assert!(p.build().0);
-    p.append("internal/wire/header.go", "\n// AddedByTest is new exported API.\nconst AddedByTest = 7\n");
+    p.append(
+        "internal/wire/header.go",
+        "\n// AddedByTest is new exported API.\nconst AddedByTest = 7\n",
+    );
     let (ok, log) = p.build();
     assert!(ok, "{log}");
     // wire and exactly its importers: rpc, probe and cmd/minion (`main`);
     // version, which does not import wire, comes from the cache.
     assert_eq!(
         compiled(&log),
-        ["example.com/minion/internal/probe", "example.com/minion/internal/rpc", "example.com/minion/internal/wire", "main"],
+        [
+            "example.com/minion/internal/probe",
+            "example.com/minion/internal/rpc",
+            "example.com/minion/internal/wire",
+            "main"
+        ],
         "{log}"
     );
     assert!(log.contains("example.com/minion/internal/rpc: export data of example.com/minion/internal/wire changed"), "{log}");
@@ -176,7 +209,10 @@ fn corrupted_cache_entry_is_detected_and_rebuilt() {
     p.append("cmd/minion/main.go", "\nvar addedByTest = 1\n");
     let (ok, log) = p.build();
     assert!(ok, "{log}");
-    assert!(log.contains("internal/wire: cache entry was corrupted; rebuilt it"), "{log}");
+    assert!(
+        log.contains("internal/wire: cache entry was corrupted; rebuilt it"),
+        "{log}"
+    );
     p.selftest_ok();
     // And the rebuilt entry is good again: the next build uses it.
     let (ok, log) = p.build();
@@ -223,13 +259,22 @@ fn failing_package_leaves_no_cache_entry() {
         .filter(|e| e.file_name() == "meta.json")
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
-    assert!(!labels.iter().any(|m| m.contains("internal/rpc\"")), "failed package cached");
+    assert!(
+        !labels.iter().any(|m| m.contains("internal/rpc\"")),
+        "failed package cached"
+    );
     assert!(!p.out().exists());
     // Fixed, it builds; the packages that had compiled come from the cache.
     p.edit("internal/rpc/rpc.go", "func broken() { return 1 }\n", "");
     let (ok2, log2) = p.build();
     assert!(ok2, "{log2}");
-    assert!(compiled(&log2).contains(&"example.com/minion/internal/rpc".to_string()), "{log2}");
-    assert!(!compiled(&log2).contains(&"example.com/minion/internal/wire".to_string()), "{log2}");
+    assert!(
+        compiled(&log2).contains(&"example.com/minion/internal/rpc".to_string()),
+        "{log2}"
+    );
+    assert!(
+        !compiled(&log2).contains(&"example.com/minion/internal/wire".to_string()),
+        "{log2}"
+    );
     p.selftest_ok();
 }

@@ -8,7 +8,9 @@ use std::process::{Command, Output};
 /// The gccgo-build binary under test.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
-    c.env_remove("GOFLAGS").env("GO111MODULE", "").env("XDG_CACHE_HOME", cache_home());
+    c.env_remove("GOFLAGS")
+        .env("GO111MODULE", "")
+        .env("XDG_CACHE_HOME", cache_home());
     c
 }
 
@@ -16,7 +18,9 @@ pub fn bin() -> Command {
 /// share state with the user's cache.
 pub fn cache_home() -> PathBuf {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path().to_path_buf()
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+        .to_path_buf()
 }
 
 /// examples/minion.
@@ -26,7 +30,8 @@ pub fn minion_dir() -> PathBuf {
 
 /// The expected `minion -selftest` output.
 pub fn minion_expected() -> String {
-    std::fs::read_to_string(minion_dir().join("expected-selftest.txt")).expect("expected-selftest.txt")
+    std::fs::read_to_string(minion_dir().join("expected-selftest.txt"))
+        .expect("expected-selftest.txt")
 }
 
 /// Runs a command, returning its output; panics with both streams shown if it cannot start.
@@ -36,20 +41,30 @@ pub fn run(c: &mut Command) -> Output {
 
 /// Text of stdout and stderr, for assertions and failure messages.
 pub fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// Asserts success and returns (stdout, stderr).
 pub fn ok(o: Output) -> (String, String) {
     let (out, err) = text(&o);
-    assert!(o.status.success(), "command failed ({}):\nstdout:\n{out}\nstderr:\n{err}", o.status);
+    assert!(
+        o.status.success(),
+        "command failed ({}):\nstdout:\n{out}\nstderr:\n{err}",
+        o.status
+    );
     (out, err)
 }
 
 /// Asserts failure and returns (stdout, stderr).
 pub fn fails(o: Output) -> (String, String) {
     let (out, err) = text(&o);
-    assert!(!o.status.success(), "command unexpectedly succeeded:\nstdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        !o.status.success(),
+        "command unexpectedly succeeded:\nstdout:\n{out}\nstderr:\n{err}"
+    );
     (out, err)
 }
 

@@ -1,0 +1,298 @@
+//! Recommend: the target, float ABI, flags and link mode to build with for
+//! a [`Device`], with the reasons as notes. Knows the Debian and OpenWrt
+//! triple names; knows nothing of a particular binary.
+
+use serde::Serialize;
+
+use super::Device;
+
+/// The target to build for a device.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Recommendation {
+    /// Debian's cross triple (`mipsel-linux-gnu`), or null when the byte order is unknown.
+    pub triple: Option<String>,
+    /// The OpenWrt SDK triple (`mipsel-openwrt-linux-musl`) on OpenWrt.
+    pub openwrt_triple: Option<String>,
+    /// GOARCH (`mipsle`).
+    pub goarch: Option<String>,
+    /// `soft` or `hard`.
+    pub float_abi: String,
+    /// For gc: `GOMIPS=softfloat` and the like.
+    pub gc_env: Vec<String>,
+    /// Compiler flags (`-march=mips32r2`, `-msoft-float`).
+    pub gccgoflags: Vec<String>,
+    /// Link flags (`-msoft-float`).
+    pub ldflags: Vec<String>,
+    /// `--link` mode with Debian's (glibc) toolchain: `static` where the device's libc is not glibc.
+    pub link: String,
+    /// The `gccgo-build build` command line to use: with the OpenWrt SDK's
+    /// toolchain on OpenWrt, else with Debian's (= `debian_command`).
+    pub command: Option<String>,
+    /// The command line with Debian's cross toolchain (`triple`, `link`).
+    pub debian_command: Option<String>,
+    /// Reasons and caveats, one sentence each.
+    pub notes: Vec<String>,
+}
+
+/// The target to build for a device: Debian triple, OpenWrt triple, GOARCH,
+/// float ABI, flags and link mode, with the reasons in `notes`.
+pub fn recommend(d: &Device) -> Recommendation {
+    let mut r = Recommendation {
+        float_abi: if d.fpu == Some(false) { "soft" } else { "hard" }.into(),
+        link: "static-libgo".into(),
+        ..Recommendation::default()
+    };
+    let little = d.endian.as_deref().map(|e| e == "little");
+    let is64 = d.bits == Some(64);
+    let (triple, goarch, owrt): (Option<&str>, Option<&str>, Option<&str>) =
+        match (d.arch.as_str(), little, is64) {
+            ("mips", Some(true), false) => (
+                Some("mipsel-linux-gnu"),
+                Some("mipsle"),
+                Some("mipsel-openwrt-linux-musl"),
+            ),
+            ("mips", Some(false), false) => (
+                Some("mips-linux-gnu"),
+                Some("mips"),
+                Some("mips-openwrt-linux-musl"),
+            ),
+            ("mips", Some(true), true) => (
+                Some("mips64el-linux-gnuabi64"),
+                Some("mips64le"),
+                Some("mips64el-openwrt-linux-musl"),
+            ),
+            ("mips", Some(false), true) => (
+                Some("mips64-linux-gnuabi64"),
+                Some("mips64"),
+                Some("mips64-openwrt-linux-musl"),
+            ),
+            ("mips", None, _) => (None, None, None),
+            ("ppc", Some(true), _) => (Some("powerpc64le-linux-gnu"), Some("ppc64le"), None),
+            ("ppc", _, true) => (Some("powerpc64-linux-gnu"), Some("ppc64"), None),
+            ("ppc", _, false) => (
+                Some("powerpc-linux-gnu"),
+                Some("ppc"),
+                Some("powerpc-openwrt-linux-musl"),
+            ),
+            ("alpha", _, _) => (Some("alpha-linux-gnu"), Some("alpha"), None),
+            ("x86", _, true) => (
+                Some("x86_64-linux-gnu"),
+                Some("amd64"),
+                Some("x86_64-openwrt-linux-musl"),
+            ),
+            ("x86", _, false) => (
+                Some("i686-linux-gnu"),
+                Some("386"),
+                Some("i486-openwrt-linux-musl"),
+            ),
+            ("arm64", _, _) => (
+                Some("aarch64-linux-gnu"),
+                Some("arm64"),
+                Some("aarch64-openwrt-linux-musl"),
+            ),
+            ("arm", _, _) if d.fpu == Some(false) => (
+                Some("arm-linux-gnueabi"),
+                Some("arm"),
+                Some("arm-openwrt-linux-muslgnueabi"),
+            ),
+            ("arm", _, _) => (
+                Some("arm-linux-gnueabihf"),
+                Some("arm"),
+                Some("arm-openwrt-linux-muslgnueabi"),
+            ),
+            ("riscv", _, _) => (
+                Some("riscv64-linux-gnu"),
+                Some("riscv64"),
+                Some("riscv64-openwrt-linux-musl"),
+            ),
+            ("s390", _, _) => (Some("s390x-linux-gnu"), Some("s390x"), None),
+            ("sparc", _, _) => (Some("sparc64-linux-gnu"), Some("sparc64"), None),
+            _ => (None, None, None),
+        };
+    r.triple = triple.map(String::from);
+    r.goarch = goarch.map(String::from);
+    if d.openwrt {
+        r.openwrt_triple = owrt.map(String::from);
+    }
+    if d.arch == "mips" && little.is_none() {
+        r.notes.push(format!(
+            "the byte order of this MIPS device is unknown: cpuinfo never states it and `uname -m` says `mips` for both; \
+             the SoC `{}` is not in doctor's table, so pass --endian little or --endian big \
+             (OpenWrt's /etc/openwrt_release DISTRIB_ARCH says mipsel_… for little-endian)",
+            d.system_type.as_deref().unwrap_or("?")
+        ));
+    }
+    if d.arch == "mips" {
+        // The highest ISA of the cpuinfo list that fits the kernel's word size.
+        let order = [
+            "mips1", "mips2", "mips32r1", "mips32r2", "mips32r5", "mips32r6", "mips3", "mips4",
+            "mips64r1", "mips64r2", "mips64r6",
+        ];
+        let best = order.iter().rev().find(|i| {
+            d.isa.iter().any(|x| x == *i)
+                && (is64 || !(i.starts_with("mips64") || **i == "mips3" || **i == "mips4"))
+        });
+        if let Some(i) = best {
+            let march = match *i {
+                "mips32r1" => "mips32".to_string(),
+                "mips64r1" => "mips64".to_string(),
+                s => s.to_string(),
+            };
+            r.gccgoflags.push(format!("-march={march}"));
+        }
+        if d.fpu == Some(false) {
+            r.gccgoflags.push("-msoft-float".into());
+            r.ldflags.push("-msoft-float".into());
+            r.gc_env.push("GOMIPS=softfloat".into());
+            r.notes.push(format!(
+                "the {} has no FPU ({}): build soft-float; Debian's {}-gccgo and its libgo are hard-float, \
+                 so -msoft-float needs a soft-float toolchain and libgo such as an OpenWrt SDK/toolchain built with gccgo",
+                d.core.as_deref().unwrap_or("core"),
+                d.fpu_source.as_deref().unwrap_or(""),
+                triple.unwrap_or("mips")
+            ));
+        } else {
+            r.gc_env.push("GOMIPS=hardfloat".into());
+        }
+    }
+    if let Some(g) = goarch {
+        r.gc_env.insert(0, format!("GOARCH={g}"));
+        r.gc_env.insert(0, "GOOS=linux".into());
+    }
+    if let Some(libc) = d.libc.as_ref().filter(|l| *l != "glibc") {
+        r.link = "static".into();
+        r.notes.push(format!(
+            "the device uses {libc} ({}), not glibc: with Debian's glibc toolchain link fully static (--link static), \
+             or build with the OpenWrt SDK's {libc} toolchain{}",
+            d.libc_source.as_deref().unwrap_or(""),
+            r.openwrt_triple.as_deref().map(|t| format!(" (--target {t})")).unwrap_or_default()
+        ));
+    }
+    let flags = |gccgoflags: &[String], ldflags: &[String]| {
+        let mut f = String::new();
+        if !gccgoflags.is_empty() {
+            f.push_str(&format!(
+                " --gccgoflags \"-O2 -g {}\"",
+                gccgoflags.join(" ")
+            ));
+        }
+        if !ldflags.is_empty() {
+            f.push_str(&format!(" --ldflags \"{}\"", ldflags.join(" ")));
+        }
+        f
+    };
+    if let Some(t) = &r.triple {
+        // Debian's MIPS toolchains are hard-float: -msoft-float would only
+        // mix ABIs (ld warns "uses -mhard-float (set by Scrt1.o)"), so the
+        // Debian command leaves it out and says so.
+        let debian_hard = d.arch == "mips" && r.float_abi == "soft";
+        let gf: Vec<String> = r
+            .gccgoflags
+            .iter()
+            .filter(|f| !(debian_hard && *f == "-msoft-float"))
+            .cloned()
+            .collect();
+        let lf: Vec<String> = r
+            .ldflags
+            .iter()
+            .filter(|f| !(debian_hard && *f == "-msoft-float"))
+            .cloned()
+            .collect();
+        let link = if r.link == "static-libgo" {
+            String::new()
+        } else {
+            format!(" --link {}", r.link)
+        };
+        r.debian_command = Some(format!(
+            "gccgo-build build --target {t}{}{link} -o prog .",
+            flags(&gf, &lf)
+        ));
+        if debian_hard {
+            r.notes.push(format!(
+                "the {t} command stays hard-float (Debian's libgo and crt files are): it runs only if the kernel emulates the FPU, slowly"
+            ));
+        }
+    }
+    r.command = match &r.openwrt_triple {
+        // The OpenWrt toolchain's libc is the device's: the default link mode serves.
+        Some(o) => Some(format!(
+            "gccgo-build build --target {o}{} -o prog .",
+            flags(&r.gccgoflags, &r.ldflags)
+        )),
+        None => r.debian_command.clone(),
+    };
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::describe_device;
+
+    #[test]
+    fn mt7620a_gets_mipsel_soft_float() {
+        let d = describe_device(
+            "system type : MediaTek MT7620A ver:2 eco:6\ncpu model : MIPS 24KEc V5.0\nisa : mips1 mips2 mips32r1 mips32r2\n",
+            Some("Linux OpenWrt 4.14.151 #0 Tue Nov 5 14:12:18 2019 mips GNU/Linux"),
+            None,
+        );
+        let r = recommend(&d);
+        assert_eq!(r.triple.as_deref(), Some("mipsel-linux-gnu"));
+        assert_eq!(
+            r.openwrt_triple.as_deref(),
+            Some("mipsel-openwrt-linux-musl")
+        );
+        assert_eq!(r.goarch.as_deref(), Some("mipsle"));
+        assert_eq!(r.float_abi, "soft");
+        assert_eq!(r.gccgoflags, ["-march=mips32r2", "-msoft-float"]);
+        assert!(r.gc_env.contains(&"GOMIPS=softfloat".to_string()));
+        assert_eq!(r.link, "static");
+        let cmd = r.command.expect("command");
+        assert!(cmd.contains("--target mipsel-openwrt-linux-musl"), "{cmd}");
+        // Debian's toolchain is hard-float: its command must not pretend otherwise.
+        let deb = r.debian_command.expect("debian command");
+        assert!(
+            deb.contains("--target mipsel-linux-gnu") && deb.contains("--link static"),
+            "{deb}"
+        );
+        assert!(!deb.contains("-msoft-float"), "{deb}");
+    }
+
+    #[test]
+    fn big_endian_fpu_core_and_unknown_byte_order() {
+        let d = describe_device(
+            "system type : Atheros AR9344 rev 3\ncpu model : MIPS 74Kf V4.12  FPU V0.0\nisa : mips1 mips2 mips32r1 mips32r2\n",
+            None,
+            None,
+        );
+        let r = recommend(&d);
+        assert_eq!(
+            (r.triple.as_deref(), r.goarch.as_deref()),
+            (Some("mips-linux-gnu"), Some("mips"))
+        );
+        assert_eq!(r.float_abi, "hard");
+        assert_eq!(r.link, "static-libgo");
+        let d = describe_device(
+            "system type : Frobnicator\ncpu model : MIPS 24Kc V7.4\n",
+            None,
+            None,
+        );
+        let r = recommend(&d);
+        assert_eq!(r.triple, None);
+        assert!(
+            r.notes.iter().any(|n| n.contains("--endian")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn mips32r1_only_core_gets_march_mips32() {
+        let d = describe_device(
+            "system type : Broadcom BCM4716 chip rev 1\ncpu model : MIPS 74Kc V4.0\nisa : mips1 mips2 mips32r1\n",
+            None,
+            None,
+        );
+        assert_eq!(recommend(&d).gccgoflags, ["-march=mips32", "-msoft-float"]);
+    }
+}

@@ -1,0 +1,417 @@
+//! Decode: the encodings inside an ELF file that `inspect` reports, as
+//! pure functions over numbers and bytes: MIPS `e_flags` and
+//! `.MIPS.abiflags` (binutils `include/elf/mips.h`), GNU attributes'
+//! float-ABI tags (`include/elf/mips.h`, `include/elf/ppc.h`), gc's
+//! `.go.buildinfo` (Go `debug/buildinfo`), machine names and GOARCH.
+//! Knows nothing of files or sections.
+
+use object::Endianness;
+use object::read::elf::{AttributesSection, FileHeader};
+
+use super::{FloatAbi, GoBuildInfo, MipsInfo};
+
+/// `Tag_GNU_MIPS_ABI_FP` / `Tag_GNU_Power_ABI_FP` (both tag 4) of the file-level
+/// attributes in vendor `gnu`. GNU attribute types follow binutils'
+/// `_bfd_elf_obj_attrs_arg_type`: tag 32 (`Tag_compatibility`) holds an integer
+/// and a string, other odd tags a string, even tags an integer.
+pub(crate) fn gnu_attribute_fp<Elf: FileHeader<Endian = Endianness>>(
+    endian: Endianness,
+    data: &[u8],
+) -> Option<u64> {
+    let section = AttributesSection::<Elf>::new(endian, data).ok()?;
+    let mut subs = section.subsections().ok()?;
+    while let Ok(Some(sub)) = subs.next() {
+        if sub.vendor() != b"gnu" {
+            continue;
+        }
+        let mut subsubs = sub.subsubsections();
+        while let Ok(Some(ss)) = subsubs.next() {
+            if ss.tag().0 != 1 {
+                continue; // Tag_File only; per-section attributes are not used by GNU ld.
+            }
+            let mut r = ss.attributes();
+            while let Ok(Some(tag)) = r.read_tag() {
+                if tag == 32 {
+                    r.read_integer().ok()?;
+                    r.read_string().ok()?;
+                } else if tag % 2 == 1 {
+                    r.read_string().ok()?;
+                } else {
+                    let v = r.read_integer().ok()?;
+                    if tag == 4 {
+                        return Some(v);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// MIPS facts from `e_flags` and the `.MIPS.abiflags` payload
+/// (`Elf_External_ABIFlags_v0`: version u16, isa_level, isa_rev, gpr_size,
+/// cpr1_size, cpr2_size, fp_abi, then four u32).
+pub fn mips_info(class: u8, e_flags: u32, abiflags: Option<&[u8]>) -> MipsInfo {
+    let abi = match (e_flags & 0x0000_f000, e_flags & 0x20 != 0, class) {
+        (_, true, 32) => "n32",
+        (0x2000, _, _) => "o64",
+        (0x3000, _, _) => "eabi32",
+        (0x4000, _, _) => "eabi64",
+        (_, _, 64) => "n64",
+        _ => "o32",
+    }
+    .to_string();
+    let isa_e_flags = match e_flags >> 28 {
+        0 => "MIPS1",
+        1 => "MIPS2",
+        2 => "MIPS3",
+        3 => "MIPS4",
+        4 => "MIPS5",
+        5 => "MIPS32",
+        6 => "MIPS64",
+        7 => "MIPS32r2",
+        8 => "MIPS64r2",
+        9 => "MIPS32r6",
+        10 => "MIPS64r6",
+        _ => "unknown",
+    }
+    .to_string();
+    let mut isa = isa_e_flags.clone();
+    let mut fp_abi = None;
+    let mut gpr_size = None;
+    let abiflags = abiflags.filter(|d| d.len() >= 24);
+    if let Some(d) = abiflags {
+        let (level, rev) = (d[2], d[3]);
+        isa = match (level, rev) {
+            (32 | 64, 0 | 1) => format!("MIPS{level}"),
+            (32 | 64, r) => format!("MIPS{level}r{r}"),
+            (l, _) => format!("MIPS{l}"),
+        };
+        gpr_size = match d[4] {
+            1 => Some(32),
+            2 => Some(64),
+            3 => Some(128),
+            _ => None,
+        };
+        fp_abi = Some(d[7]);
+    }
+    let cpuinfo_isa = match isa.as_str() {
+        "MIPS32" => "mips32r1".to_string(),
+        "MIPS64" => "mips64r1".to_string(),
+        s => s.to_lowercase(),
+    };
+    MipsInfo {
+        abi,
+        isa,
+        cpuinfo_isa,
+        isa_e_flags,
+        abiflags: abiflags.is_some(),
+        fp_abi,
+        gpr_size,
+        nan2008: e_flags & 0x400 != 0,
+        fp64: e_flags & 0x200 != 0,
+        pic: e_flags & 0x2 != 0,
+    }
+}
+
+/// The float ABI: MIPS from `.MIPS.abiflags` `fp_abi`, else
+/// `Tag_GNU_MIPS_ABI_FP`, else `e_flags` (o32 with neither says nothing);
+/// PowerPC from `Tag_GNU_Power_ABI_FP` (low two bits: 1 hard, 2 soft, 3 single).
+pub(crate) fn float_abi(
+    e_machine: u16,
+    e_flags: u32,
+    mips: Option<&MipsInfo>,
+    attr_fp: Option<u64>,
+) -> Option<FloatAbi> {
+    let mk = |abi: &str, detail: String, source: &str| {
+        Some(FloatAbi {
+            abi: abi.to_string(),
+            detail,
+            source: source.to_string(),
+        })
+    };
+    match e_machine {
+        8 | 10 => {
+            let (v, source) = match (mips.and_then(|m| m.fp_abi), attr_fp) {
+                (Some(v), _) => (u64::from(v), ".MIPS.abiflags"),
+                (None, Some(v)) => (v, ".gnu.attributes"),
+                (None, None) if e_flags & 0x200 != 0 => (6, "e_flags"),
+                (None, None) => return None,
+            };
+            let (abi, detail) = mips_fp_abi(v);
+            mk(abi, detail.to_string(), source)
+        }
+        20 | 21 => {
+            let v = attr_fp?;
+            let (abi, fp) = match v & 3 {
+                1 => ("hard", "hard float"),
+                2 => ("soft", "soft float"),
+                3 => ("single", "single-precision hard float"),
+                _ => ("any", "unspecified"),
+            };
+            let ld = match (v >> 2) & 3 {
+                1 => "128-bit IBM long double",
+                2 => "64-bit long double",
+                3 => "128-bit IEEE long double",
+                _ => "unspecified long double",
+            };
+            mk(abi, format!("{fp}, {ld}"), ".gnu.attributes")
+        }
+        _ => None,
+    }
+}
+
+/// A `Val_GNU_MIPS_ABI_FP_*` value as (abi, readelf's wording).
+pub fn mips_fp_abi(v: u64) -> (&'static str, &'static str) {
+    match v {
+        0 => ("any", "Hard or soft float"),
+        1 => ("hard", "Hard float (double precision)"),
+        2 => ("single", "Hard float (single precision)"),
+        3 => ("soft", "Soft float"),
+        4 => ("hard", "Hard float (MIPS32r2 64-bit FPU 12 callee-saved)"),
+        5 => ("hard", "Hard float (32-bit CPU, Any FPU)"),
+        6 => ("hard", "Hard float (32-bit CPU, 64-bit FPU)"),
+        7 => ("hard", "Hard float compat (32-bit CPU, 64-bit FPU)"),
+        _ => ("hard", "unknown FP ABI value"),
+    }
+}
+
+/// `"12.2.0"` from `"GCC: (Debian 12.2.0-14) 12.2.0"`: the last word of a `GCC:` line.
+pub fn gcc_version(comment: &str) -> Option<String> {
+    let rest = comment.strip_prefix("GCC:")?;
+    rest.split_whitespace().last().map(String::from)
+}
+
+/// Decodes `.go.buildinfo` (Go `debug/buildinfo`): a 32-byte header starting
+/// `"\xff Go buildinf:"`, then pointer size and flags; flag bit 2 means the
+/// version and module info follow inline, each a uvarint length and bytes.
+/// The module info is wrapped in 16-byte sentinels, stripped here.
+pub fn parse_buildinfo(d: &[u8]) -> Option<GoBuildInfo> {
+    const MAGIC: &[u8] = b"\xff Go buildinf:";
+    let start = d.windows(MAGIC.len()).position(|w| w == MAGIC)?;
+    let d = &d[start..];
+    if d.len() < 32 {
+        return None;
+    }
+    if d[15] & 2 == 0 {
+        return Some(GoBuildInfo {
+            format: "pointer".into(),
+            go_version: None,
+            path: None,
+            main_module: None,
+            mod_info: String::new(),
+        });
+    }
+    let mut rest = &d[32..];
+    let version = String::from_utf8_lossy(read_varint_bytes(&mut rest)?).into_owned();
+    let mut mod_bytes = read_varint_bytes(&mut rest).unwrap_or_default();
+    if mod_bytes.len() >= 33 && mod_bytes[mod_bytes.len() - 17] == b'\n' {
+        mod_bytes = &mod_bytes[16..mod_bytes.len() - 16];
+    }
+    let mod_info = String::from_utf8_lossy(mod_bytes).into_owned();
+    let field = |key: &str| {
+        mod_info.lines().find_map(|l| {
+            let mut it = l.split('\t');
+            (it.next() == Some(key))
+                .then(|| it.next().map(String::from))
+                .flatten()
+        })
+    };
+    Some(GoBuildInfo {
+        format: "inline".into(),
+        go_version: Some(version),
+        path: field("path"),
+        main_module: field("mod"),
+        mod_info: mod_info.clone(),
+    })
+}
+
+fn read_varint_bytes<'a>(d: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let mut n: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let (&b, rest) = d.split_first()?;
+        *d = rest;
+        n |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 63 {
+            return None;
+        }
+    }
+    let n = usize::try_from(n).ok()?;
+    if n > d.len() {
+        return None;
+    }
+    let (s, rest) = d.split_at(n);
+    *d = rest;
+    Some(s)
+}
+
+/// readelf-like name of an `e_machine` value.
+pub fn machine_name(m: u16) -> String {
+    match m {
+        2 => "SPARC",
+        3 => "i386",
+        4 => "m68k",
+        8 => "MIPS",
+        10 => "MIPS (RS3000 little-endian)",
+        15 => "PA-RISC",
+        18 => "SPARC32PLUS",
+        20 => "PowerPC",
+        21 => "PowerPC64",
+        22 => "S/390",
+        40 => "ARM",
+        42 => "SuperH",
+        43 => "SPARC v9",
+        50 => "IA-64",
+        62 => "x86-64",
+        92 => "OpenRISC",
+        113 => "Nios II",
+        183 => "AArch64",
+        243 => "RISC-V",
+        258 => "LoongArch",
+        0x9026 => "Alpha",
+        n => return format!("unknown ({n})"),
+    }
+    .to_string()
+}
+
+/// The GOARCH (as libgo names it) for a machine, class and byte order.
+pub fn goarch_for(
+    e_machine: u16,
+    class: u8,
+    big: bool,
+    mips: Option<&MipsInfo>,
+) -> Option<&'static str> {
+    let is64 = class == 64;
+    Some(match e_machine {
+        2 | 18 => "sparc",
+        43 => "sparc64",
+        3 => "386",
+        4 => "m68k",
+        8 | 10 => {
+            let n32 = mips.is_some_and(|m| m.abi == "n32");
+            match (is64 || n32, n32, big) {
+                (false, _, true) => "mips",
+                (false, _, false) => "mipsle",
+                (true, true, true) => "mips64p32",
+                (true, true, false) => "mips64p32le",
+                (true, false, true) => "mips64",
+                (true, false, false) => "mips64le",
+            }
+        }
+        20 => "ppc",
+        21 if big => "ppc64",
+        21 => "ppc64le",
+        22 if is64 => "s390x",
+        22 => "s390",
+        40 if big => "armbe",
+        40 => "arm",
+        42 if big => "shbe",
+        42 => "sh",
+        50 => "ia64",
+        62 if is64 => "amd64",
+        62 => "amd64p32",
+        92 => "or1k",
+        113 => "nios2",
+        183 if big => "arm64be",
+        183 => "arm64",
+        243 if is64 => "riscv64",
+        243 => "riscv",
+        258 => "loong64",
+        0x9026 => "alpha",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcc_version_is_the_last_word() {
+        assert_eq!(
+            gcc_version("GCC: (Debian 12.2.0-14) 12.2.0").as_deref(),
+            Some("12.2.0")
+        );
+        assert_eq!(gcc_version("clang version 15"), None);
+    }
+
+    #[test]
+    fn mips_e_flags_of_debian_o32() {
+        // 0x70001007: noreorder, pic, cpic, o32, mips32r2 (readelf -h).
+        let m = mips_info(32, 0x7000_1007, None);
+        assert_eq!(m.abi, "o32");
+        assert_eq!(m.isa, "MIPS32r2");
+        assert_eq!(m.cpuinfo_isa, "mips32r2");
+        assert!(m.pic && !m.nan2008 && !m.fp64);
+        assert_eq!(mips_info(32, 0x8000_0020, None).abi, "n32");
+        assert_eq!(mips_info(64, 0x8000_0000, None).abi, "n64");
+    }
+
+    #[test]
+    fn mips_abiflags_payload_gives_isa_and_fp_abi() {
+        // version 0, level 32, rev 2, gpr 32-bit, cpr1 32, cpr2 none, fp_abi 5.
+        let mut d = vec![0u8, 0, 32, 2, 1, 1, 0, 5];
+        d.extend([0u8; 16]);
+        let m = mips_info(32, 0x5000_1000, Some(&d));
+        assert_eq!(m.isa, "MIPS32r2");
+        assert_eq!(m.isa_e_flags, "MIPS32");
+        assert_eq!(m.fp_abi, Some(5));
+        let f = float_abi(8, 0, Some(&m), None).expect("float abi");
+        assert_eq!(
+            (f.abi.as_str(), f.source.as_str()),
+            ("hard", ".MIPS.abiflags")
+        );
+        let f = float_abi(8, 0, None, Some(3)).expect("float abi");
+        assert_eq!(
+            (f.abi.as_str(), f.source.as_str()),
+            ("soft", ".gnu.attributes")
+        );
+    }
+
+    #[test]
+    fn power_fp_attribute() {
+        let f = float_abi(20, 0, None, Some(1)).expect("float abi");
+        assert_eq!(f.abi, "hard");
+        assert_eq!(f.detail, "hard float, unspecified long double");
+        assert_eq!(
+            float_abi(20, 0, None, Some(2 | (2 << 2))).map(|f| f.abi),
+            Some("soft".into())
+        );
+    }
+
+    #[test]
+    fn inline_buildinfo() {
+        let mut d = b"\xff Go buildinf:".to_vec();
+        d.push(8);
+        d.push(2);
+        d.resize(32, 0);
+        d.push(8);
+        d.extend(b"go1.19.8");
+        let sentinel = [0xe6u8; 16];
+        let body = "path\texample.com/hw\nmod\texample.com/hw\t(devel)\t\n";
+        let mut mi = sentinel.to_vec();
+        mi.extend(body.as_bytes());
+        mi.extend(sentinel);
+        d.push(mi.len() as u8);
+        d.extend(&mi);
+        let b = parse_buildinfo(&d).expect("buildinfo");
+        assert_eq!(b.go_version.as_deref(), Some("go1.19.8"));
+        assert_eq!(b.path.as_deref(), Some("example.com/hw"));
+        assert_eq!(b.main_module.as_deref(), Some("example.com/hw"));
+        assert_eq!(b.mod_info, body);
+    }
+
+    #[test]
+    fn goarch_names() {
+        assert_eq!(goarch_for(8, 32, false, None), Some("mipsle"));
+        assert_eq!(goarch_for(8, 32, true, None), Some("mips"));
+        assert_eq!(goarch_for(20, 32, true, None), Some("ppc"));
+        assert_eq!(goarch_for(0x9026, 64, false, None), Some("alpha"));
+        assert_eq!(goarch_for(62, 64, false, None), Some("amd64"));
+    }
+}
