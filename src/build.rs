@@ -180,6 +180,21 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         flags.ldflags = split_flags(f);
     }
     flags.link = args.link;
+    if args.size {
+        // As one does by hand for a router's flash: optimise for size, let the
+        // linker drop unused functions and data, and no PIE where the target allows.
+        if args.gccgoflags.is_none() {
+            flags.gcflags = vec!["-Os".into()];
+        }
+        flags.gcflags.extend([
+            "-ffunction-sections".to_string(),
+            "-fdata-sections".to_string(),
+        ]);
+        flags
+            .ldflags
+            .extend(["-Wl,--gc-sections".to_string(), "-no-pie".to_string()]);
+    }
+    flags.strip = args.strip || args.size;
     let workdir = tempfile::Builder::new()
         .prefix("gccgo-build-")
         .tempdir()
@@ -255,10 +270,30 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         };
         bail!("build failed: {}{skipped}", summary.failed.join(", "));
     }
+    let mut too_big = Vec::new();
     for out in outputs.values() {
         if let Some(line) = crate::link::size_line(out) {
             eprintln!("{line}");
         }
+        if args.verbose {
+            for l in crate::link::largest_sections(out, 6) {
+                eprintln!("  {l}");
+            }
+        }
+        if let (Some(max), Ok(md)) = (args.max_size, std::fs::metadata(out)) {
+            if md.len() > max {
+                let _ = std::fs::remove_file(out);
+                too_big.push(format!(
+                    "{} is {}, larger than --max-size {}; removed it (try --size)",
+                    out.display(),
+                    crate::link::human_size(md.len()),
+                    crate::link::human_size(max)
+                ));
+            }
+        }
+    }
+    if !too_big.is_empty() {
+        bail!("{}", too_big.join("\n"));
     }
     Ok(0)
 }

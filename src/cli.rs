@@ -103,6 +103,15 @@ pub struct BuildArgs {
     /// Cache directory (default: GCCGO_BUILD_CACHE, else $XDG_CACHE_HOME/gccgo-build, else ~/.cache/gccgo-build); `off` disables it.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// Optimise for size: -Os, function/data sections, --gc-sections, -no-pie, then strip (implies --strip).
+    #[arg(long)]
+    pub size: bool,
+    /// After linking, strip symbols, debug info and `.go_export` with the target's objcopy.
+    #[arg(long)]
+    pub strip: bool,
+    /// Fail (and remove the output) when a linked command is larger than this: bytes, or with a k/M suffix (10^3, 10^6; `10.6M`).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
@@ -128,6 +137,7 @@ const GO_STYLE: &[&str] = &[
     "toolchain",
     "sdk",
     "size",
+    "max-size",
     "strip",
     "cache",
     "gccgoflags",
@@ -185,6 +195,39 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     }
 }
 
+/// Parses `10.6M`, `900k`, `123456` into bytes (k = 10^3, M = 10^6, as `df -h` sizes read; `Ki`/`Mi` are powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t {
+        _ if t.ends_with("Mi") || t.ends_with("MiB") => (
+            t.trim_end_matches("iB")
+                .trim_end_matches('i')
+                .trim_end_matches('M'),
+            1_048_576.0,
+        ),
+        _ if t.ends_with("Ki") || t.ends_with("KiB") => (
+            t.trim_end_matches("iB")
+                .trim_end_matches('i')
+                .trim_end_matches('K'),
+            1024.0,
+        ),
+        _ if t.ends_with('M') || t.ends_with("MB") => {
+            (t.trim_end_matches('B').trim_end_matches('M'), 1e6)
+        }
+        _ if t.ends_with('k') || t.ends_with('K') || t.ends_with("kB") => {
+            (t.trim_end_matches('B').trim_end_matches(['k', 'K']), 1e3)
+        }
+        _ => (t, 1.0),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 10.6M, 900k, 123456)"))?;
+    if v < 0.0 {
+        return Err(format!("`{s}` is negative"));
+    }
+    Ok((v * mult).round() as u64)
+}
+
 /// Splits a flags string on white space (no quoting, as go's `-gccgoflags`).
 pub fn split_flags(s: &str) -> Vec<String> {
     s.split_whitespace().map(String::from).collect()
@@ -193,6 +236,15 @@ pub fn split_flags(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10.6M"), Ok(10_600_000));
+        assert_eq!(parse_size("900k"), Ok(900_000));
+        assert_eq!(parse_size("2Mi"), Ok(2_097_152));
+        assert_eq!(parse_size("42"), Ok(42));
+        assert!(parse_size("big").is_err());
+    }
 
     #[test]
     fn go_style_flags_are_accepted() {

@@ -146,6 +146,15 @@ impl Graph {
             by_path.insert(ip.clone(), id);
             for imp in &files.imports {
                 let pos = &files.import_pos[imp][0];
+                let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
+                if relative && !crate::plan::is_local_import_path(&ip) {
+                    // go's rule (cmd/go/internal/load): only a package named
+                    // by a directory outside GOPATH may import by relative path.
+                    errors.push(format!(
+                        "{pos}: local import \"{imp}\" in non-local package"
+                    ));
+                    continue;
+                }
                 match resolver.resolve(imp, &dir) {
                     Ok(Found::Std) => {
                         if let Some(msg) = internal_violation(&ip, imp) {

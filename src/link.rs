@@ -40,6 +40,20 @@ pub fn size_line(out: &Path) -> Option<String> {
     Some(format!("{}: {}", out.display(), human_size(len)))
 }
 
+/// The `n` largest sections of an ELF file that take bytes in the file,
+/// as lines `.text  1.23 MB (…)`; empty when the file is not ELF.
+pub fn largest_sections(out: &Path, n: usize) -> Vec<String> {
+    let Ok(info) = crate::inspect::inspect_file(out) else {
+        return vec![];
+    };
+    let mut secs: Vec<_> = info.sections.into_iter().filter(|s| s.in_file).collect();
+    secs.sort_by(|a, b| b.size.cmp(&a.size));
+    secs.into_iter()
+        .take(n)
+        .map(|s| format!("{:<20} {}", s.name, human_size(s.size)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,9 @@ pub struct Flags {
     pub ldflags: Vec<String>,
     /// Link mode.
     pub link: LinkMode,
+    /// After linking, remove `.go_export` (nothing reads it at run time,
+    /// golang/go#26204) and strip symbols and debug info with the target's objcopy.
+    pub strip: bool,
 }
 
 impl Default for Flags {
@@ -48,6 +51,7 @@ impl Default for Flags {
             gcflags: vec!["-O2".into(), "-g".into()],
             ldflags: vec![],
             link: LinkMode::StaticLibgo,
+            strip: false,
         }
     }
 }
@@ -184,18 +188,30 @@ impl Plan {
                     out: out.clone(),
                 },
                 label: format!("link {}", out.display()),
-                steps: vec![
-                    Step::Mkdir(work.join("exe")),
-                    Step::Run(cmd),
-                    Step::Install {
+                steps: {
+                    let mut steps = vec![Step::Mkdir(work.join("exe")), Step::Run(cmd)];
+                    if flags.strip {
+                        // The target's objcopy, never the host's strip: it knows the ELF.
+                        steps.push(Step::Run(
+                            Cmd::new(tc.objcopy.as_os_str())
+                                .args(["--strip-all", "-R", ".go_export"])
+                                .arg(exe.as_os_str()),
+                        ));
+                    }
+                    steps.push(Step::Install {
                         from: exe.clone(),
                         to: out.clone(),
-                    },
-                ],
+                    });
+                    steps
+                },
                 deps,
                 inputs: vec![],
                 outputs: vec![exe],
-                flags: ld,
+                flags: if flags.strip {
+                    ld.iter().cloned().chain(["(strip)".to_string()]).collect()
+                } else {
+                    ld
+                },
             });
         }
         Plan {

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::gomod::GoMod;
 
@@ -148,7 +148,7 @@ impl Resolver {
         }
         let import_path = self
             .import_path_for_dir(&dir)
-            .unwrap_or_else(|| format!("_{}", dir.display()));
+            .unwrap_or_else(|| dir_to_import_path(&dir));
         Ok(Found::Dir {
             import_path,
             dir,
@@ -386,18 +386,14 @@ impl Resolver {
                 let dir = clean(&cwd.join(&base));
                 if wild {
                     for d in walk_package_dirs(&dir) {
-                        let ip = self
-                            .import_path_for_dir(&d)
-                            .with_context(|| outside(&d, self))?;
+                        let ip = self.local_import_path(&d)?;
                         found.push((ip, d));
                     }
                 } else {
                     if !dir.is_dir() {
                         bail!("directory {} does not exist (pattern {pat})", dir.display());
                     }
-                    let ip = self
-                        .import_path_for_dir(&dir)
-                        .with_context(|| outside(&dir, self))?;
+                    let ip = self.local_import_path(&dir)?;
                     found.push((ip, dir));
                 }
             } else if wild {
@@ -440,6 +436,17 @@ impl Resolver {
             .collect())
     }
 
+    /// The import path of a directory named by a local pattern: its
+    /// module or GOPATH path, or in GOPATH mode, for a directory outside
+    /// every GOPATH, go's `_/abs/dir` form.
+    fn local_import_path(&self, dir: &Path) -> Result<String> {
+        match (self.import_path_for_dir(dir), &self.mode) {
+            (Some(ip), _) => Ok(ip),
+            (None, Mode::Gopath(_)) => Ok(dir_to_import_path(dir)),
+            (None, Mode::Module(_)) => bail!("{}", outside(dir, self)),
+        }
+    }
+
     fn roots_for(&self, base: &str) -> Vec<PathBuf> {
         match &self.mode {
             Mode::Module(m) => match under(base, &m.main.module) {
@@ -464,6 +471,25 @@ fn outside(d: &Path, r: &Resolver) -> String {
             d.display()
         ),
     }
+}
+
+/// go's `dirToImportPath`: the import path of a directory outside every
+/// GOPATH in GOPATH mode, `_` + the absolute path, with the characters an
+/// import path cannot hold replaced by `_` (go's `makeImportValid`).
+pub fn dir_to_import_path(dir: &Path) -> String {
+    const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
+    let s: String = slash(dir)
+        .chars()
+        .map(|c| {
+            if ILLEGAL.contains(c) || c.is_whitespace() || !c.is_ascii_graphic() && c.is_ascii() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('/');
+    format!("_/{s}")
 }
 
 /// `rest` when `path` is `prefix` or below it (`prefix/rest`).
@@ -594,6 +620,12 @@ mod tests {
         assert_eq!(under("a/b/c", "a/b"), Some("c"));
         assert_eq!(under("a/b", "a/b"), Some(""));
         assert_eq!(under("a/bc", "a/b"), None);
+    }
+
+    #[test]
+    fn local_directories_get_go_import_paths() {
+        assert_eq!(dir_to_import_path(Path::new("/tmp/x/cmd")), "_/tmp/x/cmd");
+        assert_eq!(dir_to_import_path(Path::new("/tmp/a b:c")), "_/tmp/a_b_c");
     }
 
     #[test]
