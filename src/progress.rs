@@ -95,7 +95,7 @@ impl Progress for Plain {
 /// A status line on a terminal, cleared before any other output.
 pub struct Terminal {
     inner: Plain,
-    current: Option<String>,
+    running: Vec<String>,
     shown: bool,
 }
 
@@ -104,7 +104,7 @@ impl Terminal {
     pub fn new(explain: bool) -> Terminal {
         Terminal {
             inner: Plain::new(explain),
-            current: None,
+            running: Vec::new(),
             shown: false,
         }
     }
@@ -117,13 +117,31 @@ impl Terminal {
     }
 
     fn draw(&mut self) {
-        if let Some(l) = &self.current {
-            let mut line = format!("[{}/{}] compiling {l}", self.inner.done, self.inner.total);
-            line.truncate(100);
+        if let Some(l) = self.running.last() {
+            let what = match l.strip_prefix("link ") {
+                Some(out) => format!("linking {out}"),
+                None => format!("compiling {l}"),
+            };
+            let more = match self.running.len() {
+                1 => String::new(),
+                n => format!(" (+{} more)", n - 1),
+            };
+            let mut line = format!("[{}/{}] {what}{more}", self.inner.done, self.inner.total);
+            if line.len() > 100 {
+                let mut cut = 100;
+                while !line.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                line.truncate(cut);
+            }
             eprint!("\r\x1b[K{line}");
             let _ = std::io::stderr().flush();
             self.shown = true;
         }
+    }
+
+    fn finished(&mut self, label: &str) {
+        self.running.retain(|l| l != label);
     }
 }
 
@@ -134,7 +152,7 @@ impl Progress for Terminal {
     fn begin(&mut self, label: &str, verbose: bool) {
         self.clear();
         self.inner.begin(label, verbose);
-        self.current = Some(label.to_string());
+        self.running.push(label.to_string());
         self.draw();
     }
     fn command(&mut self, line: &str) {
@@ -144,6 +162,7 @@ impl Progress for Terminal {
     }
     fn done(&mut self, label: &str, output: &str) {
         self.clear();
+        self.finished(label);
         self.inner.done(label, output);
         self.draw();
     }
@@ -159,6 +178,7 @@ impl Progress for Terminal {
     }
     fn failed(&mut self, label: &str, text: &str) {
         self.clear();
+        self.finished(label);
         self.inner.failed(label, text);
         self.draw();
     }
@@ -169,7 +189,7 @@ impl Progress for Terminal {
     }
     fn finish(&mut self) {
         self.clear();
-        self.current = None;
+        self.running.clear();
     }
 }
 
