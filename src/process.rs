@@ -77,6 +77,12 @@ impl Cmd {
         if let Some(d) = &self.dir {
             c.current_dir(d);
         }
+        if timeout.is_some() {
+            // Its own process group, so a timeout kills the compiler proper
+            // (go1, as, ld) and not only the driver.
+            use std::os::unix::process::CommandExt;
+            c.process_group(0);
+        }
         let child = c.spawn().map_err(|e| RunError::Spawn {
             cmd: self.to_string(),
             err: e.to_string(),
@@ -133,6 +139,12 @@ fn wait_with_timeout(
             break st;
         }
         if start.elapsed() >= t {
+            if let Ok(pid) = i32::try_from(child.id()) {
+                // SAFETY: kill(2) on the process group we created for this child.
+                unsafe {
+                    libc::kill(-pid, libc::SIGKILL);
+                }
+            }
             let _ = child.kill();
             let _ = child.wait();
             return Err(std::io::Error::new(

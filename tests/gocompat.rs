@@ -336,10 +336,13 @@ fn programs_run_mips() {
 
 #[test]
 fn libraries_compile_host() {
-    let (out, _) = ok(run(gb_gopath(GOPATH)
+    let (_, err) = ok(run(gb_gopath(GOPATH)
         .args(["build", "-j", "2", "-x"])
         .args(LIBRARIES)));
-    let _ = out;
+    assert!(
+        err.contains("gcc -c") && err.contains("_c_gccgo_c.o"),
+        "the C file of x/sys/unix is compiled: {err}"
+    );
 }
 
 #[test]
@@ -418,10 +421,21 @@ fn c_file_of_x_sys_unix_is_linked_mips() {
     sysdemo_runs(Some("mips-linux-gnu"));
 }
 
+/// GOARCH of the machine running the tests (for a `.syso` file name suffix).
+fn host_goarch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
+
 #[test]
-fn assembler_and_syso_files_are_built_and_linked() {
-    // A package with a .S file (preprocessed: GOARCH_ and GOPKGPATH defined)
-    // and a .c file; the assembler defines a data symbol the C reads.
+fn assembler_c_and_syso_files_are_built_and_linked() {
+    // lib.Answer() = lib_data (a .S file, preprocessed: GOPKGPATH defined)
+    // + lib_bonus() (a prebuilt .syso, one per GOARCH, chosen by file-name
+    // suffix), summed by a .c file.
     let gp = tempfile::tempdir().unwrap();
     write_tree(
         gp.path(),
@@ -432,18 +446,29 @@ fn assembler_and_syso_files_are_built_and_linked() {
             ),
             (
                 "src/asmdemo/lib/lib.go",
-                "package lib\n\n//extern lib_answer\nfunc answer() int32\n\n// Answer is 42, from C reading assembler data.\nfunc Answer() int32 { return answer() }\n",
+                "package lib\n\n//extern lib_answer\nfunc answer() int32\n\n// Answer is 42.\nfunc Answer() int32 { return answer() }\n",
             ),
             (
                 "src/asmdemo/lib/answer.c",
-                "#include <stdint.h>\nextern int32_t lib_data;\nint32_t lib_answer(void) { return lib_data; }\n",
+                "#include <stdint.h>\nextern int32_t lib_data;\nint32_t lib_bonus(void);\n\
+                 int32_t lib_answer(void) { return lib_data + lib_bonus(); }\n",
             ),
             (
                 "src/asmdemo/lib/data.S",
-                "#ifndef GOPKGPATH\n#error no GOPKGPATH\n#endif\n\t.data\n\t.globl lib_data\n\t.p2align 2\nlib_data:\n\t.long 42\n\t.section .note.GNU-stack,\"\",%progbits\n",
+                "#ifndef GOPKGPATH\n#error no GOPKGPATH\n#endif\n\t.data\n\t.globl lib_data\n\t.p2align 2\n\
+                 lib_data:\n\t.long 40\n\t.section .note.GNU-stack,\"\",@progbits\n",
             ),
+            ("bonus.c", "int lib_bonus(void) { return 2; }\n"),
         ],
     );
+    let lib = gp.path().join("src/asmdemo/lib");
+    for (cc, goarch) in [("gcc", host_goarch()), ("mips-linux-gnu-gcc", "mips")] {
+        let mut c = Command::new(cc);
+        c.args(["-c", "-O2", "-o"])
+            .arg(lib.join(format!("bonus_{goarch}.syso")))
+            .arg(gp.path().join("bonus.c"));
+        ok(run(&mut c));
+    }
     for triple in [None, Some("mips-linux-gnu")] {
         let out = gp
             .path()
@@ -455,10 +480,22 @@ fn assembler_and_syso_files_are_built_and_linked() {
         }
         let (_, err) = ok(run(c.arg("asmdemo")));
         assert!(err.contains("-xassembler-with-cpp"), "{err}");
-        assert!(err.contains("_s_data.o"), "{err}");
+        assert!(
+            err.contains("_s_data.o") && err.contains("_c_answer.o"),
+            "{err}"
+        );
         let (stdout, _) = ok(run_target(triple, &out, &[]));
         assert_eq!(stdout, "42\n", "{triple:?}");
     }
+    let (list, _) = ok(run(gb_gopath(&gp.path().display().to_string()).args([
+        "list",
+        "--target",
+        "mips-linux-gnu",
+        "-f",
+        "{{.CFiles}} {{.SFiles}} {{.SysoFiles}}",
+        "asmdemo/lib",
+    ])));
+    assert_eq!(list, "[answer.c] [data.S] [bonus_mips.syso]\n");
 }
 
 #[test]
