@@ -434,8 +434,9 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
         let stripped = size.saturating_sub(b.removable_size);
         let strip_fix = if stripped < size {
             format!(
-                "strip it: `{}-strip --strip-all -R .go_export prog` leaves about {} ",
-                rec.triple.as_deref().unwrap_or("<triple>"),
+                "rebuild with `gccgo-build build --size` (-Os, --gc-sections, stripped), or \
+                 strip it: `{}-strip --strip-all -R .go_export prog` leaves about {} ",
+                b.goarch.as_deref().and_then(debian_triple_for_goarch).unwrap_or("<triple>"),
                 human_bytes(stripped)
             )
         } else {
@@ -821,4 +822,19 @@ tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
         );
         assert_eq!(expected_loader("glibc", "mips", false), None);
     }
+}
+
+/// Debian's cross triple whose binutils read a binary of this GOARCH.
+fn debian_triple_for_goarch(goarch: &str) -> Option<&'static str> {
+    Some(match goarch {
+        "mips" => "mips-linux-gnu",
+        "mipsle" => "mipsel-linux-gnu",
+        "ppc" => "powerpc-linux-gnu",
+        "alpha" => "alpha-linux-gnu",
+        "arm" => "arm-linux-gnueabihf",
+        "arm64" => "aarch64-linux-gnu",
+        "sparc64" => "sparc64-linux-gnu",
+        "amd64" => "x86_64-linux-gnu",
+        _ => return None,
+    })
 }
