@@ -125,9 +125,17 @@ impl Graph {
             if let (crate::resolve::Mode::Gopath(_), Some(c)) =
                 (&resolver.mode, &files.import_comment)
             {
-                if c != &ip {
+                // go compares the comment with the path as importers write
+                // it: for a vendored package, the part after `vendor/`
+                // (cmd/go/internal/load, loadPackageData).
+                let written = ip
+                    .rsplit_once("/vendor/")
+                    .map(|(_, w)| w)
+                    .or_else(|| ip.strip_prefix("vendor/"))
+                    .unwrap_or(&ip);
+                if c != written {
                     errors.push(format!(
-                        "code in directory {} expects import \"{c}\", but it is imported as \"{ip}\"",
+                        "code in directory {} expects import \"{c}\", but it is imported as \"{written}\"",
                         dir.display()
                     ));
                 }

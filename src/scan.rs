@@ -699,10 +699,28 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
             }
             continue;
         }
-        // Non-Go files: constraints are read from their header too, as go/build does.
-        let text = src
-            .read(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        // Non-Go files: constraints are read from their header too, as go/build does
+        // (`readComments`); a `.syso` is binary, its header holds no comment.
+        let text = if ext == ".syso" {
+            String::new()
+        } else {
+            match src.read(&path) {
+                Ok(t) => t,
+                // C or assembler text that is not UTF-8 (a Latin-1 comment):
+                // read it lossily, the constraint lines are ASCII.
+                Err(e) if ext != ".go" && e.kind() == std::io::ErrorKind::InvalidData => {
+                    let real = src.replacement(&path).unwrap_or_else(|| path.clone());
+                    std::fs::read(&real)
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .with_context(|| format!("reading {}", real.display()))?
+                }
+                Err(e) => {
+                    return Err(
+                        anyhow::Error::new(e).context(format!("reading {}", path.display()))
+                    );
+                }
+            }
+        };
         let h = if ext == ".go" {
             parse_header(&text).map_err(|err| DirError::Syntax {
                 file: path.clone(),

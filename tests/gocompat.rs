@@ -336,7 +336,10 @@ fn programs_run_mips() {
 
 #[test]
 fn libraries_compile_host() {
+    // A cache of its own: the -x output must show the compiles, not restores.
+    let cache = tempfile::tempdir().unwrap();
     let (_, err) = ok(run(gb_gopath(GOPATH)
+        .env("XDG_CACHE_HOME", cache.path())
         .args(["build", "-j", "2", "-x"])
         .args(LIBRARIES)));
     assert!(
@@ -360,7 +363,9 @@ fn libraries_compile_mips_with_overlay() {
         err.contains("redefinition of") && err.contains("Syscall9"),
         "{err}"
     );
+    let cache = tempfile::tempdir().unwrap();
     let (_, err) = ok(run(gb_gopath(GOPATH)
+        .env("XDG_CACHE_HOME", cache.path())
         .args([
             "build",
             "-j",
@@ -725,4 +730,23 @@ fn error_module_missing_from_cache() {
         "{err}"
     );
     assert!(err.contains("go mod download example.com/absent"), "{err}");
+}
+
+#[test]
+fn vendored_package_import_comment_is_checked_against_the_written_path() {
+    // Regression: a vendored copy of a package with an import comment (as
+    // Debian's golang.org/x/sys/unix has) is imported as written, "x"; go
+    // accepts it although its import path is a/vendor/x.
+    let gp = tempfile::tempdir().unwrap();
+    write_tree(
+        gp.path(),
+        &[
+            ("src/a/vendor/x/x.go", "package x // import \"x\"\n"),
+            ("src/a/a.go", "package a\n\nimport _ \"x\"\n"),
+        ],
+    );
+    let (out, _) = ok(run(
+        gb_gopath(&gp.path().display().to_string()).args(["list", "-deps", "a"])
+    ));
+    assert_eq!(out, "a/vendor/x\na\n");
 }
