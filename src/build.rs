@@ -104,6 +104,9 @@ pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
         }
         None => Graph::load(&resolver, &ctx, &roots, &Disk)?,
     };
+    for w in crate::gate::check(&graph, &toolchain)? {
+        eprintln!("gccgo-build: warning: {w}");
+    }
     Ok(Loaded {
         toolchain,
         ctx,
