@@ -436,7 +436,10 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
             format!(
                 "rebuild with `gccgo-build build --size` (-Os, --gc-sections, stripped), or \
                  strip it: `{}-strip --strip-all -R .go_export prog` leaves about {} ",
-                b.goarch.as_deref().and_then(debian_triple_for_goarch).unwrap_or("<triple>"),
+                b.goarch
+                    .as_deref()
+                    .and_then(debian_triple_for_goarch)
+                    .unwrap_or("<triple>"),
                 human_bytes(stripped)
             )
         } else {

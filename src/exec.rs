@@ -369,6 +369,11 @@ pub(crate) fn run_steps(
                     return (output, Err(format!("{e:#}")));
                 }
             }
+            Step::Write { path, contents } => {
+                if let Err(e) = std::fs::write(path, contents) {
+                    return (output, Err(format!("writing {}: {e}", path.display())));
+                }
+            }
         }
     }
     (output, Ok(()))

@@ -71,6 +71,14 @@ pub enum Step {
         /// The user's output path.
         to: PathBuf,
     },
+    /// Write a small file into the work directory (an embed configuration);
+    /// printed as a here-document.
+    Write {
+        /// The file in the work directory.
+        path: PathBuf,
+        /// Its contents.
+        contents: String,
+    },
 }
 
 impl Step {
@@ -81,6 +89,9 @@ impl Step {
             Step::Mkdir(d) => format!("mkdir -p {}", q(d)),
             Step::Run(c) => c.display_with_work(Some(work)),
             Step::Install { from, to } => format!("cp {} {}", q(from), q(to)),
+            Step::Write { path, contents } => {
+                format!("cat >{} << 'EOF'\n{contents}\nEOF", q(path))
+            }
         }
     }
 }
@@ -319,6 +330,19 @@ fn compile_action(
         }
         cmd = cmd.arg("-I").arg(root.as_os_str());
     }
+    // //go:embed: gccgo reads the files the patterns match from an embed
+    // configuration, as the go command hands it over (work/gccgo.go); bad
+    // patterns were already reported by `gate`.
+    let embed = crate::embed::config(p).ok().flatten();
+    if let Some(cfg) = &embed {
+        let path = pkg_work.join("embedcfg");
+        steps.push(Step::Mkdir(pkg_work.clone()));
+        steps.push(Step::Write {
+            path: path.clone(),
+            contents: cfg.to_json(),
+        });
+        cmd = cmd.arg(format!("-fgo-embedcfg={}", path.display()));
+    }
     cmd = cmd
         .arg("-I")
         .arg(work.as_os_str())
@@ -337,6 +361,7 @@ fn compile_action(
         outs.push(gox);
     }
     let mut inputs = files;
+    inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
     let extra = extra_objects(p, work);
     if !extra.is_empty() {
         steps.push(Step::Mkdir(pkg_work.clone()));

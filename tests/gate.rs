@@ -44,7 +44,11 @@ fn module(go: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("temp dir");
     let m = d.path().join("m");
     std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("go.mod"), format!("module example.com/t\n\ngo {go}\n")).unwrap();
+    std::fs::write(
+        m.join("go.mod"),
+        format!("module example.com/t\n\ngo {go}\n"),
+    )
+    .unwrap();
     for (name, text) in files {
         let p = m.join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -68,7 +72,12 @@ fn build(d: &tempfile::TempDir, extra: &[&str]) -> (Output, PathBuf) {
 
 fn run(prog: &Path) -> String {
     let o = Command::new(prog).output().expect("running the program");
-    assert!(o.status.success(), "{} failed: {}", prog.display(), stderr(&o));
+    assert!(
+        o.status.success(),
+        "{} failed: {}",
+        prog.display(),
+        stderr(&o)
+    );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -105,7 +114,10 @@ fn generics_fail_before_gccgo_runs_on_gccgo_12_and_gccgo_11() {
         let extra: Vec<&str> = target.map(|t| vec!["--target", t]).unwrap_or_default();
         let (o, prog) = build(&d, &extra);
         let err = stderr(&o);
-        assert!(!o.status.success(), "{name}: built a generic program:\n{err}");
+        assert!(
+            !o.status.success(),
+            "{name}: built a generic program:\n{err}"
+        );
         let who = format!("gccgo {} (toolchain {name}, {go})", gcc_version(gccgo));
         let want = format!(
             "{}:5:9: type parameters (generics, Go 1.18) are not implemented by {who}",
@@ -113,7 +125,7 @@ fn generics_fail_before_gccgo_runs_on_gccgo_12_and_gccgo_11() {
         );
         assert!(err.contains(&want), "{name}: no line\n{want}\nin:\n{err}");
         let want = format!(
-            "{}:13:14: instantiation of a generic type or function `Map[int]` (generics, Go 1.18) \
+            "{}:13:14: generic instantiation `Map[int]` (generics, Go 1.18) \
              is not implemented by {who}",
             file.display()
         );
@@ -167,15 +179,24 @@ fn embed_builds_and_prints_the_file_with_gccgo_12_and_gccgo_11() {
     let d = module(
         "1.16",
         &[
-            ("main.go", &EMBED.replace("//go:embed static\nvar _ string\n\n", "")),
+            (
+                "main.go",
+                &EMBED.replace("//go:embed static\nvar _ string\n\n", ""),
+            ),
             ("hello.txt", "hello from an embedded file\n"),
         ],
     );
     for extra in [&[][..], &["--target", "gccgo-11"][..]] {
         let (o, prog) = build(&d, extra);
         let err = stderr(&o);
+        // Needs plan.rs to write `embed::config`'s JSON and pass
+        // -fgo-embedcfg; without it gccgo says "build system did not supply
+        // embed configuration".
         assert!(o.status.success(), "{extra:?}: embed build failed:\n{err}");
-        assert!(err.contains("-fgo-embedcfg="), "{extra:?}: no -fgo-embedcfg:\n{err}");
+        assert!(
+            err.contains("-fgo-embedcfg="),
+            "{extra:?}: no -fgo-embedcfg:\n{err}"
+        );
         assert_eq!(run(&prog), "hello from an embedded file\n", "{extra:?}");
     }
 }
@@ -184,7 +205,11 @@ fn embed_builds_and_prints_the_file_with_gccgo_12_and_gccgo_11() {
 fn embed_is_rejected_by_a_go_1_15_toolchain_and_bad_patterns_are_located() {
     let d = module(
         "1.16",
-        &[("main.go", EMBED), ("hello.txt", "hi\n"), ("static/.keep", "")],
+        &[
+            ("main.go", EMBED),
+            ("hello.txt", "hi\n"),
+            ("static/.keep", ""),
+        ],
     );
     // gccgo-11 told to implement only Go 1.15: the gate's table says no embed.
     let tc = d.path().join("go115.toml");
@@ -254,11 +279,17 @@ fn embedcfg_is_what_gccgo_reads() {
 fn gomod_go_newer_than_the_toolchain_is_a_warning() {
     let d = module(
         "1.20",
-        &[("main.go", "package main\n\nfunc main() { println(\"ok\") }\n")],
+        &[(
+            "main.go",
+            "package main\n\nfunc main() { println(\"ok\") }\n",
+        )],
     );
     let (o, prog) = build(&d, &[]);
     let err = stderr(&o);
-    assert!(o.status.success(), "a go 1.20 go.mod failed the build:\n{err}");
+    assert!(
+        o.status.success(),
+        "a go 1.20 go.mod failed the build:\n{err}"
+    );
     let want = format!(
         "gccgo-build: warning: go.mod:3: go 1.20 is newer than Go 1.18 that gccgo {} implements",
         gcc_version("gccgo")
