@@ -280,6 +280,17 @@ pub fn run(
         }
         finished += 1;
         let a = &plan.actions[i];
+        // The plan names output that turns success into failure.
+        let result = result.and_then(|()| {
+            match a
+                .fail_when
+                .iter()
+                .find(|(pat, _)| output.contains(pat.as_str()))
+            {
+                Some((_, why)) => Err(why.clone()),
+                None => Ok(()),
+            }
+        });
         match result {
             Ok(()) => {
                 sum.ran += 1;

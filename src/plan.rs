@@ -134,6 +134,10 @@ pub struct Action {
     pub outputs: Vec<PathBuf>,
     /// The compile flags that reach this action's compiler (for cache keys and `--explain`).
     pub flags: Vec<String>,
+    /// Output that makes a successful-looking action a failure: (text the
+    /// tools print, why that is fatal). E.g. the linker's float-ABI mismatch
+    /// warning, after which the program computes garbage with floats.
+    pub fail_when: Vec<(String, String)>,
 }
 
 /// The whole build: actions in a valid order (dependencies first).
@@ -217,6 +221,14 @@ impl Plan {
                 },
                 deps,
                 inputs: vec![],
+                fail_when: vec![(
+                    "uses -msoft-float".into(),
+                    "the objects mix soft-float and hard-float code (the linker's warning above): \
+                     the program would compute garbage with floats. The toolchain's libgo and crt \
+                     files are hard-float; build soft-float with a soft-float toolchain such as an \
+                     OpenWrt SDK's (--sdk), or drop -msoft-float"
+                        .into(),
+                )],
                 outputs: vec![exe],
                 flags: if flags.strip {
                     ld.iter().cloned().chain(["(strip)".to_string()]).collect()
@@ -442,6 +454,7 @@ fn compile_action(
         inputs,
         outputs: outs,
         flags: key_flags,
+        fail_when: vec![],
     }
 }
 

@@ -129,3 +129,27 @@ fn max_size_fails_and_leaves_no_file() {
     ok(o);
     assert!(m.path().join("fits").exists());
 }
+
+#[test]
+fn soft_float_flags_with_a_hard_float_libgo_fail_the_link() {
+    // Debian's mips libgo and crt files are hard-float: -msoft-float links
+    // with only a linker warning, and the program then computes garbage with
+    // floats. gccgo-build turns that warning into a failed build.
+    let m = module();
+    let o = run(bin().current_dir(m.path()).args([
+        "build",
+        "--target",
+        "mips-linux-gnu",
+        "--gccgoflags",
+        "-O2 -march=24kc -msoft-float",
+        "--ldflags",
+        "-msoft-float",
+        "-o",
+        "sf",
+        ".",
+    ]));
+    let (_, err) = fails(o);
+    assert!(err.contains("uses -msoft-float"), "{err}");
+    assert!(err.contains("mix soft-float and hard-float code"), "{err}");
+    assert!(!m.path().join("sf").exists());
+}
