@@ -56,14 +56,15 @@ pub fn toolchain_for(target: Option<&str>) -> Result<Toolchain> {
 /// Errors: as `toolchain_for`, plus an SDK without a gccgo.
 pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolchain> {
     let r = crate::profile::resolve(sel)?;
-    if r.spec.package.is_none() && crate::toolchain::find_program(&r.spec.gccgo).is_none() {
-        if let Some(hint) = &r.entry.profile.hint {
-            bail!(
-                "toolchain {}: compiler `{}` not found in PATH; it {hint}",
-                r.spec.name,
-                r.spec.gccgo.display()
-            );
-        }
+    if r.spec.package.is_none()
+        && crate::toolchain::find_program(&r.spec.gccgo).is_none()
+        && let Some(hint) = &r.entry.profile.hint
+    {
+        bail!(
+            "toolchain {}: compiler `{}` not found in PATH; it {hint}",
+            r.spec.name,
+            r.spec.gccgo.display()
+        );
     }
     Toolchain::probe(&r.spec)
 }
@@ -72,11 +73,7 @@ pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolch
 ///
 /// Errors: see each step; every message names the file (and line) at fault.
 pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
-    let toolchain = toolchain_for_selection(&crate::profile::Selection {
-        target: args.target.as_deref(),
-        toolchain: args.toolchain.as_deref(),
-        sdk: args.sdk.as_deref(),
-    })?;
+    let toolchain = toolchain_for_selection(&args.select.selection())?;
     let tags: Vec<String> = args
         .tags
         .iter()
@@ -137,13 +134,13 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
     match (&args.output, mains.len()) {
         (_, 0) => {
-            if let Some(o) = &args.output {
-                if !out_is_dir {
-                    bail!(
-                        "-o {}: no main package among the packages named, so there is nothing to link",
-                        o.display()
-                    );
-                }
+            if let Some(o) = &args.output
+                && !out_is_dir
+            {
+                bail!(
+                    "-o {}: no main package among the packages named, so there is nothing to link",
+                    o.display()
+                );
             }
         }
         (Some(o), _) if out_is_dir => {
@@ -283,16 +280,16 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
                 eprintln!("  {l}");
             }
         }
-        if let (Some(max), Ok(md)) = (args.max_size, std::fs::metadata(out)) {
-            if md.len() > max {
-                let _ = std::fs::remove_file(out);
-                too_big.push(format!(
-                    "{} is {}, larger than --max-size {}; removed it (try --size)",
-                    out.display(),
-                    crate::link::human_size(md.len()),
-                    crate::link::human_size(max)
-                ));
-            }
+        if let (Some(max), Ok(md)) = (args.max_size, std::fs::metadata(out))
+            && md.len() > max
+        {
+            let _ = std::fs::remove_file(out);
+            too_big.push(format!(
+                "{} is {}, larger than --max-size {}; removed it (try --size)",
+                out.display(),
+                crate::link::human_size(md.len()),
+                crate::link::human_size(max)
+            ));
         }
     }
     if !too_big.is_empty() {

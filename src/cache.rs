@@ -299,13 +299,13 @@ impl Cache {
                 let _ = self.write_entry(&k, a.label.as_str(), &a.outputs, &out);
             }
             // The rebuilt export data must be what the key said, or dependents' keys are wrong.
-            if let (Some(expect), Some(gox)) = (&self.state[j].gox, a.outputs.get(1)) {
-                if &hash_file(gox)? != expect {
-                    bail!(
-                        "cache entry of {} was corrupted and its rebuild gave other export data; run the build again",
-                        a.label
-                    );
-                }
+            if let (Some(expect), Some(gox)) = (&self.state[j].gox, a.outputs.get(1))
+                && &hash_file(gox)? != expect
+            {
+                bail!(
+                    "cache entry of {} was corrupted and its rebuild gave other export data; run the build again",
+                    a.label
+                );
             }
         }
         self.state[j].pending = None;
@@ -450,11 +450,11 @@ impl CacheHook for Cache {
         };
         let a = &plan.actions[i];
         let key = tok.inputs.key();
-        if let ActionKind::Compile { .. } = a.kind {
-            if let Some(gox) = a.outputs.get(1) {
-                self.state[i].gox =
-                    Some(hash_file(gox).with_context(|| format!("reading {}", gox.display()))?);
-            }
+        if let ActionKind::Compile { .. } = a.kind
+            && let Some(gox) = a.outputs.get(1)
+        {
+            self.state[i].gox =
+                Some(hash_file(gox).with_context(|| format!("reading {}", gox.display()))?);
         }
         self.write_entry(&key, &a.label, &a.outputs, output)?;
         atomic_write(
@@ -474,7 +474,11 @@ impl CacheHook for Cache {
     }
 }
 
-fn stamp(p: &Path) -> Option<(u64, u128)> {
+/// A file's size in bytes and modification time in nanoseconds since the
+/// Unix epoch, the pair that tells "unchanged since last time" without
+/// reading the file. `None` when the file cannot be stat'ed or its mtime
+/// predates the epoch.
+pub fn stamp(p: &Path) -> Option<(u64, u128)> {
     let md = std::fs::metadata(p).ok()?;
     let mtime = md
         .modified()
@@ -543,7 +547,12 @@ pub fn hash_file(p: &Path) -> Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-fn atomic_write(path: &Path, data: &[u8], tmpdir: &Path) -> Result<()> {
+/// Writes `data` to `path` through a temporary file in `tmpdir` (which must
+/// be on the same filesystem) renamed into place, so a reader sees the old
+/// contents or the new, never half of them.
+///
+/// Errors when the temp file cannot be created or written, or the rename fails.
+pub fn atomic_write(path: &Path, data: &[u8], tmpdir: &Path) -> Result<()> {
     let mut t = tempfile::NamedTempFile::new_in(tmpdir).context("creating a cache temp file")?;
     t.write_all(data)?;
     t.persist(path)
@@ -552,7 +561,8 @@ fn atomic_write(path: &Path, data: &[u8], tmpdir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn hex(b: &[u8]) -> String {
+/// Lower-case hex of `b`, two digits a byte (`[0x0a, 0xff]` → `"0aff"`).
+pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 

@@ -41,9 +41,10 @@ pub enum Command {
     List(crate::list::ListArgs),
 }
 
-/// Flags shared by every command that loads packages.
-#[derive(Debug, Args, Clone)]
-pub struct LoadArgs {
+/// The flags that choose a toolchain (`build`, `list`, `env`); see
+/// `profile::resolve` for how they combine.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectArgs {
     /// Target: a toolchain profile (`gccgo-build toolchains` lists them) or a triple whose `<triple>-gccgo` is in PATH; default: the host gccgo.
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
@@ -53,6 +54,25 @@ pub struct LoadArgs {
     /// An OpenWrt SDK (or its staging_dir, or a toolchain-* dir) whose gccgo to build with; default: $STAGING_DIR.
     #[arg(long, value_name = "DIR")]
     pub sdk: Option<PathBuf>,
+}
+
+impl SelectArgs {
+    /// The flags as the borrowed `Selection` that `profile::resolve` takes.
+    pub fn selection(&self) -> crate::profile::Selection<'_> {
+        crate::profile::Selection {
+            target: self.target.as_deref(),
+            toolchain: self.toolchain.as_deref(),
+            sdk: self.sdk.as_deref(),
+        }
+    }
+}
+
+/// Flags shared by every command that loads packages.
+#[derive(Debug, Args, Clone)]
+pub struct LoadArgs {
+    /// `--target`, `--toolchain`, `--sdk`.
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Extra build tags, comma-separated (as `go build -tags`).
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
     pub tags: Vec<String>,

@@ -110,14 +110,7 @@ pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
         Some(b) => check(b, &device, &rec),
         None => Vec::new(),
     };
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
+    let (errors, warnings) = tally(&findings);
     let status = i32::from(errors > 0);
     if args.json {
         let v = serde_json::json!({
@@ -156,6 +149,12 @@ pub struct Finding {
     pub problem: String,
     pub symptom: Option<String>,
     pub fix: Option<String>,
+}
+
+/// How many of `findings` are errors and how many warnings (notes are not counted).
+fn tally(findings: &[Finding]) -> (usize, usize) {
+    let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
+    (count(Severity::Error), count(Severity::Warning))
 }
 
 /// Architecture family of an ELF `e_machine` (the names of [`Device::arch`]).
@@ -627,14 +626,7 @@ pub fn render_text(
         let _ = writeln!(s, "  note: {n}");
     }
     if b.is_some() {
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let warnings = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count();
+        let (errors, warnings) = tally(findings);
         let _ = writeln!(
             s,
             "\n{}",
@@ -646,6 +638,21 @@ pub fn render_text(
         );
     }
     s
+}
+
+/// Debian's cross triple whose binutils read a binary of this GOARCH.
+fn debian_triple_for_goarch(goarch: &str) -> Option<&'static str> {
+    Some(match goarch {
+        "mips" => "mips-linux-gnu",
+        "mipsle" => "mipsel-linux-gnu",
+        "ppc" => "powerpc-linux-gnu",
+        "alpha" => "alpha-linux-gnu",
+        "arm" => "arm-linux-gnueabihf",
+        "arm64" => "aarch64-linux-gnu",
+        "sparc64" => "sparc64-linux-gnu",
+        "amd64" => "x86_64-linux-gnu",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -825,19 +832,4 @@ tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
         );
         assert_eq!(expected_loader("glibc", "mips", false), None);
     }
-}
-
-/// Debian's cross triple whose binutils read a binary of this GOARCH.
-fn debian_triple_for_goarch(goarch: &str) -> Option<&'static str> {
-    Some(match goarch {
-        "mips" => "mips-linux-gnu",
-        "mipsle" => "mipsel-linux-gnu",
-        "ppc" => "powerpc-linux-gnu",
-        "alpha" => "alpha-linux-gnu",
-        "arm" => "arm-linux-gnueabihf",
-        "arm64" => "aarch64-linux-gnu",
-        "sparc64" => "sparc64-linux-gnu",
-        "amd64" => "x86_64-linux-gnu",
-        _ => return None,
-    })
 }

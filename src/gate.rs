@@ -170,12 +170,13 @@ pub fn check(graph: &Graph, tc: &Toolchain) -> Result<Vec<String>> {
     };
     for ((pkg, memo), r) in todo.iter().zip(results) {
         let (findings, embed_errors) = r?;
-        if let Some(m) = memo {
-            if findings.is_empty() && embed_errors.is_empty() {
-                // Best effort: a memo not written is a package checked again next time.
-                if let Some(d) = m.parent() {
-                    let _ = std::fs::create_dir_all(d).and_then(|_| std::fs::write(m, ""));
-                }
+        if let Some(m) = memo
+            && findings.is_empty()
+            && embed_errors.is_empty()
+        {
+            // Best effort: a memo not written is a package checked again next time.
+            if let Some(d) = m.parent() {
+                let _ = std::fs::create_dir_all(d).and_then(|_| std::fs::write(m, ""));
             }
         }
         for f in findings {
@@ -211,27 +212,10 @@ fn memo_path(dir: &Path, pkg: &Package, go_minor: u32) -> Option<PathBuf> {
             return None;
         }
         let path = pkg.files.source_path(&f.name);
-        let md = std::fs::metadata(&path).ok()?;
-        let mtime = md
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        h.update(format!(
-            "{}\n{}\n{}\n{mtime}\n",
-            f.name,
-            path.display(),
-            md.len()
-        ));
+        let (size, mtime) = crate::cache::stamp(&path)?;
+        h.update(format!("{}\n{}\n{size}\n{mtime}\n", f.name, path.display()));
     }
-    let hex: String = h
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Some(dir.join(hex))
+    Some(dir.join(crate::cache::hex(&h.finalize()[..16])))
 }
 
 /// One package's findings and `//go:embed` errors (see `check_package`).
@@ -259,10 +243,10 @@ fn check_package(pkg: &Package, go_minor: u32) -> PkgResult {
                 Err(e) => embed_errors.push(format!("{e:#}")),
             }
         }
-        if !pats.is_empty() {
-            if let Err(e) = crate::embed::resolve(&pkg.dir, &pats) {
-                embed_errors.extend(e.to_string().lines().map(String::from));
-            }
+        if !pats.is_empty()
+            && let Err(e) = crate::embed::resolve(&pkg.dir, &pats)
+        {
+            embed_errors.extend(e.to_string().lines().map(String::from));
         }
     }
     Ok((findings, embed_errors))
@@ -362,10 +346,11 @@ impl PackageScope {
                         if spec.child_by_field_name("type_parameters").is_some() {
                             self.generic.insert(name.clone());
                         }
-                        if let Some(t) = spec.child_by_field_name("type") {
-                            if t.kind() == "interface_type" && spec.kind() == "type_spec" {
-                                self.ifaces.insert(name.clone(), iface_parts(t, src));
-                            }
+                        if let Some(t) = spec.child_by_field_name("type")
+                            && t.kind() == "interface_type"
+                            && spec.kind() == "type_spec"
+                        {
+                            self.ifaces.insert(name.clone(), iface_parts(t, src));
                         }
                         self.names.insert(name);
                     }
@@ -565,35 +550,34 @@ impl Walker<'_> {
                     self.add(n, what, false, GENERICS, true);
                     return false;
                 }
-                if let Some(c) = n.named_child(0) {
-                    if !matches!(
+                if let Some(c) = n.named_child(0)
+                    && !matches!(
                         c.kind(),
                         "type_identifier" | "qualified_type" | "generic_type" | "negated_type"
-                    ) {
-                        let what =
-                            format!("non-interface type `{}` in an interface", self.snippet(c));
-                        self.add(n, what, false, GENERICS, true);
-                        return false;
-                    }
+                    )
+                {
+                    let what = format!("non-interface type `{}` in an interface", self.snippet(c));
+                    self.add(n, what, false, GENERICS, true);
+                    return false;
                 }
             }
             "type_identifier" => self.predeclared(n),
             "call_expression" => {
                 // `any(x)`: a conversion written as a call.
-                if let Some(f) = n.child_by_field_name("function") {
-                    if f.kind() == "identifier" {
-                        self.predeclared(f);
-                    }
+                if let Some(f) = n.child_by_field_name("function")
+                    && f.kind() == "identifier"
+                {
+                    self.predeclared(f);
                 }
                 if n.child_by_field_name("type_arguments").is_some() && self.instantiates(n) {
                     let what = format!("generic instantiation `{}`", self.snippet(n));
                     self.add(n, what, false, GENERICS, true);
                 }
             }
-            "comment" if self.go_minor < 16 => {
-                if crate::embed::directive_args(self.text(n)).is_some() {
-                    self.add(n, "`//go:embed` directives".into(), true, 16, false);
-                }
+            "comment"
+                if self.go_minor < 16 && crate::embed::directive_args(self.text(n)).is_some() =>
+            {
+                self.add(n, "`//go:embed` directives".into(), true, 16, false);
             }
             "interface_type" if self.go_minor < 14 => self.overlap(n),
             "int_literal" | "float_literal" | "imaginary_literal" if self.go_minor < 13 => {
@@ -811,10 +795,9 @@ impl Walker<'_> {
     fn declares(&self, d: Node<'_>, name: &str) -> Option<Option<String>> {
         let names_of = |spec: Node<'_>| -> bool {
             let mut c = spec.walk();
-            let hit = spec
-                .children_by_field_name("name", &mut c)
-                .any(|n| self.text(n) == name);
-            hit
+
+            spec.children_by_field_name("name", &mut c)
+                .any(|n| self.text(n) == name)
         };
         match d.kind() {
             "parameter_declaration" | "variadic_parameter_declaration" => {

@@ -8,15 +8,13 @@ use std::path::Path;
 /// import path, or the one before a major-version suffix (`…/tool/v2` → `tool`).
 pub fn default_exe_name(import_path: &str) -> String {
     let mut parts: Vec<&str> = import_path.split('/').filter(|s| !s.is_empty()).collect();
-    if parts.len() > 1 {
-        if let Some(last) = parts.last() {
-            if last.len() > 1
-                && last.starts_with('v')
-                && last[1..].chars().all(|c| c.is_ascii_digit())
-            {
-                parts.pop();
-            }
-        }
+    if parts.len() > 1
+        && let Some(last) = parts.last()
+        && last.len() > 1
+        && last.starts_with('v')
+        && last[1..].chars().all(|c| c.is_ascii_digit())
+    {
+        parts.pop();
     }
     parts
         .last()
@@ -47,7 +45,7 @@ pub fn largest_sections(out: &Path, n: usize) -> Vec<String> {
         return vec![];
     };
     let mut secs: Vec<_> = info.sections.into_iter().filter(|s| s.in_file).collect();
-    secs.sort_by(|a, b| b.size.cmp(&a.size));
+    secs.sort_by_key(|s| std::cmp::Reverse(s.size));
     secs.into_iter()
         .take(n)
         .map(|s| format!("{:<20} {}", s.name, human_size(s.size)))

@@ -187,18 +187,18 @@ fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> Obj {
                 m.push(("ImportComment".into(), Value::String(c.clone())));
             }
             m.push(("Name".into(), Value::String(f.name.clone())));
-            if let Mode::Gopath(roots) = mode {
-                if let Some(r) = roots.iter().find(|r| p.dir.starts_with(r.join("src"))) {
-                    m.push(("Root".into(), Value::String(r.display().to_string())));
-                }
+            if let Mode::Gopath(roots) = mode
+                && let Some(r) = roots.iter().find(|r| p.dir.starts_with(r.join("src")))
+            {
+                m.push(("Root".into(), Value::String(r.display().to_string())));
             }
             if let Some(module) = &p.module {
                 let mut mm = serde_json::Map::new();
                 mm.insert("Path".into(), Value::String(module.clone()));
-                if let Mode::Module(mo) = mode {
-                    if &mo.main.module == module {
-                        mm.insert("Main".into(), Value::Bool(true));
-                    }
+                if let Mode::Module(mo) = mode
+                    && &mo.main.module == module
+                {
+                    mm.insert("Main".into(), Value::Bool(true));
                 }
                 m.push(("Module".into(), Value::Object(mm)));
             }
@@ -273,7 +273,7 @@ pub fn render(template: &str, obj: &Obj) -> Result<String> {
                 "-f {template:?}: only {{{{.Field}}}} and {{{{join .Field \"sep\"}}}} are supported"
             );
         };
-        if !KNOWN_FIELDS.contains(&name) {
+        if !SCALAR_FIELDS.contains(&name) && !LIST_FIELDS.contains(&name) {
             bail!("-f {template:?}: can't evaluate field {name} in type *load.PackagePublic");
         }
         let v = field(obj, name);
@@ -314,6 +314,7 @@ fn zero_value(name: &str) -> &'static str {
     }
 }
 
+/// The fields `-f` knows that hold a list (printed `[a b]`, zero value `[]`).
 const LIST_FIELDS: &[&str] = &[
     "GoFiles",
     "CgoFiles",
@@ -326,7 +327,8 @@ const LIST_FIELDS: &[&str] = &[
     "Deps",
 ];
 
-const KNOWN_FIELDS: &[&str] = &[
+/// The other fields `-f` knows (strings, booleans, the module).
+const SCALAR_FIELDS: &[&str] = &[
     "Dir",
     "ImportPath",
     "ImportComment",
@@ -336,15 +338,6 @@ const KNOWN_FIELDS: &[&str] = &[
     "Goroot",
     "Standard",
     "DepOnly",
-    "GoFiles",
-    "CgoFiles",
-    "IgnoredGoFiles",
-    "CFiles",
-    "HFiles",
-    "SFiles",
-    "SysoFiles",
-    "Imports",
-    "Deps",
 ];
 
 /// Per-package fields as a map from import path (for comparisons).

@@ -535,14 +535,13 @@ pub fn c_compiler(tc: &Toolchain) -> PathBuf {
         .gccgo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
+        && let Some(i) = name.rfind("gccgo")
     {
-        if let Some(i) = name.rfind("gccgo") {
-            let cc = tc
-                .gccgo
-                .with_file_name(format!("{}gcc{}", &name[..i], &name[i + 5..]));
-            if cc.is_file() {
-                return cc;
-            }
+        let cc = tc
+            .gccgo
+            .with_file_name(format!("{}gcc{}", &name[..i], &name[i + 5..]));
+        if cc.is_file() {
+            return cc;
         }
     }
     let triple = PathBuf::from(format!("{}-gcc", tc.machine));

@@ -232,7 +232,7 @@ pub fn quote(word: &str, work: Option<&Path>) -> String {
     if let Some(w) = work {
         let w = w.to_string_lossy();
         if !w.is_empty() && word.contains(w.as_ref()) {
-            let parts: Vec<String> = word.split(w.as_ref()).map(|p| quote_plain(p)).collect();
+            let parts: Vec<String> = word.split(w.as_ref()).map(quote_plain).collect();
             return parts
                 .join("\"$WORK\"")
                 .replace("''\"$WORK\"", "\"$WORK\"")

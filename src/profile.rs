@@ -302,10 +302,10 @@ pub fn parse_go_version(v: &str) -> Result<u32> {
 /// `~/x` against $HOME, `a/b` against `base` (the profile's directory);
 /// bare names and absolute paths unchanged.
 fn expand_path(s: &str, base: Option<&Path>) -> PathBuf {
-    if let Some(rest) = s.strip_prefix("~/") {
-        if let Some(h) = std::env::var_os("HOME") {
-            return PathBuf::from(h).join(rest);
-        }
+    if let Some(rest) = s.strip_prefix("~/")
+        && let Some(h) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(h).join(rest);
     }
     let p = PathBuf::from(s);
     match base {
@@ -387,21 +387,21 @@ impl Registry {
                 source: Source::Builtin(file),
             });
         }
-        if let Some(dir) = user_dir() {
-            if dir.is_dir() {
-                let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                    .with_context(|| format!("reading {}", dir.display()))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                    .collect();
-                files.sort();
-                for f in files {
-                    let profile = read_profile(&f)?;
-                    r.add(Entry {
-                        profile,
-                        source: Source::User(f),
-                    });
-                }
+        if let Some(dir) = user_dir()
+            && dir.is_dir()
+        {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                let profile = read_profile(&f)?;
+                r.add(Entry {
+                    profile,
+                    source: Source::User(f),
+                });
             }
         }
         Ok(r)
@@ -533,10 +533,11 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
             }
             // `--sdk DIR --target openwrt-ramips`: the profile's flags with
             // the SDK's tools, when the profile is for the SDK's triple.
-            if let Some(named) = reg.entries.get(t) {
-                if named.profile.triple.is_some() && named.profile.triple == entry.profile.triple {
-                    return done(merge_sdk(named, &entry));
-                }
+            if let Some(named) = reg.entries.get(t)
+                && named.profile.triple.is_some()
+                && named.profile.triple == entry.profile.triple
+            {
+                return done(merge_sdk(named, &entry));
             }
             if explicit {
                 bail!(

@@ -9,6 +9,7 @@
 //! directories; choosing files is `scan`'s job, following imports is `graph`'s.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -307,21 +308,22 @@ impl Resolver {
             tried.push(dir);
         }
         // Minimal module compatibility: `…/vN` finds a tree whose go.mod says so.
-        if let Some((base, v)) = path.rsplit_once('/') {
-            if v.starts_with('v') && v[1..].parse::<u32>().is_ok_and(|n| n >= 2) {
-                for root in roots {
-                    let dir = root.join("src").join(base);
-                    let gm = dir.join("go.mod");
-                    if gm.is_file()
-                        && GoMod::read(&gm).is_ok_and(|m| m.module == path)
-                        && has_go_files(&dir)
-                    {
-                        return Ok(Found::Dir {
-                            import_path: path.into(),
-                            dir,
-                            module: None,
-                        });
-                    }
+        if let Some((base, v)) = path.rsplit_once('/')
+            && v.starts_with('v')
+            && v[1..].parse::<u32>().is_ok_and(|n| n >= 2)
+        {
+            for root in roots {
+                let dir = root.join("src").join(base);
+                let gm = dir.join("go.mod");
+                if gm.is_file()
+                    && GoMod::read(&gm).is_ok_and(|m| m.module == path)
+                    && has_go_files(&dir)
+                {
+                    return Ok(Found::Dir {
+                        import_path: path.into(),
+                        dir,
+                        module: None,
+                    });
                 }
             }
         }
@@ -399,10 +401,10 @@ impl Resolver {
             } else if wild {
                 for root in self.roots_for(&base) {
                     for d in walk_package_dirs(&root) {
-                        if let Some(ip) = self.import_path_for_dir(&d) {
-                            if under(&ip, &base).is_some() {
-                                found.push((ip, d));
-                            }
+                        if let Some(ip) = self.import_path_for_dir(&d)
+                            && under(&ip, &base).is_some()
+                        {
+                            found.push((ip, d));
                         }
                     }
                 }
@@ -421,9 +423,9 @@ impl Resolver {
                 bail!("pattern {pat}: matched no packages");
             }
             for (ip, d) in found {
-                if !out.contains_key(&ip) {
-                    order.push(ip.clone());
-                    out.insert(ip, d);
+                if let Entry::Vacant(slot) = out.entry(ip) {
+                    order.push(slot.key().clone());
+                    slot.insert(d);
                 }
             }
         }

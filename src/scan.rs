@@ -628,10 +628,10 @@ pub fn should_build(ctx: &BuildContext, h: &Header) -> Result<bool, (usize, Stri
     let mut ok = true;
     for (line, _) in &h.plus_build {
         // Malformed +build lines are ignored, as go/build does.
-        if let Ok(x) = constraint::parse_plus_build(line) {
-            if !ctx.eval(&x) {
-                ok = false;
-            }
+        if let Ok(x) = constraint::parse_plus_build(line)
+            && !ctx.eval(&x)
+        {
+            ok = false;
         }
     }
     Ok(ok)

@@ -10,29 +10,8 @@
 
 use anyhow::{Result, bail};
 
-/// Operating systems recognised in `_GOOS` file-name suffixes, as go/build's
-/// `knownOS` (Go 1.19 `syslist.go`).
-pub const KNOWN_OS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "windows",
-    "zos",
-];
-
-/// Systems for which the `unix` build tag is satisfied, as go/build's `unixOS`.
+/// Systems for which the `unix` build tag is satisfied, as go/build's `unixOS`
+/// (Go 1.19 `syslist.go`).
 pub const UNIX_OS: &[&str] = &[
     "aix",
     "android",
@@ -47,6 +26,10 @@ pub const UNIX_OS: &[&str] = &[
     "openbsd",
     "solaris",
 ];
+
+/// The rest of go/build's `knownOS` (Go 1.19 `syslist.go`): systems
+/// recognised in `_GOOS` file-name suffixes that are not [`UNIX_OS`].
+pub const NON_UNIX_OS: &[&str] = &["js", "nacl", "plan9", "windows", "zos"];
 
 /// Architectures recognised in `_GOARCH` file-name suffixes: go/build's
 /// `knownArch` (Go 1.19) plus the values only gccgo's libgo uses
@@ -88,7 +71,7 @@ pub const KNOWN_ARCH: &[&str] = &[
 
 /// Whether `s` is a GOOS value that file-name suffixes recognise.
 pub fn is_known_os(s: &str) -> bool {
-    KNOWN_OS.contains(&s)
+    UNIX_OS.contains(&s) || NON_UNIX_OS.contains(&s)
 }
 
 /// Whether `s` is a GOARCH value that file-name suffixes recognise.

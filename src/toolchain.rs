@@ -195,18 +195,19 @@ impl Toolchain {
                 // `mipsel-linux-gnu`: the same GOARCH, so it is fine. A
                 // different GOARCH means the profile names the wrong compiler,
                 // unless its own flags (`-m32`, `-mabi=…`) select another one.
-                if let Some(m) = target::goarch_for_triple(&machine) {
-                    if m != t.goarch && spec.cflags.is_empty() {
-                        bail!(
-                            "toolchain {}: it says GOARCH={} (triple {}), but its compiler {} \
+                if let Some(m) = target::goarch_for_triple(&machine)
+                    && m != t.goarch
+                    && spec.cflags.is_empty()
+                {
+                    bail!(
+                        "toolchain {}: it says GOARCH={} (triple {}), but its compiler {} \
                              targets {machine}, which is GOARCH={m}; fix the profile's \
                              gccgo, triple or goarch",
-                            spec.name,
-                            t.goarch,
-                            t.triple,
-                            gccgo.display()
-                        );
-                    }
+                        spec.name,
+                        t.goarch,
+                        t.triple,
+                        gccgo.display()
+                    );
                 }
                 t.clone()
             }
@@ -312,13 +313,12 @@ impl CompilerFacts {
     /// Errors when the compiler does not run or does not answer.
     pub fn of(gccgo: &Path) -> Result<CompilerFacts> {
         let memo = Self::memo_path(gccgo);
-        if let Some(m) = &memo {
-            if let Some(f) = std::fs::read(m)
+        if let Some(m) = &memo
+            && let Some(f) = std::fs::read(m)
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok())
-            {
-                return Ok(f);
-            }
+        {
+            return Ok(f);
         }
         let ask = |flag: &str| -> Result<String> {
             let out = Cmd::new(gccgo)
@@ -342,18 +342,12 @@ impl CompilerFacts {
             version_line,
             search_dirs,
         };
-        if let Some(m) = &memo {
+        if let Some(m) = &memo
+            && let (Some(dir), Ok(data)) = (m.parent(), serde_json::to_vec(&f))
+            && std::fs::create_dir_all(dir).is_ok()
+        {
             // Best effort: a memo that cannot be written is asked for again next time.
-            if let (Some(dir), Ok(data)) = (m.parent(), serde_json::to_vec(&f)) {
-                if std::fs::create_dir_all(dir).is_ok() {
-                    if let Ok(mut t) = tempfile::NamedTempFile::new_in(dir) {
-                        use std::io::Write;
-                        if t.write_all(&data).is_ok() {
-                            let _ = t.persist(m);
-                        }
-                    }
-                }
-            }
+            let _ = crate::cache::atomic_write(m, &data, dir);
         }
         Ok(f)
     }
@@ -361,19 +355,9 @@ impl CompilerFacts {
     fn memo_path(gccgo: &Path) -> Option<PathBuf> {
         use sha2::Digest;
         let root = crate::cache::default_dir()?;
-        let md = std::fs::metadata(gccgo).ok()?;
-        let mtime = md
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        let id = format!("{}\n{}\n{mtime}", gccgo.display(), md.len());
-        let h: String = sha2::Sha256::digest(id.as_bytes())
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let (size, mtime) = crate::cache::stamp(gccgo)?;
+        let id = format!("{}\n{size}\n{mtime}", gccgo.display());
+        let h = crate::cache::hex(&sha2::Sha256::digest(id.as_bytes())[..16]);
         Some(
             root.join(crate::cache::FORMAT)
                 .join("compilers")
@@ -467,11 +451,11 @@ fn list_std(dir: &Path) -> Result<BTreeSet<String>> {
     for e in walkdir::WalkDir::new(dir) {
         let e = e.with_context(|| format!("reading {}", dir.display()))?;
         let p = e.path();
-        if p.extension().is_some_and(|x| x == "gox") {
-            if let Ok(rel) = p.strip_prefix(dir) {
-                let s = rel.with_extension("").to_string_lossy().into_owned();
-                set.insert(s);
-            }
+        if p.extension().is_some_and(|x| x == "gox")
+            && let Ok(rel) = p.strip_prefix(dir)
+        {
+            let s = rel.with_extension("").to_string_lossy().into_owned();
+            set.insert(s);
         }
     }
     if set.len() < 10 {

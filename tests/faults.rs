@@ -10,33 +10,6 @@ use std::path::Path;
 
 use common::*;
 
-fn fake_gccgo(dir: &Path, on_compile: &str) -> String {
-    let real = std::process::Command::new("sh")
-        .args(["-c", "command -v gccgo"])
-        .output()
-        .unwrap();
-    let real = String::from_utf8_lossy(&real.stdout).trim().to_string();
-    assert!(!real.is_empty(), "gccgo not installed");
-    let bin = dir.join("fakebin");
-    write_tree(
-        dir,
-        &[(
-            "fakebin/gccgo",
-            &format!("#!/bin/sh\nif [ \"$1\" = -c ]; then\n{on_compile}\nfi\nexec {real} \"$@\"\n"),
-        )],
-    );
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(bin.join("gccgo"))
-        .status()
-        .unwrap();
-    format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
 fn module(dir: &Path) {
     write_tree(
         dir,
@@ -77,8 +50,8 @@ fn cached_entries(dir: &Path) -> usize {
 fn compiler_crash_is_a_failed_job_with_its_signal() {
     let d = tempfile::tempdir().unwrap();
     module(d.path());
-    let path = fake_gccgo(
-        d.path(),
+    let path = gccgo_wrapper(
+        &d.path().join("fakebin"),
         "  echo 'internal compiler error: Segmentation fault' >&2\n  kill -SEGV $$",
     );
     let (err, ok) = build(d.path(), &path, &[]);
@@ -96,7 +69,7 @@ fn compiler_crash_is_a_failed_job_with_its_signal() {
 fn hung_compiler_is_killed_after_the_timeout() {
     let d = tempfile::tempdir().unwrap();
     module(d.path());
-    let path = fake_gccgo(d.path(), "  exec sleep 600");
+    let path = gccgo_wrapper(&d.path().join("fakebin"), "  exec sleep 600");
     let start = std::time::Instant::now();
     let (err, ok) = build(d.path(), &path, &["--timeout", "2"]);
     assert!(!ok);
@@ -111,8 +84,8 @@ fn garbage_object_is_caught_by_objcopy_and_not_cached() {
     let d = tempfile::tempdir().unwrap();
     module(d.path());
     // Write garbage where -o points, exit 0.
-    let path = fake_gccgo(
-        d.path(),
+    let path = gccgo_wrapper(
+        &d.path().join("fakebin"),
         "  out=''; prev=''\n  for a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\n  echo 'this is not an object file' > \"$out\"\n  exit 0",
     );
     let (err, ok) = build(d.path(), &path, &[]);

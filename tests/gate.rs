@@ -6,24 +6,12 @@
 //! Every command runs with HOME in a temp dir and `--cache off`, so no
 //! earlier build can answer for it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gccgo-build");
-
-/// gccgo-build in `dir` with an isolated HOME.
-fn gb(home: &Path, dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_CACHE_HOME")
-        .env_remove("GCCGO_BUILD_CACHE")
-        .env_remove("STAGING_DIR")
-        .output()
-        .expect("running gccgo-build")
-}
+use common::gb;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

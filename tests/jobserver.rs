@@ -11,28 +11,10 @@ fn make_jobserver_bounds_concurrent_compiles() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     // The real gccgo behind a wrapper that records how many compiles run at once.
-    let wrap = root.join("bin");
-    std::fs::create_dir_all(&wrap).unwrap();
-    let real = std::process::Command::new("sh")
-        .args(["-c", "command -v gccgo"])
-        .output()
-        .unwrap();
-    let real = String::from_utf8_lossy(&real.stdout).trim().to_string();
-    assert!(!real.is_empty(), "gccgo not installed");
-    write_tree(
-        root,
-        &[(
-            "bin/gccgo",
-            &format!(
-                "#!/bin/sh\nif [ \"$1\" = -c ]; then\n  touch \"$COUNT_DIR/$$\"\n  ls \"$COUNT_DIR\" | wc -l >> \"$COUNT_LOG\"\n  {real} \"$@\"; rc=$?\n  rm -f \"$COUNT_DIR/$$\"\n  exit $rc\nfi\nexec {real} \"$@\"\n"
-            ),
-        )],
+    let path = gccgo_wrapper(
+        &root.join("bin"),
+        "  touch \"$COUNT_DIR/$$\"\n  ls \"$COUNT_DIR\" | wc -l >> \"$COUNT_LOG\"\n  \"$real\" \"$@\"; rc=$?\n  rm -f \"$COUNT_DIR/$$\"\n  exit $rc",
     );
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(wrap.join("gccgo"))
-        .status()
-        .unwrap();
     let count_dir = root.join("running");
     std::fs::create_dir_all(&count_dir).unwrap();
     let log = root.join("concurrency.log");
@@ -44,11 +26,6 @@ fn make_jobserver_bounds_concurrent_compiles() {
         root = root.display()
     );
     std::fs::write(root.join("Makefile"), makefile).unwrap();
-    let path = format!(
-        "{}:{}",
-        wrap.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let o = run(std::process::Command::new("make")
         .current_dir(root)
         .args(["-j2", "--no-print-directory"])

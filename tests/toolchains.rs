@@ -5,31 +5,14 @@
 //! Every command runs with HOME pointing at an empty temp dir (no user
 //! profiles unless a test writes some) and without $STAGING_DIR.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::{gb, minion_dir, minion_expected};
+
 const BIN: &str = env!("CARGO_BIN_EXE_gccgo-build");
-
-fn minion_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/minion")
-}
-
-fn expected_selftest() -> String {
-    std::fs::read_to_string(minion_dir().join("expected-selftest.txt"))
-        .expect("reading examples/minion/expected-selftest.txt")
-}
-
-/// gccgo-build with an isolated HOME (and no XDG_CONFIG_HOME, STAGING_DIR).
-fn gb(home: &Path, dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("STAGING_DIR")
-        .output()
-        .expect("running gccgo-build")
-}
 
 fn ok(o: &Output, what: &str) -> String {
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -82,7 +65,7 @@ fn build_and_selftest(home: &Path, out_dir: &Path, args: &[&str], qemu: &[&str],
     );
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
-        expected_selftest(),
+        minion_expected(),
         "{name}"
     );
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use super::{Entry, Registry, Selection, Source, find_sdk, profile_from_sdk, resolve};
+use super::{Entry, Registry, Source, find_sdk, profile_from_sdk, resolve};
 use crate::process::{Cmd, quote};
 use crate::target;
 use crate::toolchain::{Toolchain, ToolchainSpec, compiler_sysroot, find_program};
@@ -45,15 +45,9 @@ pub struct ToolchainsArgs {
 /// `gccgo-build env` flags.
 #[derive(Debug, clap::Args)]
 pub struct EnvArgs {
-    /// Target: a profile name (see `gccgo-build toolchains`) or a triple.
-    #[arg(long, value_name = "NAME")]
-    pub target: Option<String>,
-    /// A toolchain profile file (TOML).
-    #[arg(long, value_name = "FILE")]
-    pub toolchain: Option<PathBuf>,
-    /// An OpenWrt SDK directory (default: $STAGING_DIR).
-    #[arg(long, value_name = "DIR")]
-    pub sdk: Option<PathBuf>,
+    /// `--target`, `--toolchain`, `--sdk`.
+    #[command(flatten)]
+    pub select: crate::cli::SelectArgs,
     /// Print a JSON object.
     #[arg(long)]
     pub json: bool,
@@ -161,12 +155,12 @@ fn spec_for_path_compiler(p: &Path) -> ToolchainSpec {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if let Some(triple) = n.strip_suffix("-gccgo") {
-        if let Ok(mut s) = ToolchainSpec::for_triple(triple) {
-            s.gccgo = p.to_path_buf();
-            s.objcopy = super::tool_beside(p, "objcopy");
-            return s;
-        }
+    if let Some(triple) = n.strip_suffix("-gccgo")
+        && let Ok(mut s) = ToolchainSpec::for_triple(triple)
+    {
+        s.gccgo = p.to_path_buf();
+        s.objcopy = super::tool_beside(p, "objcopy");
+        return s;
     }
     ToolchainSpec {
         name: n.clone(),
@@ -245,10 +239,10 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
     // Compilers the profiles already cover, by canonical path and flags.
     let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
     for c in &cands {
-        if let Ok(s) = &c.spec {
-            if let Some(p) = find_program(&s.gccgo) {
-                covered.insert(std::fs::canonicalize(&p).unwrap_or(p));
-            }
+        if let Ok(s) = &c.spec
+            && let Some(p) = find_program(&s.gccgo)
+        {
+            covered.insert(std::fs::canonicalize(&p).unwrap_or(p));
         }
     }
     for p in gccgos_in_path() {
@@ -581,11 +575,7 @@ pub fn float_abi_mix(link_output: &str) -> Option<String> {
 /// Errors: the toolchain cannot be chosen or probed (see `profile::resolve`
 /// and `Toolchain::probe`).
 pub fn env_main(_cwd: &Path, args: &EnvArgs) -> Result<i32> {
-    let r = resolve(&Selection {
-        target: args.target.as_deref(),
-        toolchain: args.toolchain.as_deref(),
-        sdk: args.sdk.as_deref(),
-    })?;
+    let r = resolve(&args.select.selection())?;
     let tc = Toolchain::probe(&r.spec)?;
     let vars = env_vars(&r.entry, &r.spec, &tc);
     if !args.vars.is_empty() {

@@ -200,10 +200,10 @@ pub fn libc_of_triple(triple: &str) -> Option<&'static str> {
 /// `-msoft-float` when neither is given). `None` when neither says.
 pub fn float_abi(gccgo: &Path) -> Option<&'static str> {
     let t = std::time::Duration::from_secs(30);
-    if let Ok(out) = Cmd::new(gccgo).args(["-Q", "--help=target"]).run(Some(t)) {
-        if let Some(f) = float_from_help(&out.stdout) {
-            return Some(f);
-        }
+    if let Ok(out) = Cmd::new(gccgo).args(["-Q", "--help=target"]).run(Some(t))
+        && let Some(f) = float_from_help(&out.stdout)
+    {
+        return Some(f);
     }
     let specs = Cmd::new(gccgo).arg("-dumpspecs").run(Some(t)).ok()?.stdout;
     float_from_specs(&specs)

@@ -97,3 +97,51 @@ pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
     c.args(args);
     run(&mut c)
 }
+
+/// gccgo-build run in `dir` with HOME at `home` and without the variables
+/// that would reach outside it (XDG_CONFIG_HOME, XDG_CACHE_HOME,
+/// GCCGO_BUILD_CACHE, STAGING_DIR): no user profiles, no shared cache and
+/// no SDK from the caller's environment. Panics if the binary cannot start.
+pub fn gb(home: &Path, dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gccgo-build"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("GCCGO_BUILD_CACHE")
+        .env_remove("STAGING_DIR")
+        .output()
+        .expect("running gccgo-build")
+}
+
+/// Writes `bin_dir/gccgo` (creating `bin_dir`): a shell wrapper around the
+/// real gccgo in PATH that runs the shell lines `on_compile` before a
+/// compile (`gccgo -c …`) and then, or for any other call, execs the real
+/// compiler. `on_compile` may use `"$real"` (the real gccgo's path) and
+/// `"$@"`, and may `exit` to stop there. Returns a PATH value with
+/// `bin_dir` first. Panics when gccgo is not installed.
+pub fn gccgo_wrapper(bin_dir: &Path, on_compile: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let real = Command::new("sh")
+        .args(["-c", "command -v gccgo"])
+        .output()
+        .expect("running sh");
+    let real = String::from_utf8_lossy(&real.stdout).trim().to_string();
+    assert!(!real.is_empty(), "gccgo not installed");
+    std::fs::create_dir_all(bin_dir).expect("mkdir");
+    let script = bin_dir.join("gccgo");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nreal='{real}'\nif [ \"$1\" = -c ]; then\n{on_compile}\nfi\nexec \"$real\" \"$@\"\n"
+        ),
+    )
+    .expect("writing the gccgo wrapper");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
