@@ -186,7 +186,7 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
     out
 }
 
-/// Parses and runs a command line (argv[0] included); returns the exit status.
+/// Parses and runs a command line (`argv[0]` included); returns the exit status.
 ///
 /// Errors: whatever the subcommand reports (bad input, failed build).
 pub fn run(args: Vec<OsString>) -> Result<i32> {

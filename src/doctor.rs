@@ -5,8 +5,10 @@
 //!
 //! Three pure layers, each unit-tested: parsing (submodule [`device`]:
 //! cpuinfo, uname and df folded into a [`Device`]), checking ([`check`]: one
-//! [`Finding`] per problem) and recommending (submodule [`recommend`]). This module
-//! reads no ELF itself (it takes `inspect`'s [`ElfInfo`]) and runs nothing.
+//! [`Finding`] per problem) and recommending (submodule
+//! [`recommend`](mod@recommend)); the text report is formatted by submodule
+//! [`render`]. This module reads no ELF itself (it takes `inspect`'s
+//! [`ElfInfo`]) and runs nothing.
 
 use std::path::Path;
 
@@ -17,9 +19,11 @@ use crate::inspect::{ElfInfo, human_bytes, inspect_file};
 
 pub mod device;
 pub mod recommend;
+pub mod render;
 
 pub use device::{Device, Mount, describe_device};
 pub use recommend::{Recommendation, recommend};
+pub use render::render_text;
 
 /// `gccgo-build doctor` flags.
 #[derive(Debug, clap::Args)]
@@ -488,156 +492,6 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
         Severity::Note => 2,
     });
     out
-}
-
-/// The human report: device, binary, findings (each with symptom and fix),
-/// the recommended target, and a closing count.
-pub fn render_text(
-    d: &Device,
-    b: Option<&ElfInfo>,
-    findings: &[Finding],
-    r: &Recommendation,
-) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "device: {}{}",
-        d.board.as_deref().unwrap_or("(no board name)"),
-        d.system_type
-            .as_deref()
-            .map(|t| format!(" ({t})"))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(s, "  cpu: {}", d.cpu_model.as_deref().unwrap_or("unknown"));
-    let _ = writeln!(
-        s,
-        "  arch: {}, {}, {}",
-        d.arch,
-        d.bits
-            .map(|b| format!("{b}-bit kernel"))
-            .unwrap_or_else(|| "word size unknown".into()),
-        match (&d.endian, &d.endian_source) {
-            (Some(e), Some(src)) => format!("{e}-endian ({src})"),
-            _ => "byte order unknown".into(),
-        }
-    );
-    if !d.isa.is_empty() {
-        let _ = writeln!(s, "  isa: {}", d.isa.join(" "));
-    }
-    let _ = writeln!(
-        s,
-        "  fpu: {}",
-        match (d.fpu, &d.fpu_source) {
-            (Some(f), Some(src)) => format!("{} ({src})", if f { "yes" } else { "no" }),
-            _ => "unknown".into(),
-        }
-    );
-    if d.kernel.is_some() || d.libc.is_some() {
-        let _ = writeln!(
-            s,
-            "  system: {}kernel {}, libc {}",
-            if d.openwrt { "OpenWrt, " } else { "" },
-            d.kernel.as_deref().unwrap_or("?"),
-            match (&d.libc, &d.libc_source) {
-                (Some(l), Some(src)) => format!("{l} ({src})"),
-                _ => "unknown".into(),
-            }
-        );
-    }
-    for m in &d.mounts {
-        if matches!(m.mounted_on.as_str(), "/" | "/overlay" | "/tmp") {
-            let _ = writeln!(
-                s,
-                "  free on {}: {}",
-                m.mounted_on,
-                human_bytes(m.available)
-            );
-        }
-    }
-    if let Some(b) = b {
-        let _ = writeln!(
-            s,
-            "binary: {}: ELF{} {} {}-endian (GOARCH {}){}{}, {}{}, {}",
-            b.path,
-            b.class,
-            b.machine,
-            b.endian,
-            b.goarch.as_deref().unwrap_or("?"),
-            b.mips
-                .as_ref()
-                .map(|m| format!(", {} {}", m.abi, m.isa))
-                .unwrap_or_default(),
-            b.float_abi
-                .as_ref()
-                .map(|f| format!(", {} float", f.abi))
-                .unwrap_or_default(),
-            b.linkage,
-            b.interpreter
-                .as_deref()
-                .map(|i| format!(" ({i})"))
-                .unwrap_or_default(),
-            human_bytes(b.file_size)
-        );
-    }
-    for f in findings {
-        let sev = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
-        let _ = writeln!(s, "\n{sev}: {}", f.problem);
-        if let Some(x) = &f.symptom {
-            let _ = writeln!(s, "  symptom: {x}");
-        }
-        if let Some(x) = &f.fix {
-            let _ = writeln!(s, "  fix: {x}");
-        }
-    }
-    let _ = writeln!(s, "\nrecommended target for this device:");
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "unknown".into());
-    let _ = writeln!(s, "  triple: {}", opt(&r.triple));
-    if let Some(o) = &r.openwrt_triple {
-        let _ = writeln!(s, "  openwrt triple: {o}");
-    }
-    let _ = writeln!(s, "  goarch: {}", opt(&r.goarch));
-    let _ = writeln!(s, "  float abi: {}", r.float_abi);
-    if !r.gccgoflags.is_empty() {
-        let _ = writeln!(s, "  gccgoflags: {}", r.gccgoflags.join(" "));
-    }
-    if !r.ldflags.is_empty() {
-        let _ = writeln!(s, "  ldflags: {}", r.ldflags.join(" "));
-    }
-    let _ = writeln!(s, "  link: {}", r.link);
-    if !r.gc_env.is_empty() {
-        let _ = writeln!(s, "  gc equivalent: {}", r.gc_env.join(" "));
-    }
-    if let Some(c) = &r.command {
-        let _ = writeln!(s, "  command: {c}");
-    }
-    if let Some(c) = r
-        .debian_command
-        .as_ref()
-        .filter(|c| Some(*c) != r.command.as_ref())
-    {
-        let _ = writeln!(s, "  with Debian's toolchain: {c}");
-    }
-    for n in &r.notes {
-        let _ = writeln!(s, "  note: {n}");
-    }
-    if b.is_some() {
-        let (errors, warnings) = tally(findings);
-        let _ = writeln!(
-            s,
-            "\n{}",
-            if errors + warnings == 0 {
-                "result: no problems found".to_string()
-            } else {
-                format!("result: {errors} problem(s), {warnings} warning(s)")
-            }
-        );
-    }
-    s
 }
 
 /// Debian's cross triple whose binutils read a binary of this GOARCH.

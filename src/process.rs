@@ -14,7 +14,7 @@ use std::time::Duration;
 /// A command line to run: program, arguments, optional working directory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cmd {
-    /// argv[0] and the arguments.
+    /// `argv[0]` and the arguments.
     pub argv: Vec<OsString>,
     /// Working directory, if not the current one.
     pub dir: Option<PathBuf>,

@@ -1,0 +1,423 @@
+//! Header: the lexer and parser for the header of one Go file, as
+//! go/build's `readGoInfo` (package clause, import comment, imports with
+//! their positions) and `parseFileHeader` (the `//go:build` line and the
+//! `// +build` lines that count). It reads up to the first declaration that
+//! is not an import and never a function body. It does not evaluate
+//! constraints nor know the build context or the file's directory: that is
+//! `scan` proper.
+
+use crate::constraint;
+
+/// One import of a file: the path and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The unquoted import path.
+    pub path: String,
+    /// 1-based line of the path literal.
+    pub line: usize,
+    /// 1-based byte column of the path literal.
+    pub col: usize,
+}
+
+/// What the header of one Go file says.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// The package name from the package clause.
+    pub package: String,
+    /// Line of the package clause.
+    pub package_line: usize,
+    /// Column of the package name.
+    pub package_col: usize,
+    /// An import comment (`package x // import "path"`), if any.
+    pub import_comment: Option<String>,
+    /// The imports, in file order (including `"C"`).
+    pub imports: Vec<Import>,
+    /// The `//go:build` line of the header, if any, with its line number.
+    pub go_build: Option<(String, usize)>,
+    /// The legacy `// +build` lines that count (those before the last blank
+    /// line preceding the first non-comment text), with line numbers.
+    pub plus_build: Vec<(String, usize)>,
+}
+
+impl Header {
+    /// Whether the file imports "C" (a cgo file).
+    pub fn uses_cgo(&self) -> bool {
+        self.imports.iter().any(|i| i.path == "C")
+    }
+}
+
+/// A syntax error in a file header, with its line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{col}: {msg}")]
+pub struct HeaderError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based byte column.
+    pub col: usize,
+    /// What is wrong, in go/parser's words.
+    pub msg: String,
+}
+
+/// Parses the header of a Go source file (all of it up to the first
+/// declaration that is not an import).
+///
+/// Errors with line and column on text the go command would also reject
+/// before the first declaration: no package clause, a bad import spec, an
+/// unterminated string or comment, or two `//go:build` lines.
+pub fn parse_header(src: &str) -> Result<Header, HeaderError> {
+    let mut h = Header::default();
+    constraint_lines(src, &mut h)?;
+    let mut lx = Lexer { src, pos: 0 };
+    let tok = lx.next()?;
+    match tok.kind {
+        TokKind::Ident if tok.text == "package" => {}
+        _ => {
+            return Err(lx.error_at(
+                tok.start,
+                format!("expected 'package', found {}", tok.describe()),
+            ));
+        }
+    }
+    h.package_line = lx.line_col(tok.start).0;
+    let name = lx.next()?;
+    if name.kind != TokKind::Ident {
+        return Err(lx.error_at(
+            name.start,
+            format!("expected package name, found {}", name.describe()),
+        ));
+    }
+    (_, h.package_col) = lx.line_col(name.start);
+    h.package = name.text.to_string();
+    h.import_comment =
+        import_comment(&src[lx.pos..src[lx.pos..].find('\n').map_or(src.len(), |i| lx.pos + i)]);
+    loop {
+        let mut t = lx.next()?;
+        while t.kind == TokKind::Punct && t.text == ";" {
+            t = lx.next()?;
+        }
+        if !(t.kind == TokKind::Ident && t.text == "import") {
+            break;
+        }
+        let t = lx.next()?;
+        if t.kind == TokKind::Punct && t.text == "(" {
+            loop {
+                let mut s = lx.next()?;
+                while s.kind == TokKind::Punct && s.text == ";" {
+                    s = lx.next()?;
+                }
+                if s.kind == TokKind::Punct && s.text == ")" {
+                    break;
+                }
+                let imp = import_spec(&mut lx, s)?;
+                h.imports.push(imp);
+            }
+        } else {
+            let imp = import_spec(&mut lx, t)?;
+            h.imports.push(imp);
+        }
+    }
+    Ok(h)
+}
+
+fn import_spec(lx: &mut Lexer<'_>, first: Tok<'_>) -> Result<Import, HeaderError> {
+    let mut t = first;
+    if t.kind == TokKind::Ident || (t.kind == TokKind::Punct && t.text == ".") {
+        t = lx.next()?;
+    }
+    match t.kind {
+        TokKind::Str(ref v) => {
+            let (line, col) = lx.line_col(t.start);
+            if v.is_empty() {
+                return Err(lx.error_at(t.start, "invalid import path: \"\"".into()));
+            }
+            Ok(Import {
+                path: v.clone(),
+                line,
+                col,
+            })
+        }
+        _ => Err(lx.error_at(
+            t.start,
+            format!("expected import path, found {}", t.describe()),
+        )),
+    }
+}
+
+/// Recognises `// import "path"` or `/* import "path" */` after a package clause.
+fn import_comment(rest: &str) -> Option<String> {
+    let rest = rest.trim_start();
+    let body = if let Some(b) = rest.strip_prefix("//") {
+        b
+    } else {
+        rest.strip_prefix("/*")?.split("*/").next()?
+    };
+    let b = body.trim().strip_prefix("import")?;
+    if !b.starts_with([' ', '\t']) {
+        return None;
+    }
+    let q = b.trim();
+    let inner = q.strip_prefix('"')?.strip_suffix('"')?;
+    Some(inner.to_string())
+}
+
+/// Finds the `//go:build` line and the `// +build` lines that count, as
+/// go/build's `parseFileHeader` (blank lines and `//` comments before the
+/// first other text; `+build` lines only before the last blank line).
+pub(super) fn constraint_lines(src: &str, h: &mut Header) -> Result<(), HeaderError> {
+    let mut end_line = 0usize; // lines before this number are "before the last blank line"
+    let mut ended = false;
+    let mut in_block = false;
+    let mut candidates = Vec::new();
+    'lines: for (idx, raw) in src.split('\n').enumerate() {
+        let lineno = idx + 1;
+        let mut line = raw.trim();
+        if line.is_empty() && !ended {
+            end_line = lineno;
+            continue;
+        }
+        if !line.starts_with("//") {
+            ended = true;
+        }
+        if !in_block && constraint::is_go_build(line) {
+            if h.go_build.is_some() {
+                return Err(HeaderError {
+                    line: lineno,
+                    col: 1,
+                    msg: "multiple //go:build comments".into(),
+                });
+            }
+            h.go_build = Some((line.to_string(), lineno));
+        }
+        if !in_block && constraint::is_plus_build(line) {
+            candidates.push((line.to_string(), lineno));
+        }
+        loop {
+            if line.is_empty() {
+                continue 'lines;
+            }
+            if in_block {
+                match line.find("*/") {
+                    Some(i) => {
+                        in_block = false;
+                        line = line[i + 2..].trim();
+                        continue;
+                    }
+                    None => continue 'lines,
+                }
+            }
+            if line.starts_with("//") {
+                continue 'lines;
+            }
+            if let Some(r) = line.strip_prefix("/*") {
+                in_block = true;
+                line = r.trim();
+                continue;
+            }
+            break 'lines;
+        }
+    }
+    h.plus_build = candidates
+        .into_iter()
+        .filter(|(_, l)| *l < end_line)
+        .collect();
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TokKind {
+    Ident,
+    Str(String),
+    Punct,
+    Other,
+    Eof,
+}
+
+#[derive(Debug, Clone)]
+struct Tok<'a> {
+    kind: TokKind,
+    text: &'a str,
+    start: usize,
+}
+
+impl Tok<'_> {
+    fn describe(&self) -> String {
+        match self.kind {
+            TokKind::Eof => "EOF".into(),
+            _ => format!("'{}'", self.text),
+        }
+    }
+}
+
+/// A minimal Go lexer: identifiers, string literals, punctuation; comments skipped.
+struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn line_col(&self, off: usize) -> (usize, usize) {
+        let before = &self.src[..off];
+        let line = before.matches('\n').count() + 1;
+        let col = off - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        (line, col)
+    }
+
+    fn error_at(&self, off: usize, msg: String) -> HeaderError {
+        let (line, col) = self.line_col(off);
+        HeaderError { line, col, msg }
+    }
+
+    fn next(&mut self) -> Result<Tok<'a>, HeaderError> {
+        let b = self.src.as_bytes();
+        loop {
+            while self.pos < b.len() && b[self.pos].is_ascii_whitespace() {
+                // A newline after an import spec is an implicit ';'; the parser
+                // tolerates its absence, so newlines are plain space here.
+                self.pos += 1;
+            }
+            if self.src[self.pos..].starts_with("//") {
+                self.pos = self.src[self.pos..]
+                    .find('\n')
+                    .map_or(b.len(), |i| self.pos + i);
+                continue;
+            }
+            if self.src[self.pos..].starts_with("/*") {
+                match self.src[self.pos + 2..].find("*/") {
+                    Some(i) => self.pos += 2 + i + 2,
+                    None => return Err(self.error_at(self.pos, "comment not terminated".into())),
+                }
+                continue;
+            }
+            break;
+        }
+        let start = self.pos;
+        if start >= b.len() {
+            return Ok(Tok {
+                kind: TokKind::Eof,
+                text: "",
+                start,
+            });
+        }
+        let c = self.src[start..].chars().next().unwrap_or('\0');
+        if c.is_alphabetic() || c == '_' {
+            let end = self.src[start..]
+                .char_indices()
+                .find(|&(_, d)| !(d.is_alphanumeric() || d == '_'))
+                .map_or(b.len(), |(i, _)| start + i);
+            self.pos = end;
+            return Ok(Tok {
+                kind: TokKind::Ident,
+                text: &self.src[start..end],
+                start,
+            });
+        }
+        if c == '"' {
+            let mut val = String::new();
+            let mut chars = self.src[start + 1..].char_indices();
+            while let Some((i, d)) = chars.next() {
+                match d {
+                    '"' => {
+                        self.pos = start + 1 + i + 1;
+                        return Ok(Tok {
+                            kind: TokKind::Str(val),
+                            text: &self.src[start..self.pos],
+                            start,
+                        });
+                    }
+                    '\\' => match chars.next() {
+                        Some((_, e)) => val.push(match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            '\\' => '\\',
+                            '"' => '"',
+                            other => other,
+                        }),
+                        None => break,
+                    },
+                    '\n' => break,
+                    d => val.push(d),
+                }
+            }
+            return Err(self.error_at(start, "string literal not terminated".into()));
+        }
+        if c == '`' {
+            return match self.src[start + 1..].find('`') {
+                Some(i) => {
+                    self.pos = start + 1 + i + 1;
+                    let val = self.src[start + 1..start + 1 + i].to_string();
+                    Ok(Tok {
+                        kind: TokKind::Str(val),
+                        text: &self.src[start..self.pos],
+                        start,
+                    })
+                }
+                None => Err(self.error_at(start, "raw string literal not terminated".into())),
+            };
+        }
+        self.pos = start + c.len_utf8();
+        let kind = if "();.".contains(c) {
+            TokKind::Punct
+        } else {
+            TokKind::Other
+        };
+        Ok(Tok {
+            kind,
+            text: &self.src[start..self.pos],
+            start,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::should_build;
+    use crate::scan::tests::ctx;
+
+    #[test]
+    fn header_imports_with_positions() {
+        let src = "// Copyright\n\n//go:build linux\n\npackage wire // import \"example.com/wire\"\n\nimport (\n\t\"fmt\"\n\tj \"encoding/json\"\n\t_ `os`\n)\nimport . \"strings\"\n\nfunc F() {}\nimport \"never\"\n";
+        let h = parse_header(src).unwrap();
+        assert_eq!(h.package, "wire");
+        assert_eq!(h.package_line, 5);
+        assert_eq!(h.import_comment.as_deref(), Some("example.com/wire"));
+        let got: Vec<_> = h
+            .imports
+            .iter()
+            .map(|i| (i.path.as_str(), i.line, i.col))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("fmt", 8, 2),
+                ("encoding/json", 9, 4),
+                ("os", 10, 4),
+                ("strings", 12, 10)
+            ]
+        );
+        assert_eq!(h.go_build, Some(("//go:build linux".to_string(), 3)));
+    }
+
+    #[test]
+    fn header_errors_have_positions() {
+        let e = parse_header("// x\npackage\n").unwrap_err();
+        assert_eq!((e.line, e.col), (3, 1));
+        let e = parse_header("func main() {}\n").unwrap_err();
+        assert_eq!(e.to_string(), "1:1: expected 'package', found 'func'");
+        let e = parse_header("package a\nimport \"fmt\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 8));
+    }
+
+    #[test]
+    fn plus_build_needs_blank_line_before_package() {
+        // Not followed by a blank line: does not count.
+        let h = parse_header("// +build ignore\npackage a\n").unwrap();
+        assert!(h.plus_build.is_empty());
+        let h = parse_header("// +build ignore\n\npackage a\n").unwrap();
+        assert_eq!(h.plus_build.len(), 1);
+        assert!(!should_build(&ctx("amd64"), &h).unwrap());
+        // After the package clause: does not count.
+        let h = parse_header("package a\n\n// +build ignore\n\nimport \"x\"\n").unwrap();
+        assert!(h.plus_build.is_empty());
+    }
+}
