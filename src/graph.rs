@@ -76,16 +76,21 @@ impl Graph {
     pub fn load(
         resolver: &Resolver,
         ctx: &BuildContext,
-        roots: &[(String, PathBuf)],
+        roots: &[crate::resolve::Root],
         src: &dyn SourceReader,
     ) -> Result<Graph> {
         let mut g: DiGraph<Package, ()> = DiGraph::new();
         let mut by_path: HashMap<String, PkgId> = HashMap::new();
         let mut errors: Vec<String> = Vec::new();
         let mut queue: VecDeque<(String, PathBuf, Option<String>, bool)> = VecDeque::new();
-        for (ip, dir) in roots {
-            queue.push_back((ip.clone(), dir.clone(), None, true));
+        for r in roots {
+            queue.push_back((r.import_path.clone(), r.dir.clone(), None, true));
         }
+        let wildcard: BTreeSet<&str> = roots
+            .iter()
+            .filter(|r| r.wildcard)
+            .map(|r| r.import_path.as_str())
+            .collect();
         let mut pending_edges: Vec<(PkgId, String)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         while let Some((ip, dir, module, is_root)) = queue.pop_front() {
@@ -95,6 +100,18 @@ impl Graph {
             let files = match scan::scan_dir(ctx, &dir, src) {
                 Ok(f) => f,
                 Err(e) => {
+                    if is_root
+                        && wildcard.contains(ip.as_str())
+                        && matches!(
+                            e.downcast_ref::<scan::DirError>(),
+                            Some(scan::DirError::NoGo { .. })
+                        )
+                    {
+                        // Left out quietly; if something imports it, that
+                        // import reports the error.
+                        seen.remove(&ip);
+                        continue;
+                    }
                     errors.push(match e.downcast_ref::<scan::DirError>() {
                         Some(scan::DirError::NoGo {
                             all_excluded: true, ..
@@ -202,10 +219,17 @@ impl Graph {
             errors.dedup();
             bail!("{}", errors.join("\n"));
         }
-        let root_ids = roots
+        let root_ids: Vec<PkgId> = roots
             .iter()
-            .filter_map(|(ip, _)| by_path.get(ip).copied())
+            .filter_map(|r| by_path.get(&r.import_path).copied())
             .collect();
+        if root_ids.is_empty() {
+            bail!(
+                "the patterns matched only directories whose Go files build constraints exclude for {}/{}",
+                ctx.goos,
+                ctx.goarch
+            );
+        }
         let graph = Graph {
             g,
             by_path,

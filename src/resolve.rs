@@ -16,6 +16,19 @@ use anyhow::{Result, bail};
 
 use crate::gomod::GoMod;
 
+/// A package named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    /// Its import path.
+    pub import_path: String,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Matched by a `...` pattern rather than named: as the go command
+    /// (`cmd/go/internal/search`), such a directory whose Go files build
+    /// constraints all exclude is left out quietly instead of being an error.
+    pub wildcard: bool,
+}
+
 /// Where a package was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
@@ -364,8 +377,8 @@ impl Resolver {
     /// nested modules, and keeps only directories with Go files.
     /// Errors: a directory outside the main module or GOPATH, or a pattern
     /// that matches nothing.
-    pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<(String, PathBuf)>> {
-        let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
+    pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<Root>> {
+        let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
         let pats: Vec<String> = if patterns.is_empty() {
             vec![".".into()]
@@ -423,17 +436,25 @@ impl Resolver {
                 bail!("pattern {pat}: matched no packages");
             }
             for (ip, d) in found {
-                if let Entry::Vacant(slot) = out.entry(ip) {
-                    order.push(slot.key().clone());
-                    slot.insert(d);
+                match out.entry(ip) {
+                    Entry::Vacant(slot) => {
+                        order.push(slot.key().clone());
+                        slot.insert((d, wild));
+                    }
+                    // Named explicitly by any pattern: explicit wins.
+                    Entry::Occupied(mut slot) => slot.get_mut().1 &= wild,
                 }
             }
         }
         Ok(order
             .into_iter()
             .map(|ip| {
-                let d = out[&ip].clone();
-                (ip, d)
+                let (dir, wildcard) = out[&ip].clone();
+                Root {
+                    import_path: ip,
+                    dir,
+                    wildcard,
+                }
             })
             .collect())
     }

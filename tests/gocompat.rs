@@ -2,9 +2,12 @@
 //! /usr/share/gocode, GO111MODULE=off): `gccgo-build list -json -deps`
 //! held against `go-12 list -compiler=gccgo -json -deps` (the go command
 //! shipped with gccgo 12) for the host and for big-endian MIPS; real
-//! programs built for both and run with real input (qemu-user for MIPS);
-//! libraries compiled whole, golang.org/x/sys/unix with its C file (and,
-//! on MIPS, an `-overlay` that works around Debian's double Syscall9);
+//! programs built for both and run with real input (qemu-user for MIPS),
+//! their output compared with that of the same program built by gc (`go
+//! build` of Go 1.19) on the same input; libraries compiled whole, among
+//! them the `golang.org/x/net/...` pattern, golang.org/x/sys/unix with its
+//! C file (and, on MIPS, an `-overlay` that works around Debian's double
+//! Syscall9);
 //! GOPATH vendoring and relative imports; and one test per load error.
 
 mod common;
@@ -25,6 +28,7 @@ const PROGRAMS: &[&str] = &[
     "golang.org/x/tools/cmd/goimports",
     "github.com/pkg/sftp/examples/go-sftp-server",
     "github.com/rogpeppe/go-internal/cmd/testscript",
+    "github.com/fsnotify/fsnotify/cmd/fsnotify",
 ];
 
 const LIBRARIES: &[&str] = &[
@@ -199,7 +203,25 @@ fn mips_overlay(dir: &Path) -> PathBuf {
     json
 }
 
-/// Builds every program for one target into a directory, once per test binary.
+/// The name gccgo-build gives a program's executable (and the gc build's
+/// after `gc-`): the last element of its import path, or the one before
+/// when the last is a major-version suffix (`v2`), as the go command does
+/// in module mode.
+fn exe_name(import_path: &str) -> &str {
+    let mut elems = import_path.rsplit('/');
+    let last = elems.next().unwrap_or(import_path);
+    let is_major =
+        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
+    match elems.next() {
+        Some(prev) if is_major => prev,
+        _ => last,
+    }
+}
+
+/// Builds every program for one target into a directory, once per test
+/// binary. On MIPS the build carries `mips_overlay()`, which fsnotify
+/// needs (it imports golang.org/x/sys/unix); the other programs do not
+/// import that package and are unaffected by it.
 fn programs(triple: Option<&'static str>) -> &'static Path {
     static HOST: OnceLock<tempfile::TempDir> = OnceLock::new();
     static MIPS: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -210,7 +232,9 @@ fn programs(triple: Option<&'static str>) -> &'static Path {
         c.args(["build", "-j", "2", "-o"])
             .arg(format!("{}/", dir.path().display()));
         if let Some(t) = triple {
-            c.args(["--target", t]);
+            let ov = dir.path().join("overlay");
+            std::fs::create_dir(&ov).expect("mkdir overlay");
+            c.args(["--target", t, "-overlay"]).arg(mips_overlay(&ov));
         }
         ok(run(c.args(PROGRAMS)));
         dir
@@ -222,97 +246,348 @@ fn exe(triple: Option<&'static str>, name: &str) -> PathBuf {
     programs(triple).join(name)
 }
 
-fn run_in(triple: Option<&str>, exe: &Path, args: &[&str], cwd: &Path) -> Output {
-    let mut c = match triple {
+/// Every program built once with gc, the reference: `go build` of
+/// golang-go (Go 1.19) in GOPATH mode over the same tree, cgo off, into
+/// `gc-<name>`. Each gccgo-built program's output is compared with its
+/// gc-built twin's on the same input.
+fn gc_programs() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for p in PROGRAMS {
+            let mut c = Command::new("go");
+            c.env("GO111MODULE", "off")
+                .env("GOPATH", GOPATH)
+                .env("GOCACHE", dir.path().join("gocache"))
+                .env("CGO_ENABLED", "0")
+                .env("GOFLAGS", "")
+                .env_remove("GOROOT")
+                .env_remove("GOOS")
+                .env_remove("GOARCH")
+                .args(["build", "-o"])
+                .arg(dir.path().join(format!("gc-{}", exe_name(p))))
+                .arg(p);
+            ok(run(&mut c));
+        }
+        dir
+    })
+    .path()
+}
+
+fn gc_exe(name: &str) -> PathBuf {
+    gc_programs().join(format!("gc-{name}"))
+}
+
+/// The command that runs a target program: natively for the host, under
+/// qemu-user with the triple's libraries for MIPS.
+fn target_cmd(triple: Option<&str>, exe: &Path) -> Command {
+    match triple {
         None => Command::new(exe),
         Some(t) => {
             let mut c = Command::new("qemu-mips-static");
             c.arg("-L").arg(format!("/usr/{t}")).arg(exe);
             c
         }
-    };
+    }
+}
+
+fn run_in(triple: Option<&str>, exe: &Path, args: &[&str], cwd: &Path) -> Output {
+    let mut c = target_cmd(triple, exe);
     c.args(args).current_dir(cwd);
     run(&mut c)
+}
+
+/// One program run twice on the same input in the same directory: the
+/// gccgo build for `triple` and the gc build (on the host). Returns
+/// (gccgo's, gc's).
+fn run_both(
+    triple: Option<&'static str>,
+    name: &str,
+    args: &[&str],
+    cwd: &Path,
+) -> (Output, Output) {
+    (
+        run_in(triple, &exe(triple, name), args, cwd),
+        run_in(None, &gc_exe(name), args, cwd),
+    )
+}
+
+/// Asserts both runs succeeded with identical stdout; returns it.
+fn same_stdout(triple: Option<&str>, name: &str, (ours, gc): (Output, Output)) -> String {
+    let (ours, _) = ok(ours);
+    let (gc, _) = ok(gc);
+    assert_eq!(
+        ours, gc,
+        "{name} built by gccgo-build ({triple:?}) prints other output than the gc build"
+    );
+    ours
 }
 
 fn tomljson_converts(triple: Option<&'static str>) {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("a.toml"),
-        "title = \"TOML\"\n[owner]\nname = \"Tom\"\nports = [8001, 8002]\n",
+        "title = \"TOML\"\npi = 3.14159\ntiny = 1e-300\nwhen = 1979-05-27T07:32:00Z\n\
+         [owner]\nname = \"Tom\"\nports = [8001, 8002]\n\
+         [[fruit]]\nname = \"apple\"\n[[fruit]]\nname = \"banana\"\ncolour = \"yellow\"\n",
     )
     .unwrap();
-    let (out, _) = ok(run_in(
+    let out = same_stdout(
         triple,
-        &exe(triple, "tomljson"),
-        &["a.toml"],
-        d.path(),
-    ));
-    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    assert_eq!(
-        v,
-        serde_json::json!({"title": "TOML", "owner": {"name": "Tom", "ports": [8001, 8002]}})
+        "tomljson",
+        run_both(triple, "tomljson", &["a.toml"], d.path()),
     );
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(v["title"], "TOML", "{out}");
+    assert_eq!(
+        v["owner"],
+        serde_json::json!({"name": "Tom", "ports": [8001, 8002]}),
+        "{out}"
+    );
+    assert_eq!(v["fruit"][1]["colour"], "yellow", "{out}");
 }
 
 fn md2man_converts(triple: Option<&'static str>) {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("a.md"),
-        "# hello 1\n\n## NAME\n\nhello - say **hi**\n",
+        "# hello 1 \"May 2024\"\n\n## NAME\n\nhello - say **hi**\n\n## OPTIONS\n\n\
+         * `-v`: be *verbose*\n* `-q`: be quiet\n\n```\nhello -v\n```\n\n\
+         | flag | meaning |\n|------|---------|\n| -v   | verbose |\n\n\
+         See [the site](https://example.com).\n",
     )
     .unwrap();
-    let (out, _) = ok(run_in(
+    let out = same_stdout(
         triple,
-        &exe(triple, "go-md2man"),
-        &["-in", "a.md"],
-        d.path(),
-    ));
-    for want in [".TH hello 1", ".SH NAME", "hello - say \\fBhi\\fP"] {
+        "go-md2man",
+        run_both(triple, "go-md2man", &["-in", "a.md"], d.path()),
+    );
+    for want in [".TH hello 1", ".SH NAME", "hello - say \\fBhi\\fP", ".TS"] {
         assert!(out.contains(want), "{want:?} missing from:\n{out}");
     }
 }
 
 fn goimports_formats(triple: Option<&'static str>) {
     let d = tempfile::tempdir().unwrap();
+    // An unused import to drop, two standard ones to add, layout to fix.
     std::fs::write(
         d.path().join("a.go"),
-        "package main\nfunc main() {  fmt.Println(\"x\") }\n",
+        "package main\nimport \"os\"\nfunc main() {  fmt.Println(strings.ToUpper(\"x\")) }\n",
     )
     .unwrap();
-    let (out, _) = ok(run_in(
+    let out = same_stdout(
         triple,
-        &exe(triple, "goimports"),
-        &["a.go"],
-        d.path(),
-    ));
+        "goimports",
+        run_both(triple, "goimports", &["a.go"], d.path()),
+    );
     assert_eq!(
         out,
-        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"x\") }\n"
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\n\
+         func main() { fmt.Println(strings.ToUpper(\"x\")) }\n"
     );
 }
 
 fn sftp_server_helps(triple: Option<&'static str>) {
     let d = tempfile::tempdir().unwrap();
-    let o = run_in(triple, &exe(triple, "go-sftp-server"), &["-h"], d.path());
-    let (_, err) = text(&o);
-    assert!(err.contains("Usage of"), "{err}");
-    assert!(err.contains("read-only server"), "{err}");
+    let (ours, gc) = run_both(triple, "go-sftp-server", &["-h"], d.path());
+    // The usage names the program as started (argv[0]).
+    let usage = |o: &Output, exe: &Path| {
+        let (out, err) = text(o);
+        let err = err.replace(&exe.display().to_string(), "PROG");
+        (o.status.code(), out, err)
+    };
+    let ours = usage(&ours, &exe(triple, "go-sftp-server"));
+    let gc = usage(&gc, &gc_exe("go-sftp-server"));
+    assert_eq!(ours, gc, "go-sftp-server -h ({triple:?}) against gc");
+    assert!(ours.2.starts_with("Usage of PROG:"), "{}", ours.2);
+    assert!(ours.2.contains("read-only server"), "{}", ours.2);
+}
+
+/// testscript's `-v` output with what varies from run to run replaced:
+/// the durations of `# comment (0.002s)` lines, the random work
+/// directory `/tmp/testscript123…`, and the `GOARCH=` line, which is the
+/// program's own runtime.GOARCH (`goarch`: mips under qemu) and becomes
+/// `GOARCH=(runtime)` only when it is that.
+fn normalise_testscript(s: &str, goarch: &str) -> String {
+    let mut out = String::new();
+    for line in s.lines() {
+        if line.strip_prefix("GOARCH=") == Some(goarch) {
+            out.push_str("GOARCH=(runtime)\n");
+            continue;
+        }
+        let line = match (line.starts_with('#'), line.rfind(" (")) {
+            (true, Some(i)) if line.ends_with("s)") => format!("{} (TIME)", &line[..i]),
+            _ => line.to_string(),
+        };
+        let mut rest = line.as_str();
+        while let Some(i) = rest.find("/testscript") {
+            let (head, tail) = rest.split_at(i + "/testscript".len());
+            out.push_str(head);
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.push('N');
+            }
+            rest = &tail[digits..];
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
 }
 
 fn testscript_runs(triple: Option<&'static str>) {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("pass.txtar"),
-        "exists foo.txt\ncmp foo.txt bar.txt\n-- foo.txt --\nhi\n-- bar.txt --\nhi\n",
+        "# files\nexists foo.txt\ncmp foo.txt bar.txt\n# a command\nexec echo hello\nstdout hello\n\
+         -- foo.txt --\nhi\n-- bar.txt --\nhi\n",
     )
     .unwrap();
     std::fs::write(d.path().join("fail.txtar"), "exists nope.txt\n").unwrap();
-    let t = exe(triple, "testscript");
-    let (out, _) = ok(run_in(triple, &t, &["pass.txtar"], d.path()));
-    assert!(out.contains("PASS"), "{out}");
-    let (out, err) = fails(run_in(triple, &t, &["fail.txtar"], d.path()));
-    assert!(out.contains("nope.txt does not exist"), "{out}\n{err}");
+    for (script, passes) in [("pass.txtar", true), ("fail.txtar", false)] {
+        let (ours, gc) = run_both(triple, "testscript", &["-v", script], d.path());
+        let key = |o: &Output, goarch: &str| {
+            let (out, err) = text(o);
+            (
+                o.status.code(),
+                normalise_testscript(&out, goarch),
+                normalise_testscript(&err, goarch),
+            )
+        };
+        let goarch = if triple.is_some() {
+            "mips"
+        } else {
+            host_goarch()
+        };
+        let (ours, gc) = (key(&ours, goarch), key(&gc, host_goarch()));
+        assert_eq!(ours, gc, "testscript -v {script} ({triple:?}) against gc");
+        assert_eq!(ours.0, Some(if passes { 0 } else { 1 }), "{ours:?}");
+        let want = if passes {
+            "\nPASS\n"
+        } else {
+            "$WORK/nope.txt does not exist"
+        };
+        assert!(ours.1.contains(want), "{want:?} missing: {ours:?}");
+        assert!(ours.1.contains("\nGOARCH=(runtime)\n"), "{ours:?}");
+    }
+}
+
+/// An fsnotify line without its leading `15:04:05.0000` time stamp.
+fn strip_time(line: &str) -> &str {
+    match line.split_once(' ') {
+        Some((t, rest))
+            if t.len() == 13
+                && t.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.') =>
+        {
+            rest
+        }
+        _ => line,
+    }
+}
+
+/// Runs `fsnotify watch w` in a fresh directory, waits for its `ready`
+/// line, then creates, writes, chmods, renames and removes a file with a
+/// pause between steps (so inotify never merges two events), and stops
+/// the watcher once the last event is printed or 5 s after the last step.
+/// Returns the printed lines without their time stamps.
+fn fsnotify_events(triple: Option<&str>, exe: &Path) -> Vec<String> {
+    use std::io::{BufRead, Write};
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let d = tempfile::tempdir().unwrap();
+    let w = d.path().join("w");
+    std::fs::create_dir(&w).unwrap();
+    let err_file = std::fs::File::create(d.path().join("stderr")).unwrap();
+    let mut c = target_cmd(triple, exe);
+    c.args(["watch", "w"])
+        .current_dir(d.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(err_file);
+    let mut child = c.spawn().unwrap_or_else(|e| panic!("running {c:?}: {e}"));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let stderr_of = |d: &Path| std::fs::read_to_string(d.join("stderr")).unwrap_or_default();
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(l) => lines.push(strip_time(&l).to_string()),
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{c:?} printed nothing ({e}); stderr:\n{}",
+                stderr_of(d.path())
+            );
+        }
+    }
+    assert!(lines[0].starts_with("ready"), "{lines:?}");
+    let pause = || std::thread::sleep(Duration::from_millis(300));
+    let (a, b) = (w.join("a.txt"), w.join("b.txt"));
+    let mut f = std::fs::File::create(&a).unwrap();
+    pause();
+    f.write_all(b"hello\n").unwrap();
+    drop(f);
+    pause();
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o600)).unwrap();
+    pause();
+    std::fs::rename(&a, &b).unwrap();
+    pause();
+    std::fs::remove_file(&b).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(l) => {
+                let l = strip_time(&l).to_string();
+                let last = l.contains("REMOVE");
+                lines.push(l);
+                if last {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    lines.extend(rx.try_iter().map(|l| strip_time(&l).to_string()));
+    let err = stderr_of(d.path());
+    assert!(err.is_empty(), "{c:?} wrote to stderr:\n{err}");
+    lines
+}
+
+fn fsnotify_watches(triple: Option<&'static str>) {
+    let ours = fsnotify_events(triple, &exe(triple, "fsnotify"));
+    let gc = fsnotify_events(None, &gc_exe("fsnotify"));
+    assert_eq!(ours, gc, "fsnotify events ({triple:?}) against gc");
+    let kinds: Vec<String> = ours
+        .iter()
+        .skip(1)
+        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "CREATE \"w/a.txt\"",
+            "WRITE \"w/a.txt\"",
+            "CHMOD \"w/a.txt\"",
+            "RENAME \"w/a.txt\"",
+            "CREATE \"w/b.txt\"",
+            "REMOVE \"w/b.txt\"",
+        ],
+        "{ours:?}"
+    );
 }
 
 #[test]
@@ -322,6 +597,7 @@ fn programs_run_host() {
     goimports_formats(None);
     sftp_server_helps(None);
     testscript_runs(None);
+    fsnotify_watches(None);
 }
 
 #[test]
@@ -332,6 +608,7 @@ fn programs_run_mips() {
     goimports_formats(t);
     sftp_server_helps(t);
     testscript_runs(t);
+    fsnotify_watches(t);
 }
 
 #[test]
@@ -387,6 +664,55 @@ fn libraries_compile_mips_with_overlay() {
         err.contains("mips-linux-gnu-gcc -c") && err.contains("_c_gccgo_c.o"),
         "{err}"
     );
+}
+
+/// Compiles `golang.org/x/net/...` whole for one target. The pattern must
+/// match the packages go matches: go-12's `list` for the same GOARCH is
+/// the reference. go leaves out a wildcard match whose Go files build
+/// constraints all exclude (golang.org/x/net/lif, Solaris only, and
+/// golang.org/x/net/route, BSD only), recording neither the package nor an
+/// error (cmd/go/internal/search, MatchPackages: `*build.NoGoError`).
+/// Every package the pattern matches compiles with gccgo 12 for both
+/// targets, so none is excluded here.
+fn x_net_compiles(triple: Option<&str>, goarch: Option<&str>) {
+    const XNET: &str = "golang.org/x/net/...";
+    let mut ours = gb_gopath(GOPATH);
+    ours.arg("list");
+    if let Some(t) = triple {
+        ours.args(["--target", t]);
+    }
+    let (ours, _) = ok(run(ours.arg(XNET)));
+    let mut go = Command::new("go-12");
+    go.env("GO111MODULE", "off")
+        .env("GOPATH", GOPATH)
+        .env("GOFLAGS", "")
+        .env("CGO_ENABLED", "0")
+        .env("GOCACHE", std::env::temp_dir().join("gocompat-gocache"))
+        .args(["list", "-compiler=gccgo", XNET]);
+    if let Some(a) = goarch {
+        go.env("GOARCH", a);
+    }
+    let (theirs, _) = ok(run(&mut go));
+    assert_eq!(ours, theirs, "packages matched by {XNET} ({triple:?})");
+    assert!(theirs.lines().count() > 20, "{theirs}");
+    let ov_dir = tempfile::tempdir().unwrap();
+    let mut c = gb_gopath(GOPATH);
+    c.args(["build", "-j", "2"]);
+    if let Some(t) = triple {
+        c.args(["--target", t, "-overlay"])
+            .arg(mips_overlay(ov_dir.path()));
+    }
+    ok(run(c.arg(XNET)));
+}
+
+#[test]
+fn x_net_compiles_host() {
+    x_net_compiles(None, None);
+}
+
+#[test]
+fn x_net_compiles_mips_with_overlay() {
+    x_net_compiles(Some("mips-linux-gnu"), Some("mips"));
 }
 
 /// A program over golang.org/x/sys/unix whose syscalls go through

@@ -339,3 +339,39 @@ fn broken_go_mod_names_file_and_line() {
         "{err}"
     );
 }
+
+/// Regression: `./...` failed on a directory whose Go files build
+/// constraints all exclude (golang.org/x/net/lif, route); the go command
+/// leaves such a directory out of a wildcard, but not when it is named.
+#[test]
+fn wildcard_leaves_out_directories_excluded_by_constraints() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/w\n\ngo 1.18\n"),
+            ("a/a.go", "package a\n\nfunc A() int { return 1 }\n"),
+            ("win/w_windows.go", "package win\n"),
+            ("sol/s.go", "//go:build solaris\n\npackage sol\n"),
+        ],
+    );
+    let (_, err) = ok(run(bin()
+        .current_dir(dir.path())
+        .args(["build", "-v", "./..."])));
+    assert!(err.contains("example.com/w/a"), "{err}");
+    let (_, err) = fails(run(bin().current_dir(dir.path()).args(["build", "./sol"])));
+    assert!(
+        err.contains("build constraints exclude all Go files in"),
+        "{err}"
+    );
+    // Imported, it is an error again, with the importing line.
+    write_tree(
+        dir.path(),
+        &[("b/b.go", "package b\n\nimport _ \"example.com/w/sol\"\n")],
+    );
+    let (_, err) = fails(run(bin().current_dir(dir.path()).args(["build", "./..."])));
+    assert!(
+        err.contains("example.com/w/sol: build constraints exclude all Go files"),
+        "{err}"
+    );
+}
