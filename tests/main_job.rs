@@ -375,3 +375,33 @@ fn wildcard_leaves_out_directories_excluded_by_constraints() {
         "{err}"
     );
 }
+
+/// The `-n` plan is a shell script that builds the same program.
+#[test]
+fn dry_run_script_builds_a_working_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("from-script");
+    let (script, _) = ok(run(bin()
+        .current_dir(minion_dir())
+        .args(["build", "-n", "-o"])
+        .arg(&out)
+        .arg("./cmd/minion")));
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let script: String = script
+        .lines()
+        .map(|l| {
+            if l.starts_with("WORK=") {
+                format!("WORK={}", work.display())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = dir.path().join("plan.sh");
+    std::fs::write(&path, script).unwrap();
+    ok(run(std::process::Command::new("bash").arg("-e").arg(&path)));
+    let (stdout, _) = ok(run_target(None, &out, &["-selftest"]));
+    assert_eq!(stdout, minion_expected());
+}
