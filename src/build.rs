@@ -38,22 +38,11 @@ pub struct Loaded {
     pub graph: Graph,
 }
 
-/// Probes the toolchain named by `--target` (a profile name or a triple;
-/// the `host` profile without one). See `profile::resolve` for the rules.
-///
-/// Errors: an unknown triple, a profile that does not parse, or a compiler
-/// that is not installed.
-pub fn toolchain_for(target: Option<&str>) -> Result<Toolchain> {
-    toolchain_for_selection(&crate::profile::Selection {
-        target,
-        ..Default::default()
-    })
-}
-
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
 /// (or `$STAGING_DIR`) choose together (see `profile::resolve`).
 ///
-/// Errors: as `toolchain_for`, plus an SDK without a gccgo.
+/// Errors: an unknown triple, a profile that does not parse, a compiler
+/// that is not installed, or an SDK without a gccgo.
 pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolchain> {
     let r = crate::profile::resolve(sel)?;
     if r.spec.package.is_none()

@@ -417,11 +417,8 @@ impl CacheHook for Cache {
             }
         }
         // A miss: what it needs from hits must be in $WORK before it runs.
-        let needs: Vec<ActionId> = match a.kind {
-            ActionKind::Compile { .. } => a.deps.clone(),
-            ActionKind::Link { .. } => a.deps.clone(),
-        };
-        for j in needs {
+        // A compile reads its dependencies' export data, a link their objects.
+        for j in a.deps.clone() {
             self.materialize(plan, j)?;
         }
         let reason = if self.explain {
@@ -514,7 +511,25 @@ fn restore_files(dir: &Path, meta: &Meta, outputs: &[PathBuf]) -> Result<()> {
 /// Copies `from` to `to`, returning the size and sha256 of what was copied.
 fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
     let mut r = std::fs::File::open(from).with_context(|| format!("reading {}", from.display()))?;
-    let mut w = std::fs::File::create(to).with_context(|| format!("writing {}", to.display()))?;
+    let w = std::fs::File::create(to).with_context(|| format!("writing {}", to.display()))?;
+    let got = hash_through(&mut r, w)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    let perms = std::fs::metadata(from)?.permissions();
+    std::fs::set_permissions(to, perms)?;
+    Ok(got)
+}
+
+/// sha256 of a file's contents, in hex.
+pub fn hash_file(p: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+    let (_, sha) = hash_through(&mut f, std::io::sink())
+        .with_context(|| format!("reading {}", p.display()))?;
+    Ok(sha)
+}
+
+/// Reads `r` to the end, writing what it reads to `w`; returns the byte
+/// count and the sha256 (hex) of the bytes.
+fn hash_through(r: &mut impl Read, mut w: impl Write) -> std::io::Result<(u64, String)> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -527,24 +542,7 @@ fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
         w.write_all(&buf[..n])?;
         size += n as u64;
     }
-    let perms = std::fs::metadata(from)?.permissions();
-    std::fs::set_permissions(to, perms)?;
     Ok((size, hex(&h.finalize())))
-}
-
-/// sha256 of a file's contents, in hex.
-pub fn hash_file(p: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex(&h.finalize()))
 }
 
 /// Writes `data` to `path` through a temporary file in `tmpdir` (which must

@@ -96,6 +96,98 @@ enum Msg {
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Ready(usize, std::cmp::Reverse<ActionId>);
 
+/// Scheduling state, indexed by action: each action counts its unfinished
+/// dependencies and is queued at zero (samurai's scheme).
+struct Queue {
+    dependents: Vec<Vec<ActionId>>,
+    waiting: Vec<usize>,
+    /// Longest path (in actions) from each action to the end of the build.
+    height: Vec<usize>,
+    /// Skipped because a dependency failed.
+    dead: Vec<bool>,
+    ready: BinaryHeap<Ready>,
+    /// A failure without keep-going: no new action starts.
+    stopped: bool,
+}
+
+impl Queue {
+    fn new(plan: &Plan) -> Queue {
+        let n = plan.actions.len();
+        let mut dependents: Vec<Vec<ActionId>> = vec![Vec::new(); n];
+        let mut waiting: Vec<usize> = vec![0; n];
+        for (i, a) in plan.actions.iter().enumerate() {
+            waiting[i] = a.deps.len();
+            for &d in &a.deps {
+                dependents[d].push(i);
+            }
+        }
+        let mut height = vec![1usize; n];
+        for i in (0..n).rev() {
+            for &d in &dependents[i] {
+                height[i] = height[i].max(height[d] + 1);
+            }
+        }
+        let ready = (0..n)
+            .filter(|&i| waiting[i] == 0)
+            .map(|i| Ready(height[i], std::cmp::Reverse(i)))
+            .collect();
+        Queue {
+            dependents,
+            waiting,
+            height,
+            dead: vec![false; n],
+            ready,
+            stopped: false,
+        }
+    }
+
+    fn pop(&mut self) -> Option<ActionId> {
+        self.ready.pop().map(|Ready(_, std::cmp::Reverse(i))| i)
+    }
+
+    /// `i` finished well: its dependents that wait for nothing else are ready.
+    fn succeeded(&mut self, i: ActionId) {
+        for &d in &self.dependents[i] {
+            self.waiting[d] -= 1;
+            if self.waiting[d] == 0 && !self.dead[d] {
+                self.ready.push(Ready(self.height[d], std::cmp::Reverse(d)));
+            }
+        }
+    }
+
+    /// `i` failed: everything that depends on it, directly or not, is
+    /// skipped. Returns how many actions that newly skips.
+    fn failed(&mut self, i: ActionId) -> usize {
+        let mut skipped = 0;
+        let mut stack = self.dependents[i].clone();
+        while let Some(d) = stack.pop() {
+            if !self.dead[d] {
+                self.dead[d] = true;
+                skipped += 1;
+                stack.extend(self.dependents[d].iter().copied());
+            }
+        }
+        skipped
+    }
+}
+
+/// Records a failed action: reports it, skips its dependents, and stops
+/// the build unless keep-going.
+fn fail(
+    q: &mut Queue,
+    i: ActionId,
+    label: &str,
+    text: &str,
+    progress: &mut dyn Progress,
+    sum: &mut Summary,
+    keep_going: bool,
+) {
+    progress.failed(label, text);
+    sum.failed.push(label.to_string());
+    sum.skipped += q.failed(i);
+    q.stopped |= !keep_going;
+}
+
 /// Runs every action of `plan`.
 ///
 /// Returns the summary; compiler diagnostics and failures are printed
@@ -108,31 +200,10 @@ pub fn run(
     mut cache: Option<&mut dyn CacheHook>,
 ) -> Result<Summary> {
     let n = plan.actions.len();
-    let mut dependents: Vec<Vec<ActionId>> = vec![Vec::new(); n];
-    let mut waiting: Vec<usize> = vec![0; n];
-    for (i, a) in plan.actions.iter().enumerate() {
-        waiting[i] = a.deps.len();
-        for &d in &a.deps {
-            dependents[d].push(i);
-        }
-    }
-    // Longest path (in actions) from each action to the end of the build.
-    let mut height = vec![1usize; n];
-    for i in (0..n).rev() {
-        for &d in &dependents[i] {
-            height[i] = height[i].max(height[d] + 1);
-        }
-    }
-    let mut ready: BinaryHeap<Ready> = (0..n)
-        .filter(|&i| waiting[i] == 0)
-        .map(|i| Ready(height[i], std::cmp::Reverse(i)))
-        .collect();
+    let mut q = Queue::new(plan);
     let mut tokens: Vec<Option<Box<dyn std::any::Any + Send>>> = (0..n).map(|_| None).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut running = 0usize;
-    let mut finished = 0usize;
-    let mut dead = vec![false; n];
-    let mut stop = false;
     let mut sum = Summary::default();
     let jobs = opts.jobs.max(1);
     let timeout = opts.timeout_secs.map(std::time::Duration::from_secs);
@@ -161,16 +232,16 @@ pub fn run(
         let slots = match &helper {
             None => jobs,
             Some(h) => {
-                let want = jobs.min(running + ready.len()).max(1);
-                while !stop && 1 + slots_held.len() + requested < want {
+                let want = jobs.min(running + q.ready.len()).max(1);
+                while !q.stopped && 1 + slots_held.len() + requested < want {
                     h.request_token();
                     requested += 1;
                 }
                 jobs.min(1 + slots_held.len())
             }
         };
-        while !stop && running < slots {
-            let Some(Ready(_, std::cmp::Reverse(i))) = ready.pop() else {
+        while !q.stopped && running < slots {
+            let Some(i) = q.pop() else {
                 break;
             };
             let a = &plan.actions[i];
@@ -196,24 +267,24 @@ pub fn run(
                             }
                         }
                         if let (_, Err(msg)) = run_steps(&installs, timeout, &plan.work) {
-                            progress.failed(&a.label, &format!("{msg}\n"));
-                            sum.failed.push(a.label.clone());
-                            finished += 1;
-                            stop = !opts.keep_going;
+                            let text = format!("{msg}\n");
+                            fail(
+                                &mut q,
+                                i,
+                                &a.label,
+                                &text,
+                                progress,
+                                &mut sum,
+                                opts.keep_going,
+                            );
                             continue;
                         }
                         if !installs.is_empty() {
                             c.installed(plan, i);
                         }
                         sum.cached += 1;
-                        finished += 1;
                         progress.cached(&a.label, &saved);
-                        for &d in &dependents[i] {
-                            waiting[d] -= 1;
-                            if waiting[d] == 0 && !dead[d] {
-                                ready.push(Ready(height[d], std::cmp::Reverse(d)));
-                            }
-                        }
+                        q.succeeded(i);
                         continue;
                     }
                     Ok(Lookup::Miss(reason, token)) => {
@@ -221,13 +292,16 @@ pub fn run(
                         tokens[i] = Some(token);
                     }
                     Err(e) => {
-                        progress.failed(&a.label, &format!("{e:#}\n"));
-                        sum.failed.push(a.label.clone());
-                        finished += 1;
-                        skip_dependents(i, &dependents, &mut dead, &mut sum.skipped);
-                        if !opts.keep_going {
-                            stop = true;
-                        }
+                        let text = format!("{e:#}\n");
+                        fail(
+                            &mut q,
+                            i,
+                            &a.label,
+                            &text,
+                            progress,
+                            &mut sum,
+                            opts.keep_going,
+                        );
                         continue;
                     }
                 }
@@ -278,7 +352,6 @@ pub fn run(
         while slots_held.len() > running {
             slots_held.pop();
         }
-        finished += 1;
         let a = &plan.actions[i];
         // The plan names output that turns success into failure.
         let result = result.and_then(|()| {
@@ -303,44 +376,24 @@ pub fn run(
                     }
                 }
                 progress.done(&a.label, &output);
-                for &d in &dependents[i] {
-                    waiting[d] -= 1;
-                    if waiting[d] == 0 && !dead[d] {
-                        ready.push(Ready(height[d], std::cmp::Reverse(d)));
-                    }
-                }
+                q.succeeded(i);
             }
             Err(msg) => {
-                let mut text = output;
-                text.push_str(&msg);
-                progress.failed(&a.label, &text);
-                sum.failed.push(a.label.clone());
-                skip_dependents(i, &dependents, &mut dead, &mut sum.skipped);
-                if !opts.keep_going {
-                    stop = true;
-                }
+                let text = output + &msg;
+                fail(
+                    &mut q,
+                    i,
+                    &a.label,
+                    &text,
+                    progress,
+                    &mut sum,
+                    opts.keep_going,
+                );
             }
         }
     }
-    let _ = finished;
     progress.finish();
     Ok(sum)
-}
-
-fn skip_dependents(
-    i: ActionId,
-    dependents: &[Vec<ActionId>],
-    dead: &mut [bool],
-    skipped: &mut usize,
-) {
-    let mut stack = dependents[i].clone();
-    while let Some(d) = stack.pop() {
-        if !dead[d] {
-            dead[d] = true;
-            *skipped += 1;
-            stack.extend(dependents[d].iter().copied());
-        }
-    }
 }
 
 /// Runs an action's steps in order on a worker thread. Returns what the

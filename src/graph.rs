@@ -159,16 +159,7 @@ impl Graph {
             }
             let mut import_map = BTreeMap::new();
             let mut std_imports = Vec::new();
-            let id = PkgId(g.add_node(Package {
-                import_path: ip.clone(),
-                dir: dir.clone(),
-                module,
-                files: files.clone(),
-                import_map: BTreeMap::new(),
-                std_imports: vec![],
-                is_root,
-            }));
-            by_path.insert(ip.clone(), id);
+            let mut imported = Vec::new();
             for imp in &files.imports {
                 let pos = &files.import_pos[imp][0];
                 let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
@@ -198,7 +189,7 @@ impl Graph {
                             continue;
                         }
                         import_map.insert(imp.clone(), import_path.clone());
-                        pending_edges.push((id, import_path.clone()));
+                        imported.push(import_path.clone());
                         if !seen.contains(&import_path) {
                             queue.push_back((import_path, d, m, false));
                         }
@@ -206,9 +197,17 @@ impl Graph {
                     Err(e) => errors.push(format!("{pos}: {e}")),
                 }
             }
-            let p = &mut g[id.0];
-            p.import_map = import_map;
-            p.std_imports = std_imports;
+            let id = PkgId(g.add_node(Package {
+                import_path: ip.clone(),
+                dir,
+                module,
+                files,
+                import_map,
+                std_imports,
+                is_root,
+            }));
+            by_path.insert(ip, id);
+            pending_edges.extend(imported.into_iter().map(|to| (id, to)));
         }
         for (from, to) in pending_edges {
             if let Some(&t) = by_path.get(&to) {

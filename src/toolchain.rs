@@ -281,13 +281,6 @@ impl Toolchain {
             identity,
         })
     }
-
-    /// Whether an import path names a standard-library package of this
-    /// compiler (first element without a dot, and its `.gox` shipped).
-    pub fn is_std(&self, path: &str) -> bool {
-        let first = path.split('/').next().unwrap_or(path);
-        !first.contains('.') && self.std.contains(path)
-    }
 }
 
 /// What a compiler binary says about itself; remembered on disk (keyed by
