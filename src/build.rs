@@ -63,6 +63,9 @@ pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolch
 /// Errors: see each step; every message names the file (and line) at fault.
 pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
     let toolchain = toolchain_for_selection(&args.select.selection())?;
+    if let Some(w) = toolchain.fpu_mismatch() {
+        eprintln!("gccgo-build: warning: {w}");
+    }
     let tags: Vec<String> = args
         .tags
         .iter()

@@ -128,6 +128,16 @@ pub struct Profile {
     pub ldflags: Vec<String>,
     /// Command prefix that runs a target binary; `{sysroot}` is replaced.
     pub runner: Option<Vec<String>>,
+    /// The qemu CPU model of the target's core (`24KEc` for ramips, `24Kc`
+    /// for ath79): a qemu runner gets `-cpu MODEL`, so tests and `run` see
+    /// what the device's core does (an FPU-less core traps on every FPU
+    /// instruction). It also tells whether the core has an FPU
+    /// (`target::MIPS_CORES`), for the hard-float warning.
+    pub cpu: Option<String>,
+    /// For router profiles: the `<arch>_<cpu>` of the OpenWrt SDK toolchain
+    /// they describe (`mipsel_24kc` in `staging_dir/toolchain-mipsel_24kc_gcc-…`),
+    /// so that `--sdk DIR` alone picks the profile (its core, flags, name).
+    pub sdk_arch: Option<String>,
     /// Debian package that provides the runner's program (`qemu-user-static`).
     pub runner_package: Option<String>,
 }
@@ -224,6 +234,7 @@ impl Entry {
             cflags: p.cflags.clone(),
             ldflags: p.ldflags.clone(),
             runner: p.runner.clone(),
+            cpu: p.cpu.clone(),
             sysroot: p.sysroot.as_deref().map(|s| expand_path(s, base)),
             package: p.package.clone(),
         })
@@ -461,6 +472,7 @@ fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
     Entry {
         profile: Profile {
             name: n.name.clone(),
+            triple: s.triple.clone().or_else(|| n.triple.clone()),
             gccgo: s.gccgo.clone(),
             objcopy: s.objcopy.clone(),
             strip: s.strip.clone(),
@@ -469,11 +481,47 @@ fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
             sysroot: n.sysroot.clone().or_else(|| s.sysroot.clone()),
             // The SDK's runner names the directory its libc is really in.
             runner: s.runner.clone().or_else(|| n.runner.clone()),
-            libc: n.libc.clone().or_else(|| s.libc.clone()),
-            float: n.float.clone().or_else(|| s.float.clone()),
+            // What the SDK's compiler says beats what the profile expects.
+            libc: s.libc.clone().or_else(|| n.libc.clone()),
+            float: s.float.clone().or_else(|| n.float.clone()),
             ..n.clone()
         },
         source: sdk.source.clone(),
+    }
+}
+
+/// An SDK's own profile under the name and core of the router profile that
+/// describes it (`--sdk DIR` alone): the SDK's compiler keeps its own
+/// defaults (no flags are added), the runner gets the core's `-cpu`.
+fn adopt_router(named: &Entry, mut sdk: Entry) -> Entry {
+    sdk.profile.name = named.profile.name.clone();
+    sdk.profile.cpu = named.profile.cpu.clone();
+    sdk
+}
+
+/// A triple without its libc part: `mipsel-openwrt-linux-musl` and
+/// `mipsel-openwrt-linux-gnu` are both `mipsel-openwrt-linux`.
+fn triple_base(t: &str) -> &str {
+    match t.rsplit_once('-') {
+        Some((base, env)) if sdk::libc_of_triple(t).is_some() && !env.is_empty() => base,
+        _ => t,
+    }
+}
+
+/// Whether the named profile `named` describes the SDK toolchain of `sdk`:
+/// the same `<arch>_<cpu>` (`sdk_arch`), or the same triple up to the libc
+/// (an OpenWrt SDK may be built for musl, glibc or uClibc).
+fn describes_sdk(named: &Entry, sdk: &Entry) -> bool {
+    let arch = match &sdk.source {
+        Source::Sdk(dir) => sdk::arch_cpu_of(dir),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (&named.profile.sdk_arch, &arch) {
+        return a == b;
+    }
+    match (&named.profile.triple, &sdk.profile.triple) {
+        (Some(a), Some(b)) => triple_base(a) == triple_base(b),
+        _ => false,
     }
 }
 
@@ -526,7 +574,16 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
         };
         if let Some(entry) = sdk_entry {
             let Some(t) = sel.target else {
-                return done(entry);
+                // `--sdk DIR` alone: the built-in router profile of the
+                // SDK's `<arch>_<cpu>` gives the core (qemu `-cpu`) and name.
+                let router = reg
+                    .entries
+                    .values()
+                    .find(|e| e.profile.sdk_arch.is_some() && describes_sdk(e, &entry));
+                return done(match router {
+                    Some(named) => adopt_router(named, entry),
+                    None => entry,
+                });
             };
             if selects(t, &entry) {
                 return done(entry);
@@ -534,8 +591,7 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
             // `--sdk DIR --target openwrt-ramips`: the profile's flags with
             // the SDK's tools, when the profile is for the SDK's triple.
             if let Some(named) = reg.entries.get(t)
-                && named.profile.triple.is_some()
-                && named.profile.triple == entry.profile.triple
+                && describes_sdk(named, &entry)
             {
                 return done(merge_sdk(named, &entry));
             }

@@ -256,6 +256,114 @@ pub fn qemu_for_goarch(goarch: &str) -> Option<&'static str> {
     })
 }
 
+/// A MIPS core as `/proc/cpuinfo` names it (`cpu model : MIPS 24KEc V5.0`),
+/// the qemu-user CPU model that emulates it (`qemu-mipsel-static -cpu …`),
+/// and whether it has a hardware FPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MipsCore {
+    /// The core's name in cpuinfo, e.g. `24KEc`.
+    pub core: &'static str,
+    /// qemu's `-cpu` model for it: the same core where qemu has it, else the
+    /// closest one with the same ISA level and the same FPU answer.
+    pub qemu_cpu: &'static str,
+    /// Whether the core has an FPU (MIPS names: `…c` none, `…f` one).
+    pub fpu: bool,
+}
+
+/// The MIPS cores of the routers and boards gccgo-build targets. qemu has no
+/// 34Kc, 74Kc or 1004Kc (MT7621); they run as the 24KEc (MIPS32r2 with the
+/// DSP ASE and no FPU), which executes every instruction a
+/// `-march=24kc`/`34kc`/`74kc` soft-float program uses and traps on every
+/// FPU instruction, as those cores do. Sources: qemu's `-cpu help`, the
+/// OpenWrt target pages (ramips MT7620/MT7628 = 24KEc, ath79 = 24Kc/74Kc).
+pub const MIPS_CORES: &[MipsCore] = &[
+    MipsCore {
+        core: "4Kc",
+        qemu_cpu: "4Kc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "4KEc",
+        qemu_cpu: "4KEc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "24Kc",
+        qemu_cpu: "24Kc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "24KEc",
+        qemu_cpu: "24KEc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "34Kc",
+        qemu_cpu: "24KEc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "74Kc",
+        qemu_cpu: "24KEc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "1004Kc",
+        qemu_cpu: "24KEc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "M14Kc",
+        qemu_cpu: "M14Kc",
+        fpu: false,
+    },
+    MipsCore {
+        core: "24Kf",
+        qemu_cpu: "24Kf",
+        fpu: true,
+    },
+    MipsCore {
+        core: "34Kf",
+        qemu_cpu: "34Kf",
+        fpu: true,
+    },
+    MipsCore {
+        core: "74Kf",
+        qemu_cpu: "74Kf",
+        fpu: true,
+    },
+    MipsCore {
+        core: "1004Kf",
+        qemu_cpu: "34Kf",
+        fpu: true,
+    },
+    MipsCore {
+        core: "P5600",
+        qemu_cpu: "P5600",
+        fpu: true,
+    },
+];
+
+/// The entry of [`MIPS_CORES`] for a core name (`24KEc`; case-insensitive),
+/// or for a qemu CPU model name, which is a core name too.
+pub fn mips_core(name: &str) -> Option<&'static MipsCore> {
+    MIPS_CORES
+        .iter()
+        .find(|c| c.core.eq_ignore_ascii_case(name))
+}
+
+/// Whether a qemu CPU model has no FPU: `Some(true)` for the FPU-less
+/// models of [`MIPS_CORES`], `Some(false)` for those with one, `None` for a
+/// model the table does not know.
+pub fn cpu_lacks_fpu(qemu_cpu: &str) -> Option<bool> {
+    MIPS_CORES
+        .iter()
+        .find(|c| {
+            c.qemu_cpu.eq_ignore_ascii_case(qemu_cpu) || c.core.eq_ignore_ascii_case(qemu_cpu)
+        })
+        .map(|c| !c.fpu)
+}
+
 /// Rejects a triple that is obviously not one (empty, spaces, no `-`).
 pub fn check_triple_syntax(triple: &str) -> Result<()> {
     if triple.is_empty() || triple.contains(char::is_whitespace) || !triple.contains('-') {
@@ -268,6 +376,24 @@ pub fn check_triple_syntax(triple: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn router_cores_map_to_fpu_less_qemu_models() {
+        // ramips (MT7620A/MT7628) and ath79: their own qemu models, no FPU.
+        assert_eq!(
+            mips_core("24KEc").map(|c| (c.qemu_cpu, c.fpu)),
+            Some(("24KEc", false))
+        );
+        assert_eq!(
+            mips_core("24kc").map(|c| (c.qemu_cpu, c.fpu)),
+            Some(("24Kc", false))
+        );
+        // qemu has no 74Kc: the stand-in must lack an FPU too.
+        let c74 = mips_core("74Kc").expect("74Kc");
+        assert_eq!(cpu_lacks_fpu(c74.qemu_cpu), Some(true));
+        assert_eq!(cpu_lacks_fpu("24Kf"), Some(false));
+        assert_eq!(cpu_lacks_fpu("pentium"), None);
+    }
+
     use super::*;
 
     #[test]

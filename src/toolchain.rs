@@ -65,6 +65,8 @@ pub struct ToolchainSpec {
     pub runner: Option<Vec<String>>,
     /// Target libraries' root for the runner (`qemu -L`).
     pub sysroot: Option<PathBuf>,
+    /// qemu CPU model of the target's core (`24KEc`), given to a qemu runner as `-cpu`.
+    pub cpu: Option<String>,
     /// Debian package that provides the compiler, for the "not installed" hint.
     pub package: Option<String>,
 }
@@ -137,8 +139,14 @@ pub struct Toolchain {
     pub cflags: Vec<String>,
     /// Extra link flags.
     pub ldflags: Vec<String>,
-    /// Runner command prefix with `{sysroot}` expanded; `None` runs natively.
+    /// Runner command prefix with `{sysroot}` expanded and the profile's
+    /// `-cpu` model in it; `None` runs natively.
     pub runner: Option<Vec<String>>,
+    /// The profile's qemu CPU model of the target's core, when it names one.
+    pub cpu: Option<String>,
+    /// The compiler's own float ABI (`soft`/`hard`), which its libgo and crt
+    /// files have, whatever `-m*-float` the profile adds.
+    pub float_abi: Option<String>,
     /// Identity for cache keys: path, version, machine, size and mtime of the binary.
     pub identity: String,
 }
@@ -252,7 +260,8 @@ impl Toolchain {
             None => None,
         };
         let runner = spec.runner.as_ref().map(|r| {
-            r.iter()
+            let words: Vec<String> = r
+                .iter()
                 .map(|w| {
                     w.replace(
                         "{sysroot}",
@@ -262,7 +271,8 @@ impl Toolchain {
                             .to_string_lossy(),
                     )
                 })
-                .collect()
+                .collect();
+            with_qemu_cpu(words, spec.cpu.as_deref())
         });
         Ok(Toolchain {
             name: spec.name.clone(),
@@ -278,9 +288,58 @@ impl Toolchain {
             cflags: spec.cflags.clone(),
             ldflags: spec.ldflags.clone(),
             runner,
+            cpu: spec.cpu.clone(),
+            float_abi: facts.float_abi.clone(),
             identity,
         })
     }
+}
+
+impl Toolchain {
+    /// The one-line warning for a hard-float toolchain whose profile names
+    /// a core without an FPU (`target::MIPS_CORES`): every float instruction
+    /// of the program, its libgo and its libc traps there (SIGILL, or the
+    /// kernel's slow emulator where it has one). `None` when the toolchain
+    /// is soft-float, the core has an FPU, or either is unknown.
+    pub fn fpu_mismatch(&self) -> Option<String> {
+        let cpu = self.cpu.as_deref()?;
+        if target::cpu_lacks_fpu(cpu) != Some(true) || self.float_abi.as_deref() != Some("hard") {
+            return None;
+        }
+        let fix = match self.target.goarch.as_str() {
+            "mips" => {
+                "an OpenWrt SDK with a soft-float gccgo (--sdk DIR; `toolchains/sdk/build ath79` builds one)"
+            }
+            "mipsle" => {
+                "an OpenWrt SDK with a soft-float gccgo (--sdk DIR; `toolchains/sdk/build ramips` builds one)"
+            }
+            _ => "a soft-float toolchain (an OpenWrt SDK built with gccgo, --sdk DIR)",
+        };
+        Some(format!(
+            "toolchain {} is hard-float ({}), but the core it is for ({cpu}) has no FPU: \
+             the program dies with SIGILL (illegal instruction) there; build with {fix}",
+            self.name,
+            self.gccgo.display()
+        ))
+    }
+}
+
+/// Puts `-cpu MODEL` after the program of a qemu-user runner
+/// (`qemu-mipsel-static -cpu 24KEc -L …`), unless the runner names a
+/// `-cpu` itself; other runners are left as they are.
+pub fn with_qemu_cpu(mut runner: Vec<String>, cpu: Option<&str>) -> Vec<String> {
+    let is_qemu = runner.first().is_some_and(|p| {
+        Path::new(p)
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("qemu-"))
+    });
+    if let Some(cpu) = cpu
+        && is_qemu
+        && !runner.iter().any(|w| w == "-cpu")
+    {
+        runner.splice(1..1, ["-cpu".to_string(), cpu.to_string()]);
+    }
+    runner
 }
 
 /// What a compiler binary says about itself; remembered on disk (keyed by
@@ -297,6 +356,11 @@ pub struct CompilerFacts {
     pub version_line: String,
     /// `-print-search-dirs`.
     pub search_dirs: String,
+    /// The float ABI the compiler uses without flags, which is the ABI its
+    /// libgo and crt files were built for: `soft` or `hard` (from
+    /// `-Q --help=target`, else `-dumpspecs`); `None` when neither says.
+    #[serde(default)]
+    pub float_abi: Option<String>,
 }
 
 impl CompilerFacts {
@@ -334,6 +398,7 @@ impl CompilerFacts {
             dumpversion,
             version_line,
             search_dirs,
+            float_abi: ask_float_abi(gccgo).map(String::from),
         };
         if let Some(m) = &memo
             && let (Some(dir), Ok(data)) = (m.parent(), serde_json::to_vec(&f))
@@ -349,7 +414,8 @@ impl CompilerFacts {
         use sha2::Digest;
         let root = crate::cache::default_dir()?;
         let (size, mtime) = crate::cache::stamp(gccgo)?;
-        let id = format!("{}\n{size}\n{mtime}", gccgo.display());
+        // "2": the facts gained `float_abi`.
+        let id = format!("2\n{}\n{size}\n{mtime}", gccgo.display());
         let h = crate::cache::hex(&sha2::Sha256::digest(id.as_bytes())[..16]);
         Some(
             root.join(crate::cache::FORMAT)
@@ -357,6 +423,60 @@ impl CompilerFacts {
                 .join(format!("{h}.json")),
         )
     }
+}
+
+/// The float ABI a compiler uses by default, from `-Q --help=target`
+/// (`-msoft-float [enabled]`), else from `-dumpspecs` (a spec that adds
+/// `-msoft-float` when neither is given). `None` when neither says.
+fn ask_float_abi(gccgo: &Path) -> Option<&'static str> {
+    let t = std::time::Duration::from_secs(30);
+    if let Ok(out) = Cmd::new(gccgo).args(["-Q", "--help=target"]).run(Some(t))
+        && let Some(f) = float_from_help(&out.stdout)
+    {
+        return Some(f);
+    }
+    let specs = Cmd::new(gccgo).arg("-dumpspecs").run(Some(t)).ok()?.stdout;
+    float_from_specs(&specs)
+}
+
+/// Parses `-Q --help=target` for the enabled one of `-msoft-float` / `-mhard-float`.
+fn float_from_help(text: &str) -> Option<&'static str> {
+    for line in text.lines() {
+        let mut w = line.split_whitespace();
+        let (Some(opt), Some(state)) = (w.next(), w.next()) else {
+            continue;
+        };
+        if state != "[enabled]" {
+            continue;
+        }
+        match opt {
+            "-msoft-float" => return Some("soft"),
+            "-mhard-float" => return Some("hard"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parses `-dumpspecs` for a default float option (`%{!mhard-float:…-msoft-float}`).
+fn float_from_specs(text: &str) -> Option<&'static str> {
+    for (flag, abi) in [("-msoft-float", "soft"), ("-mhard-float", "hard")] {
+        let other = if abi == "soft" {
+            "mhard-float"
+        } else {
+            "msoft-float"
+        };
+        let own = &flag[1..];
+        for pat in [
+            format!("%{{!{other}:%{{!{own}:{flag}}}}}"),
+            format!("%{{!{own}:%{{!{other}:{flag}}}}}"),
+        ] {
+            if text.contains(&pat) {
+                return Some(abi);
+            }
+        }
+    }
+    None
 }
 
 /// The root of the target's libraries as the compiler finds them: its
@@ -463,6 +583,19 @@ fn list_std(dir: &Path) -> Result<BTreeSet<String>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn float_from_target_help() {
+        let soft = "  -mhard-float                \t\t[disabled]\n  -msoft-float                \t\t[enabled]\n";
+        assert_eq!(float_from_help(soft), Some("soft"));
+        let hard = "  -mhard-float                \t\t[enabled]\n  -msoft-float                \t\t[disabled]\n";
+        assert_eq!(float_from_help(hard), Some("hard"));
+        assert_eq!(float_from_help("  -march=ISA   mips32r2\n"), None);
+        assert_eq!(
+            float_from_specs("*self_spec:\n%{!mhard-float:%{!msoft-float:-msoft-float}}\n"),
+            Some("soft")
+        );
+    }
+
     use super::*;
 
     #[test]

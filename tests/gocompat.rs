@@ -173,36 +173,6 @@ fn list_format_prints_import_paths() {
     assert!(lines.contains(&"reflect true"), "{out}");
 }
 
-/// The overlay that works around Debian's golang.org/x/sys/unix on MIPS:
-/// syscall_linux_mipsx.go declares `Syscall9` (an assembly function for gc)
-/// while gccgo.go defines it too. The replacement keeps the file but turns
-/// the declaration into a use of `syscall`, whose import would be unused.
-fn mips_overlay(dir: &Path) -> PathBuf {
-    let orig = Path::new(GOPATH).join("src/golang.org/x/sys/unix/syscall_linux_mipsx.go");
-    let text = std::fs::read_to_string(&orig).expect("Debian's syscall_linux_mipsx.go");
-    assert!(
-        text.contains("\nfunc Syscall9("),
-        "the double declaration is there"
-    );
-    let fixed: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("func Syscall9(") {
-                "var _ syscall.Errno // Syscall9 comes from gccgo.go"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let repl = dir.join("syscall_linux_mipsx.go");
-    std::fs::write(&repl, fixed + "\n").expect("write replacement");
-    let json = dir.join("overlay.json");
-    let body = serde_json::json!({"Replace": {orig.to_string_lossy(): repl.to_string_lossy()}});
-    std::fs::write(&json, body.to_string()).expect("write overlay");
-    json
-}
-
 /// The name gccgo-build gives a program's executable (and the gc build's
 /// after `gc-`): the last element of its import path, or the one before
 /// when the last is a major-version suffix (`v2`), as the go command does

@@ -159,7 +159,10 @@ fn env_of_mipsel_says_mipsle() {
     assert_eq!(m["GNU_TRIPLE"], "mipsel-linux-gnu");
     assert_eq!(m["SYSROOT"], "/usr/mipsel-linux-gnu");
     assert_eq!(m["FLOAT_ABI"], "hard");
-    assert_eq!(m["RUNNER"], "qemu-mipsel-static -L /usr/mipsel-linux-gnu");
+    assert_eq!(
+        m["RUNNER"],
+        "qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu"
+    );
     assert!(
         m["RELEASE_TAGS"].ends_with("go1.17 go1.18"),
         "{}",
@@ -235,8 +238,12 @@ fn fake_sdk(root: &Path) -> PathBuf {
     bin.join("mipsel-openwrt-linux-gccgo")
 }
 
+/// A hard-float "SDK" (wrappers around Debian's mipsel tools) laid out as
+/// ramips's: found from every level, named after the router profile that
+/// describes it, run under that profile's FPU-less core — and called out as
+/// hard-float for that core by `build` and `toolchains`.
 #[test]
-fn fake_openwrt_sdk_is_found_and_builds_minion() {
+fn hard_float_sdk_for_ramips_is_found_and_flagged_for_the_fpu_less_core() {
     let home = tempfile::tempdir().unwrap();
     let sdk = tempfile::tempdir().unwrap();
     let gccgo = fake_sdk(sdk.path());
@@ -264,7 +271,12 @@ fn fake_openwrt_sdk_is_found_and_builds_minion() {
     );
     assert_eq!(m["LIBC"], "glibc");
     assert_eq!(m["FLOAT_ABI"], "hard");
-    assert_eq!(m["RUNNER"], "qemu-mipsel-static -L /usr/mipsel-linux-gnu");
+    assert_eq!(m["GCCGOBUILD_TOOLCHAIN"], "openwrt-ramips");
+    // ramips's core, MT7620A's 24KEc, has no FPU: the runner emulates it.
+    assert_eq!(
+        m["RUNNER"],
+        "qemu-mipsel-static -cpu 24KEc -L /usr/mipsel-linux-gnu"
+    );
 
     // $STAGING_DIR pointing at staging_dir does the same; an explicit
     // --target of another profile wins over it.
@@ -280,7 +292,7 @@ fn fake_openwrt_sdk_is_found_and_builds_minion() {
     };
     assert_eq!(
         run_env(&["env", "GCCGOBUILD_TOOLCHAIN"]),
-        "mipsel-openwrt-linux\n"
+        "openwrt-ramips\n"
     );
     assert_eq!(
         run_env(&["env", "--target", "mips-linux-gnu", "GOARCH"]),
@@ -294,13 +306,33 @@ fn fake_openwrt_sdk_is_found_and_builds_minion() {
         &["env", "--sdk", &sdk_s, "--target", "powerpc-linux-gnu"],
     );
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("provides toolchain mipsel-openwrt-linux"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("provides toolchain openwrt-ramips"));
 
+    // It builds, with the warning; the program runs on a core with an FPU
+    // (24Kf) only. tests/routers.rs shows it dying with SIGILL on a 24KEc.
+    let o = gb(
+        home.path(),
+        &minion_dir(),
+        &["build", "--sdk", &sdk_s, "-o", "/dev/null", "./cmd/minion"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains("warning: toolchain openwrt-ramips is hard-float")
+            && err.contains("(24KEc) has no FPU")
+            && err.contains("toolchains/sdk/build ramips"),
+        "{err}"
+    );
     build_and_selftest(
         home.path(),
         home.path(),
         &["--sdk", &sdk_s],
-        &["qemu-mipsel-static", "-L", "/usr/mipsel-linux-gnu"],
+        &[
+            "qemu-mipsel-static",
+            "-cpu",
+            "24Kf",
+            "-L",
+            "/usr/mipsel-linux-gnu",
+        ],
         "minion-openwrt",
     );
 
@@ -313,9 +345,12 @@ fn fake_openwrt_sdk_is_found_and_builds_minion() {
     let table = ok(&o, "toolchains --sdk");
     let line = table
         .lines()
-        .find(|l| l.starts_with("mipsel-openwrt-linux "))
+        .find(|l| l.starts_with("openwrt-ramips "))
         .unwrap_or_else(|| panic!("{table}"));
-    assert!(line.contains("go1.18") && line.contains("works"), "{line}");
+    assert!(
+        line.contains("go1.18") && line.contains("broken: toolchain openwrt-ramips is hard-float"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -30,6 +30,15 @@ pub struct Recommendation {
     pub command: Option<String>,
     /// The command line with Debian's cross toolchain (`triple`, `link`).
     pub debian_command: Option<String>,
+    /// The built-in router profile for the device (`openwrt-ramips`,
+    /// `openwrt-ath79`): a 32-bit MIPS core without an FPU on OpenWrt.
+    pub profile: Option<String>,
+    /// The qemu CPU model of the device's core (`24KEc`), from
+    /// `target::MIPS_CORES`; tests and `run` use it as `-cpu`.
+    pub qemu_cpu: Option<String>,
+    /// How to try the binary on this machine first, under that core:
+    /// `qemu-mipsel-static -cpu 24KEc ./prog` (a static binary).
+    pub qemu_command: Option<String>,
     /// Reasons and caveats, one sentence each.
     pub notes: Vec<String>,
 }
@@ -209,9 +218,43 @@ pub fn recommend(d: &Device) -> Recommendation {
         ));
         if debian_hard {
             r.notes.push(format!(
-                "the {t} command stays hard-float (Debian's libgo and crt files are): it runs only if the kernel emulates the FPU, slowly"
+                "the {t} command stays hard-float (Debian's libgo and crt files are): on a core without an FPU it dies with SIGILL unless the kernel emulates the FPU (OpenWrt kernels usually do not), and then runs slowly"
             ));
         }
+    }
+    r.qemu_cpu = d
+        .core
+        .as_deref()
+        .and_then(crate::target::mips_core)
+        .map(|c| c.qemu_cpu.to_string());
+    if d.arch == "mips" && !is64 && d.fpu == Some(false) {
+        r.profile = match little {
+            Some(true) => Some("openwrt-ramips".into()),
+            Some(false) => Some("openwrt-ath79".into()),
+            None => None,
+        };
+    }
+    if let (Some(cpu), Some(g)) = (&r.qemu_cpu, &r.goarch)
+        && let Some(q) = crate::target::qemu_for_goarch(g)
+    {
+        r.qemu_command = Some(format!("{q} -cpu {cpu} ./prog"));
+    }
+    if let Some(p) = &r.profile {
+        // The profile carries the core's flags and qemu model; the SDK brings
+        // the soft-float libgo and libc. Static: the router has no libgo.
+        r.command = Some(format!(
+            "gccgo-build build --sdk SDK --target {p} --link static -o prog ."
+        ));
+        let which = if p == "openwrt-ramips" {
+            "ramips"
+        } else {
+            "ath79"
+        };
+        r.notes.push(format!(
+            "SDK is an OpenWrt SDK whose toolchain has a soft-float gccgo; without one, \
+             `toolchains/sdk/build {which}` (in gccgo-build's source tree) builds it from Debian's sources"
+        ));
+        return r;
     }
     r.command = match &r.openwrt_triple {
         // The OpenWrt toolchain's libc is the device's: the default link mode serves.
@@ -248,7 +291,14 @@ mod tests {
         assert!(r.gc_env.contains(&"GOMIPS=softfloat".to_string()));
         assert_eq!(r.link, "static");
         let cmd = r.command.expect("command");
-        assert!(cmd.contains("--target mipsel-openwrt-linux-musl"), "{cmd}");
+        assert!(cmd.contains("--sdk SDK --target openwrt-ramips"), "{cmd}");
+        assert_eq!(r.profile.as_deref(), Some("openwrt-ramips"));
+        // The FPU-less core that tests and `run` emulate.
+        assert_eq!(r.qemu_cpu.as_deref(), Some("24KEc"));
+        assert_eq!(
+            r.qemu_command.as_deref(),
+            Some("qemu-mipsel-static -cpu 24KEc ./prog")
+        );
         // Debian's toolchain is hard-float: its command must not pretend otherwise.
         let deb = r.debian_command.expect("debian command");
         assert!(

@@ -130,8 +130,17 @@ pub fn render_text(
     if !r.gc_env.is_empty() {
         let _ = writeln!(s, "  gc equivalent: {}", r.gc_env.join(" "));
     }
+    if let Some(p) = &r.profile {
+        let _ = writeln!(s, "  profile: {p}");
+    }
+    if let Some(c) = &r.qemu_cpu {
+        let _ = writeln!(s, "  qemu cpu: {c}");
+    }
     if let Some(c) = &r.command {
         let _ = writeln!(s, "  command: {c}");
+    }
+    if let Some(c) = &r.qemu_command {
+        let _ = writeln!(s, "  try it: {c}");
     }
     if let Some(c) = r
         .debian_command

@@ -234,7 +234,22 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
         },
     };
     if let Some(e) = &sdk {
-        cands.push(candidate(e));
+        // The router profile that describes this SDK shows the SDK in its
+        // row (its core, its name), as `build --sdk` uses it.
+        let router = reg
+            .entries
+            .values()
+            .find(|n| n.profile.sdk_arch.is_some() && super::describes_sdk(n, e));
+        match router {
+            Some(named) => {
+                let merged = candidate(&super::adopt_router(named, e.clone()));
+                match cands.iter_mut().find(|c| c.name == merged.name) {
+                    Some(slot) => *slot = merged,
+                    None => cands.push(merged),
+                }
+            }
+            None => cands.push(candidate(e)),
+        }
     }
     // Compilers the profiles already cover, by canonical path and flags.
     let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
@@ -388,6 +403,10 @@ fn check(c: &Candidate, run: bool) -> Row {
     row.go_version = Some(format!("go1.{}", tc.go_minor));
     row.goos = Some(tc.target.goos.clone());
     row.goarch = Some(tc.target.goarch.clone());
+    if let Some(w) = tc.fpu_mismatch() {
+        row.detail = w;
+        return row;
+    }
     if !run {
         row.status = Status::Unchecked;
         row.detail = tc.gccgo.display().to_string();
@@ -538,7 +557,10 @@ fn hello(tc: &Toolchain, runner_package: Option<&str>) -> Result<(Status, String
         }
     };
     let how = match &tc.runner {
-        Some(r) if !r.is_empty() => format!("ran under {}", r[0]),
+        Some(r) if !r.is_empty() => match &tc.cpu {
+            Some(cpu) if r.iter().any(|w| w == "-cpu") => format!("ran under {} -cpu {cpu}", r[0]),
+            _ => format!("ran under {}", r[0]),
+        },
         _ => "ran natively".to_string(),
     };
     let out = run(cmd, "running hello")?.stdout;
@@ -649,7 +671,7 @@ fn env_vars(entry: &Entry, spec: &ToolchainSpec, tc: &Toolchain) -> Vec<(String,
             _ => None,
         })
         .or_else(|| p.float.clone())
-        .or_else(|| super::sdk::float_abi(&tc.gccgo).map(String::from));
+        .or_else(|| tc.float_abi.clone());
     let march = tc
         .cflags
         .iter()

@@ -151,15 +151,7 @@ pub fn find_sdk(dir: &Path) -> Result<SdkToolchain> {
     let triple = file.trim_end_matches("-gccgo").to_string();
     // The target-* directory that goes with this toolchain: the one whose
     // name starts with the same `<arch>_<cpu>` as `toolchain-<arch>_<cpu>_gcc…`.
-    let arch_cpu = toolchain_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .trim_start_matches("toolchain-")
-        .split("_gcc")
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let arch_cpu = arch_cpu_of(&toolchain_dir).unwrap_or_default();
     let targets = staging
         .as_deref()
         .map(|s| children(s, "target-"))
@@ -181,6 +173,16 @@ pub fn find_sdk(dir: &Path) -> Result<SdkToolchain> {
     })
 }
 
+/// The `<arch>_<cpu>` of a `staging_dir/toolchain-<arch>_<cpu>_gcc-<ver>_<libc>`
+/// directory (`mipsel_24kc`): OpenWrt's `ARCH_PACKAGES`, which built-in
+/// router profiles name in their `sdk_arch`.
+pub fn arch_cpu_of(toolchain_dir: &Path) -> Option<String> {
+    let name = toolchain_dir.file_name()?.to_string_lossy().into_owned();
+    let rest = name.strip_prefix("toolchain-")?;
+    let arch_cpu = rest.split("_gcc").next()?;
+    (!arch_cpu.is_empty() && arch_cpu != rest).then(|| arch_cpu.to_string())
+}
+
 /// The C library a triple names: `musl`, `uclibc`, `glibc` (`…-gnu*`).
 pub fn libc_of_triple(triple: &str) -> Option<&'static str> {
     let env = triple.rsplit('-').next().unwrap_or("");
@@ -193,60 +195,6 @@ pub fn libc_of_triple(triple: &str) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-/// The float ABI a compiler uses by default, from `-Q --help=target`
-/// (`-msoft-float [enabled]`), else from `-dumpspecs` (a spec that adds
-/// `-msoft-float` when neither is given). `None` when neither says.
-pub fn float_abi(gccgo: &Path) -> Option<&'static str> {
-    let t = std::time::Duration::from_secs(30);
-    if let Ok(out) = Cmd::new(gccgo).args(["-Q", "--help=target"]).run(Some(t))
-        && let Some(f) = float_from_help(&out.stdout)
-    {
-        return Some(f);
-    }
-    let specs = Cmd::new(gccgo).arg("-dumpspecs").run(Some(t)).ok()?.stdout;
-    float_from_specs(&specs)
-}
-
-/// Parses `-Q --help=target` for the enabled one of `-msoft-float` / `-mhard-float`.
-fn float_from_help(text: &str) -> Option<&'static str> {
-    for line in text.lines() {
-        let mut w = line.split_whitespace();
-        let (Some(opt), Some(state)) = (w.next(), w.next()) else {
-            continue;
-        };
-        if state != "[enabled]" {
-            continue;
-        }
-        match opt {
-            "-msoft-float" => return Some("soft"),
-            "-mhard-float" => return Some("hard"),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Parses `-dumpspecs` for a default float option (`%{!mhard-float:…-msoft-float}`).
-fn float_from_specs(text: &str) -> Option<&'static str> {
-    for (flag, abi) in [("-msoft-float", "soft"), ("-mhard-float", "hard")] {
-        let other = if abi == "soft" {
-            "mhard-float"
-        } else {
-            "msoft-float"
-        };
-        let own = &flag[1..];
-        for pat in [
-            format!("%{{!{other}:%{{!{own}:{flag}}}}}"),
-            format!("%{{!{own}:%{{!{other}:{flag}}}}}"),
-        ] {
-            if text.contains(&pat) {
-                return Some(abi);
-            }
-        }
-    }
-    None
 }
 
 /// The `-march=` a compiler uses by default, from `-Q --help=target`.
@@ -301,8 +249,20 @@ pub fn profile_from_sdk(sdk: &SdkToolchain) -> Result<Entry> {
             .to_string()
     });
     let libc_root = toolchain::compiler_sysroot(&sdk.gccgo).unwrap_or(sdk.toolchain_dir.clone());
-    let runner = target::qemu_for_goarch(&t.goarch)
-        .map(|q| vec![q.to_string(), "-L".into(), libc_root.display().to_string()]);
+    // A dynamic or `-static-libgo` program also needs the toolchain's own
+    // libgcc_s.so.1 (and libgo.so), which sit in `<toolchain>/<triple>/lib`,
+    // outside the sysroot: the guest's loader finds them through
+    // LD_LIBRARY_PATH (qemu passes host paths through when the -L tree has
+    // no such file).
+    let own_libs = sdk.toolchain_dir.join(&sdk.triple).join("lib");
+    let runner = target::qemu_for_goarch(&t.goarch).map(|q| {
+        let mut r = vec![q.to_string(), "-L".into(), libc_root.display().to_string()];
+        if own_libs.join("libgcc_s.so.1").exists() {
+            r.push("-E".into());
+            r.push(format!("LD_LIBRARY_PATH={}", own_libs.display()));
+        }
+        r
+    });
     Ok(Entry {
         profile: Profile {
             name: sdk.triple.clone(),
@@ -318,7 +278,9 @@ pub fn profile_from_sdk(sdk: &SdkToolchain) -> Result<Entry> {
             cc: beside("gcc"),
             sysroot: sdk.target_dir.as_ref().map(|p| p.display().to_string()),
             libc: libc.map(String::from),
-            float: float_abi(&sdk.gccgo).map(String::from),
+            float: toolchain::CompilerFacts::of(&sdk.gccgo)
+                .ok()
+                .and_then(|f| f.float_abi),
             runner,
             runner_package: Some(target::QEMU_PACKAGE.to_string()),
             ..Default::default()
@@ -340,19 +302,6 @@ mod tests {
         );
         assert_eq!(libc_of_triple("arm-linux-gnueabihf"), Some("glibc"));
         assert_eq!(libc_of_triple("mipsel-openwrt-linux"), None);
-    }
-
-    #[test]
-    fn float_from_target_help() {
-        let soft = "  -mhard-float                \t\t[disabled]\n  -msoft-float                \t\t[enabled]\n";
-        assert_eq!(float_from_help(soft), Some("soft"));
-        let hard = "  -mhard-float                \t\t[enabled]\n  -msoft-float                \t\t[disabled]\n";
-        assert_eq!(float_from_help(hard), Some("hard"));
-        assert_eq!(float_from_help("  -march=ISA   mips32r2\n"), None);
-        assert_eq!(
-            float_from_specs("*self_spec:\n%{!mhard-float:%{!msoft-float:-msoft-float}}\n"),
-            Some("soft")
-        );
     }
 
     #[test]

@@ -90,6 +90,12 @@ pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
                 other => panic!("no qemu for {other}"),
             };
             let mut c = Command::new(qemu);
+            if qemu.starts_with("qemu-mips") {
+                // Debian's MIPS toolchains are hard-float: the core they are
+                // for has an FPU. Router cores (24Kc, 24KEc) do not; their
+                // tests (tests/routers.rs) use an SDK and those models.
+                c.args(["-cpu", "24Kf"]);
+            }
             c.arg("-L").arg(format!("/usr/{t}")).arg(exe);
             c
         }
@@ -144,4 +150,38 @@ pub fn gccgo_wrapper(bin_dir: &Path, on_compile: &str) -> String {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     )
+}
+
+/// Debian's GOPATH tree of Go libraries (golang-*-dev packages).
+pub const GOPATH: &str = "/usr/share/gocode";
+
+/// Writes into `dir` an `-overlay` file that works around Debian's
+/// golang.org/x/sys/unix on MIPS: syscall_linux_mipsx.go declares
+/// `Syscall9` (an assembly function for gc) while gccgo.go defines it too.
+/// The replacement keeps the file but turns the declaration into a use of
+/// `syscall`, whose import would be unused. Returns the overlay's path.
+pub fn mips_overlay(dir: &Path) -> PathBuf {
+    let orig = Path::new(GOPATH).join("src/golang.org/x/sys/unix/syscall_linux_mipsx.go");
+    let text = std::fs::read_to_string(&orig).expect("Debian's syscall_linux_mipsx.go");
+    assert!(
+        text.contains("\nfunc Syscall9("),
+        "the double declaration is there"
+    );
+    let fixed: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("func Syscall9(") {
+                "var _ syscall.Errno // Syscall9 comes from gccgo.go"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let repl = dir.join("syscall_linux_mipsx.go");
+    std::fs::write(&repl, fixed + "\n").expect("write replacement");
+    let json = dir.join("overlay.json");
+    let body = serde_json::json!({"Replace": {orig.to_string_lossy(): repl.to_string_lossy()}});
+    std::fs::write(&json, body.to_string()).expect("write overlay");
+    json
 }

@@ -46,6 +46,13 @@ func runSelftest(w io.Writer) error {
 		return err
 	}
 
+	// Floating point through libgo: traps on an FPU-less core unless soft-float.
+	fl := floatLine()
+	fmt.Fprintf(w, "float: %s\n", fl)
+	if err := check("float", fl, wantFloat); err != nil {
+		return err
+	}
+
 	// Encode and decode a query.
 	q := wire.NewQuery(queryID, "example.org.", wire.TypeA)
 	fmt.Fprintf(w, "query: %s\n", q.Questions[0])
