@@ -104,10 +104,47 @@ pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
     })
 }
 
+/// The cache directory a build uses: `--cache DIR` (relative to `cwd`),
+/// none for `--cache off`, else `cache::default_dir`.
+fn cache_dir_for(cwd: &Path, args: &BuildArgs) -> Option<PathBuf> {
+    match &args.cache {
+        Some(d) if d.as_os_str() == "off" => None,
+        Some(d) => Some(cwd.join(d)),
+        None => crate::cache::default_dir(),
+    }
+}
+
 /// Runs `gccgo-build build`; returns the exit status (0 or 1).
+///
+/// The rule for OUT (README, "Build"), on every path: a file at `-o OUT`
+/// that is not an executable or object is refused before anything runs;
+/// after any failure, early (go.mod, graph, toolchain) or late (compile,
+/// link), the file at OUT is removed only if gccgo-build installed it there
+/// last, and nothing else is ever removed.
 ///
 /// Errors: bad input (see `load`), an unusable `-o`, or a failed build.
 pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
+    let cache_dir = cache_dir_for(cwd, args);
+    let named_out = args
+        .output
+        .as_ref()
+        .filter(|o| !(o.is_dir() || o.to_string_lossy().ends_with('/')))
+        .map(|o| crate::words::clean_path(&cwd.join(o)));
+    if let Some(o) = &named_out {
+        crate::link::refuse_foreign_output(o, cache_dir.as_deref())?;
+        crate::cleanup::guard_output(o, cache_dir.as_deref());
+    }
+    let r = build_outputs(cwd, args, cache_dir.as_deref());
+    if r.is_err()
+        && let Some(o) = &named_out
+    {
+        crate::link::remove_if_ours(o, cache_dir.as_deref());
+    }
+    r
+}
+
+/// `build` once OUT has been checked: steps 1–10 of the module outline.
+fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Result<i32> {
     let loaded = load(cwd, &args.load)?;
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
@@ -139,13 +176,15 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
             for &m in &mains {
                 outputs.insert(
                     m,
-                    cwd.join(o)
-                        .join(crate::link::default_exe_name(&graph.pkg(m).import_path)),
+                    crate::words::clean_path(
+                        &cwd.join(o)
+                            .join(crate::link::default_exe_name(&graph.pkg(m).import_path)),
+                    ),
                 );
             }
         }
         (Some(o), 1) => {
-            outputs.insert(mains[0], cwd.join(o));
+            outputs.insert(mains[0], crate::words::clean_path(&cwd.join(o)));
         }
         (Some(o), n) => bail!(
             "-o {}: {n} commands named; -o must be a directory to hold them",
@@ -161,6 +200,13 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         }
         // As go build: several packages without -o are compiled and checked only.
         (None, _) => {}
+    }
+
+    if args.output.is_none() {
+        for out in outputs.values() {
+            crate::link::refuse_foreign_output(out, cache_dir)?;
+            crate::cleanup::guard_output(out, cache_dir);
+        }
     }
 
     // 7. Plan.
@@ -192,6 +238,9 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         .tempdir()
         .context("creating the work directory")?;
     let work = workdir.path().to_path_buf();
+    if !args.work {
+        crate::cleanup::add_dir(&work);
+    }
     let plan = Plan::new(graph, tc, &flags, &work, &outputs);
 
     // 8. -n
@@ -218,12 +267,7 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         jobserver: unsafe { jobserver::Client::from_env() },
     };
     let mut progress = crate::progress::for_stderr(args.explain);
-    let cache_dir = match &args.cache {
-        Some(d) if d.as_os_str() == "off" => None,
-        Some(d) => Some(cwd.join(d)),
-        None => crate::cache::default_dir(),
-    };
-    let mut cache = match &cache_dir {
+    let mut cache = match cache_dir {
         Some(d) => Some(crate::cache::Cache::open(
             d,
             tc,
@@ -252,8 +296,15 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
     // 10. Report.
     if !summary.failed.is_empty() {
         for out in outputs.values() {
-            // A failed build leaves no file at OUT, not even an older one.
-            let _ = std::fs::remove_file(out);
+            // A failed build leaves no binary of ours at OUT, not even an
+            // older one; with -k, the commands that did build keep theirs.
+            let built = plan.actions.iter().enumerate().any(|(i, a)| {
+                matches!(&a.kind, crate::plan::ActionKind::Link { out: o, .. } if o == out)
+                    && summary.succeeded.contains(&i)
+            });
+            if !(args.keep_going && built) {
+                crate::link::remove_if_ours(out, cache_dir);
+            }
         }
         let skipped = if summary.skipped > 0 {
             format!(" ({} not built because of it)", summary.skipped)
@@ -275,7 +326,7 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         if let (Some(max), Ok(md)) = (args.max_size, std::fs::metadata(out))
             && md.len() > max
         {
-            let _ = std::fs::remove_file(out);
+            crate::link::remove_if_ours(out, cache_dir);
             too_big.push(format!(
                 "{} is {}, larger than --max-size {}; removed it (try --size)",
                 out.display(),

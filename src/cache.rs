@@ -189,8 +189,13 @@ impl Cache {
     pub fn open(root: &Path, tc: &Toolchain, n_actions: usize, explain: bool) -> Result<Cache> {
         let v = root.join(FORMAT);
         for d in ["entries", "index", "installed", "tmp"] {
-            std::fs::create_dir_all(v.join(d))
-                .with_context(|| format!("creating cache directory {}", v.join(d).display()))?;
+            std::fs::create_dir_all(v.join(d)).with_context(|| {
+                format!(
+                    "creating cache directory {} (name a usable one with --cache DIR, \
+                         or build without a cache: --cache off)",
+                    v.join(d).display()
+                )
+            })?;
         }
         Ok(Cache {
             root: v,
@@ -315,7 +320,23 @@ impl Cache {
     fn write_entry(&self, key: &str, label: &str, outputs: &[PathBuf], output: &str) -> Result<()> {
         let dest = self.entry_dir(key);
         if dest.is_dir() {
-            return Ok(());
+            if self.read_meta(&dest).is_some() {
+                // A sound entry (another build stored it first): keep it.
+                return Ok(());
+            }
+            // A damaged entry (truncated file, bad meta.json): moved aside in
+            // one rename, so the rebuild's result below takes its place and
+            // the next build is a hit. A concurrent reader sees the old
+            // entry, none, or the new one: never a mix.
+            if let Ok(aside) = tempfile::Builder::new()
+                .prefix("damaged-")
+                .tempdir_in(self.root.join("tmp"))
+            {
+                let aside = aside.keep();
+                if std::fs::rename(&dest, aside.join("entry")).is_ok() {
+                    let _ = std::fs::remove_dir_all(&aside);
+                }
+            }
         }
         let tmp = tempfile::Builder::new()
             .prefix("entry-")
@@ -346,10 +367,7 @@ impl Cache {
     }
 
     fn installed_path(&self, out: &Path) -> PathBuf {
-        let h = hex(&Sha256::digest(out.to_string_lossy().as_bytes()));
-        self.root
-            .join("installed")
-            .join(format!("{}.json", &h[..32]))
+        installed_record(&self.root, out)
     }
 
     fn install_is_current(&self, out: &Path, key: &str) -> bool {
@@ -484,6 +502,28 @@ pub fn stamp(p: &Path) -> Option<(u64, u128)> {
         .ok()?
         .as_nanos();
     Some((md.len(), mtime))
+}
+
+/// Where the record of the last file installed at `out` lives, under a
+/// versioned cache root (`<cache>/<FORMAT>`).
+fn installed_record(versioned_root: &Path, out: &Path) -> PathBuf {
+    let h = hex(&Sha256::digest(out.to_string_lossy().as_bytes()));
+    versioned_root
+        .join("installed")
+        .join(format!("{}.json", &h[..32]))
+}
+
+/// Whether the file at `out` is the one gccgo-build installed there last,
+/// as the cache under `cache_dir` recorded it (same size and mtime). False
+/// when there is no such record or file; never writes.
+pub fn installed_here(cache_dir: &Path, out: &Path) -> bool {
+    let Ok(b) = std::fs::read(installed_record(&cache_dir.join(FORMAT), out)) else {
+        return false;
+    };
+    let Ok(rec) = serde_json::from_slice::<Installed>(&b) else {
+        return false;
+    };
+    stamp(out).is_some_and(|(size, mtime)| rec.size == size && rec.mtime_ns == mtime)
 }
 
 /// Copies an entry's files to `outputs`, checking each sha256.

@@ -135,7 +135,7 @@ pub struct BuildArgs {
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
-    /// Kill a compiler that runs longer than this many seconds.
+    /// Kill a compiler (with its subprocesses) that runs longer than this many seconds; 0 means no limit.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
     /// Package loading flags.
@@ -200,7 +200,9 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     let cwd = match &cli.chdir {
         Some(d) => {
-            std::env::set_current_dir(d).map_err(|e| anyhow::anyhow!("-C {}: {e}", d.display()))?;
+            std::env::set_current_dir(d).map_err(|e| {
+                anyhow::anyhow!("-C {}: {}", d.display(), crate::words::io_error(&e))
+            })?;
             std::env::current_dir()?
         }
         None => std::env::current_dir()?,

@@ -80,6 +80,9 @@ pub struct Summary {
     pub failed: Vec<String>,
     /// Actions skipped because a dependency failed.
     pub skipped: usize,
+    /// Actions that succeeded (ran or restored), for `-k`: the commands
+    /// that did build keep their outputs.
+    pub succeeded: std::collections::BTreeSet<ActionId>,
 }
 
 enum Msg {
@@ -206,7 +209,11 @@ pub fn run(
     let mut running = 0usize;
     let mut sum = Summary::default();
     let jobs = opts.jobs.max(1);
-    let timeout = opts.timeout_secs.map(std::time::Duration::from_secs);
+    // --timeout 0 means no limit.
+    let timeout = opts
+        .timeout_secs
+        .filter(|&s| s > 0)
+        .map(std::time::Duration::from_secs);
     progress.start(n);
 
     // Under make, each job beyond the first needs a token from the jobserver
@@ -284,6 +291,7 @@ pub fn run(
                         }
                         sum.cached += 1;
                         progress.cached(&a.label, &saved);
+                        sum.succeeded.insert(i);
                         q.succeeded(i);
                         continue;
                     }
@@ -376,6 +384,7 @@ pub fn run(
                     }
                 }
                 progress.done(&a.label, &output);
+                sum.succeeded.insert(i);
                 q.succeeded(i);
             }
             Err(msg) => {
@@ -408,7 +417,8 @@ pub(crate) fn run_steps(
         match st {
             Step::Mkdir(d) => {
                 if let Err(e) = std::fs::create_dir_all(d) {
-                    return (output, Err(format!("creating {}: {e}", d.display())));
+                    let why = crate::words::io_error(&e);
+                    return (output, Err(format!("creating {}: {why}", d.display())));
                 }
             }
             Step::Run(cmd) => match cmd.run(timeout) {
@@ -424,6 +434,12 @@ pub(crate) fn run_steps(
                         RunError::Failed { status, .. } => {
                             format!("{}: {status}", cmd.display_with_work(Some(work)))
                         }
+                        RunError::TimedOut { after, .. } => format!(
+                            "{}: still running after {}, so it was killed with its \
+                             subprocesses (--timeout; 0 means no limit)",
+                            cmd.display_with_work(Some(work)),
+                            crate::process::human_duration(*after)
+                        ),
                     };
                     return (output, Err(why));
                 }
@@ -435,7 +451,8 @@ pub(crate) fn run_steps(
             }
             Step::Write { path, contents } => {
                 if let Err(e) = std::fs::write(path, contents) {
-                    return (output, Err(format!("writing {}: {e}", path.display())));
+                    let why = crate::words::io_error(&e);
+                    return (output, Err(format!("writing {}: {why}", path.display())));
                 }
             }
         }

@@ -6,9 +6,29 @@
 //! `exec` (parallel runner, with `cache`) → `link`. `build` drives it;
 //! `cli` turns the command line into a validated configuration.
 
+// Output goes through `console`, which never panics: a closed stdout ends the
+// program quietly, a failing stderr is ignored. These shadow std's macros in
+// every module below (macro_rules scope comes before the prelude).
+macro_rules! print {
+    ($($t:tt)*) => { $crate::console::out(format_args!($($t)*)) };
+}
+macro_rules! println {
+    () => { $crate::console::out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::console::out(format_args!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => { $crate::console::err(format_args!($($t)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::console::err(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::console::err(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 pub mod build;
 pub mod cache;
+pub mod cleanup;
 pub mod cli;
+pub mod console;
 pub mod constraint;
 pub mod doctor;
 pub mod embed;
@@ -28,11 +48,17 @@ pub mod resolve;
 pub mod scan;
 pub mod target;
 pub mod toolchain;
+pub mod words;
 
 /// Runs the command line of this process; returns the exit status.
 ///
 /// Errors are bad input or a failed build, already worded for the user
 /// (`main` prints them as `gccgo-build: error: …`).
 pub fn run() -> anyhow::Result<i32> {
-    cli::run(std::env::args_os().collect())
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == cleanup::REAP_ARG) {
+        return Ok(cleanup::reaper_main());
+    }
+    cleanup::install_signal_handlers();
+    cli::run(args)
 }

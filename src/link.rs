@@ -1,8 +1,61 @@
 //! Link: decisions about the final executable that are not compiler
 //! commands — its default name (as `go build` names it), and the size line
-//! printed after every link. The link command itself is planned in `plan`.
+//! printed after every link, and the rule for the file at OUT. The link
+//! command itself is planned in `plan`.
 
 use std::path::Path;
+
+use anyhow::{Result, bail};
+
+/// Whether `bytes` start like a file a build may replace: an object or
+/// executable (ELF, an `ar` archive, a `#!` script), as the go command's
+/// `isObject` check before it overwrites `-o`.
+fn looks_like_object(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x7fELF") || bytes.starts_with(b"!<arch>\n") || bytes.starts_with(b"#!")
+}
+
+/// Refuses to build over a file at `out` that is not an object or
+/// executable (a text file, say), before anything is built: the build would
+/// replace it, and a failure would have to leave it alone. An empty file, a
+/// missing one or one gccgo-build installed (see [`remove_if_ours`]) is fine.
+///
+/// Errors: `out` is a directory-less path to such a file (names it and the fix).
+pub fn refuse_foreign_output(out: &Path, cache_dir: Option<&Path>) -> Result<()> {
+    use std::io::Read;
+    let Ok(md) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    if !md.is_file()
+        || md.len() == 0
+        || cache_dir.is_some_and(|c| crate::cache::installed_here(c, out))
+    {
+        return Ok(());
+    }
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(out)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    if !looks_like_object(&head[..n]) {
+        bail!(
+            "-o {}: the file there is not an executable or object file, so gccgo-build will not \
+             overwrite it (as the go command refuses to); remove it or choose another -o",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The rule for OUT after a failed build: the file at `out` is removed only
+/// if it is the one gccgo-build itself installed there last (the cache under
+/// `cache_dir` records its size and mtime), so no stale binary of ours
+/// survives, and anything else is left alone. With `--cache off` there is no
+/// record, and nothing is removed. Returns whether it removed the file.
+pub fn remove_if_ours(out: &Path, cache_dir: Option<&Path>) -> bool {
+    match cache_dir {
+        Some(c) if crate::cache::installed_here(c, out) => std::fs::remove_file(out).is_ok(),
+        _ => false,
+    }
+}
 
 /// The executable name `go build` gives a command: the last element of its
 /// import path, or the one before a major-version suffix (`…/tool/v2` → `tool`).

@@ -4,7 +4,13 @@ fn main() {
     match gccgo_build::run() {
         Ok(code) => std::process::exit(code),
         Err(err) => {
-            eprintln!("gccgo-build: error: {err:#}");
+            use std::io::Write as _;
+            // An unwritable stderr must not turn a clean failure into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "gccgo-build: error: {}",
+                gccgo_build::words::error_text(&err)
+            );
             std::process::exit(1);
         }
     }

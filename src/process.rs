@@ -77,23 +77,31 @@ impl Cmd {
         if let Some(d) = &self.dir {
             c.current_dir(d);
         }
-        if timeout.is_some() {
-            // Its own process group, so a timeout kills the compiler proper
-            // (go1, as, ld) and not only the driver.
-            use std::os::unix::process::CommandExt;
-            c.process_group(0);
-        }
+        // Its own process group, so that a timeout or an interrupt kills
+        // the compiler proper (go1, as, ld) and not only the driver; the
+        // group is announced to `cleanup` while it runs.
+        use std::os::unix::process::CommandExt;
+        c.process_group(0);
         let child = c.spawn().map_err(|e| RunError::Spawn {
             cmd: self.to_string(),
-            err: e.to_string(),
+            err: crate::words::io_error(&e),
         })?;
+        let pid = child.id();
+        crate::cleanup::add_group(pid);
         let out = match timeout {
             None => child.wait_with_output(),
             Some(t) => wait_with_timeout(child, t),
-        }
-        .map_err(|e| RunError::Spawn {
-            cmd: self.to_string(),
-            err: e.to_string(),
+        };
+        crate::cleanup::remove_group(pid);
+        let out = out.map_err(|e| match (e.kind(), timeout) {
+            (std::io::ErrorKind::TimedOut, Some(t)) => RunError::TimedOut {
+                cmd: self.to_string(),
+                after: t,
+            },
+            _ => RunError::Spawn {
+                cmd: self.to_string(),
+                err: crate::words::io_error(&e),
+            },
         })?;
         let o = Output {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -205,6 +213,14 @@ pub enum RunError {
         /// The OS error.
         err: String,
     },
+    /// The program ran past the timeout and was killed, with its process group.
+    #[error("{cmd}: still running after {}, so it was killed", human_duration(*after))]
+    TimedOut {
+        /// The command line.
+        cmd: String,
+        /// The timeout.
+        after: Duration,
+    },
     /// The program ran and failed.
     #[error("{cmd}: {status}")]
     Failed {
@@ -222,8 +238,17 @@ impl RunError {
     pub fn output(&self) -> Option<&Output> {
         match self {
             RunError::Failed { output, .. } => Some(output),
-            RunError::Spawn { .. } => None,
+            RunError::Spawn { .. } | RunError::TimedOut { .. } => None,
         }
+    }
+}
+
+/// A timeout as people say it: `3 s`, or `200 ms` under a second.
+pub fn human_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 && d.as_secs() > 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 
@@ -299,6 +324,10 @@ mod tests {
             .arg("5")
             .run(Some(Duration::from_millis(200)))
             .unwrap_err();
-        assert!(e.to_string().contains("killed after"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("still running after 200 ms, so it was killed"),
+            "{e}"
+        );
     }
 }

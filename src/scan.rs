@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
 use crate::constraint::{self, Expr};
 use crate::target;
@@ -302,6 +302,24 @@ fn test_file_builds(ctx: &BuildContext, path: &Path, name: &str, src: &dyn Sourc
     should_build(ctx, &h).unwrap_or(true)
 }
 
+/// The 1-based line and byte column of the first byte of `bytes` that is
+/// not valid UTF-8 (`(1, 1)` past the end when all of it is).
+pub fn invalid_utf8_position(bytes: &[u8]) -> (usize, usize) {
+    let at = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = at
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, col)
+}
+
 /// Reads a directory and chooses its files for `ctx`, as go/build's `Import`
 /// (`_test.go` files, and files starting with `_` or `.`, are never chosen).
 ///
@@ -361,6 +379,18 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
                     std::fs::read(&real)
                         .map(|b| String::from_utf8_lossy(&b).into_owned())
                         .with_context(|| format!("reading {}", real.display()))?
+                }
+                // A Go file that is not UTF-8: where, as gccgo says it.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    let real = src.replacement(&path).unwrap_or_else(|| path.clone());
+                    let (line, col) = std::fs::read(&real)
+                        .map(|b| invalid_utf8_position(&b))
+                        .unwrap_or((1, 1));
+                    bail!(
+                        "{}:{line}:{col}: invalid UTF-8 encoding (Go source files must be UTF-8; \
+                         re-encode the file, e.g. with iconv -f latin1 -t utf-8)",
+                        path.display()
+                    );
                 }
                 Err(e) => {
                     return Err(
@@ -455,6 +485,12 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn invalid_utf8_is_placed_by_line_and_column() {
+        assert_eq!(invalid_utf8_position(b"package p\n\n// caf\xe9\n"), (3, 7));
+        assert_eq!(invalid_utf8_position(b"\xff"), (1, 1));
+    }
+
     use super::*;
 
     /// A linux context for `goarch` at Go 1.18 without cgo or tags; shared

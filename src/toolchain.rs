@@ -166,16 +166,18 @@ impl Toolchain {
                 None => String::new(),
             };
             anyhow::anyhow!(
-                "toolchain {}: compiler `{}` not found in PATH{hint}",
+                "toolchain {}: compiler `{}` {}{hint}",
                 spec.name,
-                spec.gccgo.display()
+                spec.gccgo.display(),
+                where_missing(&spec.gccgo)
             )
         })?;
         let objcopy = find_program(&spec.objcopy).ok_or_else(|| {
             anyhow::anyhow!(
-                "toolchain {}: `{}` not found in PATH (binutils for the target; it comes with {})",
+                "toolchain {}: `{}` {} (binutils for the target; it comes with {})",
                 spec.name,
                 spec.objcopy.display(),
+                where_missing(&spec.objcopy),
                 spec.package.as_deref().unwrap_or("the toolchain")
             )
         })?;
@@ -321,6 +323,18 @@ impl Toolchain {
             self.name,
             self.gccgo.display()
         ))
+    }
+}
+
+/// How a missing tool is missing: a name is looked up in PATH, a path with
+/// a `/` is not (`does not exist`, or `is not an executable file`).
+fn where_missing(tool: &Path) -> &'static str {
+    if !tool.to_string_lossy().contains('/') {
+        "not found in PATH"
+    } else if tool.exists() {
+        "is not an executable file"
+    } else {
+        "does not exist"
     }
 }
 

@@ -66,8 +66,11 @@ pub struct HeaderError {
 /// unterminated string or comment, or two `//go:build` lines.
 pub fn parse_header(src: &str) -> Result<Header, HeaderError> {
     let mut h = Header::default();
-    constraint_lines(src, &mut h)?;
-    let mut lx = Lexer { src, pos: 0 };
+    // A leading UTF-8 byte-order mark is skipped, as go/scanner does; columns
+    // still count its three bytes.
+    let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    constraint_lines(&src[start..], &mut h)?;
+    let mut lx = Lexer { src, pos: start };
     let tok = lx.next()?;
     match tok.kind {
         TokKind::Ident if tok.text == "package" => {}
@@ -370,6 +373,16 @@ impl<'a> Lexer<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_order_mark_is_accepted_as_go_scanner_does() {
+        let h = parse_header("\u{feff}//go:build linux\n\npackage p\n\nimport \"fmt\"\n").unwrap();
+        assert_eq!(h.package, "p");
+        assert_eq!(h.imports.len(), 1);
+        assert!(h.go_build.is_some());
+        let e = parse_header("\u{feff}func f() {}\n").unwrap_err();
+        assert_eq!(e.to_string(), "1:4: expected 'package', found 'func'");
+    }
+
     use super::*;
     use crate::scan::should_build;
     use crate::scan::tests::ctx;
