@@ -352,7 +352,6 @@ fn gomod_warnings(graph: &Graph, tc: &Toolchain) -> Vec<String> {
             gomods.insert(f);
         }
     }
-    let cwd = std::env::current_dir().ok();
     let mut out = Vec::new();
     for f in gomods {
         let Ok(m) = crate::gomod::GoMod::read(&f) else {
@@ -362,13 +361,10 @@ fn gomod_warnings(graph: &Graph, tc: &Toolchain) -> Vec<String> {
             continue;
         };
         if (maj, min) > (1, tc.go_minor) {
-            let shown = cwd
-                .as_deref()
-                .and_then(|c| f.strip_prefix(c).ok())
-                .unwrap_or(&f);
+            // Absolute, as every error names its file.
             out.push(format!(
                 "{}:{}: go {} is newer than Go 1.{} that gccgo {} implements",
-                shown.display(),
+                f.display(),
                 m.go_line,
                 m.go.as_deref().unwrap_or(""),
                 tc.go_minor,

@@ -30,6 +30,8 @@ pub struct Replace {
     pub new: String,
     /// The replacement version (absent for a directory).
     pub new_version: Option<String>,
+    /// The 1-based line of go.mod it is on, for messages.
+    pub line: usize,
 }
 
 /// A parsed go.mod file.
@@ -202,6 +204,7 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
                     old_version: lhs.get(1).cloned(),
                     new: rhs[0].clone(),
                     new_version: rhs.get(1).cloned(),
+                    line: n,
                 });
             }
             "exclude" | "retract" | "toolchain" | "godebug" => {}

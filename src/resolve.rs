@@ -187,8 +187,8 @@ impl Resolver {
                 });
             }
             return Err(ResolveError::NotFound(format!(
-                "package {path} is not in the main module: no Go files in {}",
-                dir.display()
+                "package {path} is not in the main module: {}",
+                why_no_package(&dir)
             )));
         }
         if !first.contains('.') {
@@ -255,6 +255,20 @@ impl Resolver {
                 )
             }
         };
+        if let Some(r) = replace
+            && is_local_path(&r.new)
+            && !mod_dir.is_dir()
+        {
+            return Err(ResolveError::NotFound(format!(
+                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
+                 package {path}); fix the replace directive or put the module there",
+                m.main.file.display(),
+                r.line,
+                r.old,
+                r.new,
+                mod_dir.display()
+            )));
+        }
         if !mod_dir.is_dir() {
             return Err(ResolveError::NotFound(format!(
                 "module {shown} (which provides package {path}) is not in the module cache {}; \
@@ -566,6 +580,22 @@ pub fn escape_path(p: &str) -> String {
         }
     }
     s
+}
+
+/// Why `dir` provides no package, in words: it does not exist, cannot be
+/// read (a symlink loop, no permission), or has no Go files.
+fn why_no_package(dir: &Path) -> String {
+    match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("the directory {} does not exist", dir.display())
+        }
+        Err(e) => format!(
+            "cannot read the directory {}: {}",
+            dir.display(),
+            crate::words::io_error(&e)
+        ),
+        Ok(_) => format!("no Go files in {}", dir.display()),
+    }
 }
 
 fn has_go_files(dir: &Path) -> bool {

@@ -483,3 +483,46 @@ fn messages_have_no_rust_wording_and_clean_paths() {
         );
     }
 }
+
+#[test]
+fn unreadable_package_dir_and_missing_replace_dir_name_the_cause() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("m");
+    hello_module(&dir);
+    write_tree(
+        &dir,
+        &[(
+            "main.go",
+            "package main\n\nimport _ \"example.com/hello/loop\"\n\nfunc main() {}\n",
+        )],
+    );
+    std::os::unix::fs::symlink("loop", dir.join("loop")).unwrap();
+    let (_, err) = fails(run(&mut gbx(home.path(), &dir, &["build", "-o", "x", "."])));
+    assert!(err.contains("symlink loop"), "{err}");
+    assert!(
+        !err.contains("no Go files") && !err.contains("os error"),
+        "{err}"
+    );
+
+    std::fs::remove_file(dir.join("loop")).unwrap();
+    write_tree(
+        &dir,
+        &[
+            (
+                "go.mod",
+                "module example.com/hello\n\ngo 1.18\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../nonexist\n",
+            ),
+            (
+                "main.go",
+                "package main\n\nimport _ \"example.com/lib\"\n\nfunc main() {}\n",
+            ),
+        ],
+    );
+    let (_, err) = fails(run(&mut gbx(home.path(), &dir, &["build", "-o", "x", "."])));
+    assert!(
+        err.contains("go.mod:7: replace example.com/lib => ../nonexist")
+            && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!err.contains("go mod download"), "{err}");
+}

@@ -278,8 +278,10 @@ fn gomod_go_newer_than_the_toolchain_is_a_warning() {
         o.status.success(),
         "a go 1.20 go.mod failed the build:\n{err}"
     );
+    // The same absolute file:line form as errors.
     let want = format!(
-        "gccgo-build: warning: go.mod:3: go 1.20 is newer than Go 1.18 that gccgo {} implements",
+        "gccgo-build: warning: {}:3: go 1.20 is newer than Go 1.18 that gccgo {} implements",
+        d.path().join("m/go.mod").display(),
         gcc_version("gccgo")
     );
     assert!(err.contains(&want), "no line\n{want}\nin:\n{err}");
