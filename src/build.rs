@@ -129,7 +129,7 @@ pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
         .output
         .as_ref()
         .filter(|o| !(o.is_dir() || o.to_string_lossy().ends_with('/')))
-        .map(|o| crate::words::clean_path(&cwd.join(o)));
+        .map(|o| crate::resolve::clean(&cwd.join(o)));
     if let Some(o) = &named_out {
         crate::link::refuse_foreign_output(o, cache_dir.as_deref())?;
         crate::cleanup::guard_output(o, cache_dir.as_deref());
@@ -176,7 +176,7 @@ fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Resu
             for &m in &mains {
                 outputs.insert(
                     m,
-                    crate::words::clean_path(
+                    crate::resolve::clean(
                         &cwd.join(o)
                             .join(crate::link::default_exe_name(&graph.pkg(m).import_path)),
                     ),
@@ -184,7 +184,7 @@ fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Resu
             }
         }
         (Some(o), 1) => {
-            outputs.insert(mains[0], crate::words::clean_path(&cwd.join(o)));
+            outputs.insert(mains[0], crate::resolve::clean(&cwd.join(o)));
         }
         (Some(o), n) => bail!(
             "-o {}: {n} commands named; -o must be a directory to hold them",

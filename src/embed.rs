@@ -254,11 +254,12 @@ pub fn resolve(dir: &Path, patterns: &[(PathBuf, Pattern)]) -> Result<EmbedCfg> 
                 cfg.patterns.insert(p.pattern.clone(), list);
             }
             Err(e) => errors.push(format!(
-                "{}:{}:{}: pattern {}: {e:#}",
+                "{}:{}:{}: pattern {}: {}",
                 file.display(),
                 p.line,
                 p.col,
-                p.pattern
+                p.pattern,
+                crate::words::error_text(&e)
             )),
         }
     }

@@ -300,7 +300,7 @@ pub fn run(
                         tokens[i] = Some(token);
                     }
                     Err(e) => {
-                        let text = format!("{e:#}\n");
+                        let text = format!("{}\n", crate::words::error_text(&e));
                         fail(
                             &mut q,
                             i,
@@ -377,7 +377,7 @@ pub fn run(
                 sum.ran += 1;
                 if let (Some(c), Some(tok)) = (cache.as_deref_mut(), tokens[i].take()) {
                     if let Err(e) = c.store(plan, i, tok, &output) {
-                        progress.warn(&format!("{}: not cached: {e:#}", a.label));
+                        progress.warn(&format!("{}: not cached: {}", a.label, crate::words::error_text(&e)));
                     }
                     if a.steps.iter().any(|s| matches!(s, Step::Install { .. })) {
                         c.installed(plan, i);
@@ -446,7 +446,7 @@ pub(crate) fn run_steps(
             },
             Step::Install { from, to } => {
                 if let Err(e) = install(from, to) {
-                    return (output, Err(format!("{e:#}")));
+                    return (output, Err(crate::words::error_text(&e)));
                 }
             }
             Step::Write { path, contents } => {

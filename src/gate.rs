@@ -256,7 +256,7 @@ fn check_package(pkg: &Package, go_minor: u32) -> PkgResult {
         for p in &parsed {
             match crate::embed::patterns_in(&p.file, p.src, &p.tree) {
                 Ok(v) => pats.extend(v.into_iter().map(|x| (p.file.clone(), x))),
-                Err(e) => embed_errors.push(format!("{e:#}")),
+                Err(e) => embed_errors.push(crate::words::error_text(&e)),
             }
         }
         if !pats.is_empty()

@@ -121,7 +121,7 @@ impl Graph {
                                 dir.display()
                             )
                         }
-                        _ => format!("package {ip}: {e:#}"),
+                        _ => format!("package {ip}: {}", crate::words::error_text(&e)),
                     });
                     continue;
                 }

@@ -56,41 +56,9 @@ pub fn error_text(err: &anyhow::Error) -> String {
         .join(": ")
 }
 
-/// `p` with `.` and `..` components resolved lexically (`/tmp/x/m/../o7`
-/// → `/tmp/x/o7`), as go's `filepath.Clean`, for paths shown to the user.
-pub fn clean_path(p: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_are_cleaned_lexically() {
-        use std::path::Path;
-        assert_eq!(
-            clean_path(Path::new("/tmp/x/m/../o7")),
-            Path::new("/tmp/x/o7")
-        );
-        assert_eq!(clean_path(Path::new("./a/./b")), Path::new("a/b"));
-    }
 
     #[test]
     fn chains_have_no_rust_wording() {
