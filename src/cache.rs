@@ -292,7 +292,7 @@ impl Cache {
             for o in &a.outputs {
                 let _ = std::fs::remove_file(o);
             }
-            let (out, res) = crate::exec::run_steps(&a.steps, None, &plan.work);
+            let (out, res) = crate::exec::run_steps(&a.steps, &a.fail_when, None, &plan.work);
             if let Err(e) = res {
                 bail!(
                     "cache entry of {} was corrupted; rebuilding it failed: {e}\n{out}",

@@ -273,7 +273,7 @@ pub fn run(
                                 progress.command(&st.display(&plan.work));
                             }
                         }
-                        if let (_, Err(msg)) = run_steps(&installs, timeout, &plan.work) {
+                        if let (_, Err(msg)) = run_steps(&installs, &[], timeout, &plan.work) {
                             let text = format!("{msg}\n");
                             fail(
                                 &mut q,
@@ -321,12 +321,13 @@ pub fn run(
                 }
             }
             let steps = a.steps.clone();
+            let fail_when = a.fail_when.clone();
             let work = plan.work.clone();
             let tx = tx.clone();
             std::thread::Builder::new()
                 .name(format!("job-{i}"))
                 .spawn(move || {
-                    let (output, result) = run_steps(&steps, timeout, &work);
+                    let (output, result) = run_steps(&steps, &fail_when, timeout, &work);
                     let _ = tx.send(Msg::Done {
                         action: i,
                         output,
@@ -377,7 +378,11 @@ pub fn run(
                 sum.ran += 1;
                 if let (Some(c), Some(tok)) = (cache.as_deref_mut(), tokens[i].take()) {
                     if let Err(e) = c.store(plan, i, tok, &output) {
-                        progress.warn(&format!("{}: not cached: {}", a.label, crate::words::error_text(&e)));
+                        progress.warn(&format!(
+                            "{}: not cached: {}",
+                            a.label,
+                            crate::words::error_text(&e)
+                        ));
                     }
                     if a.steps.iter().any(|s| matches!(s, Step::Install { .. })) {
                         c.installed(plan, i);
@@ -406,14 +411,23 @@ pub fn run(
 }
 
 /// Runs an action's steps in order on a worker thread. Returns what the
-/// commands printed and, on failure, a one-line reason.
+/// commands printed and, on failure, a one-line reason. Output matching one
+/// of `fail_when` (the plan's fatal tool output) fails the action at once,
+/// before any later step installs a result at the user's OUT.
 pub(crate) fn run_steps(
     steps: &[Step],
+    fail_when: &[(String, String)],
     timeout: Option<std::time::Duration>,
     work: &Path,
 ) -> (String, Result<(), String>) {
     let mut output = String::new();
     for st in steps {
+        if let Some((_, why)) = fail_when
+            .iter()
+            .find(|(pat, _)| output.contains(pat.as_str()))
+        {
+            return (output, Err(why.clone()));
+        }
         match st {
             Step::Mkdir(d) => {
                 if let Err(e) = std::fs::create_dir_all(d) {

@@ -573,21 +573,19 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
             (Err(_), false) => None,
         };
         if let Some(entry) = sdk_entry {
+            // The built-in router profile of the SDK's `<arch>_<cpu>` gives
+            // the core (qemu `-cpu`) and the name.
+            let router = reg
+                .entries
+                .values()
+                .find(|e| e.profile.sdk_arch.is_some() && describes_sdk(e, &entry));
             let Some(t) = sel.target else {
-                // `--sdk DIR` alone: the built-in router profile of the
-                // SDK's `<arch>_<cpu>` gives the core (qemu `-cpu`) and name.
-                let router = reg
-                    .entries
-                    .values()
-                    .find(|e| e.profile.sdk_arch.is_some() && describes_sdk(e, &entry));
+                // `--sdk DIR` alone: the SDK's compiler as it is, under the router's name.
                 return done(match router {
                     Some(named) => adopt_router(named, entry),
                     None => entry,
                 });
             };
-            if selects(t, &entry) {
-                return done(entry);
-            }
             // `--sdk DIR --target openwrt-ramips`: the profile's flags with
             // the SDK's tools, when the profile is for the SDK's triple.
             if let Some(named) = reg.entries.get(t)
@@ -595,6 +593,13 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
             {
                 return done(merge_sdk(named, &entry));
             }
+            if selects(t, &entry) {
+                return done(entry);
+            }
+            let entry = match router {
+                Some(named) => adopt_router(named, entry),
+                None => entry,
+            };
             if explicit {
                 bail!(
                     "{what} provides toolchain {} (triple {}), but --target asks for `{t}`; \

@@ -282,6 +282,12 @@ fn sigint_to_the_process_group_stops_everything_and_cleans_up() {
         wait_for(5, || pids_with(&format!("sleep {marker}")).is_empty()),
         "a compiler outlived the build"
     );
+    // Nor the compiler driver itself (the fake gccgo in fakebin).
+    let fakebin = home.path().join("fakebin").display().to_string();
+    assert!(
+        wait_for(5, || pids_with(&fakebin).is_empty()),
+        "the gccgo driver outlived the build"
+    );
     let left: Vec<_> = std::fs::read_dir(tmpdir(home.path()))
         .unwrap()
         .filter_map(|e| e.ok())

@@ -254,11 +254,19 @@ fn syntax_error_shows_gccgo_message_and_leaves_no_output() {
                 "main.go",
                 "package main\n\nimport \"example.com/syn/lib\"\n\nfunc main() { lib.F() }\n",
             ),
-            ("lib/lib.go", "package lib\n\nfunc F() {\n\treturn 1 +\n}\n"),
+            ("lib/lib.go", "package lib\n\nfunc F() {}\n"),
         ],
     );
+    // A binary of an earlier, good build: stale once the code is broken.
     let out = dir.path().join("syn");
-    std::fs::write(&out, "stale binary from an earlier build").unwrap();
+    ok(run(bin()
+        .current_dir(dir.path())
+        .args(["build", "-o", "syn", "."])));
+    assert!(out.exists());
+    write_tree(
+        dir.path(),
+        &[("lib/lib.go", "package lib\n\nfunc F() {\n\treturn 1 +\n}\n")],
+    );
     let (_, err) = fails(run(bin()
         .current_dir(dir.path())
         .args(["build", "-o", "syn", "."])));
@@ -266,7 +274,7 @@ fn syntax_error_shows_gccgo_message_and_leaves_no_output() {
     assert!(err.contains("# example.com/syn/lib"), "{err}");
     assert!(err.contains("lib/lib.go:5:1: error"), "{err}");
     assert!(err.contains("build failed: example.com/syn/lib"), "{err}");
-    assert!(!out.exists(), "a failed build left a file at OUT");
+    assert!(!out.exists(), "a failed build left our stale binary at OUT");
 }
 
 #[test]
