@@ -517,6 +517,10 @@ fn installed_record(versioned_root: &Path, out: &Path) -> PathBuf {
 /// as the cache under `cache_dir` recorded it (same size and mtime). False
 /// when there is no such record or file; never writes.
 pub fn installed_here(cache_dir: &Path, out: &Path) -> bool {
+    // Only a regular file can be ours: never /dev/null, a fifo or a link.
+    if !std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_file()) {
+        return false;
+    }
     let Ok(b) = std::fs::read(installed_record(&cache_dir.join(FORMAT), out)) else {
         return false;
     };

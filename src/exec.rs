@@ -477,6 +477,15 @@ pub(crate) fn run_steps(
 /// Copies `from` to `to` atomically: a temporary file in `to`'s directory,
 /// then a rename, so `to` is never half-written.
 pub fn install(from: &Path, to: &Path) -> Result<()> {
+    // `-o /dev/null` (or another device or fifo): written through, as the
+    // go command does, never replaced by a regular file.
+    if let Ok(md) = std::fs::metadata(to)
+        && !md.is_file()
+        && !md.is_dir()
+    {
+        std::fs::copy(from, to).with_context(|| format!("writing {}", to.display()))?;
+        return Ok(());
+    }
     let dir = match to.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -532,3 +532,33 @@ fn unreadable_package_dir_and_missing_replace_dir_name_the_cause() {
     );
     assert!(!err.contains("go mod download"), "{err}");
 }
+
+#[test]
+fn output_to_dev_null_leaves_the_device_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("m");
+    hello_module(&dir);
+    ok(run(&mut gbx(
+        home.path(),
+        &dir,
+        &["build", "-o", "/dev/null", "."],
+    )));
+    // A failed build afterwards must not remove it either.
+    write_tree(&dir, &[("main.go", "package main\n\nfunc main() { x }\n")]);
+    fails(run(&mut gbx(
+        home.path(),
+        &dir,
+        &["build", "-o", "/dev/null", "."],
+    )));
+    let md = std::fs::symlink_metadata("/dev/null");
+    let is_device = md.as_ref().is_ok_and(|m| m.file_type().is_char_device());
+    if !is_device {
+        // Put the machine right before failing.
+        let _ = std::fs::remove_file("/dev/null");
+        let _ = Command::new("mknod")
+            .args(["-m", "666", "/dev/null", "c", "1", "3"])
+            .status();
+    }
+    assert!(is_device, "-o /dev/null replaced the device: {md:?}");
+}
