@@ -362,17 +362,6 @@ pub fn run(
             slots_held.pop();
         }
         let a = &plan.actions[i];
-        // The plan names output that turns success into failure.
-        let result = result.and_then(|()| {
-            match a
-                .fail_when
-                .iter()
-                .find(|(pat, _)| output.contains(pat.as_str()))
-            {
-                Some((_, why)) => Err(why.clone()),
-                None => Ok(()),
-            }
-        });
         match result {
             Ok(()) => {
                 sum.ran += 1;
@@ -420,13 +409,17 @@ pub(crate) fn run_steps(
     timeout: Option<std::time::Duration>,
     work: &Path,
 ) -> (String, Result<(), String>) {
-    let mut output = String::new();
-    for st in steps {
-        if let Some((_, why)) = fail_when
+    // The plan names output that turns success into failure.
+    let fatal = |output: &str| {
+        fail_when
             .iter()
             .find(|(pat, _)| output.contains(pat.as_str()))
-        {
-            return (output, Err(why.clone()));
+            .map(|(_, why)| why.clone())
+    };
+    let mut output = String::new();
+    for st in steps {
+        if let Some(why) = fatal(&output) {
+            return (output, Err(why));
         }
         match st {
             Step::Mkdir(d) => {
@@ -471,7 +464,10 @@ pub(crate) fn run_steps(
             }
         }
     }
-    (output, Ok(()))
+    match fatal(&output) {
+        Some(why) => (output, Err(why)),
+        None => (output, Ok(())),
+    }
 }
 
 /// Copies `from` to `to` atomically: a temporary file in `to`'s directory,

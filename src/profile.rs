@@ -490,6 +490,16 @@ fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
     }
 }
 
+impl Registry {
+    /// The built-in router profile (one with `sdk_arch`) that describes the
+    /// SDK toolchain of `sdk`, if any.
+    fn router_for(&self, sdk: &Entry) -> Option<&Entry> {
+        self.entries
+            .values()
+            .find(|e| e.profile.sdk_arch.is_some() && describes_sdk(e, sdk))
+    }
+}
+
 /// An SDK's own profile under the name and core of the router profile that
 /// describes it (`--sdk DIR` alone): the SDK's compiler keeps its own
 /// defaults (no flags are added), the runner gets the core's `-cpu`.
@@ -575,10 +585,7 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
         if let Some(entry) = sdk_entry {
             // The built-in router profile of the SDK's `<arch>_<cpu>` gives
             // the core (qemu `-cpu`) and the name.
-            let router = reg
-                .entries
-                .values()
-                .find(|e| e.profile.sdk_arch.is_some() && describes_sdk(e, &entry));
+            let router = reg.router_for(&entry);
             let Some(t) = sel.target else {
                 // `--sdk DIR` alone: the SDK's compiler as it is, under the router's name.
                 return done(match router {

@@ -236,10 +236,7 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
     if let Some(e) = &sdk {
         // The router profile that describes this SDK shows the SDK in its
         // row (its core, its name), as `build --sdk` uses it.
-        let router = reg
-            .entries
-            .values()
-            .find(|n| n.profile.sdk_arch.is_some() && super::describes_sdk(n, e));
+        let router = reg.router_for(e);
         match router {
             Some(named) => {
                 let merged = candidate(&super::adopt_router(named, e.clone()));
