@@ -115,11 +115,7 @@ pub fn exit_now(code: i32, message: Option<&str>) -> ! {
         let _ = std::fs::remove_dir_all(d);
     }
     for (out, cache) in &s.outs {
-        if let Some(c) = cache
-            && crate::cache::installed_here(c, out)
-        {
-            let _ = std::fs::remove_file(out);
-        }
+        crate::link::remove_if_ours(out, cache.as_deref());
     }
     if let Some(m) = message {
         let _ = writeln!(std::io::stderr(), "gccgo-build: {m}");

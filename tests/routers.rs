@@ -217,7 +217,7 @@ fn debian_hard_float_programs_die_with_sigill_on_router_cores() {
             let (_, err) = text(&o);
             assert_eq!(
                 o.status.signal(),
-                Some(libc_sigill()),
+                Some(libc::SIGILL),
                 "{} from {} under -cpu {}: {} {err}",
                 p.name,
                 r.debian,
@@ -228,11 +228,6 @@ fn debian_hard_float_programs_die_with_sigill_on_router_cores() {
             ok(on_core(r.qemu, "24Kf", &exe, &p.args));
         }
     }
-}
-
-/// SIGILL's number on Linux.
-fn libc_sigill() -> i32 {
-    4
 }
 
 /// An SDK build is soft-float all through: readelf's `FP ABI`, `inspect`,
