@@ -19,11 +19,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{BuildArgs, LoadArgs, split_flags};
 use crate::graph::{Graph, PkgId};
 use crate::plan::{Flags, Plan};
+use crate::progress::Explain;
 use crate::resolve::Resolver;
 use crate::scan::{BuildContext, Disk};
+use crate::store::Store;
 use crate::toolchain::Toolchain;
 
 /// Everything loaded for a set of packages: steps 1 to 5.
@@ -38,13 +39,67 @@ pub struct Loaded {
     pub graph: Graph,
 }
 
+/// What to load, as the command line chose it (`cli::LoadArgs::config`).
+#[derive(Debug, Clone, Default)]
+pub struct LoadConfig {
+    /// `--target`, `--toolchain`, `--sdk`.
+    pub choice: crate::profile::Choice,
+    /// Extra build tags (`-tags`), non-empty.
+    pub tags: Vec<String>,
+    /// Module download mode (`-mod`): empty, `vendor`, `mod`, `readonly`.
+    pub mod_mode: String,
+    /// `-overlay FILE`, relative to the working directory.
+    pub overlay: Option<PathBuf>,
+    /// Package patterns as given.
+    pub packages: Vec<String>,
+}
+
+/// Everything `gccgo-build build` runs with: the second layer of the
+/// command line (`cli::BuildArgs::config`), checked, with defaults resolved
+/// and `--size` folded into the flags.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    /// What to load.
+    pub load: LoadConfig,
+    /// `-o OUT` as given (relative to the working directory): a file, or a
+    /// directory (existing, or written with a trailing `/`).
+    pub output: Option<PathBuf>,
+    /// Parallel jobs, ≥ 1.
+    pub jobs: usize,
+    /// `-x`: print each command as it runs.
+    pub print_commands: bool,
+    /// `-n`: print the plan as a script, run nothing.
+    pub dry_run: bool,
+    /// `-v`: name packages as they compile; sizes of the largest sections.
+    pub verbose: bool,
+    /// `-k`: keep going after a failure where the graph allows.
+    pub keep_going: bool,
+    /// `--work`: keep the work directory and print its name.
+    pub keep_work: bool,
+    /// Compile and link settings for every package (`--size` folded in).
+    pub flags: Flags,
+    /// Where the cache and every memo live (`--cache DIR|off`).
+    pub store: Store,
+    /// `--max-size`, in bytes.
+    pub max_size: Option<u64>,
+    /// `--explain` (and `--json`).
+    pub explain: Explain,
+    /// `--timeout`: kill a command running longer; `None` waits forever.
+    pub timeout: Option<std::time::Duration>,
+}
+
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
 /// (or `$STAGING_DIR`) choose together (see `profile::resolve`).
 ///
 /// Errors: an unknown triple, a profile that does not parse, a compiler
 /// that is not installed, or an SDK without a gccgo.
-pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolchain> {
-    let r = crate::profile::resolve(sel)?;
+///
+/// `store` keeps the compiler's answers between runs (`--cache off`: nothing is kept).
+pub fn toolchain_for_selection(
+    sel: &crate::profile::Selection,
+    store: &Store,
+) -> Result<Toolchain> {
+    let r = crate::profile::resolve(sel, store)?;
     if r.spec.package.is_none()
         && crate::toolchain::find_program(&r.spec.gccgo).is_none()
         && let Some(hint) = &r.entry.profile.hint
@@ -55,23 +110,20 @@ pub fn toolchain_for_selection(sel: &crate::profile::Selection) -> Result<Toolch
             r.spec.gccgo.display()
         );
     }
-    Toolchain::probe(&r.spec)
+    Toolchain::probe(&r.spec, store)
 }
 
 /// Steps 1–5: toolchain, context, resolver, patterns, graph.
 ///
 /// Errors: see each step; every message names the file (and line) at fault.
-pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
-    let toolchain = toolchain_for_selection(&args.select.selection())?;
+///
+/// `store` holds the toolchain probe's and the language gate's memos.
+pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
+    let toolchain = toolchain_for_selection(&args.choice.selection(), store)?;
     if let Some(w) = toolchain.fpu_mismatch() {
         eprintln!("gccgo-build: warning: {w}");
     }
-    let tags: Vec<String> = args
-        .tags
-        .iter()
-        .filter(|t| !t.is_empty())
-        .cloned()
-        .collect();
+    let tags = args.tags.clone();
     for t in &tags {
         if !crate::constraint::is_valid_tag(t) {
             bail!("-tags: invalid build tag {t:?}");
@@ -93,7 +145,7 @@ pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
         }
         None => Graph::load(&resolver, &ctx, &roots, &Disk)?,
     };
-    for w in crate::gate::check(&graph, &toolchain)? {
+    for w in crate::gate::check(&graph, &toolchain, store)? {
         eprintln!("gccgo-build: warning: {w}");
     }
     Ok(Loaded {
@@ -102,16 +154,6 @@ pub fn load(cwd: &Path, args: &LoadArgs) -> Result<Loaded> {
         resolver,
         graph,
     })
-}
-
-/// The cache directory a build uses: `--cache DIR` (relative to `cwd`),
-/// none for `--cache off`, else `cache::default_dir`.
-fn cache_dir_for(cwd: &Path, args: &BuildArgs) -> Option<PathBuf> {
-    match &args.cache {
-        Some(d) if d.as_os_str() == "off" => None,
-        Some(d) => Some(cwd.join(d)),
-        None => crate::cache::default_dir(),
-    }
 }
 
 /// Runs `gccgo-build build`; returns the exit status (0 or 1).
@@ -123,64 +165,99 @@ fn cache_dir_for(cwd: &Path, args: &BuildArgs) -> Option<PathBuf> {
 /// last, and nothing else is ever removed.
 ///
 /// Errors: bad input (see `load`), an unusable `-o`, or a failed build.
-pub fn build(cwd: &Path, args: &BuildArgs) -> Result<i32> {
-    let cache_dir = cache_dir_for(cwd, args);
-    let named_out = args
+pub fn build(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
+    let named_out = cfg
         .output
         .as_ref()
-        .filter(|o| !(o.is_dir() || o.to_string_lossy().ends_with('/')))
+        .filter(|o| !is_dir_output(o))
         .map(|o| crate::resolve::clean(&cwd.join(o)));
     if let Some(o) = &named_out {
-        crate::link::refuse_foreign_output(o, cache_dir.as_deref())?;
-        crate::cleanup::guard_output(o, cache_dir.as_deref());
+        crate::link::refuse_foreign_output(o, &cfg.store)?;
+        crate::cleanup::guard_output(o, &cfg.store);
     }
-    let r = build_outputs(cwd, args, cache_dir.as_deref());
+    let r = build_outputs(cwd, cfg);
     if r.is_err()
         && let Some(o) = &named_out
     {
-        crate::link::remove_if_ours(o, cache_dir.as_deref());
+        cfg.store.remove_if_ours(o);
     }
     r
 }
 
+/// Whether `-o` names a directory: an existing one, or one written with a
+/// trailing `/` (as `go build -o dir/`).
+fn is_dir_output(o: &Path) -> bool {
+    o.is_dir() || o.to_string_lossy().ends_with('/')
+}
+
 /// `build` once OUT has been checked: steps 1–10 of the module outline.
-fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Result<i32> {
-    let loaded = load(cwd, &args.load)?;
+fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
+    let loaded = load(cwd, &cfg.load, &cfg.store)?;
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
 
     // 6. Outputs.
+    let outputs = link_outputs(cwd, cfg, graph)?;
+    if cfg.output.is_none() {
+        for out in outputs.values() {
+            crate::link::refuse_foreign_output(out, &cfg.store)?;
+            crate::cleanup::guard_output(out, &cfg.store);
+        }
+    }
+
+    // 7. Plan.
+    let workdir = tempfile::Builder::new()
+        .prefix("gccgo-build-")
+        .tempdir()
+        .context("creating the work directory")?;
+    let work = workdir.path().to_path_buf();
+    if !cfg.keep_work {
+        crate::cleanup::add_dir(&work);
+    }
+    let plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
+
+    // 8. -n
+    if cfg.dry_run {
+        print!("{}", plan.script());
+        return Ok(0);
+    }
+    if cfg.keep_work || cfg.print_commands {
+        eprintln!("WORK={}", work.display());
+    }
+
+    // 9. Exec.
+    let summary = execute(cfg, tc, &plan)?;
+    if cfg.keep_work {
+        let _ = workdir.keep();
+    }
+
+    // 10. Report.
+    report(cfg, &plan, &outputs, &summary)
+}
+
+/// Step 6: which main package is linked where. `-o DIR` (or several
+/// commands without `-o`, which are only compiled, as `go build` does)
+/// uses go's default executable names.
+///
+/// Errors: `-o FILE` with no main package, or with several.
+fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap<PkgId, PathBuf>> {
     let mains: Vec<PkgId> = graph
         .roots
         .iter()
         .copied()
         .filter(|id| graph.pkg(*id).is_main())
         .collect();
+    let exe = |m: PkgId| crate::link::default_exe_name(&graph.pkg(m).import_path);
     let mut outputs: BTreeMap<PkgId, PathBuf> = BTreeMap::new();
-    let out_is_dir = args
-        .output
-        .as_ref()
-        .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
-    match (&args.output, mains.len()) {
-        (_, 0) => {
-            if let Some(o) = &args.output
-                && !out_is_dir
-            {
-                bail!(
-                    "-o {}: no main package among the packages named, so there is nothing to link",
-                    o.display()
-                );
-            }
-        }
-        (Some(o), _) if out_is_dir => {
+    match (&cfg.output, mains.len()) {
+        (Some(o), 0) if !is_dir_output(o) => bail!(
+            "-o {}: no main package among the packages named, so there is nothing to link",
+            o.display()
+        ),
+        (_, 0) => {}
+        (Some(o), _) if is_dir_output(o) => {
             for &m in &mains {
-                outputs.insert(
-                    m,
-                    crate::resolve::clean(
-                        &cwd.join(o)
-                            .join(crate::link::default_exe_name(&graph.pkg(m).import_path)),
-                    ),
-                );
+                outputs.insert(m, crate::resolve::clean(&cwd.join(o).join(exe(m))));
             }
         }
         (Some(o), 1) => {
@@ -191,119 +268,64 @@ fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Resu
             o.display()
         ),
         (None, 1) if graph.roots.len() == 1 => {
-            outputs.insert(
-                mains[0],
-                cwd.join(crate::link::default_exe_name(
-                    &graph.pkg(mains[0]).import_path,
-                )),
-            );
+            outputs.insert(mains[0], cwd.join(exe(mains[0])));
         }
         // As go build: several packages without -o are compiled and checked only.
         (None, _) => {}
     }
+    Ok(outputs)
+}
 
-    if args.output.is_none() {
-        for out in outputs.values() {
-            crate::link::refuse_foreign_output(out, cache_dir)?;
-            crate::cleanup::guard_output(out, cache_dir);
-        }
-    }
-
-    // 7. Plan.
-    let mut flags = Flags::default();
-    if let Some(f) = &args.gccgoflags {
-        flags.gcflags = split_flags(f);
-    }
-    if let Some(f) = &args.ldflags {
-        flags.ldflags = split_flags(f);
-    }
-    flags.link = args.link;
-    if args.size {
-        // As one does by hand for a router's flash: optimise for size, let the
-        // linker drop unused functions and data, and no PIE where the target allows.
-        if args.gccgoflags.is_none() {
-            flags.gcflags = vec!["-Os".into()];
-        }
-        flags.gcflags.extend([
-            "-ffunction-sections".to_string(),
-            "-fdata-sections".to_string(),
-        ]);
-        flags
-            .ldflags
-            .extend(["-Wl,--gc-sections".to_string(), "-no-pie".to_string()]);
-    }
-    flags.strip = args.strip || args.size;
-    let workdir = tempfile::Builder::new()
-        .prefix("gccgo-build-")
-        .tempdir()
-        .context("creating the work directory")?;
-    let work = workdir.path().to_path_buf();
-    if !args.work {
-        crate::cleanup::add_dir(&work);
-    }
-    let plan = Plan::new(graph, tc, &flags, &work, &outputs);
-
-    // 8. -n
-    if args.dry_run {
-        print!("{}", plan.script());
-        return Ok(0);
-    }
-    if args.work || args.print_commands {
-        eprintln!("WORK={}", work.display());
-    }
-
-    // 9. Exec.
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+/// Step 9: runs the plan with the cache of `cfg.store` (none when off).
+///
+/// Errors: the cache directory cannot be created, or a worker thread
+/// cannot start; failed actions are in the summary, not errors.
+fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::exec::Summary> {
     let opts = crate::exec::Options {
-        jobs,
-        print_commands: args.print_commands,
-        verbose: args.verbose,
-        keep_going: args.keep_going,
-        timeout_secs: args.timeout,
+        jobs: cfg.jobs,
+        print_commands: cfg.print_commands,
+        verbose: cfg.verbose,
+        keep_going: cfg.keep_going,
+        timeout: cfg.timeout,
         // SAFETY: the descriptors named in MAKEFLAGS are only used as a jobserver
         // by this process, and nothing else here opens or closes them.
         jobserver: unsafe { jobserver::Client::from_env() },
     };
-    let mut progress = crate::progress::for_stderr(args.explain);
-    let mut cache = match cache_dir {
-        Some(d) => Some(crate::cache::Cache::open(
-            d,
-            tc,
-            plan.actions.len(),
-            args.explain,
-        )?),
-        None => None,
-    };
-    let hook = cache.as_mut().map(|c| c as &mut dyn crate::exec::CacheHook);
-    let summary = crate::exec::run(&plan, &opts, progress.as_mut(), hook)?;
-    if let Some(c) = &cache {
-        for label in &c.rebuilt_corrupt {
-            progress.warn(&format!("{label}: cache entry was corrupted; rebuilt it"));
-        }
-    }
-    if args.verbose || args.explain {
+    let mut progress = crate::progress::for_stderr(cfg.explain);
+    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?;
+    let hook = cache
+        .as_mut()
+        .map(|c| c as &mut dyn crate::cache::CacheHook);
+    let summary = crate::exec::run(plan, &opts, progress.as_mut(), hook)?;
+    if cfg.verbose || cfg.explain == Explain::Text {
         eprintln!(
             "gccgo-build: {} actions run, {} from cache",
             summary.ran, summary.cached
         );
     }
-    if args.work {
-        let _ = workdir.keep();
-    }
+    Ok(summary)
+}
 
-    // 10. Report.
+/// Step 10: on failure, removes this build's outputs (the rule for OUT)
+/// and names the failed actions; on success, prints one size line per
+/// command and enforces `--max-size`.
+///
+/// Errors: the build failed, or a command is larger than `--max-size`.
+fn report(
+    cfg: &BuildConfig,
+    plan: &Plan,
+    outputs: &BTreeMap<PkgId, PathBuf>,
+    summary: &crate::exec::Summary,
+) -> Result<i32> {
     if !summary.failed.is_empty() {
         for out in outputs.values() {
             // A failed build leaves no binary of ours at OUT, not even an
             // older one; with -k, the commands that did build keep theirs.
-            let built = plan.actions.iter().enumerate().any(|(i, a)| {
-                matches!(&a.kind, crate::plan::ActionKind::Link { out: o, .. } if o == out)
-                    && summary.succeeded.contains(&i)
-            });
-            if !(args.keep_going && built) {
-                crate::link::remove_if_ours(out, cache_dir);
+            let built = plan
+                .link_of(out)
+                .is_some_and(|i| summary.succeeded.contains(&i));
+            if !(cfg.keep_going && built) {
+                cfg.store.remove_if_ours(out);
             }
         }
         let skipped = if summary.skipped > 0 {
@@ -318,15 +340,15 @@ fn build_outputs(cwd: &Path, args: &BuildArgs, cache_dir: Option<&Path>) -> Resu
         if let Some(line) = crate::link::size_line(out) {
             eprintln!("{line}");
         }
-        if args.verbose {
+        if cfg.verbose {
             for l in crate::link::largest_sections(out, 6) {
                 eprintln!("  {l}");
             }
         }
-        if let (Some(max), Ok(md)) = (args.max_size, std::fs::metadata(out))
+        if let (Some(max), Ok(md)) = (cfg.max_size, std::fs::metadata(out))
             && md.len() > max
         {
-            crate::link::remove_if_ours(out, cache_dir);
+            cfg.store.remove_if_ours(out);
             too_big.push(format!(
                 "{} is {}, larger than --max-size {}; removed it (try --size)",
                 out.display(),

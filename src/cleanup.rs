@@ -6,7 +6,7 @@
 //! exists: the process group of every running tool (each compiler, objcopy
 //! or linker runs in a group of its own, so that its own children — go1,
 //! as, collect2 — die with it), the work directory, and the outputs the
-//! OUT rule guards (see `link::remove_if_ours`). [`exit_now`] kills those
+//! OUT rule guards (see `store::Store::remove_if_ours`). [`exit_now`] kills those
 //! groups, removes the directories, applies the OUT rule and exits.
 //!
 //! - SIGINT/SIGTERM: the handler only writes a byte to a pipe; a watcher
@@ -33,7 +33,7 @@ struct State {
     dirs: Vec<PathBuf>,
     /// Outputs under the OUT rule, with the cache directory that records
     /// what was installed.
-    outs: Vec<(PathBuf, Option<PathBuf>)>,
+    outs: Vec<(PathBuf, crate::store::Store)>,
     /// The reaper's stdin, once started; `None` before, or when it could
     /// not start (then only caught signals clean up).
     reaper: Option<std::process::ChildStdin>,
@@ -93,11 +93,9 @@ pub fn remove_dir(dir: &Path) {
 }
 
 /// Puts `out` under the OUT rule for an early end: it is removed then only
-/// if gccgo-build installed it there last (as recorded under `cache_dir`).
-pub fn guard_output(out: &Path, cache_dir: Option<&Path>) {
-    state()
-        .outs
-        .push((out.to_path_buf(), cache_dir.map(Path::to_path_buf)));
+/// if gccgo-build installed it there last (as `store` recorded it).
+pub fn guard_output(out: &Path, store: &crate::store::Store) {
+    state().outs.push((out.to_path_buf(), store.clone()));
 }
 
 /// Kills every registered process group, removes the registered
@@ -114,8 +112,8 @@ pub fn exit_now(code: i32, message: Option<&str>) -> ! {
     for d in &s.dirs {
         let _ = std::fs::remove_dir_all(d);
     }
-    for (out, cache) in &s.outs {
-        crate::link::remove_if_ours(out, cache.as_deref());
+    for (out, store) in &s.outs {
+        store.remove_if_ours(out);
     }
     if let Some(m) = message {
         let _ = writeln!(std::io::stderr(), "gccgo-build: {m}");

@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
-use crate::plan::LinkMode;
+use crate::build::BuildConfig;
+use crate::plan::{Flags, LinkMode};
+use crate::progress::Explain;
+use crate::store::Store;
 
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
@@ -57,12 +60,12 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
-    /// The flags as the borrowed `Selection` that `profile::resolve` takes.
-    pub fn selection(&self) -> crate::profile::Selection<'_> {
-        crate::profile::Selection {
-            target: self.target.as_deref(),
-            toolchain: self.toolchain.as_deref(),
-            sdk: self.sdk.as_deref(),
+    /// The flags as the owned `profile::Choice` the layers below take.
+    pub fn choice(&self) -> crate::profile::Choice {
+        crate::profile::Choice {
+            target: self.target.clone(),
+            toolchain: self.toolchain.clone(),
+            sdk: self.sdk.clone(),
         }
     }
 }
@@ -85,6 +88,25 @@ pub struct LoadArgs {
     /// Package patterns: `.`, `./cmd/x`, `./...`, import paths.
     #[arg(value_name = "PACKAGES")]
     pub packages: Vec<String>,
+}
+
+impl LoadArgs {
+    /// The checked configuration `build::load` takes: empty `-tags`
+    /// entries dropped.
+    pub fn config(&self) -> crate::build::LoadConfig {
+        crate::build::LoadConfig {
+            choice: self.select.choice(),
+            tags: self
+                .tags
+                .iter()
+                .filter(|t| !t.is_empty())
+                .cloned()
+                .collect(),
+            mod_mode: self.mod_mode.clone(),
+            overlay: self.overlay.clone(),
+            packages: self.packages.clone(),
+        }
+    }
 }
 
 /// `gccgo-build build` flags.
@@ -113,7 +135,7 @@ pub struct BuildArgs {
     pub work: bool,
     /// How to link libgo and libc.
     #[arg(long, value_enum, default_value = "static-libgo")]
-    pub link: LinkMode,
+    pub link: LinkArg,
     /// Flags for every Go compile, replacing the default `-O2 -g` (space-separated).
     #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
     pub gccgoflags: Option<String>,
@@ -135,12 +157,92 @@ pub struct BuildArgs {
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
+    /// With --explain: one JSON object a line on stdout instead of text.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
     /// Kill a compiler (with its subprocesses) that runs longer than this many seconds; 0 means no limit.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
     /// Package loading flags.
     #[command(flatten)]
     pub load: LoadArgs,
+}
+
+/// `--link`: how the link treats libgo and libc (`plan::LinkMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkArg {
+    /// `-static-libgo`: libgo linked in, libc dynamic (the default).
+    StaticLibgo,
+    /// `-static`: a fully static executable.
+    Static,
+    /// libgo as a shared library (the target needs `libgo.so`).
+    Dynamic,
+}
+
+impl From<LinkArg> for LinkMode {
+    fn from(a: LinkArg) -> LinkMode {
+        match a {
+            LinkArg::StaticLibgo => LinkMode::StaticLibgo,
+            LinkArg::Static => LinkMode::Static,
+            LinkArg::Dynamic => LinkMode::Dynamic,
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The second layer: what the flags mean, defaults resolved (`-j`: the
+    /// available parallelism; `--cache`: `store::Store::from_flag`), and
+    /// `--size` folded into the compile and link flags.
+    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
+        let mut flags = Flags::default();
+        if let Some(f) = &self.gccgoflags {
+            flags.gcflags = split_flags(f);
+        }
+        if let Some(f) = &self.ldflags {
+            flags.ldflags = split_flags(f);
+        }
+        flags.link = self.link.into();
+        if self.size {
+            // As one does by hand for a router's flash: optimise for size, let the
+            // linker drop unused functions and data, and no PIE where the target allows.
+            if self.gccgoflags.is_none() {
+                flags.gcflags = vec!["-Os".into()];
+            }
+            flags
+                .gcflags
+                .extend(["-ffunction-sections".into(), "-fdata-sections".into()]);
+            flags
+                .ldflags
+                .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
+        }
+        flags.strip = self.strip || self.size;
+        BuildConfig {
+            load: self.load.config(),
+            output: self.output.clone(),
+            jobs: self
+                .jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .max(1),
+            print_commands: self.print_commands,
+            dry_run: self.dry_run,
+            verbose: self.verbose,
+            keep_going: self.keep_going,
+            keep_work: self.work,
+            flags,
+            store: Store::from_flag(cwd, self.cache.as_deref()),
+            max_size: self.max_size,
+            explain: match (self.explain, self.json) {
+                (false, _) => Explain::Off,
+                (true, false) => Explain::Text,
+                (true, true) => Explain::Json,
+            },
+            // --timeout 0 means no limit.
+            timeout: self
+                .timeout
+                .filter(|&s| s > 0)
+                .map(std::time::Duration::from_secs),
+        }
+    }
 }
 
 /// Long flags that go users type with one dash.
@@ -208,7 +310,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         None => std::env::current_dir()?,
     };
     match cli.command {
-        Command::Build(b) => crate::build::build(&cwd, &b),
+        Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),

@@ -7,14 +7,19 @@
 //! A failure lets the running actions finish, then the build stops (or,
 //! with keep-going, only the dependents of the failed action are skipped).
 //! Exec never decides what to build: the plan says, and the cache hook
-//! (when given) says whether an action's outputs can be restored instead.
+//! (when given) says whether an action's outputs can be restored instead,
+//! or that a dependency's damaged entry must be rebuilt first (that
+//! dependency then runs again like any other action: timeout, `-x` line,
+//! job slot).
 
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use crate::cache::{CacheHook, Lookup};
 use crate::plan::{ActionId, Plan, Step};
 use crate::process::RunError;
 use crate::progress::Progress;
@@ -30,49 +35,16 @@ pub struct Options {
     pub verbose: bool,
     /// Keep going after a failure where the graph allows (`-k`).
     pub keep_going: bool,
-    /// Kill a command that runs longer than this (seconds); `None` waits forever.
-    pub timeout_secs: Option<u64>,
+    /// Kill a command that runs longer than this; `None` waits forever.
+    pub timeout: Option<Duration>,
     /// A GNU make jobserver to take job slots from (beyond our implicit one).
     pub jobserver: Option<jobserver::Client>,
-}
-
-/// What the cache says about an action before it runs.
-pub enum Lookup {
-    /// Outputs available from the cache. `output` is the saved compiler
-    /// output to show again; `installed` says the user's output file already
-    /// holds this result, so nothing is installed.
-    Hit {
-        /// Saved compiler output.
-        output: String,
-        /// Whether the installed output is already current.
-        installed: bool,
-    },
-    /// Must run; carries the reason (for `--explain`) and a token for `store`.
-    Miss(String, Box<dyn std::any::Any + Send>),
-}
-
-/// A cache consulted by the scheduler on the main thread.
-pub trait CacheHook {
-    /// Called when `action` is ready (its dependencies' outputs exist).
-    ///
-    /// Errors are reported as the action's failure.
-    fn lookup(&mut self, plan: &Plan, action: ActionId) -> Result<Lookup>;
-    /// Called after `action` ran successfully; `output` is what its commands printed.
-    fn store(
-        &mut self,
-        plan: &Plan,
-        action: ActionId,
-        token: Box<dyn std::any::Any + Send>,
-        output: &str,
-    ) -> Result<()>;
-    /// Called after `action`'s outputs were installed where the user asked.
-    fn installed(&mut self, plan: &Plan, action: ActionId);
 }
 
 /// The result of a build.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Actions whose commands ran.
+    /// Actions whose commands ran (a damaged entry's rebuild counts too).
     pub ran: usize,
     /// Actions restored from the cache.
     pub cached: usize,
@@ -82,7 +54,7 @@ pub struct Summary {
     pub skipped: usize,
     /// Actions that succeeded (ran or restored), for `-k`: the commands
     /// that did build keep their outputs.
-    pub succeeded: std::collections::BTreeSet<ActionId>,
+    pub succeeded: BTreeSet<ActionId>,
 }
 
 enum Msg {
@@ -108,6 +80,11 @@ struct Queue {
     height: Vec<usize>,
     /// Skipped because a dependency failed.
     dead: Vec<bool>,
+    /// Finished well once already (so a re-run releases only its `rewaiters`).
+    finished: Vec<bool>,
+    /// Actions waiting again for this one, run again because its cache
+    /// entry was damaged.
+    rewaiters: Vec<Vec<ActionId>>,
     ready: BinaryHeap<Ready>,
     /// A failure without keep-going: no new action starts.
     stopped: bool,
@@ -118,27 +95,30 @@ impl Queue {
         let n = plan.actions.len();
         let mut dependents: Vec<Vec<ActionId>> = vec![Vec::new(); n];
         let mut waiting: Vec<usize> = vec![0; n];
-        for (i, a) in plan.actions.iter().enumerate() {
-            waiting[i] = a.deps.len();
-            for &d in &a.deps {
-                dependents[d].push(i);
+        for i in plan.ids() {
+            waiting[i.index()] = plan[i].deps.len();
+            for &d in &plan[i].deps {
+                dependents[d.index()].push(i);
             }
         }
         let mut height = vec![1usize; n];
         for i in (0..n).rev() {
             for &d in &dependents[i] {
-                height[i] = height[i].max(height[d] + 1);
+                height[i] = height[i].max(height[d.index()] + 1);
             }
         }
-        let ready = (0..n)
-            .filter(|&i| waiting[i] == 0)
-            .map(|i| Ready(height[i], std::cmp::Reverse(i)))
+        let ready = plan
+            .ids()
+            .filter(|i| waiting[i.index()] == 0)
+            .map(|i| Ready(height[i.index()], std::cmp::Reverse(i)))
             .collect();
         Queue {
             dependents,
             waiting,
             height,
             dead: vec![false; n],
+            finished: vec![false; n],
+            rewaiters: vec![Vec::new(); n],
             ready,
             stopped: false,
         }
@@ -148,74 +128,68 @@ impl Queue {
         self.ready.pop().map(|Ready(_, std::cmp::Reverse(i))| i)
     }
 
-    /// `i` finished well: its dependents that wait for nothing else are ready.
+    fn push(&mut self, i: ActionId) {
+        self.ready
+            .push(Ready(self.height[i.index()], std::cmp::Reverse(i)));
+    }
+
+    /// `i` finished well: the actions waiting for it that wait for nothing
+    /// else are ready (after a re-run, only those that waited again).
     fn succeeded(&mut self, i: ActionId) {
-        for &d in &self.dependents[i] {
-            self.waiting[d] -= 1;
-            if self.waiting[d] == 0 && !self.dead[d] {
-                self.ready.push(Ready(self.height[d], std::cmp::Reverse(d)));
+        let released = if self.finished[i.index()] {
+            std::mem::take(&mut self.rewaiters[i.index()])
+        } else {
+            self.dependents[i.index()].clone()
+        };
+        self.finished[i.index()] = true;
+        for d in released {
+            self.waiting[d.index()] -= 1;
+            if self.waiting[d.index()] == 0 && !self.dead[d.index()] {
+                self.push(d);
             }
         }
+    }
+
+    /// `waiter` must wait again for `again`, which runs once more.
+    fn run_again(&mut self, again: ActionId, waiter: ActionId) {
+        self.waiting[waiter.index()] += 1;
+        if self.rewaiters[again.index()].is_empty() {
+            self.push(again);
+        }
+        self.rewaiters[again.index()].push(waiter);
     }
 
     /// `i` failed: everything that depends on it, directly or not, is
     /// skipped. Returns how many actions that newly skips.
     fn failed(&mut self, i: ActionId) -> usize {
         let mut skipped = 0;
-        let mut stack = self.dependents[i].clone();
+        let mut stack = self.dependents[i.index()].clone();
+        stack.extend(std::mem::take(&mut self.rewaiters[i.index()]));
         while let Some(d) = stack.pop() {
-            if !self.dead[d] {
-                self.dead[d] = true;
+            // One that finished already (a hit before a dependency's damaged
+            // entry was found) keeps its result.
+            if !self.dead[d.index()] && !self.finished[d.index()] {
+                self.dead[d.index()] = true;
                 skipped += 1;
-                stack.extend(self.dependents[d].iter().copied());
+                stack.extend(self.dependents[d.index()].iter().copied());
             }
         }
         skipped
     }
 }
 
-/// Records a failed action: reports it, skips its dependents, and stops
-/// the build unless keep-going.
-fn fail(
-    q: &mut Queue,
-    i: ActionId,
-    label: &str,
-    text: &str,
-    progress: &mut dyn Progress,
-    sum: &mut Summary,
-    keep_going: bool,
-) {
-    progress.failed(label, text);
-    sum.failed.push(label.to_string());
-    sum.skipped += q.failed(i);
-    q.stopped |= !keep_going;
-}
-
 /// Runs every action of `plan`.
 ///
 /// Returns the summary; compiler diagnostics and failures are printed
 /// through `progress` as they happen. Errors only on internal failures
-/// (a worker thread that could not be started).
-pub fn run(
-    plan: &Plan,
-    opts: &Options,
-    progress: &mut dyn Progress,
-    mut cache: Option<&mut dyn CacheHook>,
+/// (a worker thread or the jobserver helper that could not be started).
+pub fn run<'a>(
+    plan: &'a Plan,
+    opts: &'a Options,
+    progress: &'a mut dyn Progress,
+    cache: Option<&'a mut dyn CacheHook>,
 ) -> Result<Summary> {
-    let n = plan.actions.len();
-    let mut q = Queue::new(plan);
-    let mut tokens: Vec<Option<Box<dyn std::any::Any + Send>>> = (0..n).map(|_| None).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut running = 0usize;
-    let mut sum = Summary::default();
-    let jobs = opts.jobs.max(1);
-    // --timeout 0 means no limit.
-    let timeout = opts
-        .timeout_secs
-        .filter(|&s| s > 0)
-        .map(std::time::Duration::from_secs);
-    progress.start(n);
-
     // Under make, each job beyond the first needs a token from the jobserver
     // (our process holds one implicitly), so `make -j` is not oversubscribed.
     let helper = match &opts.jobserver {
@@ -232,171 +206,233 @@ pub fn run(
         }
         None => None,
     };
-    let mut slots_held: Vec<jobserver::Acquired> = Vec::new();
-    let mut requested = 0usize;
-
+    let mut s = Scheduler {
+        plan,
+        opts,
+        progress,
+        cache,
+        q: Queue::new(plan),
+        sum: Summary::default(),
+        tx,
+        running: 0,
+        helper,
+        slots_held: Vec::new(),
+        requested: 0,
+        rerun: vec![false; plan.actions.len()],
+    };
+    s.progress.start(plan.actions.len());
     loop {
-        let slots = match &helper {
-            None => jobs,
-            Some(h) => {
-                let want = jobs.min(running + q.ready.len()).max(1);
-                while !q.stopped && 1 + slots_held.len() + requested < want {
-                    h.request_token();
-                    requested += 1;
-                }
-                jobs.min(1 + slots_held.len())
-            }
-        };
-        while !q.stopped && running < slots {
-            let Some(i) = q.pop() else {
-                break;
-            };
-            let a = &plan.actions[i];
-            if let Some(c) = cache.as_deref_mut() {
-                match c.lookup(plan, i) {
-                    Ok(Lookup::Hit {
-                        output: saved,
-                        installed,
-                    }) => {
-                        // Restored outputs still have to be installed where the user asked.
-                        let installs: Vec<Step> = if installed {
-                            vec![]
-                        } else {
-                            a.steps
-                                .iter()
-                                .filter(|s| matches!(s, Step::Install { .. }))
-                                .cloned()
-                                .collect()
-                        };
-                        if opts.print_commands {
-                            for st in &installs {
-                                progress.command(&st.display(&plan.work));
-                            }
-                        }
-                        if let (_, Err(msg)) = run_steps(&installs, &[], timeout, &plan.work) {
-                            let text = format!("{msg}\n");
-                            fail(
-                                &mut q,
-                                i,
-                                &a.label,
-                                &text,
-                                progress,
-                                &mut sum,
-                                opts.keep_going,
-                            );
-                            continue;
-                        }
-                        if !installs.is_empty() {
-                            c.installed(plan, i);
-                        }
-                        sum.cached += 1;
-                        progress.cached(&a.label, &saved);
-                        sum.succeeded.insert(i);
-                        q.succeeded(i);
-                        continue;
-                    }
-                    Ok(Lookup::Miss(reason, token)) => {
-                        progress.explain(&a.label, &reason);
-                        tokens[i] = Some(token);
-                    }
-                    Err(e) => {
-                        let text = format!("{}\n", crate::words::error_text(&e));
-                        fail(
-                            &mut q,
-                            i,
-                            &a.label,
-                            &text,
-                            progress,
-                            &mut sum,
-                            opts.keep_going,
-                        );
-                        continue;
-                    }
-                }
-            }
-            progress.begin(&a.label, opts.verbose);
-            if opts.print_commands {
-                for st in &a.steps {
-                    progress.command(&st.display(&plan.work));
-                }
-            }
-            let steps = a.steps.clone();
-            let fail_when = a.fail_when.clone();
-            let work = plan.work.clone();
-            let tx = tx.clone();
-            std::thread::Builder::new()
-                .name(format!("job-{i}"))
-                .spawn(move || {
-                    let (output, result) = run_steps(&steps, &fail_when, timeout, &work);
-                    let _ = tx.send(Msg::Done {
-                        action: i,
-                        output,
-                        result,
-                    });
-                })
-                .context("starting a worker thread")?;
-            running += 1;
-        }
-        if running == 0 {
+        s.start_ready()?;
+        if s.running == 0 {
             break;
         }
-        let (i, output, result) = match rx.recv() {
+        match rx.recv() {
             Ok(Msg::Done {
                 action,
                 output,
                 result,
-            }) => (action, output, result),
-            Ok(Msg::Token(t)) => {
-                requested = requested.saturating_sub(1);
-                match t {
-                    Ok(t) => slots_held.push(t),
-                    Err(e) => progress.warn(&format!("jobserver: {e}")),
-                }
-                continue;
-            }
+            }) => s.finished(action, output, result),
+            Ok(Msg::Token(t)) => s.token(t),
             Err(_) => break,
-        };
-        running -= 1;
-        // Give back the slots we no longer need.
-        while slots_held.len() > running {
-            slots_held.pop();
-        }
-        let a = &plan.actions[i];
-        match result {
-            Ok(()) => {
-                sum.ran += 1;
-                if let (Some(c), Some(tok)) = (cache.as_deref_mut(), tokens[i].take()) {
-                    if let Err(e) = c.store(plan, i, tok, &output) {
-                        progress.warn(&format!(
-                            "{}: not cached: {}",
-                            a.label,
-                            crate::words::error_text(&e)
-                        ));
-                    }
-                    if a.steps.iter().any(|s| matches!(s, Step::Install { .. })) {
-                        c.installed(plan, i);
-                    }
-                }
-                progress.done(&a.label, &output);
-                sum.succeeded.insert(i);
-                q.succeeded(i);
-            }
-            Err(msg) => {
-                let text = output + &msg;
-                fail(
-                    &mut q,
-                    i,
-                    &a.label,
-                    &text,
-                    progress,
-                    &mut sum,
-                    opts.keep_going,
-                );
-            }
         }
     }
-    progress.finish();
-    Ok(sum)
+    s.progress.finish();
+    Ok(s.sum)
+}
+
+/// The scheduler of one build: the main thread's state. Workers only run
+/// steps and send back `Msg::Done`.
+struct Scheduler<'a> {
+    plan: &'a Plan,
+    opts: &'a Options,
+    progress: &'a mut dyn Progress,
+    cache: Option<&'a mut dyn CacheHook>,
+    q: Queue,
+    sum: Summary,
+    tx: mpsc::Sender<Msg>,
+    running: usize,
+    helper: Option<jobserver::HelperThread>,
+    slots_held: Vec<jobserver::Acquired>,
+    requested: usize,
+    /// Running again because its cache entry was damaged.
+    rerun: Vec<bool>,
+}
+
+impl Scheduler<'_> {
+    /// How many actions may run now: `-j`, and under make the job slots
+    /// held (asking for more when ready actions wait).
+    fn slots(&mut self) -> usize {
+        let jobs = self.opts.jobs.max(1);
+        let Some(h) = &self.helper else {
+            return jobs;
+        };
+        let want = jobs.min(self.running + self.q.ready.len()).max(1);
+        while !self.q.stopped && 1 + self.slots_held.len() + self.requested < want {
+            h.request_token();
+            self.requested += 1;
+        }
+        jobs.min(1 + self.slots_held.len())
+    }
+
+    /// Starts ready actions while slots allow; hits finish at once.
+    fn start_ready(&mut self) -> Result<()> {
+        while !self.q.stopped && self.running < self.slots() {
+            let Some(i) = self.q.pop() else {
+                break;
+            };
+            let lookup = match self.cache.as_deref_mut() {
+                Some(c) => c.lookup(self.plan, i),
+                None => Ok(Lookup::Miss {
+                    reason: crate::cache::DirtyReason::NothingObvious,
+                }),
+            };
+            match lookup {
+                Ok(Lookup::Hit { output, installed }) => self.hit(i, &output, installed),
+                Ok(Lookup::Miss { reason }) => {
+                    if self.cache.is_some() {
+                        self.progress.explain(&self.plan[i].label, &reason);
+                    }
+                    self.spawn(i)?;
+                }
+                Ok(Lookup::Corrupt { rebuild }) => {
+                    for j in rebuild {
+                        self.progress.warn(&format!(
+                            "{}: cache entry was corrupted; rebuilding it",
+                            self.plan[j].label
+                        ));
+                        self.rerun[j.index()] = true;
+                        self.q.run_again(j, i);
+                    }
+                }
+                Err(e) => {
+                    let text = format!("{}\n", crate::words::error_text(&e));
+                    self.fail(i, &text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A cache hit: installs the restored output where the user asked
+    /// (unless it is there already) and releases the dependents.
+    fn hit(&mut self, i: ActionId, saved: &str, installed: bool) {
+        let (plan, a) = (self.plan, &self.plan[i]);
+        let installs: Vec<Step> = if installed {
+            vec![]
+        } else {
+            a.steps
+                .iter()
+                .filter(|s| matches!(s, Step::Install { .. }))
+                .cloned()
+                .collect()
+        };
+        if self.opts.print_commands {
+            for st in &installs {
+                self.progress.command(&st.display(&plan.work));
+            }
+        }
+        if let (_, Err(msg)) = run_steps(&installs, &[], self.opts.timeout, &plan.work) {
+            self.fail(i, &format!("{msg}\n"));
+            return;
+        }
+        if let Some(c) = self.cache.as_deref_mut()
+            && !installs.is_empty()
+        {
+            c.installed(plan, i);
+        }
+        self.sum.cached += 1;
+        self.progress.cached(&a.label, saved);
+        self.sum.succeeded.insert(i);
+        self.q.succeeded(i);
+    }
+
+    /// Runs action `i`'s steps on a worker thread.
+    fn spawn(&mut self, i: ActionId) -> Result<()> {
+        let a = &self.plan[i];
+        self.progress.begin(&a.label, self.opts.verbose);
+        if self.opts.print_commands {
+            for st in &a.steps {
+                self.progress.command(&st.display(&self.plan.work));
+            }
+        }
+        let steps = a.steps.clone();
+        let fail_when = a.fail_when.clone();
+        let work = self.plan.work.clone();
+        let timeout = self.opts.timeout;
+        let tx = self.tx.clone();
+        std::thread::Builder::new()
+            .name(format!("job-{}", i.index()))
+            .spawn(move || {
+                let (output, result) = run_steps(&steps, &fail_when, timeout, &work);
+                let _ = tx.send(Msg::Done {
+                    action: i,
+                    output,
+                    result,
+                });
+            })
+            .context("starting a worker thread")?;
+        self.running += 1;
+        Ok(())
+    }
+
+    /// A worker finished action `i`: store it in the cache, report it, and
+    /// release its dependents; or record the failure.
+    fn finished(&mut self, i: ActionId, output: String, result: Result<(), String>) {
+        self.running -= 1;
+        // Give back the slots we no longer need.
+        while self.slots_held.len() > self.running {
+            self.slots_held.pop();
+        }
+        let (plan, a) = (self.plan, &self.plan[i]);
+        if let Err(msg) = result {
+            self.fail(i, &(output + &msg));
+            return;
+        }
+        self.sum.ran += 1;
+        if let Some(c) = self.cache.as_deref_mut() {
+            if let Err(e) = c.store(plan, i, &output) {
+                let why = crate::words::error_text(&e);
+                if self.rerun[i.index()] {
+                    self.fail(i, &format!("{output}{why}\n"));
+                    return;
+                }
+                self.progress
+                    .warn(&format!("{}: not cached: {why}", a.label));
+            }
+            if a.installs().is_some() {
+                c.installed(plan, i);
+            }
+        }
+        if std::mem::take(&mut self.rerun[i.index()]) {
+            self.progress.warn(&format!(
+                "{}: cache entry was corrupted; rebuilt it",
+                a.label
+            ));
+        }
+        self.progress.done(&a.label, &output);
+        self.sum.succeeded.insert(i);
+        self.q.succeeded(i);
+    }
+
+    /// A job slot arrived from make's jobserver (or failed to).
+    fn token(&mut self, t: std::io::Result<jobserver::Acquired>) {
+        self.requested = self.requested.saturating_sub(1);
+        match t {
+            Ok(t) => self.slots_held.push(t),
+            Err(e) => self.progress.warn(&format!("jobserver: {e}")),
+        }
+    }
+
+    /// Records a failed action: reports it, skips its dependents, and stops
+    /// the build unless keep-going.
+    fn fail(&mut self, i: ActionId, text: &str) {
+        let label = &self.plan[i].label;
+        self.progress.failed(label, text);
+        self.sum.failed.push(label.clone());
+        self.sum.succeeded.remove(&i);
+        self.sum.skipped += self.q.failed(i);
+        self.q.stopped |= !self.opts.keep_going;
+    }
 }
 
 /// Runs an action's steps in order on a worker thread. Returns what the

@@ -34,7 +34,7 @@
 //! recognised in `walker`; their patterns are resolved by `crate::embed`.
 //!
 //! This module only reads source; it does not know commands, and of the
-//! cache it knows only where a clean package is remembered (`memo_path`).
+//! store it knows only where a clean package is remembered (`memo_path`).
 
 mod generics;
 mod interfaces;
@@ -43,11 +43,12 @@ mod scope;
 mod walker;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
 use crate::graph::{Graph, Package};
+use crate::store::Store;
 use crate::toolchain::Toolchain;
 use scope::PackageScope;
 use walker::Walker;
@@ -126,18 +127,17 @@ fn go_version(minor: u32) -> String {
 /// under it). Errors with every violation, one paragraph each, sorted by
 /// file, line and column (`Finding::message`), plus `//go:embed` patterns
 /// that do not resolve; or when a source file cannot be read.
-pub fn check(graph: &Graph, tc: &Toolchain) -> Result<Vec<String>> {
+///
+/// `store` remembers the packages found clean (`--cache off`: none is).
+pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>> {
     let warnings = gomod_warnings(graph, tc);
     let mut errors: Vec<(PathBuf, usize, usize, String)> = Vec::new();
     let who = describe(tc);
-    let memo_dir = crate::cache::default_dir().map(|d| d.join(crate::cache::FORMAT).join("gate"));
     // Packages not remembered as clean, with where to remember them.
     let mut todo: Vec<(&Package, Option<PathBuf>)> = Vec::new();
     for id in graph.ids() {
         let pkg = graph.pkg(id);
-        let memo = memo_dir
-            .as_ref()
-            .and_then(|d| memo_path(d, pkg, tc.go_minor));
+        let memo = memo_path(store, pkg, tc.go_minor);
         if !memo.as_ref().is_some_and(|m| m.exists()) {
             todo.push((pkg, memo));
         }
@@ -191,9 +191,7 @@ pub fn check(graph: &Graph, tc: &Toolchain) -> Result<Vec<String>> {
             && embed_errors.is_empty()
         {
             // Best effort: a memo not written is a package checked again next time.
-            if let Some(d) = m.parent() {
-                let _ = std::fs::create_dir_all(d).and_then(|_| std::fs::write(m, ""));
-            }
+            store.write_memo(m, b"");
         }
         for f in findings {
             let msg = f.message(&who);
@@ -218,20 +216,22 @@ pub fn check(graph: &Graph, tc: &Toolchain) -> Result<Vec<String>> {
 /// path, size and modification time, so a no-op build stats files instead
 /// of parsing them (parsing costs ~0.25 s per MB). `None` (always check)
 /// for a package whose files import "embed": its patterns depend on the
-/// directory's other files. Layout: `<cache>/v1/gate/<32 hex digits>`.
-fn memo_path(dir: &Path, pkg: &Package, go_minor: u32) -> Option<PathBuf> {
-    use sha2::Digest as _;
-    let mut h = sha2::Sha256::new();
-    h.update(format!("gate 1\ngo1.{go_minor}\n{}\n", pkg.dir.display()));
+/// directory's other files. Layout: `<cache>/v2/gate/<32 hex digits>`.
+fn memo_path(store: &Store, pkg: &Package, go_minor: u32) -> Option<PathBuf> {
+    let mut id = format!("gate 1\ngo1.{go_minor}\n{}\n", pkg.dir.display());
     for f in &pkg.files.go_files {
         if f.header.imports.iter().any(|i| i.path == "embed") {
             return None;
         }
         let path = pkg.files.source_path(&f.name);
-        let (size, mtime) = crate::cache::stamp(&path)?;
-        h.update(format!("{}\n{}\n{size}\n{mtime}\n", f.name, path.display()));
+        let (size, mtime) = crate::store::stamp(&path)?;
+        id.push_str(&format!(
+            "{}\n{}\n{size}\n{mtime}\n",
+            f.name,
+            path.display()
+        ));
     }
-    Some(dir.join(crate::cache::hex(&h.finalize()[..16])))
+    store.memo_path("gate", &id, "")
 }
 
 /// One package's findings and `//go:embed` errors (see `check_package`).

@@ -46,6 +46,7 @@ pub mod profile;
 pub mod progress;
 pub mod resolve;
 pub mod scan;
+pub mod store;
 pub mod target;
 pub mod toolchain;
 pub mod words;

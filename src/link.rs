@@ -1,11 +1,14 @@
 //! Link: decisions about the final executable that are not compiler
 //! commands — its default name (as `go build` names it), and the size line
-//! printed after every link, and the rule for the file at OUT. The link
+//! printed after every link, and the check of the file at OUT before a build (the rule
+//! for OUT after one is `store::Store::remove_if_ours`). The link
 //! command itself is planned in `plan`.
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
+
+use crate::store::Store;
 
 /// Whether `bytes` start like a file a build may replace: an object or
 /// executable (ELF, an `ar` archive, a `#!` script), as the go command's
@@ -17,18 +20,15 @@ fn looks_like_object(bytes: &[u8]) -> bool {
 /// Refuses to build over a file at `out` that is not an object or
 /// executable (a text file, say), before anything is built: the build would
 /// replace it, and a failure would have to leave it alone. An empty file, a
-/// missing one or one gccgo-build installed (see [`remove_if_ours`]) is fine.
+/// missing one or one gccgo-build installed (see `Store::remove_if_ours`) is fine.
 ///
 /// Errors: `out` is a directory-less path to such a file (names it and the fix).
-pub fn refuse_foreign_output(out: &Path, cache_dir: Option<&Path>) -> Result<()> {
+pub fn refuse_foreign_output(out: &Path, store: &Store) -> Result<()> {
     use std::io::Read;
     let Ok(md) = std::fs::metadata(out) else {
         return Ok(());
     };
-    if !md.is_file()
-        || md.len() == 0
-        || cache_dir.is_some_and(|c| crate::cache::installed_here(c, out))
-    {
+    if !md.is_file() || md.len() == 0 || store.installed_here(out) {
         return Ok(());
     }
     let mut head = [0u8; 8];
@@ -43,18 +43,6 @@ pub fn refuse_foreign_output(out: &Path, cache_dir: Option<&Path>) -> Result<()>
         );
     }
     Ok(())
-}
-
-/// The rule for OUT after a failed build: the file at `out` is removed only
-/// if it is the one gccgo-build itself installed there last (the cache under
-/// `cache_dir` records its size and mtime), so no stale binary of ours
-/// survives, and anything else is left alone. With `--cache off` there is no
-/// record, and nothing is removed. Returns whether it removed the file.
-pub fn remove_if_ours(out: &Path, cache_dir: Option<&Path>) -> bool {
-    match cache_dir {
-        Some(c) if crate::cache::installed_here(c, out) => std::fs::remove_file(out).is_ok(),
-        _ => false,
-    }
 }
 
 /// The executable name `go build` gives a command: the last element of its

@@ -60,7 +60,7 @@ pub fn main(cwd: &Path, args: &ListArgs) -> Result<i32> {
     if args.json && args.format.is_some() {
         bail!("list: cannot use -f with -json");
     }
-    let loaded = crate::build::load(cwd, &args.load)?;
+    let loaded = crate::build::load(cwd, &args.load.config(), &crate::store::Store::from_env())?;
     let objects = list(&loaded.graph, &loaded.resolver.mode, args.deps);
     let mut out = String::new();
     for obj in &objects {

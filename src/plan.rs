@@ -21,7 +21,7 @@ use crate::process::Cmd;
 use crate::toolchain::Toolchain;
 
 /// How the link treats libgo and libc (`--link`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkMode {
     /// `-static-libgo`: libgo linked in, libc dynamic (the default).
     StaticLibgo,
@@ -113,8 +113,57 @@ pub enum ActionKind {
     },
 }
 
-/// Index of an action in `Plan::actions`.
-pub type ActionId = usize;
+/// Index of an action in `Plan::actions` (`plan[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActionId(pub usize);
+
+impl ActionId {
+    /// The index, for vectors of per-action state.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl fmt::Display for ActionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// What a file an action writes is: how the cache names it in an entry
+/// and how later stages find it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// The package's Go object (`$WORK/<import path>.o`).
+    Object,
+    /// Its export data (`$WORK/<import path>.gox`), which importers read.
+    Export,
+    /// A C or assembler object of the package, linked after its Go object.
+    Extra,
+    /// A linked executable, before it is installed at OUT.
+    Exe,
+}
+
+impl Role {
+    /// The role's name in a cache entry (`object`, `export`, `extra`, `exe`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Object => "object",
+            Role::Export => "export",
+            Role::Extra => "extra",
+            Role::Exe => "exe",
+        }
+    }
+}
+
+/// One file an action writes into the work directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// What it is.
+    pub role: Role,
+    /// Where, under `$WORK`.
+    pub path: PathBuf,
+}
 
 /// One unit of scheduling: steps run in order by one worker.
 #[derive(Debug, Clone)]
@@ -129,15 +178,40 @@ pub struct Action {
     pub deps: Vec<ActionId>,
     /// Source files read (absolute paths), for cache keys.
     pub inputs: Vec<PathBuf>,
-    /// Files written in the work directory: object first, then `.gox` (compile),
-    /// or the linked executable (link).
-    pub outputs: Vec<PathBuf>,
-    /// The compile flags that reach this action's compiler (for cache keys and `--explain`).
+    /// Files written in the work directory: the Go object, its export data
+    /// (not for `main`) and C/assembler objects (compile), or the linked
+    /// executable (link).
+    pub outputs: Vec<Output>,
+    /// The flags that reach this action's compiler or linker, as the user
+    /// and the profile gave them (for cache keys and `--explain`).
     pub flags: Vec<String>,
+    /// Other settings that change what the action produces, by name (for
+    /// cache keys and `--explain`): `strip` (the command), `cc` (the C
+    /// compiler and its flags), `importmap <path>` (the package a written
+    /// import path names).
+    pub settings: BTreeMap<String, String>,
     /// Output that makes a successful-looking action a failure: (text the
     /// tools print, why that is fatal). E.g. the linker's float-ABI mismatch
     /// warning, after which the program computes garbage with floats.
     pub fail_when: Vec<(String, String)>,
+}
+
+impl Action {
+    /// The file of `role` (the first one, for `Extra`), if the action writes one.
+    pub fn output(&self, role: Role) -> Option<&Path> {
+        self.outputs
+            .iter()
+            .find(|o| o.role == role)
+            .map(|o| o.path.as_path())
+    }
+
+    /// Where the action installs its result for the user (`-o OUT`), if it does.
+    pub fn installs(&self) -> Option<&Path> {
+        self.steps.iter().find_map(|s| match s {
+            Step::Install { to, .. } => Some(to.as_path()),
+            _ => None,
+        })
+    }
 }
 
 /// The whole build: actions in a valid order (dependencies first).
@@ -165,83 +239,28 @@ impl Plan {
         let mut compile_of = BTreeMap::new();
         for id in graph.topo() {
             let deps = graph.deps(id).iter().map(|d| compile_of[d]).collect();
-            compile_of.insert(id, actions.len());
+            compile_of.insert(id, ActionId(actions.len()));
             actions.push(compile_action(graph, id, tc, flags, work, deps));
         }
         for (&id, out) in outputs {
-            let exe = work.join("exe").join(exe_name(out));
-            // Objects: the main package first, then its dependencies with
-            // importers before the packages they import.
-            // Each package's C, assembler and .syso objects follow its Go object.
-            let closure = graph.deps_closure(id);
-            let mut objs: Vec<OsString> = Vec::new();
-            for pid in std::iter::once(id).chain(closure.iter().rev().copied()) {
-                objs.extend(
-                    link_objects(graph.pkg(pid), work)
-                        .into_iter()
-                        .map(PathBuf::into_os_string),
-                );
-            }
-            let mut ld: Vec<String> = match flags.link {
-                LinkMode::StaticLibgo => vec!["-static-libgo".into()],
-                LinkMode::Static => vec!["-static".into()],
-                LinkMode::Dynamic => vec![],
-            };
-            ld.extend(tc.cflags.iter().cloned());
-            ld.extend(tc.ldflags.iter().cloned());
-            ld.extend(flags.ldflags.iter().cloned());
-            let cmd = Cmd::new(tc.gccgo.as_os_str())
-                .arg("-o")
-                .arg(exe.as_os_str())
-                .args(objs)
-                .args(ld.iter());
-            let mut deps: Vec<ActionId> = vec![compile_of[&id]];
-            deps.extend(closure.iter().map(|d| compile_of[d]));
-            actions.push(Action {
-                kind: ActionKind::Link {
-                    pkg: id,
-                    out: out.clone(),
-                },
-                label: format!("link {}", out.display()),
-                steps: {
-                    let mut steps = vec![Step::Mkdir(work.join("exe")), Step::Run(cmd)];
-                    if flags.strip {
-                        // The target's objcopy, never the host's strip: it knows the ELF.
-                        steps.push(Step::Run(
-                            Cmd::new(tc.objcopy.as_os_str())
-                                .args(["--strip-all", "-R", ".go_export"])
-                                .arg(exe.as_os_str()),
-                        ));
-                    }
-                    steps.push(Step::Install {
-                        from: exe.clone(),
-                        to: out.clone(),
-                    });
-                    steps
-                },
-                deps,
-                inputs: vec![],
-                fail_when: vec![(
-                    "uses -msoft-float".into(),
-                    "the objects mix soft-float and hard-float code (the linker's warning above): \
-                     the program would compute garbage with floats. The toolchain's libgo and crt \
-                     files are hard-float; build soft-float with a soft-float toolchain such as an \
-                     OpenWrt SDK's (--sdk), or drop -msoft-float"
-                        .into(),
-                )],
-                outputs: vec![exe],
-                flags: if flags.strip {
-                    ld.iter().cloned().chain(["(strip)".to_string()]).collect()
-                } else {
-                    ld
-                },
-            });
+            actions.push(link_action(graph, id, out, tc, flags, work, &compile_of));
         }
         Plan {
             work: work.to_path_buf(),
             actions,
             compile_of,
         }
+    }
+
+    /// Every action's id, dependencies before dependents.
+    pub fn ids(&self) -> impl Iterator<Item = ActionId> + use<> {
+        (0..self.actions.len()).map(ActionId)
+    }
+
+    /// The link action that installs at `out`, if any.
+    pub fn link_of(&self, out: &Path) -> Option<ActionId> {
+        self.ids()
+            .find(|&i| matches!(&self[i].kind, ActionKind::Link { out: o, .. } if o == out))
     }
 
     /// The whole plan as a shell script (what `-n` prints).
@@ -261,9 +280,95 @@ impl Plan {
     }
 }
 
+impl std::ops::Index<ActionId> for Plan {
+    type Output = Action;
+    fn index(&self, id: ActionId) -> &Action {
+        &self.actions[id.0]
+    }
+}
+
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.script())
+    }
+}
+
+/// Builds the link action of main package `id`: link every object of its
+/// closure into `$WORK/exe/<name>`, strip it with the target's objcopy when
+/// asked, then install it at `out`. Objects: the main package first, then
+/// its dependencies with importers before the packages they import; each
+/// package's C, assembler and `.syso` objects follow its Go object.
+fn link_action(
+    graph: &Graph,
+    id: PkgId,
+    out: &Path,
+    tc: &Toolchain,
+    flags: &Flags,
+    work: &Path,
+    compile_of: &BTreeMap<PkgId, ActionId>,
+) -> Action {
+    let exe = work.join("exe").join(exe_name(out));
+    let closure = graph.deps_closure(id);
+    let mut objs: Vec<OsString> = Vec::new();
+    for pid in std::iter::once(id).chain(closure.iter().rev().copied()) {
+        objs.extend(
+            link_objects(graph.pkg(pid), work)
+                .into_iter()
+                .map(PathBuf::into_os_string),
+        );
+    }
+    let mut ld: Vec<String> = match flags.link {
+        LinkMode::StaticLibgo => vec!["-static-libgo".into()],
+        LinkMode::Static => vec!["-static".into()],
+        LinkMode::Dynamic => vec![],
+    };
+    ld.extend(tc.cflags.iter().cloned());
+    ld.extend(tc.ldflags.iter().cloned());
+    ld.extend(flags.ldflags.iter().cloned());
+    let cmd = Cmd::new(tc.gccgo.as_os_str())
+        .arg("-o")
+        .arg(exe.as_os_str())
+        .args(objs)
+        .args(ld.iter());
+    let mut deps: Vec<ActionId> = vec![compile_of[&id]];
+    deps.extend(closure.iter().map(|d| compile_of[d]));
+    let mut steps = vec![Step::Mkdir(work.join("exe")), Step::Run(cmd)];
+    let mut settings = BTreeMap::new();
+    if flags.strip {
+        // The target's objcopy, never the host's strip: it knows the ELF.
+        let strip = Cmd::new(tc.objcopy.as_os_str())
+            .args(["--strip-all", "-R", ".go_export"])
+            .arg(exe.as_os_str());
+        settings.insert("strip".into(), "objcopy --strip-all -R .go_export".into());
+        steps.push(Step::Run(strip));
+    }
+    steps.push(Step::Install {
+        from: exe.clone(),
+        to: out.to_path_buf(),
+    });
+    Action {
+        kind: ActionKind::Link {
+            pkg: id,
+            out: out.to_path_buf(),
+        },
+        label: format!("link {}", out.display()),
+        steps,
+        deps,
+        inputs: vec![],
+        fail_when: vec![(
+            "uses -msoft-float".into(),
+            "the objects mix soft-float and hard-float code (the linker's warning above): \
+             the program would compute garbage with floats. The toolchain's libgo and crt \
+             files are hard-float; build soft-float with a soft-float toolchain such as an \
+             OpenWrt SDK's (--sdk), or drop -msoft-float"
+                .into(),
+        )],
+        outputs: vec![Output {
+            role: Role::Exe,
+            path: exe,
+        }],
+        flags: ld,
+        settings,
     }
 }
 
@@ -283,7 +388,6 @@ fn compile_action(
 ) -> Action {
     let p = graph.pkg(id);
     let obj = object_path(work, &p.import_path);
-    let gox = obj.with_extension("gox");
     let pkg_work = package_work_dir(work, &p.import_path);
     let files: Vec<PathBuf> = p
         .files
@@ -293,54 +397,26 @@ fn compile_action(
         .collect();
     let mut cflags: Vec<String> = flags.gcflags.clone();
     cflags.extend(tc.cflags.iter().cloned());
+    let mut settings = BTreeMap::new();
     let mut steps = vec![Step::Mkdir(obj.parent().unwrap_or(work).to_path_buf())];
     let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
     if !p.is_main() {
         cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
     }
-    let local = is_local_import_path(&p.import_path);
-    if local {
+    if crate::resolve::is_local_import_path(&p.import_path) {
         // go's `LocalPrefix`: gccgo resolves `./x` and `../x` against this
         // import path and cleans the result (`_/a/cmd` + `../lib` → `_/a/lib`).
         cmd = cmd.arg(format!("-fgo-relative-import-path={}", p.import_path));
     }
-    // gccgo 12 has no -fgo-importcfg (`gccgo -fgo-importcfg=/dev/null` says
-    // "unrecognized command-line option"), so an import whose package was
-    // compiled under another path (GOPATH vendoring: "X" is `a/vendor/X`) is
-    // found through a directory of symlinks searched first, as go's
-    // `buildImportcfgSymlinks` does for such compilers.
-    let links: Vec<(String, String)> = p
-        .import_map
-        .iter()
-        .filter(|(_, to)| graph.find(to).is_some())
-        .filter_map(|(written, to)| {
-            let seen = if written.starts_with("./") || written.starts_with("../") {
-                if !local {
-                    return None;
-                }
-                crate::resolve::clean(Path::new(&format!("{}/{written}", p.import_path)))
-                    .to_string_lossy()
-                    .into_owned()
-            } else {
-                written.clone()
-            };
-            (seen != *to).then(|| (seen, to.clone()))
-        })
-        .collect();
+    let links = import_links(graph, p);
     if !links.is_empty() {
         let root = pkg_work.join("_importroot_");
-        for (seen, to) in &links {
-            let link = object_path(&root, seen).with_extension("gox");
-            let target = object_path(work, to).with_extension("gox");
-            steps.push(Step::Mkdir(link.parent().unwrap_or(&root).to_path_buf()));
-            steps.push(Step::Run(
-                Cmd::new("ln")
-                    .arg("-sf")
-                    .arg(target.as_os_str())
-                    .arg(link.as_os_str()),
-            ));
-        }
+        steps.extend(import_link_steps(&links, &root, work));
         cmd = cmd.arg("-I").arg(root.as_os_str());
+        for (seen, to) in &links {
+            // The import mapping changes what the compile reads: part of the key.
+            settings.insert(format!("importmap {seen}"), to.clone());
+        }
     }
     // //go:embed: gccgo reads the files the patterns match from an embed
     // configuration, as the go command hands it over (work/gccgo.go); bad
@@ -362,99 +438,147 @@ fn compile_action(
         .arg(obj.as_os_str())
         .args(files.iter().map(|f| f.as_os_str().to_owned()));
     steps.push(Step::Run(cmd));
-    let mut outs = vec![obj.clone()];
+    let mut outputs = vec![Output {
+        role: Role::Object,
+        path: obj.clone(),
+    }];
     if !p.is_main() {
+        let gox = obj.with_extension("gox");
         steps.push(Step::Run(
             Cmd::new(tc.objcopy.as_os_str())
                 .args(["-j", ".go_export"])
                 .arg(obj.as_os_str())
                 .arg(gox.as_os_str()),
         ));
-        outs.push(gox);
+        outputs.push(Output {
+            role: Role::Export,
+            path: gox,
+        });
     }
     let mut inputs = files;
     inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
     let extra = extra_objects(p, work);
     if !extra.is_empty() {
         steps.push(Step::Mkdir(pkg_work.clone()));
+        settings.insert(
+            "cc".into(),
+            format!("{} {}", c_compiler(tc).display(), C_FLAGS.join(" ")),
+        );
     }
-    let defs = [
-        "-D".to_string(),
-        format!("GOOS_{}", tc.target.goos),
-        "-D".to_string(),
-        format!("GOARCH_{}", tc.target.goarch),
-    ];
-    let gcc_major = tc
-        .gcc_version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok())
-        .unwrap_or(0);
-    let symbol = mangle_pkgpath(gcc_major, &p.import_path);
     for (name, o) in &extra {
-        let src = p.files.source_path(name);
-        let is_c = name.ends_with(".c");
-        let cmd = if is_c {
-            let mut c = Cmd::new(c_compiler(tc))
-                .arg("-c")
-                .args(C_FLAGS.iter().copied())
-                .args(["-D".to_string(), format!("GOPKGPATH=\"{symbol}\"")]);
-            if SPLIT_STACK_ARCHES.contains(&tc.target.goarch.as_str()) {
-                // gccgo's Go code runs on split stacks on these targets; go
-                // compiles C files with -fsplit-stack when gcc accepts it.
-                c = c.arg("-fsplit-stack");
-            }
-            c.args(tc.cflags.iter())
-                .args(defs.iter())
-                .arg("-I")
-                .arg(p.dir.as_os_str())
-                .arg("-o")
-                .arg(o.as_os_str())
-                .arg(src.as_os_str())
-        } else {
-            Cmd::new(tc.gccgo.as_os_str())
-                .arg("-xassembler-with-cpp")
-                .args(tc.cflags.iter())
-                .args(defs.iter())
-                .args(["-D".to_string(), format!("GOPKGPATH={symbol}")])
-                .arg("-I")
-                .arg(p.dir.as_os_str())
-                .arg("-c")
-                .arg("-o")
-                .arg(o.as_os_str())
-                .arg(src.as_os_str())
-        };
-        steps.push(Step::Run(cmd));
-        inputs.push(src);
-        outs.push(o.clone());
-    }
-    for h in &p.files.h_files {
-        // Headers are read by the C and assembler compiles.
-        if !extra.is_empty() {
-            inputs.push(p.files.source_path(h));
-        }
-    }
-    for s in &p.files.syso_files {
-        inputs.push(p.files.source_path(s));
-    }
-    let mut key_flags = cflags;
-    for (seen, to) in &links {
-        // The import mapping changes what the compile reads: part of the key.
-        key_flags.push(format!("importmap {seen}={to}"));
+        steps.push(Step::Run(extra_compile(p, tc, name, o)));
+        inputs.push(p.files.source_path(name));
+        outputs.push(Output {
+            role: Role::Extra,
+            path: o.clone(),
+        });
     }
     if !extra.is_empty() {
-        key_flags.push(format!("cc {}", c_compiler(tc).display()));
-        key_flags.extend(C_FLAGS.iter().map(|s| s.to_string()));
+        // Headers are read by the C and assembler compiles.
+        inputs.extend(p.files.h_files.iter().map(|h| p.files.source_path(h)));
     }
+    inputs.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     Action {
         kind: ActionKind::Compile { pkg: id },
         label: p.import_path.clone(),
         steps,
         deps,
         inputs,
-        outputs: outs,
-        flags: key_flags,
+        outputs,
+        flags: cflags,
+        settings,
         fail_when: vec![],
+    }
+}
+
+/// The imports of `p` whose package was compiled under another path
+/// (GOPATH vendoring: "X" is `a/vendor/X`; `./x` of a local package), as
+/// (path the source writes, cleaned; import path compiled).
+fn import_links(graph: &Graph, p: &Package) -> Vec<(String, String)> {
+    let local = crate::resolve::is_local_import_path(&p.import_path);
+    p.import_map
+        .iter()
+        .filter(|(_, to)| graph.find(to).is_some())
+        .filter_map(|(written, to)| {
+            let seen = if written.starts_with("./") || written.starts_with("../") {
+                if !local {
+                    return None;
+                }
+                crate::resolve::clean(Path::new(&format!("{}/{written}", p.import_path)))
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                written.clone()
+            };
+            (seen != *to).then(|| (seen, to.clone()))
+        })
+        .collect()
+}
+
+/// gccgo 12 has no -fgo-importcfg (`gccgo -fgo-importcfg=/dev/null` says
+/// "unrecognized command-line option"), so an import whose package was
+/// compiled under another path is found through a directory of symlinks
+/// (`root`) searched first, as go's `buildImportcfgSymlinks` does for such
+/// compilers: `root/<seen>.gox` → `$WORK/<to>.gox`.
+fn import_link_steps(links: &[(String, String)], root: &Path, work: &Path) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for (seen, to) in links {
+        let link = object_path(root, seen).with_extension("gox");
+        let target = object_path(work, to).with_extension("gox");
+        steps.push(Step::Mkdir(link.parent().unwrap_or(root).to_path_buf()));
+        steps.push(Step::Run(
+            Cmd::new("ln")
+                .arg("-sf")
+                .arg(target.as_os_str())
+                .arg(link.as_os_str()),
+        ));
+    }
+    steps
+}
+
+/// The command compiling one C or assembler file `name` of `p` to `obj`:
+/// the target's C compiler with `GOPKGPATH` as a string for `.c`, the gccgo
+/// driver with `-xassembler-with-cpp` and `GOPKGPATH` as a symbol otherwise,
+/// both with `GOOS_<goos>`/`GOARCH_<goarch>` defined, as `work/gccgo.go`.
+fn extra_compile(p: &Package, tc: &Toolchain, name: &str, obj: &Path) -> Cmd {
+    let defs = [
+        "-D".to_string(),
+        format!("GOOS_{}", tc.target.goos),
+        "-D".to_string(),
+        format!("GOARCH_{}", tc.target.goarch),
+    ];
+    let (gcc_major, _) = crate::toolchain::gcc_major_minor(&tc.gcc_version);
+    let symbol = mangle_pkgpath(gcc_major, &p.import_path);
+    let src = p.files.source_path(name);
+    if name.ends_with(".c") {
+        let mut c = Cmd::new(c_compiler(tc))
+            .arg("-c")
+            .args(C_FLAGS.iter().copied())
+            .args(["-D".to_string(), format!("GOPKGPATH=\"{symbol}\"")]);
+        if SPLIT_STACK_ARCHES.contains(&tc.target.goarch.as_str()) {
+            // gccgo's Go code runs on split stacks on these targets; go
+            // compiles C files with -fsplit-stack when gcc accepts it.
+            c = c.arg("-fsplit-stack");
+        }
+        c.args(tc.cflags.iter())
+            .args(defs.iter())
+            .arg("-I")
+            .arg(p.dir.as_os_str())
+            .arg("-o")
+            .arg(obj.as_os_str())
+            .arg(src.as_os_str())
+    } else {
+        Cmd::new(tc.gccgo.as_os_str())
+            .arg("-xassembler-with-cpp")
+            .args(tc.cflags.iter())
+            .args(defs.iter())
+            .args(["-D".to_string(), format!("GOPKGPATH={symbol}")])
+            .arg("-I")
+            .arg(p.dir.as_os_str())
+            .arg("-c")
+            .arg("-o")
+            .arg(obj.as_os_str())
+            .arg(src.as_os_str())
     }
 }
 
@@ -575,12 +699,6 @@ pub fn link_objects(p: &Package, work: &Path) -> Vec<PathBuf> {
     v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
     v.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     v
-}
-
-/// Whether an import path is go's form for a directory outside every
-/// GOPATH (`_/abs/dir`, go's `dirToImportPath`).
-pub fn is_local_import_path(ip: &str) -> bool {
-    ip.starts_with("_/")
 }
 
 /// `$WORK/<import path>/`: where a package's own intermediate files go

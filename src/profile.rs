@@ -436,6 +436,29 @@ impl Registry {
     }
 }
 
+/// The toolchain flags of one command, owned: `--target NAME`,
+/// `--toolchain FILE`, `--sdk DIR` as `cli` parsed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choice {
+    /// `--target NAME`: a profile name or a triple.
+    pub target: Option<String>,
+    /// `--toolchain FILE`.
+    pub toolchain: Option<PathBuf>,
+    /// `--sdk DIR`.
+    pub sdk: Option<PathBuf>,
+}
+
+impl Choice {
+    /// The flags as the borrowed `Selection` that `resolve` takes.
+    pub fn selection(&self) -> Selection<'_> {
+        Selection {
+            target: self.target.as_deref(),
+            toolchain: self.toolchain.as_deref(),
+            sdk: self.sdk.as_deref(),
+        }
+    }
+}
+
 /// How the toolchain of one command is chosen: `--target`, `--toolchain`,
 /// `--sdk` (see the module doc).
 #[derive(Debug, Clone, Default)]
@@ -547,7 +570,7 @@ fn selects(name: &str, e: &Entry) -> bool {
 /// Errors: a profile that does not parse, an SDK directory with no gccgo,
 /// `--sdk` together with a `--target` the SDK does not provide, or a
 /// `--target` that is neither a profile nor a triple with a Go name.
-pub fn resolve(sel: &Selection) -> Result<Resolved> {
+pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved> {
     let mut reg = Registry::load()?;
     let done = |entry: Entry| -> Result<Resolved> {
         let spec = entry.spec()?;
@@ -573,7 +596,7 @@ pub fn resolve(sel: &Selection) -> Result<Resolved> {
         } else {
             format!("$STAGING_DIR ({})", dir.display())
         };
-        let derived = find_sdk(&dir).and_then(|found| profile_from_sdk(&found));
+        let derived = find_sdk(&dir).and_then(|found| profile_from_sdk(&found, store));
         // $STAGING_DIR (set by OpenWrt's build shell) only chooses the
         // toolchain when nothing else does; with a --target it is used
         // when it provides that target, and ignored otherwise.

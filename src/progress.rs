@@ -6,6 +6,21 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::cache::DirtyReason;
+
+/// `--explain`: whether and how to say why each action runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Explain {
+    /// Say nothing.
+    #[default]
+    Off,
+    /// `LABEL: REASON` lines on stderr.
+    Text,
+    /// One JSON object a line on stdout (`--explain --json`), for tools:
+    /// `{"action":LABEL,"reason":{"kind":…,…},"text":REASON}`.
+    Json,
+}
+
 /// What the scheduler reports.
 pub trait Progress {
     /// The build starts with `total` actions.
@@ -18,8 +33,8 @@ pub trait Progress {
     fn done(&mut self, label: &str, output: &str);
     /// An action's outputs were restored from the cache; `saved` is its saved output.
     fn cached(&mut self, label: &str, saved: &str);
-    /// Why an action must run (`--explain`).
-    fn explain(&mut self, label: &str, reason: &str);
+    /// Why an action must run (shown with `--explain`).
+    fn explain(&mut self, label: &str, reason: &DirtyReason);
     /// An action failed; `text` is its output and the reason.
     fn failed(&mut self, label: &str, text: &str);
     /// A warning line.
@@ -30,15 +45,15 @@ pub trait Progress {
 
 /// Whole lines on stderr, no status line.
 pub struct Plain {
-    /// Print `--explain` reasons.
-    pub explain: bool,
+    /// Whether and how to print `--explain` reasons.
+    pub explain: Explain,
     done: usize,
     total: usize,
 }
 
 impl Plain {
     /// A plain reporter.
-    pub fn new(explain: bool) -> Plain {
+    pub fn new(explain: Explain) -> Plain {
         Plain {
             explain,
             done: 0,
@@ -77,9 +92,18 @@ impl Progress for Plain {
     fn cached(&mut self, label: &str, saved: &str) {
         self.done(label, saved);
     }
-    fn explain(&mut self, label: &str, reason: &str) {
-        if self.explain {
-            eprintln!("{label}: {reason}");
+    fn explain(&mut self, label: &str, reason: &DirtyReason) {
+        match self.explain {
+            Explain::Off => {}
+            Explain::Text => eprintln!("{label}: {reason}"),
+            Explain::Json => {
+                let line = serde_json::json!({
+                    "action": label,
+                    "reason": reason,
+                    "text": reason.to_string(),
+                });
+                println!("{line}");
+            }
         }
     }
     fn failed(&mut self, label: &str, text: &str) {
@@ -101,7 +125,7 @@ pub struct Terminal {
 
 impl Terminal {
     /// A terminal reporter.
-    pub fn new(explain: bool) -> Terminal {
+    pub fn new(explain: Explain) -> Terminal {
         Terminal {
             inner: Plain::new(explain),
             running: Vec::new(),
@@ -171,7 +195,7 @@ impl Progress for Terminal {
         self.inner.cached(label, saved);
         self.draw();
     }
-    fn explain(&mut self, label: &str, reason: &str) {
+    fn explain(&mut self, label: &str, reason: &DirtyReason) {
         self.clear();
         self.inner.explain(label, reason);
         self.draw();
@@ -194,7 +218,7 @@ impl Progress for Terminal {
 }
 
 /// A terminal reporter when stderr is a terminal, else a plain one.
-pub fn for_stderr(explain: bool) -> Box<dyn Progress> {
+pub fn for_stderr(explain: Explain) -> Box<dyn Progress> {
     if std::io::stderr().is_terminal() {
         Box::new(Terminal::new(explain))
     } else {

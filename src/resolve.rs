@@ -664,6 +664,12 @@ pub fn gopath() -> Vec<PathBuf> {
     }
 }
 
+/// Whether an import path is go's form for a directory outside every
+/// GOPATH (`_/abs/dir`, go's `dirToImportPath`).
+pub fn is_local_import_path(ip: &str) -> bool {
+    ip.starts_with("_/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::process::Cmd;
+use crate::store::Store;
 use crate::target::{self, Target};
 
 /// Go version implemented by a GCC release, as (GCC major, minor) → Go 1.N
@@ -148,7 +149,54 @@ pub struct Toolchain {
     /// files have, whatever `-m*-float` the profile adds.
     pub float_abi: Option<String>,
     /// Identity for cache keys: path, version, machine, size and mtime of the binary.
-    pub identity: String,
+    pub identity: CompilerId,
+}
+
+/// Who compiled: what a cache key holds of the compiler, and what
+/// `--explain` compares to say "compiler changed: 12.2.0 → 11.3.0".
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CompilerId {
+    /// Absolute path of the gccgo driver.
+    pub path: String,
+    /// `-dumpfullversion` (`12.2.0`).
+    pub version: String,
+    /// `-dumpmachine`.
+    pub machine: String,
+    /// Size of the driver binary, in bytes.
+    pub size: u64,
+    /// Modification time of the driver binary, in ns since the Unix epoch.
+    pub mtime_ns: u128,
+    /// The profile's flags for every compile and link (`-msoft-float`, …).
+    pub flags: Vec<String>,
+}
+
+impl CompilerId {
+    /// How `self` differs from `old`, in the fewest words: the versions
+    /// when they differ (`12.2.0 → 11.3.0`), else the paths, else the
+    /// profile flags, else "the same version, reinstalled" (size or mtime).
+    pub fn change_from(&self, old: &CompilerId) -> (String, String) {
+        if self.version != old.version {
+            (old.version.clone(), self.version.clone())
+        } else if self.path != old.path {
+            (old.path.clone(), self.path.clone())
+        } else if self.machine != old.machine {
+            (old.machine.clone(), self.machine.clone())
+        } else if self.flags != old.flags {
+            (old.flags.join(" "), self.flags.join(" "))
+        } else {
+            (
+                format!("{} {}", self.path, old.version),
+                format!("{} reinstalled", self.version),
+            )
+        }
+    }
+}
+
+/// The major and minor numbers of a GCC version (`12.2.0` → (12, 2));
+/// a missing or non-numeric part is 0.
+pub fn gcc_major_minor(version: &str) -> (u32, u32) {
+    let mut vs = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (vs.next().unwrap_or(0), vs.next().unwrap_or(0))
 }
 
 impl Toolchain {
@@ -157,7 +205,8 @@ impl Toolchain {
     /// Errors: the compiler or objcopy is not installed (naming the Debian
     /// package that provides it), the compiler does not answer, its GCC
     /// version maps to no Go version, or its standard library is not found.
-    pub fn probe(spec: &ToolchainSpec) -> Result<Toolchain> {
+    /// `store` holds the memo of the compiler's answers (`--cache off`: none).
+    pub fn probe(spec: &ToolchainSpec, store: &Store) -> Result<Toolchain> {
         let gccgo = find_program(&spec.gccgo).ok_or_else(|| {
             let hint = match &spec.package {
                 Some(p) => {
@@ -181,14 +230,11 @@ impl Toolchain {
                 spec.package.as_deref().unwrap_or("the toolchain")
             )
         })?;
-        let facts = CompilerFacts::of(&gccgo)?;
+        let facts = CompilerFacts::of(&gccgo, store)?;
         let machine = facts.machine.clone();
         let gcc_version = facts.gcc_version.clone();
         let version_line = facts.version_line.clone();
-        let mut vs = gcc_version
-            .split('.')
-            .map(|p| p.parse::<u32>().unwrap_or(0));
-        let (maj, min) = (vs.next().unwrap_or(0), vs.next().unwrap_or(0));
+        let (maj, min) = gcc_major_minor(&gcc_version);
         let go_minor = match spec.go_minor {
             Some(m) => m,
             None => go_minor_for_gcc(maj, min).ok_or_else(|| {
@@ -198,33 +244,7 @@ impl Toolchain {
                 )
             })?,
         };
-        let target = match &spec.target {
-            Some(t) => {
-                // A profile's triple may name the vendor's spelling
-                // (`mipsel-openwrt-linux`) while the compiler says
-                // `mipsel-linux-gnu`: the same GOARCH, so it is fine. A
-                // different GOARCH means the profile names the wrong compiler,
-                // unless its own flags (`-m32`, `-mabi=…`) select another one.
-                if let Some(m) = target::goarch_for_triple(&machine)
-                    && m != t.goarch
-                    && spec.cflags.is_empty()
-                {
-                    bail!(
-                        "toolchain {}: it says GOARCH={} (triple {}), but its compiler {} \
-                             targets {machine}, which is GOARCH={m}; fix the profile's \
-                             gccgo, triple or goarch",
-                        spec.name,
-                        t.goarch,
-                        t.triple,
-                        gccgo.display()
-                    );
-                }
-                t.clone()
-            }
-            None => {
-                Target::from_triple(&machine).with_context(|| format!("toolchain {}", spec.name))?
-            }
-        };
+        let target = checked_target(spec, &machine, &gccgo)?;
         let dumpversion = facts.dumpversion.clone();
         let search = facts.search_dirs.clone();
         let std_dir = find_std_dir(&search, &dumpversion, &gcc_version, &machine).ok_or_else(|| {
@@ -236,46 +256,17 @@ impl Toolchain {
             )
         })?;
         let std = list_std(&std_dir)?;
-        let meta =
-            std::fs::metadata(&gccgo).with_context(|| format!("reading {}", gccgo.display()))?;
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        let identity = format!(
-            "{} {} {} {} {} {}",
-            gccgo.display(),
-            gcc_version,
-            machine,
-            meta.len(),
-            mtime,
-            spec.cflags.join(" ")
-        );
-        // Only a runner needs the sysroot; asking the compiler costs processes.
-        let sysroot = match &spec.runner {
-            Some(_) => spec
-                .sysroot
-                .clone()
-                .filter(|p| p.is_dir())
-                .or_else(|| compiler_sysroot(&gccgo)),
-            None => None,
+        let (size, mtime_ns) =
+            crate::store::stamp(&gccgo).with_context(|| format!("reading {}", gccgo.display()))?;
+        let identity = CompilerId {
+            path: gccgo.display().to_string(),
+            version: gcc_version.clone(),
+            machine: machine.clone(),
+            size,
+            mtime_ns,
+            flags: spec.cflags.clone(),
         };
-        let runner = spec.runner.as_ref().map(|r| {
-            let words: Vec<String> = r
-                .iter()
-                .map(|w| {
-                    w.replace(
-                        "{sysroot}",
-                        &sysroot
-                            .as_deref()
-                            .unwrap_or(Path::new("/"))
-                            .to_string_lossy(),
-                    )
-                })
-                .collect();
-            with_qemu_cpu(words, spec.cpu.as_deref())
-        });
+        let runner = runner_words(spec, &gccgo);
         Ok(Toolchain {
             name: spec.name.clone(),
             gccgo,
@@ -382,11 +373,15 @@ impl CompilerFacts {
     /// is unchanged since it was asked).
     ///
     /// Errors when the compiler does not run or does not answer.
-    pub fn of(gccgo: &Path) -> Result<CompilerFacts> {
-        let memo = Self::memo_path(gccgo);
+    pub fn of(gccgo: &Path, store: &Store) -> Result<CompilerFacts> {
+        // "2": the facts gained `float_abi`.
+        let memo = crate::store::stamp(gccgo).and_then(|(size, mtime)| {
+            let id = format!("2\n{}\n{size}\n{mtime}", gccgo.display());
+            store.memo_path("compilers", &id, ".json")
+        });
         if let Some(m) = &memo
-            && let Some(f) = std::fs::read(m)
-                .ok()
+            && let Some(f) = store
+                .read_memo(m)
                 .and_then(|b| serde_json::from_slice(&b).ok())
         {
             return Ok(f);
@@ -414,29 +409,64 @@ impl CompilerFacts {
             search_dirs,
             float_abi: ask_float_abi(gccgo).map(String::from),
         };
-        if let Some(m) = &memo
-            && let (Some(dir), Ok(data)) = (m.parent(), serde_json::to_vec(&f))
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            // Best effort: a memo that cannot be written is asked for again next time.
-            let _ = crate::cache::atomic_write(m, &data, dir);
+        if let (Some(m), Ok(data)) = (&memo, serde_json::to_vec(&f)) {
+            store.write_memo(m, &data);
         }
         Ok(f)
     }
+}
 
-    fn memo_path(gccgo: &Path) -> Option<PathBuf> {
-        use sha2::Digest;
-        let root = crate::cache::default_dir()?;
-        let (size, mtime) = crate::cache::stamp(gccgo)?;
-        // "2": the facts gained `float_abi`.
-        let id = format!("2\n{}\n{size}\n{mtime}", gccgo.display());
-        let h = crate::cache::hex(&sha2::Sha256::digest(id.as_bytes())[..16]);
-        Some(
-            root.join(crate::cache::FORMAT)
-                .join("compilers")
-                .join(format!("{h}.json")),
-        )
-    }
+/// The target of `spec`: its profile's, checked against what the compiler
+/// says it targets (`-dumpmachine`), or the compiler's own.
+///
+/// Errors when the profile names another GOARCH than its compiler targets
+/// (and adds no flags that select another one), or the triple has no Go name.
+fn checked_target(spec: &ToolchainSpec, machine: &str, gccgo: &Path) -> Result<Target> {
+    Ok(match &spec.target {
+        Some(t) => {
+            // A profile's triple may name the vendor's spelling
+            // (`mipsel-openwrt-linux`) while the compiler says
+            // `mipsel-linux-gnu`: the same GOARCH, so it is fine. A
+            // different GOARCH means the profile names the wrong compiler,
+            // unless its own flags (`-m32`, `-mabi=…`) select another one.
+            if let Some(m) = target::goarch_for_triple(machine)
+                && m != t.goarch
+                && spec.cflags.is_empty()
+            {
+                bail!(
+                    "toolchain {}: it says GOARCH={} (triple {}), but its compiler {} \
+                         targets {machine}, which is GOARCH={m}; fix the profile's \
+                         gccgo, triple or goarch",
+                    spec.name,
+                    t.goarch,
+                    t.triple,
+                    gccgo.display()
+                );
+            }
+            t.clone()
+        }
+        None => {
+            Target::from_triple(machine).with_context(|| format!("toolchain {}", spec.name))?
+        }
+    })
+}
+
+/// The profile's runner with `{sysroot}` expanded (the profile's sysroot,
+/// else the compiler's) and its qemu `-cpu` model; `None` runs natively.
+/// Only a runner needs the sysroot: asking the compiler costs processes.
+fn runner_words(spec: &ToolchainSpec, gccgo: &Path) -> Option<Vec<String>> {
+    let r = spec.runner.as_ref()?;
+    let sysroot = spec
+        .sysroot
+        .clone()
+        .filter(|p| p.is_dir())
+        .or_else(|| compiler_sysroot(gccgo));
+    let root = sysroot
+        .as_deref()
+        .unwrap_or(Path::new("/"))
+        .to_string_lossy();
+    let words = r.iter().map(|w| w.replace("{sysroot}", &root)).collect();
+    Some(with_qemu_cpu(words, spec.cpu.as_deref()))
 }
 
 /// The float ABI a compiler uses by default, from `-Q --help=target`

@@ -193,7 +193,7 @@ fn corrupted_cache_entry_is_detected_and_rebuilt() {
         if e.file_name() == "meta.json" {
             let meta = std::fs::read_to_string(e.path()).unwrap();
             if meta.contains("\"label\": \"example.com/minion/internal/wire\"") {
-                let obj = e.path().parent().unwrap().join("0");
+                let obj = e.path().parent().unwrap().join("object");
                 let mut data = std::fs::read(&obj).unwrap();
                 let mid = data.len() / 2;
                 for b in &mut data[mid..mid + 64] {

@@ -192,6 +192,7 @@ fn candidate(e: &Entry) -> Candidate {
 /// Errors: a profile file that does not parse, or an `--sdk` directory
 /// without a gccgo. A toolchain that does not work is a row, not an error.
 pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
+    let store = crate::store::Store::from_env();
     let mut reg = Registry::load()?;
     for f in &args.toolchain {
         reg.add(Entry {
@@ -213,11 +214,11 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
     let sdk = match &args.sdk {
         Some(d) => Some(
             find_sdk(d)
-                .and_then(|f| profile_from_sdk(&f))
+                .and_then(|f| profile_from_sdk(&f, &store))
                 .with_context(|| format!("--sdk {}", d.display()))?,
         ),
         None => match super::staging_dir_env() {
-            Some(d) => match find_sdk(&d).and_then(|f| profile_from_sdk(&f)) {
+            Some(d) => match find_sdk(&d).and_then(|f| profile_from_sdk(&f, &store)) {
                 Ok(e) => Some(e),
                 Err(err) => {
                     cands.push(Candidate {
@@ -388,7 +389,7 @@ fn check(c: &Candidate, run: bool) -> Row {
         row.detail = c.hint.clone();
         return row;
     }
-    let tc = match Toolchain::probe(spec) {
+    let tc = match Toolchain::probe(spec, &crate::store::Store::from_env()) {
         Ok(t) => t,
         Err(e) => {
             row.detail = first_line(&e);
@@ -594,8 +595,9 @@ pub fn float_abi_mix(link_output: &str) -> Option<String> {
 /// Errors: the toolchain cannot be chosen or probed (see `profile::resolve`
 /// and `Toolchain::probe`).
 pub fn env_main(_cwd: &Path, args: &EnvArgs) -> Result<i32> {
-    let r = resolve(&args.select.selection())?;
-    let tc = Toolchain::probe(&r.spec)?;
+    let store = crate::store::Store::from_env();
+    let r = resolve(&args.select.choice().selection(), &store)?;
+    let tc = Toolchain::probe(&r.spec, &store)?;
     let vars = env_vars(&r.entry, &r.spec, &tc);
     if !args.vars.is_empty() {
         let mut code = 0;

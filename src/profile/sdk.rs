@@ -217,7 +217,7 @@ pub fn default_march(gccgo: &Path) -> Option<String> {
 ///
 /// Errors: a triple with no Go name, or a compiler that does not answer
 /// `-dumpmachine`.
-pub fn profile_from_sdk(sdk: &SdkToolchain) -> Result<Entry> {
+pub fn profile_from_sdk(sdk: &SdkToolchain, store: &crate::store::Store) -> Result<Entry> {
     let t = Target::from_triple(&sdk.triple)?;
     let machine = Cmd::new(&sdk.gccgo)
         .arg("-dumpmachine")
@@ -278,7 +278,7 @@ pub fn profile_from_sdk(sdk: &SdkToolchain) -> Result<Entry> {
             cc: beside("gcc"),
             sysroot: sdk.target_dir.as_ref().map(|p| p.display().to_string()),
             libc: libc.map(String::from),
-            float: toolchain::CompilerFacts::of(&sdk.gccgo)
+            float: toolchain::CompilerFacts::of(&sdk.gccgo, store)
                 .ok()
                 .and_then(|f| f.float_abi),
             runner,

@@ -1,0 +1,167 @@
+//! Entries: one directory per key holding an action's output files, named
+//! by role (`object`, `export`, `extra-0`, `exe`), and `meta.json` with the
+//! label, the saved compiler output and each file's size and sha256. An
+//! entry is staged in `tmp/` and renamed into place whole, so a reader sees
+//! all of it or none.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Output, Role};
+use crate::store::{FORMAT, hash_through};
+
+/// One output file of an entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileMeta {
+    /// Its name in the entry (`object`, `export`, `extra-0`, `exe`).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// sha256 of the contents, hex.
+    pub sha256: String,
+}
+
+/// `meta.json` of an entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    /// `store::FORMAT` when written.
+    pub format: String,
+    /// The action's label.
+    pub label: String,
+    /// What the action's commands printed (shown again on a hit).
+    pub output: String,
+    /// The files, in the action's output order.
+    pub files: Vec<FileMeta>,
+}
+
+impl Meta {
+    /// The sha256 of the file of `role`, if the entry has one.
+    pub fn sha_of(&self, role: Role) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.name == role.name())
+            .map(|f| f.sha256.as_str())
+    }
+}
+
+/// The names of `outputs` in an entry: the role's name, and for the C and
+/// assembler objects `extra-<n>` in file order.
+pub fn names(outputs: &[Output]) -> Vec<String> {
+    let mut extra = 0;
+    outputs
+        .iter()
+        .map(|o| match o.role {
+            Role::Extra => {
+                extra += 1;
+                format!("extra-{}", extra - 1)
+            }
+            r => r.name().to_string(),
+        })
+        .collect()
+}
+
+/// Reads an entry's `meta.json` and checks, cheaply, that it is complete:
+/// this format, and every file there with its recorded size. `None` for a
+/// missing or damaged entry.
+pub fn read_meta(dir: &Path) -> Option<Meta> {
+    let m: Meta = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+    if m.format != FORMAT {
+        return None;
+    }
+    for f in &m.files {
+        if std::fs::metadata(dir.join(&f.name)).ok()?.len() != f.size {
+            return None;
+        }
+    }
+    Some(m)
+}
+
+/// Stores `outputs` as the entry `dest`, staged in `tmp` and renamed into
+/// place. A sound entry already there (another build stored it first) is
+/// kept; a damaged one is moved aside in one rename and replaced, so the
+/// next build is a hit. A concurrent reader sees the old entry, none, or
+/// the new one: never a mix.
+///
+/// Errors when an output cannot be read or the staging area written.
+pub fn write(dest: &Path, tmp: &Path, label: &str, outputs: &[Output], output: &str) -> Result<()> {
+    if dest.is_dir() {
+        if read_meta(dest).is_some() {
+            return Ok(());
+        }
+        if let Ok(aside) = tempfile::Builder::new().prefix("damaged-").tempdir_in(tmp) {
+            let aside = aside.keep();
+            if std::fs::rename(dest, aside.join("entry")).is_ok() {
+                let _ = std::fs::remove_dir_all(&aside);
+            }
+        }
+    }
+    let stage = tempfile::Builder::new()
+        .prefix("entry-")
+        .tempdir_in(tmp)
+        .context("creating a cache staging directory")?;
+    let mut files = Vec::new();
+    for (name, o) in names(outputs).into_iter().zip(outputs) {
+        let (size, sha256) = copy_hashing(&o.path, &stage.path().join(&name))?;
+        files.push(FileMeta { name, size, sha256 });
+    }
+    let meta = Meta {
+        format: FORMAT.into(),
+        label: label.into(),
+        output: output.into(),
+        files,
+    };
+    std::fs::write(
+        stage.path().join("meta.json"),
+        serde_json::to_vec_pretty(&meta)?,
+    )?;
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let staged: PathBuf = stage.keep();
+    if std::fs::rename(&staged, dest).is_err() {
+        // Another build stored the same entry first: theirs is as good.
+        let _ = std::fs::remove_dir_all(&staged);
+    }
+    Ok(())
+}
+
+/// Copies an entry's files to the action's `outputs`, checking each sha256.
+///
+/// Errors when the entry does not have the action's files, a copy fails,
+/// or a file's contents are not what `meta.json` says (the copy is removed).
+pub fn restore(dir: &Path, meta: &Meta, outputs: &[Output]) -> Result<()> {
+    let want = names(outputs);
+    if meta.files.len() != outputs.len() || meta.files.iter().zip(&want).any(|(f, n)| &f.name != n)
+    {
+        bail!("entry {} does not hold the action's files", dir.display());
+    }
+    for (f, o) in meta.files.iter().zip(outputs) {
+        if let Some(p) = o.path.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+        }
+        let (_, sha) = copy_hashing(&dir.join(&f.name), &o.path)?;
+        if sha != f.sha256 {
+            let _ = std::fs::remove_file(&o.path);
+            bail!("{}: sha256 mismatch", dir.join(&f.name).display());
+        }
+    }
+    Ok(())
+}
+
+/// Copies `from` to `to` with its permissions, returning the size and
+/// sha256 of what was copied.
+fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
+    let mut r = std::fs::File::open(from).with_context(|| format!("reading {}", from.display()))?;
+    let w = std::fs::File::create(to).with_context(|| format!("writing {}", to.display()))?;
+    let got = hash_through(&mut r, w)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    let perms = std::fs::metadata(from)
+        .with_context(|| format!("reading {}", from.display()))?
+        .permissions();
+    std::fs::set_permissions(to, perms)
+        .with_context(|| format!("setting permissions on {}", to.display()))?;
+    Ok(got)
+}
