@@ -15,6 +15,8 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod toolchains;
+
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
 #[command(name = "gccgo-build", version, about, long_about = None)]
@@ -37,9 +39,9 @@ pub enum Command {
     /// Hold a binary (or a target) against a device description and say what will go wrong.
     Doctor(crate::doctor::DoctorArgs),
     /// List every toolchain found (profiles and PATH) and whether it works.
-    Toolchains(crate::profile::ToolchainsArgs),
+    Toolchains(toolchains::ToolchainsArgs),
     /// Print the resolved settings of one target, like `go env`.
-    Env(crate::profile::EnvArgs),
+    Env(toolchains::EnvArgs),
     /// List packages with go's `go list` field names (`-json`, `-deps`, `-f`).
     List(crate::list::ListArgs),
 }
@@ -313,8 +315,8 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a),
-        Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),
-        Command::Env(a) => crate::profile::env_main(&cwd, &a),
+        Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
+        Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
         Command::List(a) => crate::list::main(&cwd, &a),
     }
 }

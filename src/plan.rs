@@ -397,47 +397,8 @@ fn compile_action(
         .collect();
     let mut cflags: Vec<String> = flags.gcflags.clone();
     cflags.extend(tc.cflags.iter().cloned());
-    let mut settings = BTreeMap::new();
-    let mut steps = vec![Step::Mkdir(obj.parent().unwrap_or(work).to_path_buf())];
-    let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
-    if !p.is_main() {
-        cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
-    }
-    if crate::resolve::is_local_import_path(&p.import_path) {
-        // go's `LocalPrefix`: gccgo resolves `./x` and `../x` against this
-        // import path and cleans the result (`_/a/cmd` + `../lib` → `_/a/lib`).
-        cmd = cmd.arg(format!("-fgo-relative-import-path={}", p.import_path));
-    }
-    let links = import_links(graph, p);
-    if !links.is_empty() {
-        let root = pkg_work.join("_importroot_");
-        steps.extend(import_link_steps(&links, &root, work));
-        cmd = cmd.arg("-I").arg(root.as_os_str());
-        for (seen, to) in &links {
-            // The import mapping changes what the compile reads: part of the key.
-            settings.insert(format!("importmap {seen}"), to.clone());
-        }
-    }
-    // //go:embed: gccgo reads the files the patterns match from an embed
-    // configuration, as the go command hands it over (work/gccgo.go); bad
-    // patterns were already reported by `gate`.
-    let embed = crate::embed::config(p).ok().flatten();
-    if let Some(cfg) = &embed {
-        let path = pkg_work.join("embedcfg");
-        steps.push(Step::Mkdir(pkg_work.clone()));
-        steps.push(Step::Write {
-            path: path.clone(),
-            contents: cfg.to_json(),
-        });
-        cmd = cmd.arg(format!("-fgo-embedcfg={}", path.display()));
-    }
-    cmd = cmd
-        .arg("-I")
-        .arg(work.as_os_str())
-        .arg("-o")
-        .arg(obj.as_os_str())
-        .args(files.iter().map(|f| f.as_os_str().to_owned()));
-    steps.push(Step::Run(cmd));
+    let (mut steps, mut settings, embed) =
+        go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
     let mut outputs = vec![Output {
         role: Role::Object,
         path: obj.clone(),
@@ -489,6 +450,68 @@ fn compile_action(
         settings,
         fail_when: vec![],
     }
+}
+
+/// The steps of a package's Go compile, up to the object: its directory,
+/// the import symlinks and the embed configuration it needs, then gccgo.
+/// Returns them with the settings they add to the key and the embed
+/// configuration (whose files are inputs).
+fn go_compile_steps(
+    graph: &Graph,
+    p: &Package,
+    tc: &Toolchain,
+    cflags: &[String],
+    files: &[PathBuf],
+    obj: &Path,
+    work: &Path,
+) -> (
+    Vec<Step>,
+    BTreeMap<String, String>,
+    Option<crate::embed::EmbedCfg>,
+) {
+    let pkg_work = package_work_dir(work, &p.import_path);
+    let mut settings = BTreeMap::new();
+    let mut steps = vec![Step::Mkdir(obj.parent().unwrap_or(work).to_path_buf())];
+    let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
+    if !p.is_main() {
+        cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
+    }
+    if crate::resolve::is_local_import_path(&p.import_path) {
+        // go's `LocalPrefix`: gccgo resolves `./x` and `../x` against this
+        // import path and cleans the result (`_/a/cmd` + `../lib` → `_/a/lib`).
+        cmd = cmd.arg(format!("-fgo-relative-import-path={}", p.import_path));
+    }
+    let links = import_links(graph, p);
+    if !links.is_empty() {
+        let root = pkg_work.join("_importroot_");
+        steps.extend(import_link_steps(&links, &root, work));
+        cmd = cmd.arg("-I").arg(root.as_os_str());
+        for (seen, to) in &links {
+            // The import mapping changes what the compile reads: part of the key.
+            settings.insert(format!("importmap {seen}"), to.clone());
+        }
+    }
+    // //go:embed: gccgo reads the files the patterns match from an embed
+    // configuration, as the go command hands it over (work/gccgo.go); bad
+    // patterns were already reported by `gate`.
+    let embed = crate::embed::config(p).ok().flatten();
+    if let Some(cfg) = &embed {
+        let path = pkg_work.join("embedcfg");
+        steps.push(Step::Mkdir(pkg_work.clone()));
+        steps.push(Step::Write {
+            path: path.clone(),
+            contents: cfg.to_json(),
+        });
+        cmd = cmd.arg(format!("-fgo-embedcfg={}", path.display()));
+    }
+    cmd = cmd
+        .arg("-I")
+        .arg(work.as_os_str())
+        .arg("-o")
+        .arg(obj.as_os_str())
+        .args(files.iter().map(|f| f.as_os_str().to_owned()));
+    steps.push(Step::Run(cmd));
+    (steps, settings, embed)
 }
 
 /// The imports of `p` whose package was compiled under another path

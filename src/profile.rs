@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::target::{self, Target};
 use crate::toolchain::ToolchainSpec;
 
-pub use report::{EnvArgs, Row, Status, ToolchainsArgs, env_main, toolchains_main};
+pub use report::{EnvConfig, Row, Status, ToolchainsConfig, env_main, toolchains_main};
 pub use sdk::{SdkToolchain, find_sdk, profile_from_sdk};
 
 /// The profiles built into the binary: (file name, TOML text).
@@ -586,6 +586,24 @@ pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved>
             _ => return done(entry),
         }
     }
+    if let Some(entry) = sdk_choice(sel, store, &reg)? {
+        return done(entry);
+    }
+    by_name(&reg, sel.target)
+}
+
+/// The SDK's toolchain when `--sdk DIR` or `$STAGING_DIR` chooses it (see
+/// `resolve`): the SDK's compiler under its router profile's name, or that
+/// profile's flags with the SDK's tools. `None` when no SDK is named, or
+/// `$STAGING_DIR` does not provide the `--target` asked for.
+///
+/// Errors: an SDK directory with no gccgo; `--sdk` with a `--target` it
+/// does not provide.
+fn sdk_choice(
+    sel: &Selection,
+    store: &crate::store::Store,
+    reg: &Registry,
+) -> Result<Option<Entry>> {
     let (sdk_dir, explicit) = match sel.sdk {
         Some(d) => (Some(d.to_path_buf()), true),
         None => (staging_dir_env(), false),
@@ -611,20 +629,20 @@ pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved>
             let router = reg.router_for(&entry);
             let Some(t) = sel.target else {
                 // `--sdk DIR` alone: the SDK's compiler as it is, under the router's name.
-                return done(match router {
+                return Ok(Some(match router {
                     Some(named) => adopt_router(named, entry),
                     None => entry,
-                });
+                }));
             };
             // `--sdk DIR --target openwrt-ramips`: the profile's flags with
             // the SDK's tools, when the profile is for the SDK's triple.
             if let Some(named) = reg.entries.get(t)
                 && describes_sdk(named, &entry)
             {
-                return done(merge_sdk(named, &entry));
+                return Ok(Some(merge_sdk(named, &entry)));
             }
             if selects(t, &entry) {
-                return done(entry);
+                return Ok(Some(entry));
             }
             let entry = match router {
                 Some(named) => adopt_router(named, entry),
@@ -640,7 +658,19 @@ pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved>
             }
         }
     }
-    match sel.target {
+    Ok(None)
+}
+
+/// The toolchain `--target NAME` names (a profile, or a triple whose
+/// `<triple>-gccgo` is taken from PATH), or the `host` profile without one.
+///
+/// Errors: NAME is neither a profile nor a triple with a Go name.
+fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
+    let done = |entry: Entry| -> Result<Resolved> {
+        let spec = entry.spec()?;
+        Ok(Resolved { entry, spec })
+    };
+    match target {
         Some(t) => match reg.find(t) {
             Some(e) => done(e.clone()),
             None => {

@@ -445,9 +445,7 @@ fn checked_target(spec: &ToolchainSpec, machine: &str, gccgo: &Path) -> Result<T
             }
             t.clone()
         }
-        None => {
-            Target::from_triple(machine).with_context(|| format!("toolchain {}", spec.name))?
-        }
+        None => Target::from_triple(machine).with_context(|| format!("toolchain {}", spec.name))?,
     })
 }
 

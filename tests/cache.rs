@@ -34,23 +34,49 @@ impl Proj {
 
     /// Builds with -x --explain; returns (success, stderr).
     fn build(&self) -> (bool, String) {
-        let o = run(bin()
-            .current_dir(self.root())
+        self.build_with(&[], None)
+    }
+
+    /// Builds with -x --explain and `extra` flags, with `path` as PATH
+    /// when given; returns (success, stderr).
+    fn build_with(&self, extra: &[&str], path: Option<&str>) -> (bool, String) {
+        let mut c = bin();
+        c.current_dir(self.root())
             .env("GCCGO_BUILD_CACHE", self.cache.path())
-            .args([
-                "build",
-                "-x",
-                "--explain",
-                "-j",
-                "2",
-                "-o",
-                "minion",
-                "./cmd/minion",
-            ]));
+            .args(["build", "-x", "--explain", "-j", "2"])
+            .args(extra)
+            .args(["-o", "minion", "./cmd/minion"]);
+        if let Some(p) = path {
+            c.env("PATH", p);
+        }
+        let o = run(&mut c);
         (
             o.status.success(),
             String::from_utf8_lossy(&o.stderr).into_owned(),
         )
+    }
+
+    /// Damages the stored object of one package (the entries whose meta
+    /// names it); returns how many entries it damaged.
+    fn corrupt_object_of(&self, import_path: &str) -> usize {
+        let mut corrupted = 0;
+        for e in walkdir::WalkDir::new(self.cache.path()) {
+            let e = e.unwrap();
+            if e.file_name() == "meta.json" {
+                let meta = std::fs::read_to_string(e.path()).unwrap();
+                if meta.contains(&format!("\"label\": \"{import_path}\"")) {
+                    let obj = e.path().parent().unwrap().join("object");
+                    let mut data = std::fs::read(&obj).unwrap();
+                    let mid = data.len() / 2;
+                    for b in &mut data[mid..mid + 64] {
+                        *b ^= 0xff;
+                    }
+                    std::fs::write(&obj, data).unwrap();
+                    corrupted += 1;
+                }
+            }
+        }
+        corrupted
     }
 
     fn edit(&self, rel: &str, from: &str, to: &str) {
@@ -186,25 +212,7 @@ fn exported_api_edit_recompiles_the_importers() {
 fn corrupted_cache_entry_is_detected_and_rebuilt() {
     let p = Proj::new();
     assert!(p.build().0);
-    // Corrupt every stored object of internal/wire (entries whose meta names it).
-    let mut corrupted = 0;
-    for e in walkdir::WalkDir::new(p.cache.path()) {
-        let e = e.unwrap();
-        if e.file_name() == "meta.json" {
-            let meta = std::fs::read_to_string(e.path()).unwrap();
-            if meta.contains("\"label\": \"example.com/minion/internal/wire\"") {
-                let obj = e.path().parent().unwrap().join("object");
-                let mut data = std::fs::read(&obj).unwrap();
-                let mid = data.len() / 2;
-                for b in &mut data[mid..mid + 64] {
-                    *b ^= 0xff;
-                }
-                std::fs::write(&obj, data).unwrap();
-                corrupted += 1;
-            }
-        }
-    }
-    assert_eq!(corrupted, 1);
+    assert_eq!(p.corrupt_object_of("example.com/minion/internal/wire"), 1);
     // Force a link, so the corrupted object would be needed.
     p.append("cmd/minion/main.go", "\nvar addedByTest = 1\n");
     let (ok, log) = p.build();
@@ -277,4 +285,179 @@ fn failing_package_leaves_no_cache_entry() {
         "{log2}"
     );
     p.selftest_ok();
+}
+
+/// The rebuild of a damaged entry used to run inside the cache, serially,
+/// with no `-x` line and no timeout. Now the scheduler runs it: `-x` shows
+/// it, and `--timeout` kills it.
+#[test]
+fn corrupted_entry_rebuild_shows_its_command_and_honours_the_timeout() {
+    let p = Proj::new();
+    let bin_dir = p.root().join("_fakebin");
+    let marker = p.root().join("_slow");
+    let path = gccgo_wrapper(
+        &bin_dir,
+        &format!(
+            "case \"$*\" in *internal/wire*) [ -e '{}' ] && sleep 60;; esac",
+            marker.display()
+        ),
+    );
+    let (ok, log) = p.build_with(&[], Some(&path));
+    assert!(ok, "{log}");
+    assert_eq!(p.corrupt_object_of("example.com/minion/internal/wire"), 1);
+    p.append("cmd/minion/main.go", "\nvar addedByTest = 1\n");
+    std::fs::write(&marker, "").unwrap();
+    let t0 = std::time::Instant::now();
+    let (ok, log) = p.build_with(&["--timeout", "3"], Some(&path));
+    assert!(!ok, "{log}");
+    assert!(
+        t0.elapsed().as_secs() < 40,
+        "the timeout did not apply:\n{log}"
+    );
+    assert!(
+        log.contains("example.com/minion/internal/wire: cache entry was corrupted; rebuilding it"),
+        "{log}"
+    );
+    assert_eq!(
+        compiled(&log),
+        ["example.com/minion/internal/wire"],
+        "the rebuild's -x line is missing:\n{log}"
+    );
+    assert!(log.contains("still running after 3 s"), "{log}");
+    // Without the fault the next build rebuilds it and works.
+    std::fs::remove_file(&marker).unwrap();
+    let (ok, log) = p.build_with(&[], Some(&path));
+    assert!(ok, "{log}");
+    p.selftest_ok();
+}
+
+/// `--explain` compared with the label's last build: after building with
+/// -O2, then -Os, then editing a file and building with -O2 again, it said
+/// `flags changed: -Os → -O2 -g` and, for the link, named the wrong
+/// package. It compares with the closest earlier inputs now.
+#[test]
+fn explain_after_alternating_flags_names_the_real_change() {
+    let p = Proj::new();
+    assert!(p.build().0);
+    let (ok, log) = p.build_with(&["--gccgoflags", "-Os"], None);
+    assert!(ok, "{log}");
+    assert!(
+        log.contains("example.com/minion/internal/wire: flags changed: -O2 -g → -Os"),
+        "{log}"
+    );
+    p.edit(
+        "internal/wire/name.go",
+        "func readName(b []byte, off int) (string, int, error) {\n",
+        "func readName(b []byte, off int) (string, int, error) {\n\tif off < 0 {\n\t\treturn \"\", 0, ErrCompressed\n\t}\n",
+    );
+    let (built, log) = p.build();
+    assert!(built, "{log}");
+    assert!(!log.contains("flags changed"), "{log}");
+    assert!(
+        log.contains("example.com/minion/internal/wire: source changed: wire/name.go"),
+        "{log}"
+    );
+    let out = p.out();
+    assert!(
+        log.contains(&format!(
+            "link {}: object of example.com/minion/internal/wire changed",
+            out.display()
+        )),
+        "{log}"
+    );
+    // And for tools, the same as JSON lines on stdout.
+    p.append("internal/wire/name.go", "\n// touched\n");
+    let o = run(bin()
+        .current_dir(p.root())
+        .env("GCCGO_BUILD_CACHE", p.cache.path())
+        .args([
+            "build",
+            "--explain",
+            "--json",
+            "-o",
+            "minion",
+            "./cmd/minion",
+        ]));
+    let (stdout, stderr) = common::ok(o);
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    assert_eq!(
+        first["action"], "example.com/minion/internal/wire",
+        "{stdout}"
+    );
+    assert_eq!(first["reason"]["kind"], "source_changed", "{stdout}");
+    assert!(
+        first["reason"]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("internal/wire/name.go")),
+        "{stdout}"
+    );
+}
+
+/// After a compiler upgrade `--explain` said "not in cache": the explain
+/// index was keyed by the compiler. One profile, first pointing at gccgo 12,
+/// then at gccgo 11.
+#[test]
+fn explain_after_a_compiler_upgrade_says_compiler_changed() {
+    let p = Proj::new();
+    let profile = p.root().join("_pinned.toml");
+    let write = |gccgo: &str| {
+        std::fs::write(
+            &profile,
+            format!(
+                "name = \"pinned\"\ntriple = \"x86_64-linux-gnu\"\ngccgo = \"{gccgo}\"\nobjcopy = \"objcopy\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("gccgo-12");
+    let toolchain = profile.display().to_string();
+    let (ok, log) = p.build_with(&["--toolchain", &toolchain], None);
+    assert!(ok, "{log}");
+    write("gccgo-11");
+    let (ok, log) = p.build_with(&["--toolchain", &toolchain], None);
+    assert!(ok, "{log}");
+    let v11 = String::from_utf8(
+        run(std::process::Command::new("gccgo-11").arg("-dumpfullversion")).stdout,
+    )
+    .unwrap();
+    let want = format!(
+        "example.com/minion/internal/wire: compiler changed: 12.2.0 → {}",
+        v11.trim()
+    );
+    assert!(log.contains(&want), "no {want:?} in:\n{log}");
+    assert!(log.contains("linker changed: 12.2.0 → "), "{log}");
+    p.selftest_ok();
+}
+
+/// `--cache off` still wrote the toolchain probe's and the language gate's
+/// memos under `~/.cache/gccgo-build`.
+#[test]
+fn cache_off_writes_nothing_under_home() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let exe = out.path().join("minion");
+    let exe_s = exe.display().to_string();
+    ok(gb(
+        home.path(),
+        &minion_dir(),
+        &["build", "--cache", "off", "-o", &exe_s, "./cmd/minion"],
+    ));
+    assert!(exe.is_file());
+    assert!(
+        !home.path().join(".cache").exists(),
+        "--cache off wrote under HOME: {:?}",
+        walkdir::WalkDir::new(home.path())
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().display().to_string())
+            .collect::<Vec<_>>()
+    );
+    // The same build with the default cache does write there.
+    ok(gb(
+        home.path(),
+        &minion_dir(),
+        &["build", "-o", &exe_s, "./cmd/minion"],
+    ));
+    assert!(home.path().join(".cache/gccgo-build").is_dir());
 }

@@ -22,37 +22,29 @@ use crate::process::{Cmd, quote};
 use crate::target;
 use crate::toolchain::{Toolchain, ToolchainSpec, compiler_sysroot, find_program};
 
-/// `gccgo-build toolchains` flags.
-#[derive(Debug, clap::Args)]
-pub struct ToolchainsArgs {
-    /// Print a JSON array instead of a table.
-    #[arg(long)]
+/// What `gccgo-build toolchains` lists and checks (`cli::toolchains`).
+#[derive(Debug, Clone, Default)]
+pub struct ToolchainsConfig {
+    /// A JSON array instead of a table.
     pub json: bool,
-    /// Only list; do not build and run a hello world with each toolchain.
-    #[arg(long)]
-    pub no_check: bool,
-    /// Also list this profile file (may be repeated).
-    #[arg(long, value_name = "FILE")]
-    pub toolchain: Vec<PathBuf>,
-    /// Also list the toolchain of this OpenWrt SDK (default: $STAGING_DIR).
-    #[arg(long, value_name = "DIR")]
+    /// Build and run a hello world with each toolchain (else only list).
+    pub check: bool,
+    /// Profile files to list too.
+    pub toolchains: Vec<PathBuf>,
+    /// An OpenWrt SDK to list too (else `$STAGING_DIR`).
     pub sdk: Option<PathBuf>,
-    /// Toolchains checked at once (default: available parallelism).
-    #[arg(short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Toolchains checked at once, ≥ 1.
+    pub jobs: usize,
 }
 
-/// `gccgo-build env` flags.
-#[derive(Debug, clap::Args)]
-pub struct EnvArgs {
+/// What `gccgo-build env` prints (`cli::toolchains`).
+#[derive(Debug, Clone, Default)]
+pub struct EnvConfig {
     /// `--target`, `--toolchain`, `--sdk`.
-    #[command(flatten)]
-    pub select: crate::cli::SelectArgs,
-    /// Print a JSON object.
-    #[arg(long)]
+    pub choice: super::Choice,
+    /// A JSON object instead of `NAME=value` lines.
     pub json: bool,
-    /// Print only these variables' values, one a line.
-    #[arg(value_name = "VAR")]
+    /// Only these variables' values, one a line.
     pub vars: Vec<String>,
 }
 
@@ -191,17 +183,33 @@ fn candidate(e: &Entry) -> Candidate {
 ///
 /// Errors: a profile file that does not parse, or an `--sdk` directory
 /// without a gccgo. A toolchain that does not work is a row, not an error.
-pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
+pub fn toolchains_main(_cwd: &Path, args: &ToolchainsConfig) -> Result<i32> {
+    let cands = candidates(args)?;
+    let rows = check_all(&cands, args.jobs, args.check);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        print!("{}", table(&rows));
+    }
+    Ok(0)
+}
+
+/// Every toolchain to list: `host` first, then the profiles by name (with
+/// `--toolchain` files), the SDK of `--sdk` or `$STAGING_DIR` in its router
+/// profile's row, then the compilers in PATH that no profile covers.
+///
+/// Errors: a profile file that does not parse, or an `--sdk` directory
+/// without a gccgo (a broken `$STAGING_DIR` is a row).
+fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
     let store = crate::store::Store::from_env();
     let mut reg = Registry::load()?;
-    for f in &args.toolchain {
+    for f in &args.toolchains {
         reg.add(Entry {
             profile: super::read_profile(f)?,
             source: Source::File(f.clone()),
         });
     }
     let mut cands: Vec<Candidate> = Vec::new();
-    // host first, then the rest by name.
     if let Some(h) = reg.entries.get("host") {
         cands.push(candidate(h));
     }
@@ -237,8 +245,7 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
     if let Some(e) = &sdk {
         // The router profile that describes this SDK shows the SDK in its
         // row (its core, its name), as `build --sdk` uses it.
-        let router = reg.router_for(e);
-        match router {
+        match reg.router_for(e) {
             Some(named) => {
                 let merged = candidate(&super::adopt_router(named, e.clone()));
                 match cands.iter_mut().find(|c| c.name == merged.name) {
@@ -249,22 +256,29 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
             None => cands.push(candidate(e)),
         }
     }
-    // Compilers the profiles already cover, by canonical path and flags.
+    cands.extend(path_candidates(&cands));
+    Ok(cands)
+}
+
+/// The `*-gccgo` / `gccgo-N` compilers in PATH that none of `cands` covers
+/// (by canonical path).
+fn path_candidates(cands: &[Candidate]) -> Vec<Candidate> {
     let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
-    for c in &cands {
+    for c in cands {
         if let Ok(s) = &c.spec
             && let Some(p) = find_program(&s.gccgo)
         {
             covered.insert(std::fs::canonicalize(&p).unwrap_or(p));
         }
     }
+    let mut more = Vec::new();
     for p in gccgos_in_path() {
         let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
         if !covered.insert(canon) {
             continue;
         }
         let spec = spec_for_path_compiler(&p);
-        cands.push(Candidate {
+        more.push(Candidate {
             name: spec.name.clone(),
             source: Source::Path(p.clone()).to_string(),
             hint: spec
@@ -276,15 +290,16 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
             runner_package: Some(target::QEMU_PACKAGE.into()),
         });
     }
+    more
+}
 
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+/// Checks the candidates, `jobs` at a time (`hello` world with each when
+/// `build_hello`); one row each, in the candidates' order.
+fn check_all(cands: &[Candidate], jobs: usize, build_hello: bool) -> Vec<Row> {
     let rows: Vec<Mutex<Option<Row>>> = cands.iter().map(|_| Mutex::new(None)).collect();
     let next = Mutex::new(0usize);
     std::thread::scope(|s| {
-        for _ in 0..jobs.min(cands.len()) {
+        for _ in 0..jobs.max(1).min(cands.len()) {
             s.spawn(|| {
                 loop {
                     let i = {
@@ -294,7 +309,7 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
                         i
                     };
                     let Some(c) = cands.get(i) else { return };
-                    let row = check(c, !args.no_check);
+                    let row = check(c, build_hello);
                     if let Ok(mut slot) = rows[i].lock() {
                         *slot = Some(row);
                     }
@@ -302,16 +317,9 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsArgs) -> Result<i32> {
             });
         }
     });
-    let rows: Vec<Row> = rows
-        .into_iter()
+    rows.into_iter()
         .filter_map(|m| m.into_inner().ok().flatten())
-        .collect();
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        print!("{}", table(&rows));
-    }
-    Ok(0)
+        .collect()
 }
 
 /// The rows as an aligned table with a header.
@@ -478,6 +486,58 @@ fn hello(tc: &Toolchain, runner_package: Option<&str>) -> Result<(Status, String
             }
         }
     };
+    let exe = build_hello(tc, d, &run)?;
+    let cmd = match &tc.runner {
+        Some(r) if !r.is_empty() => {
+            if find_program(Path::new(&r[0])).is_none() {
+                let pkg = runner_package
+                    .map(|p| format!(": apt-get install {p}"))
+                    .unwrap_or_default();
+                return Ok((
+                    Status::Builds,
+                    format!("cannot run it: {} not installed{pkg}", r[0]),
+                ));
+            }
+            Cmd::new(&r[0]).args(&r[1..]).arg(&exe)
+        }
+        _ if Some(tc.target.goarch.as_str()) == host_goarch() => Cmd::new(&exe),
+        _ => {
+            return Ok((
+                Status::Builds,
+                format!("no runner for GOARCH={}", tc.target.goarch),
+            ));
+        }
+    };
+    let how = match &tc.runner {
+        Some(r) if !r.is_empty() => match &tc.cpu {
+            Some(cpu) if r.iter().any(|w| w == "-cpu") => format!("ran under {} -cpu {cpu}", r[0]),
+            _ => format!("ran under {}", r[0]),
+        },
+        _ => "ran natively".to_string(),
+    };
+    let out = run(cmd, "running hello")?.stdout;
+    let want = format!("hello from {}, ln 2 = 0.693", tc.target.goarch);
+    if out.trim() != want {
+        anyhow::bail!(
+            "hello printed {:?}, expected {want:?}: the compiler does not build for GOARCH={} \
+             or its float ABI does not match its libgo",
+            out.trim(),
+            tc.target.goarch
+        );
+    }
+    Ok((Status::Works, how))
+}
+
+/// Compiles and links the hello world in `d` with the commands `plan`
+/// uses (`gccgo -c`, `objcopy -j .go_export`, `gccgo -o … -static-libgo`);
+/// returns the executable. `run` runs one command, naming it on failure.
+///
+/// Errors: a step that fails, or a link that mixes float ABIs.
+fn build_hello(
+    tc: &Toolchain,
+    d: &Path,
+    run: &dyn Fn(Cmd, &str) -> Result<crate::process::Output>,
+) -> Result<PathBuf> {
     let gcflags = ["-O2", "-g"];
     let greet_o = d.join("hello/greet.o");
     run(
@@ -533,45 +593,7 @@ fn hello(tc: &Toolchain, runner_package: Option<&str>) -> Result<(Status, String
              (the linker says: {w})"
         );
     }
-    let cmd = match &tc.runner {
-        Some(r) if !r.is_empty() => {
-            if find_program(Path::new(&r[0])).is_none() {
-                let pkg = runner_package
-                    .map(|p| format!(": apt-get install {p}"))
-                    .unwrap_or_default();
-                return Ok((
-                    Status::Builds,
-                    format!("cannot run it: {} not installed{pkg}", r[0]),
-                ));
-            }
-            Cmd::new(&r[0]).args(&r[1..]).arg(&exe)
-        }
-        _ if Some(tc.target.goarch.as_str()) == host_goarch() => Cmd::new(&exe),
-        _ => {
-            return Ok((
-                Status::Builds,
-                format!("no runner for GOARCH={}", tc.target.goarch),
-            ));
-        }
-    };
-    let how = match &tc.runner {
-        Some(r) if !r.is_empty() => match &tc.cpu {
-            Some(cpu) if r.iter().any(|w| w == "-cpu") => format!("ran under {} -cpu {cpu}", r[0]),
-            _ => format!("ran under {}", r[0]),
-        },
-        _ => "ran natively".to_string(),
-    };
-    let out = run(cmd, "running hello")?.stdout;
-    let want = format!("hello from {}, ln 2 = 0.693", tc.target.goarch);
-    if out.trim() != want {
-        anyhow::bail!(
-            "hello printed {:?}, expected {want:?}: the compiler does not build for GOARCH={} \
-             or its float ABI does not match its libgo",
-            out.trim(),
-            tc.target.goarch
-        );
-    }
-    Ok((Status::Works, how))
+    Ok(exe)
 }
 
 /// The linker's warning that it mixed float ABIs (MIPS ld: `X uses
@@ -594,9 +616,9 @@ pub fn float_abi_mix(link_output: &str) -> Option<String> {
 ///
 /// Errors: the toolchain cannot be chosen or probed (see `profile::resolve`
 /// and `Toolchain::probe`).
-pub fn env_main(_cwd: &Path, args: &EnvArgs) -> Result<i32> {
+pub fn env_main(_cwd: &Path, args: &EnvConfig) -> Result<i32> {
     let store = crate::store::Store::from_env();
-    let r = resolve(&args.select.choice().selection(), &store)?;
+    let r = resolve(&args.choice.selection(), &store)?;
     let tc = Toolchain::probe(&r.spec, &store)?;
     let vars = env_vars(&r.entry, &r.spec, &tc);
     if !args.vars.is_empty() {
