@@ -292,22 +292,15 @@ fn profile_target(p: &Profile) -> Result<Option<Target>> {
 /// Errors: anything that is not `[go]1[.N[.P]]`.
 pub fn parse_go_version(v: &str) -> Result<u32> {
     let s = v.trim().strip_prefix("go").unwrap_or(v.trim());
-    let mut parts = s.split('.');
     let bad = || anyhow::anyhow!("go = {v:?}: expected a Go 1 version such as \"1.18\"");
-    if parts.next() != Some("1") {
-        return Err(bad());
+    // go.mod's reading of a version, then stricter: numbers only, Go 1.
+    let numeric = s.split('.').count() <= 3
+        && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    match crate::gomod::parse_go_version(s) {
+        Some((1, minor)) if numeric => Ok(minor),
+        _ => Err(bad()),
     }
-    let minor = match parts.next() {
-        None => 0,
-        Some(m) => m.parse::<u32>().map_err(|_| bad())?,
-    };
-    if let Some(patch) = parts.next() {
-        patch.parse::<u32>().map_err(|_| bad())?;
-    }
-    if parts.next().is_some() {
-        return Err(bad());
-    }
-    Ok(minor)
+
 }
 
 /// `~/x` against $HOME, `a/b` against `base` (the profile's directory);

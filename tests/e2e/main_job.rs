@@ -4,11 +4,10 @@
 //! the error paths: import cycle, missing package, syntax error, missing
 //! toolchain.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use object::{Object, ObjectSection};
 
 fn build_minion(triple: Option<&str>, out: &Path) {

@@ -12,14 +12,13 @@
 //! early; `scripts/test` says loudly before and after the run which were
 //! skipped and why.
 
-mod common;
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 /// A router family: its SDK recipe target, profile, core and Debian twin.
 struct Router {

@@ -93,7 +93,7 @@ pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
             if qemu.starts_with("qemu-mips") {
                 // Debian's MIPS toolchains are hard-float: the core they are
                 // for has an FPU. Router cores (24Kc, 24KEc) do not; their
-                // tests (tests/routers.rs) use an SDK and those models.
+                // tests (tests/e2e/routers.rs) use an SDK and those models.
                 c.args(["-cpu", "24Kf"]);
             }
             c.arg("-L").arg(format!("/usr/{t}")).arg(exe);

@@ -10,14 +10,13 @@
 //! Syscall9);
 //! GOPATH vendoring and relative imports; and one test per load error.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const GOPATH: &str = "/usr/share/gocode";

@@ -1,11 +1,10 @@
 //! Binaries that fit the device: `--size` and `--strip` with the target's
 //! binutils, checked with the real mips toolchain and qemu-user; `--max-size`.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use object::{Object, ObjectSection};
 
 const PANICS: &str = "package main\n\nimport \"os\"\n\nfunc f(n int) int {\n\tif n > len(os.Args)+2 {\n\t\tpanic(\"boom at depth 4\")\n\t}\n\treturn f(n+1) + 1\n}\n\nfunc main() {\n\tif len(os.Args) > 1 {\n\t\tprintln(f(0))\n\t}\n\tprintln(\"hello from a small binary\")\n}\n";

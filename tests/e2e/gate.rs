@@ -6,12 +6,11 @@
 //! Every command runs with HOME in a temp dir and `--cache off`, so no
 //! earlier build can answer for it.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::gb;
+use crate::common::gb;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

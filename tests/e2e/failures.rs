@@ -3,14 +3,13 @@
 //! output to a closed pipe or a full device; messages without Rust wording.
 //! Each test is named after the behaviour it pins.
 
-mod common;
 
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// A one-package main module in `dir`, printing `hello`.
 fn hello_module(dir: &Path) {
@@ -367,7 +366,7 @@ fn damaged_cache_entry_is_replaced_by_the_rebuild() {
     let cache = home.path().join("cache");
     let mut damaged = 0;
     for e in walkdir_files(&cache) {
-        if e.file_name().is_some_and(|n| n == "0") {
+        if e.file_name().is_some_and(|n| n == "object") {
             let f = std::fs::OpenOptions::new().write(true).open(&e).unwrap();
             f.set_len(10).unwrap();
             damaged += 1;

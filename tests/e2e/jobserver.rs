@@ -2,9 +2,8 @@
 //! make, so `make -j2` running two builds never runs more than two
 //! compiles at once, whatever `-j` each build was given.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn make_jobserver_bounds_concurrent_compiles() {

@@ -5,12 +5,11 @@
 //! Every command runs with HOME pointing at an empty temp dir (no user
 //! profiles unless a test writes some) and without $STAGING_DIR.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{gb, minion_dir, minion_expected};
+use crate::common::{gb, minion_dir, minion_expected};
 
 const BIN: &str = env!("CARGO_BIN_EXE_gccgo-build");
 
@@ -309,7 +308,7 @@ fn hard_float_sdk_for_ramips_is_found_and_flagged_for_the_fpu_less_core() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("provides toolchain openwrt-ramips"));
 
     // It builds, with the warning; the program runs on a core with an FPU
-    // (24Kf) only. tests/routers.rs shows it dying with SIGILL on a 24KEc.
+    // (24Kf) only. tests/e2e/routers.rs shows it dying with SIGILL on a 24KEc.
     let o = gb(
         home.path(),
         &minion_dir(),

@@ -2,9 +2,8 @@
 //! status line `[n/N] compiling …` that compiler output never tears; plain
 //! lines, without escape sequences, when stderr is not a terminal.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 fn broken_module() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -2,11 +2,10 @@
 //! early cutoff on export data, corrupted entries, concurrent builds,
 //! failures that must not be cached.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// A private copy of examples/minion and a private cache.
 struct Proj {
@@ -378,7 +377,7 @@ fn explain_after_alternating_flags_names_the_real_change() {
             "minion",
             "./cmd/minion",
         ]));
-    let (stdout, stderr) = common::ok(o);
+    let (stdout, stderr) = crate::common::ok(o);
     let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap_or(""))
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     assert_eq!(

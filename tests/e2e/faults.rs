@@ -4,11 +4,10 @@
 //! compiler is allowed. Each case must fail clearly, leave no output and
 //! cache nothing.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn module(dir: &Path) {
     write_tree(

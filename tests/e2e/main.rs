@@ -1,0 +1,19 @@
+//! The end-to-end tests, compiled as one test binary (as ripgrep's): one
+//! link instead of one per file, and one place for the helpers (`common`).
+//! Each module is one area; they run the real binary against the real
+//! toolchains (gccgo, objcopy, qemu-user, the soft-float SDKs).
+
+mod architecture;
+mod cache;
+mod common;
+mod failures;
+mod faults;
+mod gate;
+mod gocompat;
+mod inspect_doctor;
+mod jobserver;
+mod main_job;
+mod progress;
+mod routers;
+mod size;
+mod toolchains;
