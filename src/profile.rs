@@ -295,12 +295,12 @@ pub fn parse_go_version(v: &str) -> Result<u32> {
     let bad = || anyhow::anyhow!("go = {v:?}: expected a Go 1 version such as \"1.18\"");
     // go.mod's reading of a version, then stricter: numbers only, Go 1.
     let numeric = s.split('.').count() <= 3
-        && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     match crate::gomod::parse_go_version(s) {
         Some((1, minor)) if numeric => Ok(minor),
         _ => Err(bad()),
     }
-
 }
 
 /// `~/x` against $HOME, `a/b` against `base` (the profile's directory);

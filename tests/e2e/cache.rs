@@ -2,7 +2,6 @@
 //! early cutoff on export data, corrupted entries, concurrent builds,
 //! failures that must not be cached.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::*;

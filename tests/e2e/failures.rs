@@ -3,7 +3,6 @@
 //! output to a closed pipe or a full device; messages without Rust wording.
 //! Each test is named after the behaviour it pins.
 
-
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

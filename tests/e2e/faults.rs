@@ -4,7 +4,6 @@
 //! compiler is allowed. Each case must fail clearly, leave no output and
 //! cache nothing.
 
-
 use std::path::Path;
 
 use crate::common::*;

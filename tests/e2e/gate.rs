@@ -6,7 +6,6 @@
 //! Every command runs with HOME in a temp dir and `--cache off`, so no
 //! earlier build can answer for it.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -10,7 +10,6 @@
 //! Syscall9);
 //! GOPATH vendoring and relative imports; and one test per load error.
 
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,7 +2,6 @@
 //! make, so `make -j2` running two builds never runs more than two
 //! compiles at once, whatever `-j` each build was given.
 
-
 use crate::common::*;
 
 #[test]

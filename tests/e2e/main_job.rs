@@ -4,7 +4,6 @@
 //! the error paths: import cycle, missing package, syntax error, missing
 //! toolchain.
 
-
 use std::path::Path;
 
 use crate::common::*;

@@ -2,7 +2,6 @@
 //! status line `[n/N] compiling …` that compiler output never tears; plain
 //! lines, without escape sequences, when stderr is not a terminal.
 
-
 use crate::common::*;
 
 fn broken_module() -> tempfile::TempDir {

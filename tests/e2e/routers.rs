@@ -12,7 +12,6 @@
 //! early; `scripts/test` says loudly before and after the run which were
 //! skipped and why.
 
-
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

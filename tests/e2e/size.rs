@@ -1,7 +1,6 @@
 //! Binaries that fit the device: `--size` and `--strip` with the target's
 //! binutils, checked with the real mips toolchain and qemu-user; `--max-size`.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::*;

@@ -5,7 +5,6 @@
 //! Every command runs with HOME pointing at an empty temp dir (no user
 //! profiles unless a test writes some) and without $STAGING_DIR.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
