@@ -48,6 +48,7 @@ pub mod resolve;
 pub mod scan;
 pub mod store;
 pub mod target;
+pub mod test2json;
 pub mod testmain;
 pub mod toolchain;
 pub mod words;
