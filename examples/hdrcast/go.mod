@@ -1,0 +1,3 @@
+module example.com/hdrcast
+
+go 1.16
