@@ -163,7 +163,7 @@ impl Graph {
             for imp in &files.imports {
                 let pos = &files.import_pos[imp][0];
                 let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
-                if relative && !crate::plan::is_local_import_path(&ip) {
+                if relative && !crate::resolve::is_local_import_path(&ip) {
                     // go's rule (cmd/go/internal/load): only a package named
                     // by a directory outside GOPATH may import by relative path.
                     errors.push(format!(

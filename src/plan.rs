@@ -298,7 +298,7 @@ fn compile_action(
     if !p.is_main() {
         cmd = cmd.arg(format!("-fgo-pkgpath={}", p.import_path));
     }
-    let local = is_local_import_path(&p.import_path);
+    let local = crate::resolve::is_local_import_path(&p.import_path);
     if local {
         // go's `LocalPrefix`: gccgo resolves `./x` and `../x` against this
         // import path and cleans the result (`_/a/cmd` + `../lib` → `_/a/lib`).
@@ -575,12 +575,6 @@ pub fn link_objects(p: &Package, work: &Path) -> Vec<PathBuf> {
     v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
     v.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     v
-}
-
-/// Whether an import path is go's form for a directory outside every
-/// GOPATH (`_/abs/dir`, go's `dirToImportPath`).
-pub fn is_local_import_path(ip: &str) -> bool {
-    ip.starts_with("_/")
 }
 
 /// `$WORK/<import path>/`: where a package's own intermediate files go

@@ -529,6 +529,14 @@ pub fn dir_to_import_path(dir: &Path) -> String {
     format!("_/{s}")
 }
 
+/// Whether an import path is go's form for a directory outside every
+/// GOPATH: `_/abs/dir`, as `dir_to_import_path` (go's `dirToImportPath`)
+/// makes it. `graph` lets only such packages import by relative path;
+/// `plan` gives them gccgo's `-fgo-relative-import-path`.
+pub fn is_local_import_path(ip: &str) -> bool {
+    ip.starts_with("_/")
+}
+
 /// `rest` when `path` is `prefix` or below it (`prefix/rest`).
 pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     if path == prefix {
@@ -679,6 +687,8 @@ mod tests {
     fn local_directories_get_go_import_paths() {
         assert_eq!(dir_to_import_path(Path::new("/tmp/x/cmd")), "_/tmp/x/cmd");
         assert_eq!(dir_to_import_path(Path::new("/tmp/a b:c")), "_/tmp/a_b_c");
+        assert!(is_local_import_path(&dir_to_import_path(Path::new("/x"))));
+        assert!(!is_local_import_path("example.com/_/x"));
     }
 
     #[test]
