@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::plan::LinkMode;
 
+pub mod list;
+
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
 #[command(name = "gccgo-build", version, about, long_about = None)]
@@ -38,7 +40,7 @@ pub enum Command {
     /// Print the resolved settings of one target, like `go env`.
     Env(crate::profile::EnvArgs),
     /// List packages with go's `go list` field names (`-json`, `-deps`, `-f`).
-    List(crate::list::ListArgs),
+    List(list::ListArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -213,7 +215,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Doctor(a) => crate::doctor::main(&cwd, &a),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),
         Command::Env(a) => crate::profile::env_main(&cwd, &a),
-        Command::List(a) => crate::list::main(&cwd, &a),
+        Command::List(a) => crate::list::main(&cwd, &a.config()),
     }
 }
 

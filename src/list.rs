@@ -17,29 +17,25 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::LoadArgs;
 use crate::graph::{Graph, PkgId};
 use crate::resolve::Mode;
 
-/// `gccgo-build list` flags.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Print each package as a JSON object (go's field names, tab-indented).
-    #[arg(long)]
+/// What `gccgo-build list` does: made from the command line by
+/// `cli::list::ListArgs::config`.
+#[derive(Debug, Clone)]
+pub struct ListConfig {
+    /// Print each package as go's `-json` does.
     pub json: bool,
     /// Also list every dependency, dependencies before their importers.
-    #[arg(long)]
     pub deps: bool,
-    /// A template per package: `{{.Field}}` and `{{join .Field "SEP"}}` (default `{{.ImportPath}}`).
-    #[arg(short = 'f', value_name = "TEMPLATE")]
+    /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
-    /// Package loading flags.
-    #[command(flatten)]
-    pub load: LoadArgs,
+    /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
+    // The raw flags for now: `build::load` takes `&LoadArgs` on this branch.
+    pub load: crate::cli::LoadArgs,
 }
 
 /// One listed package: the fields of the go command's `PackagePublic`
@@ -140,7 +136,7 @@ enum Node {
 /// Errors: loading errors (see `build::load`), both `-json` and `-f`, or a
 /// template that names an unknown field or uses syntax other than
 /// `{{.Field}}` and `{{join .Field "sep"}}`.
-pub fn main(cwd: &Path, args: &ListArgs) -> Result<i32> {
+pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if args.json && args.format.is_some() {
         bail!("list: cannot use -f with -json");
     }
