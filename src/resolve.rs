@@ -552,7 +552,10 @@ fn is_local_path(p: &str) -> bool {
     p.starts_with("./") || p.starts_with("../") || p.starts_with('/') || p == "." || p == ".."
 }
 
-fn slash(p: &Path) -> String {
+/// A relative path as go writes it in an import path or an embedded file
+/// name: its components joined with `/`, non-UTF-8 bytes replaced (an
+/// absolute path comes out starting with `//`).
+pub fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
