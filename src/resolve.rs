@@ -66,6 +66,128 @@ pub struct ModuleMode {
     pub modcache: PathBuf,
 }
 
+impl ModuleMode {
+    /// `path` inside the main module, `rest` being the part below the
+    /// module path.
+    ///
+    /// Errors: the directory has no Go files (saying why: missing,
+    /// unreadable, or empty).
+    fn resolve_in_main_module(&self, path: &str, rest: &str) -> Result<Found, ResolveError> {
+        let dir = self.main.dir().join(rest);
+        if has_go_files(&dir) {
+            return Ok(Found::Dir {
+                import_path: path.into(),
+                dir,
+                module: Some(self.main.module.clone()),
+            });
+        }
+        Err(ResolveError::NotFound(format!(
+            "package {path} is not in the main module: {}",
+            why_no_package(&dir)
+        )))
+    }
+
+    /// The module that provides `path`: the longest `require` or `replace`
+    /// path that is a prefix of it, with the version required or replaced
+    /// (none for a `replace` of every version).
+    fn provider(&self, path: &str) -> Option<(&str, Option<&str>)> {
+        let mut best: Option<(&str, Option<&str>)> = None;
+        for r in &self.main.require {
+            if under(path, &r.path).is_some() && best.is_none_or(|(b, _)| r.path.len() > b.len()) {
+                best = Some((&r.path, Some(&r.version)));
+            }
+        }
+        for r in &self.main.replace {
+            if under(path, &r.old).is_some() && best.is_none_or(|(b, _)| r.old.len() > b.len()) {
+                best = Some((&r.old, r.old_version.as_deref()));
+            }
+        }
+        best
+    }
+
+    /// `path`, from module `modpath`, in the main module's `vendor/`.
+    ///
+    /// Errors: it is not there (saying to run `go mod vendor`).
+    fn resolve_vendored(&self, path: &str, modpath: &str) -> Result<Found, ResolveError> {
+        let vendor = self.main.dir().join("vendor");
+        let dir = vendor.join(path);
+        if has_go_files(&dir) {
+            return Ok(Found::Dir {
+                import_path: path.into(),
+                dir,
+                module: Some(modpath.into()),
+            });
+        }
+        Err(ResolveError::NotFound(format!(
+            "package {path} is not in {} (run `go mod vendor` to refresh it)",
+            vendor.display()
+        )))
+    }
+
+    /// The root directory of module `modpath` at `version` (which provides
+    /// `path`), and how to name it in messages (`mod@version`, or
+    /// `mod => dir` when replaced by a directory): the `replace`d
+    /// directory or module, else the module cache's
+    /// `escaped/path@version`.
+    ///
+    /// Errors: a replacement directory or module-cache directory that does
+    /// not exist, saying how to fix it (gccgo-build never downloads).
+    fn module_dir(
+        &self,
+        path: &str,
+        modpath: &str,
+        version: Option<&str>,
+    ) -> Result<(PathBuf, String), ResolveError> {
+        let replace = self.main.replace.iter().find(|r| {
+            r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
+        });
+        let (mod_dir, shown) = match replace {
+            Some(r) if is_local_path(&r.new) => (
+                clean(&self.main.dir().join(&r.new)),
+                format!("{} => {}", modpath, r.new),
+            ),
+            Some(r) => {
+                let v = r.new_version.clone().unwrap_or_default();
+                (
+                    self.modcache.join(format!("{}@{}", escape_path(&r.new), v)),
+                    format!("{}@{v}", r.new),
+                )
+            }
+            None => {
+                let v = version.unwrap_or("");
+                (
+                    self.modcache
+                        .join(format!("{}@{}", escape_path(modpath), v)),
+                    format!("{modpath}@{v}"),
+                )
+            }
+        };
+        if let Some(r) = replace
+            && is_local_path(&r.new)
+            && !mod_dir.is_dir()
+        {
+            return Err(ResolveError::NotFound(format!(
+                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
+                 package {path}); fix the replace directive or put the module there",
+                self.main.file.display(),
+                r.line,
+                r.old,
+                r.new,
+                mod_dir.display()
+            )));
+        }
+        if !mod_dir.is_dir() {
+            return Err(ResolveError::NotFound(format!(
+                "module {shown} (which provides package {path}) is not in the module cache {}; \
+                 fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
+                 (gccgo-build never downloads)",
+                self.modcache.display()
+            )));
+        }
+        Ok((mod_dir, shown))
+    }
+}
+
 /// Why an import path did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
@@ -176,20 +298,8 @@ impl Resolver {
         path: &str,
         first: &str,
     ) -> Result<Found, ResolveError> {
-        let root = m.main.dir();
         if let Some(rest) = under(path, &m.main.module) {
-            let dir = root.join(rest);
-            if has_go_files(&dir) {
-                return Ok(Found::Dir {
-                    import_path: path.into(),
-                    dir,
-                    module: Some(m.main.module.clone()),
-                });
-            }
-            return Err(ResolveError::NotFound(format!(
-                "package {path} is not in the main module: {}",
-                why_no_package(&dir)
-            )));
+            return m.resolve_in_main_module(path, rest);
         }
         if !first.contains('.') {
             return Err(ResolveError::NotFound(format!(
@@ -197,87 +307,18 @@ impl Resolver {
                 "its export data"
             )));
         }
-        // The module that provides `path`: the longest requirement or
-        // replacement that is a prefix of it.
-        let mut best: Option<(&str, Option<&str>)> = None;
-        for r in &m.main.require {
-            if under(path, &r.path).is_some() && best.is_none_or(|(b, _)| r.path.len() > b.len()) {
-                best = Some((&r.path, Some(&r.version)));
-            }
-        }
-        for r in &m.main.replace {
-            if under(path, &r.old).is_some() && best.is_none_or(|(b, _)| r.old.len() > b.len()) {
-                best = Some((&r.old, r.old_version.as_deref()));
-            }
-        }
-        let Some((modpath, version)) = best else {
+        let Some((modpath, version)) = m.provider(path) else {
             return Err(ResolveError::NotFound(format!(
                 "no required module provides package {path}; add it to {} with `go get {path}` \
                  (gccgo-build works offline and reads go.mod as it is)",
                 m.main.file.display()
             )));
         };
-        let rest = under(path, modpath).unwrap_or("");
         if m.vendor {
-            let dir = root.join("vendor").join(path);
-            if has_go_files(&dir) {
-                return Ok(Found::Dir {
-                    import_path: path.into(),
-                    dir,
-                    module: Some(modpath.into()),
-                });
-            }
-            return Err(ResolveError::NotFound(format!(
-                "package {path} is not in {} (run `go mod vendor` to refresh it)",
-                root.join("vendor").display()
-            )));
+            return m.resolve_vendored(path, modpath);
         }
-        let replace = m.main.replace.iter().find(|r| {
-            r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
-        });
-        let (mod_dir, shown) = match replace {
-            Some(r) if is_local_path(&r.new) => (
-                clean(&root.join(&r.new)),
-                format!("{} => {}", modpath, r.new),
-            ),
-            Some(r) => {
-                let v = r.new_version.clone().unwrap_or_default();
-                (
-                    m.modcache.join(format!("{}@{}", escape_path(&r.new), v)),
-                    format!("{}@{v}", r.new),
-                )
-            }
-            None => {
-                let v = version.unwrap_or("");
-                (
-                    m.modcache.join(format!("{}@{}", escape_path(modpath), v)),
-                    format!("{modpath}@{v}"),
-                )
-            }
-        };
-        if let Some(r) = replace
-            && is_local_path(&r.new)
-            && !mod_dir.is_dir()
-        {
-            return Err(ResolveError::NotFound(format!(
-                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
-                 package {path}); fix the replace directive or put the module there",
-                m.main.file.display(),
-                r.line,
-                r.old,
-                r.new,
-                mod_dir.display()
-            )));
-        }
-        if !mod_dir.is_dir() {
-            return Err(ResolveError::NotFound(format!(
-                "module {shown} (which provides package {path}) is not in the module cache {}; \
-                 fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
-                 (gccgo-build never downloads)",
-                m.modcache.display()
-            )));
-        }
-        let dir = mod_dir.join(rest);
+        let (mod_dir, shown) = m.module_dir(path, modpath, version)?;
+        let dir = mod_dir.join(under(path, modpath).unwrap_or(""));
         if !has_go_files(&dir) {
             return Err(ResolveError::NotFound(format!(
                 "module {shown} provides no package {path} (no Go files in {})",
