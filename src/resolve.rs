@@ -246,8 +246,7 @@ impl Resolver {
     /// Whether an import path is in the standard library (first element
     /// without a dot and shipped by the toolchain).
     pub fn is_std(&self, path: &str) -> bool {
-        let first = path.split('/').next().unwrap_or(path);
-        !first.contains('.') && self.std.contains(path)
+        !first_element(path).contains('.') && self.std.contains(path)
     }
 
     /// Resolves `path` imported from the package in `from_dir`.
@@ -262,10 +261,9 @@ impl Resolver {
         if self.is_std(path) {
             return Ok(Found::Std);
         }
-        let first = path.split('/').next().unwrap_or(path);
         match &self.mode {
-            Mode::Module(m) => self.resolve_module(m, path, first),
-            Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir, first),
+            Mode::Module(m) => self.resolve_module(m, path),
+            Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir),
         }
     }
 
@@ -292,16 +290,16 @@ impl Resolver {
         })
     }
 
-    fn resolve_module(
-        &self,
-        m: &ModuleMode,
-        path: &str,
-        first: &str,
-    ) -> Result<Found, ResolveError> {
+    /// Module mode, for a path that is not std: the main module, else the
+    /// module that provides it, from `vendor/`, a `replace`ment or the
+    /// module cache.
+    ///
+    /// Errors: see each step; every message says how to fix it.
+    fn resolve_module(&self, m: &ModuleMode, path: &str) -> Result<Found, ResolveError> {
         if let Some(rest) = under(path, &m.main.module) {
             return m.resolve_in_main_module(path, rest);
         }
-        if !first.contains('.') {
+        if !first_element(path).contains('.') {
             return Err(ResolveError::NotFound(format!(
                 "package {path} is not in std ({}); the standard library is what the chosen gccgo ships",
                 "its export data"
@@ -337,7 +335,6 @@ impl Resolver {
         roots: &[PathBuf],
         path: &str,
         from_dir: &Path,
-        first: &str,
     ) -> Result<Found, ResolveError> {
         // vendor/ directories from the importing package up to its GOPATH src root.
         for root in roots {
@@ -395,7 +392,6 @@ impl Resolver {
                 }
             }
         }
-        let _ = first;
         let list: Vec<String> = tried
             .iter()
             .map(|d| format!("\t{} (from $GOPATH)", d.display()))
@@ -576,6 +572,12 @@ pub fn dir_to_import_path(dir: &Path) -> String {
 /// `plan` gives them gccgo's `-fgo-relative-import-path`.
 pub fn is_local_import_path(ip: &str) -> bool {
     ip.starts_with("_/")
+}
+
+/// The first element of an import path (`golang.org` of
+/// `golang.org/x/net`): go's std rule looks for a dot in it.
+fn first_element(path: &str) -> &str {
+    path.split('/').next().unwrap_or(path)
 }
 
 /// `rest` when `path` is `prefix` or below it (`prefix/rest`).
