@@ -437,11 +437,7 @@ impl Resolver {
             patterns.to_vec()
         };
         for pat in &pats {
-            let local = pat == "."
-                || pat == ".."
-                || pat.starts_with("./")
-                || pat.starts_with("../")
-                || pat.starts_with('/');
+            let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
                 None if pat == "..." => (String::new(), true),
@@ -591,6 +587,10 @@ pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     path.strip_prefix(prefix)?.strip_prefix('/')
 }
 
+/// Whether `p` names a directory rather than a module or package path:
+/// `.`, `..`, or starting with `./`, `../` or `/` (go/build's
+/// `IsLocalImport`, or absolute). Both `replace` targets and command-line
+/// patterns are told apart from paths by it.
 fn is_local_path(p: &str) -> bool {
     p.starts_with("./") || p.starts_with("../") || p.starts_with('/') || p == "." || p == ".."
 }
