@@ -303,21 +303,13 @@ fn test_file_builds(ctx: &BuildContext, path: &Path, name: &str, src: &dyn Sourc
 }
 
 /// The 1-based line and byte column of the first byte of `bytes` that is
-/// not valid UTF-8 (`(1, 1)` past the end when all of it is).
+/// not valid UTF-8 (the position just past the end when all of it is).
 pub fn invalid_utf8_position(bytes: &[u8]) -> (usize, usize) {
     let at = match std::str::from_utf8(bytes) {
         Ok(_) => bytes.len(),
         Err(e) => e.valid_up_to(),
     };
-    let before = &bytes[..at];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = at
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
-        + 1;
-    (line, col)
+    header::line_col(bytes, at)
 }
 
 /// Reads a directory and chooses its files for `ctx`, as go/build's `Import`

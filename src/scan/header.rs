@@ -226,6 +226,20 @@ pub(super) fn constraint_lines(src: &str, h: &mut Header) -> Result<(), HeaderEr
     Ok(())
 }
 
+/// The 1-based line and byte column of byte offset `off` in `text`, as
+/// go/token counts them (`off` may be `text.len()`, just past the end).
+pub(super) fn line_col(text: &[u8], off: usize) -> (usize, usize) {
+    let before = &text[..off];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = off
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, col)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum TokKind {
     Ident,
@@ -259,10 +273,7 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn line_col(&self, off: usize) -> (usize, usize) {
-        let before = &self.src[..off];
-        let line = before.matches('\n').count() + 1;
-        let col = off - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        (line, col)
+        line_col(self.src.as_bytes(), off)
     }
 
     fn error_at(&self, off: usize, msg: String) -> HeaderError {
