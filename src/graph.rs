@@ -228,7 +228,9 @@ impl Graph {
 
 /// A package waiting in `Loader`'s queue.
 struct Pending {
+    /// Its import path.
     import_path: String,
+    /// Its source directory.
     dir: PathBuf,
     /// The providing module's path, in module mode.
     module: Option<String>,
@@ -250,7 +252,7 @@ struct ResolvedImports {
 /// The state of one `Graph::load`: a breadth-first walk from the roots
 /// that scans each package, checks the go command's rules on it and
 /// queues its imports, collecting every error rather than stopping at the
-/// first (as `go list -e` reports them all).
+/// first, so that one run reports them all.
 struct Loader<'a> {
     resolver: &'a Resolver,
     ctx: &'a BuildContext,
@@ -473,8 +475,9 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// go-style position of a cgo package's `import "C"`: gccgo-build does not
-/// run cgo yet, so such a package is an error that says what to do.
+/// The error for a package that uses cgo, placed at the first cgo file's
+/// `import "C"`: gccgo-build does not run cgo yet, so the message says
+/// what to do instead. `None` for a package without cgo files.
 fn cgo_error(ip: &str, dir: &Path, files: &DirPackage) -> Option<String> {
     let f = files.cgo_files.first()?;
     let pos = files
