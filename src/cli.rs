@@ -17,6 +17,8 @@ use crate::store::Store;
 
 pub mod toolchains;
 
+pub mod list;
+
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
 #[command(name = "gccgo-build", version, about, long_about = None)]
@@ -43,7 +45,7 @@ pub enum Command {
     /// Print the resolved settings of one target, like `go env`.
     Env(toolchains::EnvArgs),
     /// List packages with go's `go list` field names (`-json`, `-deps`, `-f`).
-    List(crate::list::ListArgs),
+    List(list::ListArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -317,7 +319,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Doctor(a) => crate::doctor::main(&cwd, &a),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
         Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
-        Command::List(a) => crate::list::main(&cwd, &a),
+        Command::List(a) => crate::list::main(&cwd, &a.config()),
     }
 }
 

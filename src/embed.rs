@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
+use walkdir::WalkDir;
 
 use crate::graph::Package;
+use crate::resolve::slash;
 
 /// One pattern of a `//go:embed` line, with its position (1-based line and
 /// column, columns in characters as go/build counts them).
@@ -292,15 +294,7 @@ fn resolve_one(dir: &Path, pattern: &str) -> Result<Vec<String>> {
                 }
                 continue;
             }
-            let Ok(rd) = std::fs::read_dir(&base) else {
-                continue;
-            };
-            let mut names: Vec<String> = rd
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            for n in names {
+            for n in dir_names(&base) {
                 if glob_match(elem, &n) {
                     next.push(join_rel(m, &n));
                 }
@@ -351,31 +345,67 @@ fn resolve_one(dir: &Path, pattern: &str) -> Result<Vec<String>> {
     Ok(list)
 }
 
+/// The names in directory `base`, sorted; none when it cannot be read,
+/// so that a glob element matches nothing there (as go's `fsys.Glob`,
+/// which ignores I/O errors).
+fn dir_names(base: &Path) -> Vec<String> {
+    let mut names: Vec<String> = WalkDir::new(base)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // Sorted as strings, not as the raw bytes walkdir sorts by, so that
+    // the first match to fail (and so the error reported) stays the same.
+    names.sort();
+    names
+}
+
+/// Appends to `list` the files a directory pattern embeds from `rel` (a
+/// directory, relative to the package directory `dir`), as go's
+/// `resolveEmbed` walks it: a name starting with `.` or `_` is skipped,
+/// with all below it, unless `all`; so is a name a module cannot hold
+/// (`bad_name`) and a directory holding a go.mod (another module).
+/// Symbolic links are neither followed nor embedded, and irregular files
+/// are left out, as go does inside a directory.
+///
+/// Errors: a directory that cannot be read, as `reading PATH: why`.
 fn walk_dir(dir: &Path, rel: &str, all: bool, list: &mut Vec<String>) -> Result<()> {
-    let path = dir.join(rel);
-    let mut entries: Vec<(String, std::fs::Metadata)> = Vec::new();
-    for e in std::fs::read_dir(&path).with_context(|| format!("reading {}", path.display()))? {
-        let e = e.with_context(|| format!("reading {}", path.display()))?;
-        let md = std::fs::symlink_metadata(e.path())
-            .with_context(|| format!("reading {}", e.path().display()))?;
-        entries.push((e.file_name().to_string_lossy().into_owned(), md));
-    }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, md) in entries {
-        if bad_name(&name) || (!all && (name.starts_with('.') || name.starts_with('_'))) {
-            continue;
-        }
-        let sub = join_rel(rel, &name);
-        if md.is_dir() {
-            if dir.join(&sub).join("go.mod").exists() {
-                continue;
-            }
-            walk_dir(dir, &sub, all, list)?;
-        } else if md.is_file() {
-            list.push(sub);
+    let root = dir.join(rel);
+    let walk = WalkDir::new(&root)
+        .min_depth(1)
+        // In order, so that of several unreadable directories the same
+        // one is reported on every run.
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            let hidden = name.starts_with('.') || name.starts_with('_');
+            // A symlink's file type is the link's own (links are not
+            // followed), so only real directories are checked for go.mod.
+            let other_module = e.file_type().is_dir() && e.path().join("go.mod").exists();
+            !(bad_name(&name) || (!all && hidden) || other_module)
+        });
+    for e in walk {
+        let e = e.map_err(|err| walk_error(err, &root))?;
+        if e.file_type().is_file() {
+            let below = e.path().strip_prefix(&root).unwrap_or(e.path());
+            list.push(join_rel(rel, &slash(below)));
         }
     }
     Ok(())
+}
+
+/// A walkdir error worded as the module's other I/O errors:
+/// `reading PATH` over the operating system's error.
+fn walk_error(err: walkdir::Error, root: &Path) -> anyhow::Error {
+    let context = format!("reading {}", err.path().unwrap_or(root).display());
+    match err.into_io_error() {
+        Some(io) => anyhow::Error::new(io).context(context),
+        // Only a symbolic-link loop has no I/O error, and links are not followed.
+        None => anyhow::anyhow!("{context}: symbolic link loop"),
+    }
 }
 
 fn join_rel(a: &str, b: &str) -> String {
@@ -616,6 +646,43 @@ mod tests {
         );
         assert!(
             lines[2].ends_with("cannot embed file static/mod/c: in different module"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn directory_walk_skips_links_vcs_dirs_and_bad_names() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        for f in [
+            "s/a",
+            "s/.git/x",
+            "s/_u/y",
+            "s/bad:name",
+            "s/in/z",
+            "other/o",
+        ] {
+            let p = dir.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        std::os::unix::fs::symlink("../other", dir.join("s/dirlink")).unwrap();
+        std::os::unix::fs::symlink("a", dir.join("s/filelink")).unwrap();
+        let pat = |s: &str| {
+            let p = Pattern {
+                pattern: s.into(),
+                line: 1,
+                col: 1,
+            };
+            (dir.join("p.go"), p)
+        };
+        let cfg = resolve(dir, &[pat("s"), pat("all:s")]).unwrap();
+        assert_eq!(cfg.patterns["s"], vec!["s/a", "s/in/z"]);
+        assert_eq!(cfg.patterns["all:s"], vec!["s/_u/y", "s/a", "s/in/z"]);
+        // Named directly, a link is an irregular file, as go says.
+        let err = resolve(dir, &[pat("s/filelink")]).unwrap_err().to_string();
+        assert!(
+            err.ends_with("cannot embed irregular file s/filelink"),
             "{err}"
         );
     }

@@ -154,62 +154,7 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
                 (toks[0].clone(), &toks[1..])
             }
         };
-        match verb.as_str() {
-            "module" => {
-                if saw_module {
-                    bail!("{}:{n}: repeated module statement", path.display());
-                }
-                if args.len() != 1 {
-                    bail!("{}:{n}: usage: module module/path", path.display());
-                }
-                saw_module = true;
-                m.module = args[0].clone();
-            }
-            "go" => {
-                if args.len() != 1 || parse_go_version(&args[0]).is_none() {
-                    bail!(
-                        "{}:{n}: invalid go version '{}': must match format 1.23",
-                        path.display(),
-                        args.join(" ")
-                    );
-                }
-                m.go = Some(args[0].clone());
-                m.go_line = n;
-            }
-            "require" => {
-                if args.len() != 2 || !args[1].starts_with('v') {
-                    bail!("{}:{n}: usage: require module/path v1.2.3", path.display());
-                }
-                m.require.push(Require {
-                    path: args[0].clone(),
-                    version: args[1].clone(),
-                });
-            }
-            "replace" => {
-                let arrow = args.iter().position(|a| a == "=>").ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
-                        path.display()
-                    )
-                })?;
-                let (lhs, rhs) = (&args[..arrow], &args[arrow + 1..]);
-                if lhs.is_empty() || lhs.len() > 2 || rhs.is_empty() || rhs.len() > 2 {
-                    bail!(
-                        "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
-                        path.display()
-                    );
-                }
-                m.replace.push(Replace {
-                    old: lhs[0].clone(),
-                    old_version: lhs.get(1).cloned(),
-                    new: rhs[0].clone(),
-                    new_version: rhs.get(1).cloned(),
-                    line: n,
-                });
-            }
-            "exclude" | "retract" | "toolchain" | "godebug" => {}
-            other => bail!("{}:{n}: unknown directive: {other}", path.display()),
-        }
+        directive(&mut m, &mut saw_module, &verb, args, path, n)?;
     }
     if let Some((v, line)) = block {
         bail!("{}:{line}: `{v} (` block is never closed", path.display());
@@ -218,6 +163,78 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
         bail!("{}: no module declaration in go.mod", path.display());
     }
     Ok(m)
+}
+
+/// Applies one directive of go.mod line `n` (`verb` and its arguments,
+/// the verb of the enclosing block inside `verb ( … )`) to `m`;
+/// `saw_module` records a `module` directive so that a second is refused.
+///
+/// Errors: as `parse`, each as `FILE:LINE: message`.
+fn directive(
+    m: &mut GoMod,
+    saw_module: &mut bool,
+    verb: &str,
+    args: &[String],
+    path: &Path,
+    n: usize,
+) -> Result<()> {
+    match verb {
+        "module" => {
+            if *saw_module {
+                bail!("{}:{n}: repeated module statement", path.display());
+            }
+            if args.len() != 1 {
+                bail!("{}:{n}: usage: module module/path", path.display());
+            }
+            *saw_module = true;
+            m.module = args[0].clone();
+        }
+        "go" => {
+            if args.len() != 1 || parse_go_version(&args[0]).is_none() {
+                bail!(
+                    "{}:{n}: invalid go version '{}': must match format 1.23",
+                    path.display(),
+                    args.join(" ")
+                );
+            }
+            m.go = Some(args[0].clone());
+            m.go_line = n;
+        }
+        "require" => {
+            if args.len() != 2 || !args[1].starts_with('v') {
+                bail!("{}:{n}: usage: require module/path v1.2.3", path.display());
+            }
+            m.require.push(Require {
+                path: args[0].clone(),
+                version: args[1].clone(),
+            });
+        }
+        "replace" => {
+            let arrow = args.iter().position(|a| a == "=>").ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
+                    path.display()
+                )
+            })?;
+            let (lhs, rhs) = (&args[..arrow], &args[arrow + 1..]);
+            if lhs.is_empty() || lhs.len() > 2 || rhs.is_empty() || rhs.len() > 2 {
+                bail!(
+                    "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
+                    path.display()
+                );
+            }
+            m.replace.push(Replace {
+                old: lhs[0].clone(),
+                old_version: lhs.get(1).cloned(),
+                new: rhs[0].clone(),
+                new_version: rhs.get(1).cloned(),
+                line: n,
+            });
+        }
+        "exclude" | "retract" | "toolchain" | "godebug" => {}
+        other => bail!("{}:{n}: unknown directive: {other}", path.display()),
+    }
+    Ok(())
 }
 
 /// Finds the nearest go.mod at or above `dir`.

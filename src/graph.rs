@@ -8,13 +8,13 @@
 //! nothing about commands or freshness (see `plan`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::resolve::{Found, Resolver};
+use crate::resolve::{Found, Resolver, Root};
 use crate::scan::{self, BuildContext, DirPackage, Pos, SourceReader};
 
 /// A package's index in the frozen graph.
@@ -76,168 +76,14 @@ impl Graph {
     pub fn load(
         resolver: &Resolver,
         ctx: &BuildContext,
-        roots: &[crate::resolve::Root],
+        roots: &[Root],
         src: &dyn SourceReader,
     ) -> Result<Graph> {
-        let mut g: DiGraph<Package, ()> = DiGraph::new();
-        let mut by_path: HashMap<String, PkgId> = HashMap::new();
-        let mut errors: Vec<String> = Vec::new();
-        let mut queue: VecDeque<(String, PathBuf, Option<String>, bool)> = VecDeque::new();
-        for r in roots {
-            queue.push_back((r.import_path.clone(), r.dir.clone(), None, true));
+        let mut loader = Loader::new(resolver, ctx, roots, src);
+        while let Some(next) = loader.queue.pop_front() {
+            loader.visit(next);
         }
-        let wildcard: BTreeSet<&str> = roots
-            .iter()
-            .filter(|r| r.wildcard)
-            .map(|r| r.import_path.as_str())
-            .collect();
-        let mut pending_edges: Vec<(PkgId, String)> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        while let Some((ip, dir, module, is_root)) = queue.pop_front() {
-            if !seen.insert(ip.clone()) {
-                continue;
-            }
-            let files = match scan::scan_dir(ctx, &dir, src) {
-                Ok(f) => f,
-                Err(e) => {
-                    if is_root
-                        && wildcard.contains(ip.as_str())
-                        && matches!(
-                            e.downcast_ref::<scan::DirError>(),
-                            Some(scan::DirError::NoGo { .. })
-                        )
-                    {
-                        // Left out quietly; if something imports it, that
-                        // import reports the error.
-                        seen.remove(&ip);
-                        continue;
-                    }
-                    errors.push(match e.downcast_ref::<scan::DirError>() {
-                        Some(scan::DirError::NoGo {
-                            all_excluded: true, ..
-                        }) => {
-                            format!(
-                                "package {ip}: build constraints exclude all Go files in {}",
-                                dir.display()
-                            )
-                        }
-                        _ => format!("package {ip}: {}", crate::words::error_text(&e)),
-                    });
-                    continue;
-                }
-            };
-            if let Some(f) = files.cgo_files.first() {
-                let pos = files
-                    .go_files
-                    .iter()
-                    .find(|g| &g.name == f)
-                    .and_then(|g| g.header.imports.iter().find(|i| i.path == "C"))
-                    .map(|i| format!("{}:{}:{}", dir.join(f).display(), i.line, i.col))
-                    .unwrap_or_else(|| dir.join(f).display().to_string());
-                errors.push(format!(
-                    "{pos}: package {ip} uses cgo (import \"C\"), which gccgo-build does not build yet; \
-                     build it with the go command (`go build -compiler=gccgo`) until cgo support lands"
-                ));
-            }
-            if let (crate::resolve::Mode::Gopath(_), Some(c)) =
-                (&resolver.mode, &files.import_comment)
-            {
-                // go compares the comment with the path as importers write
-                // it: for a vendored package, the part after `vendor/`
-                // (cmd/go/internal/load, loadPackageData).
-                let written = ip
-                    .rsplit_once("/vendor/")
-                    .map(|(_, w)| w)
-                    .or_else(|| ip.strip_prefix("vendor/"))
-                    .unwrap_or(&ip);
-                if c != written {
-                    errors.push(format!(
-                        "code in directory {} expects import \"{c}\", but it is imported as \"{written}\"",
-                        dir.display()
-                    ));
-                }
-            }
-            let mut import_map = BTreeMap::new();
-            let mut std_imports = Vec::new();
-            let mut imported = Vec::new();
-            for imp in &files.imports {
-                let pos = &files.import_pos[imp][0];
-                let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
-                if relative && !crate::resolve::is_local_import_path(&ip) {
-                    // go's rule (cmd/go/internal/load): only a package named
-                    // by a directory outside GOPATH may import by relative path.
-                    errors.push(format!(
-                        "{pos}: local import \"{imp}\" in non-local package"
-                    ));
-                    continue;
-                }
-                match resolver.resolve(imp, &dir) {
-                    Ok(Found::Std) => {
-                        if let Some(msg) = internal_violation(&ip, imp) {
-                            errors.push(format!("{pos}: {msg}"));
-                        }
-                        std_imports.push(imp.clone());
-                        import_map.insert(imp.clone(), imp.clone());
-                    }
-                    Ok(Found::Dir {
-                        import_path,
-                        dir: d,
-                        module: m,
-                    }) => {
-                        if let Some(msg) = internal_violation(&ip, &import_path) {
-                            errors.push(format!("{pos}: {msg}"));
-                            continue;
-                        }
-                        import_map.insert(imp.clone(), import_path.clone());
-                        imported.push(import_path.clone());
-                        if !seen.contains(&import_path) {
-                            queue.push_back((import_path, d, m, false));
-                        }
-                    }
-                    Err(e) => errors.push(format!("{pos}: {e}")),
-                }
-            }
-            let id = PkgId(g.add_node(Package {
-                import_path: ip.clone(),
-                dir,
-                module,
-                files,
-                import_map,
-                std_imports,
-                is_root,
-            }));
-            by_path.insert(ip, id);
-            pending_edges.extend(imported.into_iter().map(|to| (id, to)));
-        }
-        for (from, to) in pending_edges {
-            if let Some(&t) = by_path.get(&to) {
-                g.update_edge(from.0, t.0, ());
-            }
-        }
-        if !errors.is_empty() {
-            errors.dedup();
-            bail!("{}", errors.join("\n"));
-        }
-        let root_ids: Vec<PkgId> = roots
-            .iter()
-            .filter_map(|r| by_path.get(&r.import_path).copied())
-            .collect();
-        if root_ids.is_empty() {
-            bail!(
-                "the patterns matched only directories whose Go files build constraints exclude for {}/{}",
-                ctx.goos,
-                ctx.goarch
-            );
-        }
-        let graph = Graph {
-            g,
-            by_path,
-            roots: root_ids,
-        };
-        if let Some(cycle) = graph.find_cycle() {
-            bail!("{}", graph.cycle_message(&cycle));
-        }
-        Ok(graph)
+        loader.finish(roots)
     }
 
     /// The package at `id`.
@@ -378,6 +224,273 @@ impl Graph {
         }
         msg
     }
+}
+
+/// A package waiting in `Loader`'s queue.
+struct Pending {
+    /// Its import path.
+    import_path: String,
+    /// Its source directory.
+    dir: PathBuf,
+    /// The providing module's path, in module mode.
+    module: Option<String>,
+    /// Named on the command line.
+    is_root: bool,
+}
+
+/// What one package's imports resolved to.
+#[derive(Default)]
+struct ResolvedImports {
+    /// Each import as written → the import path it resolved to.
+    import_map: BTreeMap<String, String>,
+    /// The standard-library imports.
+    std_imports: Vec<String>,
+    /// The import paths of the imported packages of source (graph edges).
+    imported: Vec<String>,
+}
+
+/// The state of one `Graph::load`: a breadth-first walk from the roots
+/// that scans each package, checks the go command's rules on it and
+/// queues its imports, collecting every error rather than stopping at the
+/// first, so that one run reports them all.
+struct Loader<'a> {
+    resolver: &'a Resolver,
+    ctx: &'a BuildContext,
+    src: &'a dyn SourceReader,
+    /// Import paths of the roots matched by a `...` pattern.
+    wildcard: BTreeSet<&'a str>,
+    g: DiGraph<Package, ()>,
+    by_path: HashMap<String, PkgId>,
+    queue: VecDeque<Pending>,
+    /// Import paths queued or loaded.
+    seen: BTreeSet<String>,
+    /// Edges to add once every package is a node: importer → import path.
+    pending_edges: Vec<(PkgId, String)>,
+    errors: Vec<String>,
+}
+
+impl<'a> Loader<'a> {
+    /// A loader with `roots` queued, in command-line order.
+    fn new(
+        resolver: &'a Resolver,
+        ctx: &'a BuildContext,
+        roots: &'a [Root],
+        src: &'a dyn SourceReader,
+    ) -> Self {
+        let queue = roots
+            .iter()
+            .map(|r| Pending {
+                import_path: r.import_path.clone(),
+                dir: r.dir.clone(),
+                module: None,
+                is_root: true,
+            })
+            .collect();
+        let wildcard = roots
+            .iter()
+            .filter(|r| r.wildcard)
+            .map(|r| r.import_path.as_str())
+            .collect();
+        Loader {
+            resolver,
+            ctx,
+            src,
+            wildcard,
+            g: DiGraph::new(),
+            by_path: HashMap::new(),
+            queue,
+            seen: BTreeSet::new(),
+            pending_edges: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Loads one queued package (unless already loaded): scans it, checks
+    /// it, resolves its imports (queueing new ones) and adds its node.
+    fn visit(&mut self, p: Pending) {
+        if !self.seen.insert(p.import_path.clone()) {
+            return;
+        }
+        let Some(files) = self.scan(&p) else {
+            return;
+        };
+        if let Some(e) = cgo_error(&p.import_path, &p.dir, &files) {
+            self.errors.push(e);
+        }
+        if let Some(e) = self.import_comment_error(&p.import_path, &p.dir, &files) {
+            self.errors.push(e);
+        }
+        let imports = self.resolve_imports(&p.import_path, &p.dir, &files);
+        let id = PkgId(self.g.add_node(Package {
+            import_path: p.import_path.clone(),
+            dir: p.dir,
+            module: p.module,
+            files,
+            import_map: imports.import_map,
+            std_imports: imports.std_imports,
+            is_root: p.is_root,
+        }));
+        self.by_path.insert(p.import_path, id);
+        self.pending_edges
+            .extend(imports.imported.into_iter().map(|to| (id, to)));
+    }
+
+    /// Scans a package's directory; `None` (with the error recorded) when
+    /// it does not make a package. A root that a `...` pattern matched and
+    /// whose Go files build constraints all exclude is left out quietly, as
+    /// the go command does; if something imports it, that import reports it.
+    fn scan(&mut self, p: &Pending) -> Option<DirPackage> {
+        let e = match scan::scan_dir(self.ctx, &p.dir, self.src) {
+            Ok(files) => return Some(files),
+            Err(e) => e,
+        };
+        let ip = &p.import_path;
+        match e.downcast_ref::<scan::DirError>() {
+            Some(scan::DirError::NoGo { .. })
+                if p.is_root && self.wildcard.contains(ip.as_str()) =>
+            {
+                self.seen.remove(ip);
+            }
+            Some(scan::DirError::NoGo {
+                all_excluded: true, ..
+            }) => self.errors.push(format!(
+                "package {ip}: build constraints exclude all Go files in {}",
+                p.dir.display()
+            )),
+            _ => self
+                .errors
+                .push(format!("package {ip}: {}", crate::words::error_text(&e))),
+        }
+        None
+    }
+
+    /// In GOPATH mode, go's import-comment check: a package whose comment
+    /// says `import "x"` must be imported as `x`.
+    fn import_comment_error(&self, ip: &str, dir: &Path, files: &DirPackage) -> Option<String> {
+        let (crate::resolve::Mode::Gopath(_), Some(c)) =
+            (&self.resolver.mode, &files.import_comment)
+        else {
+            return None;
+        };
+        // go compares the comment with the path as importers write it: for
+        // a vendored package, the part after `vendor/`
+        // (cmd/go/internal/load, loadPackageData).
+        let written = ip
+            .rsplit_once("/vendor/")
+            .map(|(_, w)| w)
+            .or_else(|| ip.strip_prefix("vendor/"))
+            .unwrap_or(ip);
+        (c != written).then(|| {
+            format!(
+                "code in directory {} expects import \"{c}\", but it is imported as \"{written}\"",
+                dir.display()
+            )
+        })
+    }
+
+    /// Resolves the imports of package `ip` (in `dir`), recording an error
+    /// for each that does not resolve or is not allowed (a relative import
+    /// from a non-local package, an `internal/` violation) and queueing
+    /// each package of source not seen yet.
+    fn resolve_imports(&mut self, ip: &str, dir: &Path, files: &DirPackage) -> ResolvedImports {
+        let mut out = ResolvedImports::default();
+        for imp in &files.imports {
+            let pos = &files.import_pos[imp][0];
+            let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
+            if relative && !crate::resolve::is_local_import_path(ip) {
+                // go's rule (cmd/go/internal/load): only a package named
+                // by a directory outside GOPATH may import by relative path.
+                self.errors.push(format!(
+                    "{pos}: local import \"{imp}\" in non-local package"
+                ));
+                continue;
+            }
+            match self.resolver.resolve(imp, dir) {
+                Ok(Found::Std) => {
+                    if let Some(msg) = internal_violation(ip, imp) {
+                        self.errors.push(format!("{pos}: {msg}"));
+                    }
+                    out.std_imports.push(imp.clone());
+                    out.import_map.insert(imp.clone(), imp.clone());
+                }
+                Ok(Found::Dir {
+                    import_path,
+                    dir: d,
+                    module: m,
+                }) => {
+                    if let Some(msg) = internal_violation(ip, &import_path) {
+                        self.errors.push(format!("{pos}: {msg}"));
+                        continue;
+                    }
+                    out.import_map.insert(imp.clone(), import_path.clone());
+                    out.imported.push(import_path.clone());
+                    if !self.seen.contains(&import_path) {
+                        self.queue.push_back(Pending {
+                            import_path,
+                            dir: d,
+                            module: m,
+                            is_root: false,
+                        });
+                    }
+                }
+                Err(e) => self.errors.push(format!("{pos}: {e}")),
+            }
+        }
+        out
+    }
+
+    /// Adds the edges, then reports every error collected, a load that
+    /// left no root (all excluded by build constraints), or a cycle;
+    /// otherwise the frozen graph.
+    fn finish(mut self, roots: &[Root]) -> Result<Graph> {
+        for (from, to) in self.pending_edges {
+            if let Some(&t) = self.by_path.get(&to) {
+                self.g.update_edge(from.0, t.0, ());
+            }
+        }
+        if !self.errors.is_empty() {
+            self.errors.dedup();
+            bail!("{}", self.errors.join("\n"));
+        }
+        let root_ids: Vec<PkgId> = roots
+            .iter()
+            .filter_map(|r| self.by_path.get(&r.import_path).copied())
+            .collect();
+        if root_ids.is_empty() {
+            bail!(
+                "the patterns matched only directories whose Go files build constraints exclude for {}/{}",
+                self.ctx.goos,
+                self.ctx.goarch
+            );
+        }
+        let graph = Graph {
+            g: self.g,
+            by_path: self.by_path,
+            roots: root_ids,
+        };
+        if let Some(cycle) = graph.find_cycle() {
+            bail!("{}", graph.cycle_message(&cycle));
+        }
+        Ok(graph)
+    }
+}
+
+/// The error for a package that uses cgo, placed at the first cgo file's
+/// `import "C"`: gccgo-build does not run cgo yet, so the message says
+/// what to do instead. `None` for a package without cgo files.
+fn cgo_error(ip: &str, dir: &Path, files: &DirPackage) -> Option<String> {
+    let f = files.cgo_files.first()?;
+    let pos = files
+        .go_files
+        .iter()
+        .find(|g| &g.name == f)
+        .and_then(|g| g.header.imports.iter().find(|i| i.path == "C"))
+        .map(|i| format!("{}:{}:{}", dir.join(f).display(), i.line, i.col))
+        .unwrap_or_else(|| dir.join(f).display().to_string());
+    Some(format!(
+        "{pos}: package {ip} uses cgo (import \"C\"), which gccgo-build does not build yet; \
+         build it with the go command (`go build -compiler=gccgo`) until cgo support lands"
+    ))
 }
 
 /// Where package `p` imports `target` (after import-path mapping).

@@ -12,36 +12,115 @@
 //! command (go's `LinkerDeps`). This module only formats what `build::load`
 //! found; it decides nothing about files or imports.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Result, bail};
-use clap::Args;
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
 use serde_json::Value;
 
-/// One listed package: go's fields in go's order (`Package` struct order).
-pub type Obj = Vec<(String, Value)>;
-
-use crate::cli::LoadArgs;
 use crate::graph::{Graph, PkgId};
 use crate::resolve::Mode;
 
-/// `gccgo-build list` flags.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Print each package as a JSON object (go's field names, tab-indented).
-    #[arg(long)]
+/// What `gccgo-build list` does: made from the command line by
+/// `cli::list::ListArgs::config`.
+#[derive(Debug, Clone)]
+pub struct ListConfig {
+    /// Print each package as go's `-json` does.
     pub json: bool,
     /// Also list every dependency, dependencies before their importers.
-    #[arg(long)]
     pub deps: bool,
-    /// A template per package: `{{.Field}}` and `{{join .Field "SEP"}}` (default `{{.ImportPath}}`).
-    #[arg(short = 'f', value_name = "TEMPLATE")]
+    /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
-    /// Package loading flags.
-    #[command(flatten)]
-    pub load: LoadArgs,
+    /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
+    pub load: crate::build::LoadConfig,
+}
+
+/// One listed package: the fields of the go command's `PackagePublic`
+/// (cmd/go/internal/load/pkg.go) that gccgo-build knows, declared in go's
+/// order so that serde writes them in that order, each left out when empty
+/// or false as go's `json:",omitempty"` leaves it out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PackagePublic {
+    /// The package directory, absolute.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    /// The import path (`_/abs/dir` for a directory outside every GOPATH).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub import_path: String,
+    /// The path of an import comment (`package p // import "path"`).
+    // An Option, not a String empty when absent: `// import ""` has always
+    // listed as `"ImportComment": ""` (go leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_comment: Option<String>,
+    /// The package name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// In GOPATH mode, the GOPATH entry whose `src/` holds the package.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub root: String,
+    /// The module that provides the package, in module mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<ModulePublic>,
+    /// In the toolchain's root (a standard-library package here).
+    #[serde(skip_serializing_if = "is_false")]
+    pub goroot: bool,
+    /// A standard-library package.
+    #[serde(skip_serializing_if = "is_false")]
+    pub standard: bool,
+    /// Listed only as a dependency of the packages named (`-deps`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub dep_only: bool,
+    /// Go files that build and do not import "C".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub go_files: Vec<String>,
+    /// Go files that build and import "C".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cgo_files: Vec<String>,
+    /// Go files that build constraints or file-name suffixes exclude.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_go_files: Vec<String>,
+    /// `.c` files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub c_files: Vec<String>,
+    /// `.h` files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub h_files: Vec<String>,
+    /// `.s`, `.S` and `.sx` files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub s_files: Vec<String>,
+    /// `.syso` files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub syso_files: Vec<String>,
+    /// go's `Imports`: resolved import paths (vendored ones as
+    /// `a/vendor/x`), sorted, without "C".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+    /// go's `Deps`: every package reachable, sorted, without the package itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps: Vec<String>,
+}
+
+/// The `Module` of a listed package: the fields of go's
+/// `modinfo.ModulePublic` that gccgo-build knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ModulePublic {
+    /// Whether this is the main module.
+    // Before `Path`, unlike go's struct: the listing has always printed
+    // `Main` first (the sorted keys of the JSON map it was built as), and
+    // this change keeps the output byte for byte.
+    #[serde(skip_serializing_if = "is_false")]
+    pub main: bool,
+    /// The module path.
+    pub path: String,
+}
+
+/// `skip_serializing_if` for a bool: go's `omitempty` leaves out `false`.
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A node of the listing: a package of source, or a std package.
@@ -56,32 +135,31 @@ enum Node {
 /// Errors: loading errors (see `build::load`), both `-json` and `-f`, or a
 /// template that names an unknown field or uses syntax other than
 /// `{{.Field}}` and `{{join .Field "sep"}}`.
-pub fn main(cwd: &Path, args: &ListArgs) -> Result<i32> {
+pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if args.json && args.format.is_some() {
         bail!("list: cannot use -f with -json");
     }
-    let loaded = crate::build::load(cwd, &args.load.config(), &crate::store::Store::from_env())?;
-    let objects = list(&loaded.graph, &loaded.resolver.mode, args.deps);
+    let loaded = crate::build::load(cwd, &args.load, &crate::store::Store::from_env())?;
+    let packages = list(&loaded.graph, &loaded.resolver.mode, args.deps);
     let mut out = String::new();
-    for obj in &objects {
+    for p in &packages {
         if args.json {
-            out.push_str(&to_go_json(obj));
-            out.push('\n');
+            out.push_str(&to_go_json(p)?);
         } else {
             let t = args.format.as_deref().unwrap_or("{{.ImportPath}}");
-            out.push_str(&render(t, obj)?);
-            out.push('\n');
+            out.push_str(&render(t, p)?);
         }
+        out.push('\n');
     }
     print!("{out}");
     Ok(0)
 }
 
-/// The listing as JSON objects with go's field names and order, empty
-/// fields left out (go's `omitempty`). With `deps`, every dependency comes
-/// too, in the go command's order (a depth-first walk of sorted imports,
-/// each package after its imports); without, the roots in command-line order.
-pub fn list(graph: &Graph, mode: &Mode, deps: bool) -> Vec<Obj> {
+/// The listing, one `PackagePublic` per package. With `deps`, every
+/// dependency comes too, in the go command's order (a depth-first walk of
+/// sorted imports, each package after its imports); without, the roots in
+/// command-line order.
+pub fn list(graph: &Graph, mode: &Mode, deps: bool) -> Vec<PackagePublic> {
     let roots: Vec<Node> = graph.roots.iter().map(|&id| Node::Pkg(id)).collect();
     let order = if deps {
         let mut seen = BTreeSet::new();
@@ -161,93 +239,80 @@ fn name_of(graph: &Graph, n: &Node) -> String {
     }
 }
 
-fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> Obj {
-    let mut m = Obj::new();
-    let strs = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
-    let put_list = |m: &mut Obj, k: &str, v: &[String]| {
-        if !v.is_empty() {
-            m.push((k.into(), strs(v)));
-        }
-    };
-    match n {
+/// The listing of one node; `dep_only` when it was not named on the
+/// command line. A std package has no sources here (gccgo ships export
+/// data only), so it lists as go-12 lists it: path, `Goroot`, `Standard`.
+fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePublic {
+    let id = match n {
         Node::Std(ip) => {
-            m.push(("ImportPath".into(), Value::String(ip.clone())));
-            m.push(("Goroot".into(), Value::Bool(true)));
-            m.push(("Standard".into(), Value::Bool(true)));
-            if dep_only {
-                m.push(("DepOnly".into(), Value::Bool(true)));
-            }
+            return PackagePublic {
+                import_path: ip.clone(),
+                goroot: true,
+                standard: true,
+                dep_only,
+                ..PackagePublic::default()
+            };
         }
-        Node::Pkg(id) => {
-            let p = graph.pkg(*id);
-            let f = &p.files;
-            m.push(("Dir".into(), Value::String(p.dir.display().to_string())));
-            m.push(("ImportPath".into(), Value::String(p.import_path.clone())));
-            if let Some(c) = &f.import_comment {
-                m.push(("ImportComment".into(), Value::String(c.clone())));
-            }
-            m.push(("Name".into(), Value::String(f.name.clone())));
-            if let Mode::Gopath(roots) = mode
-                && let Some(r) = roots.iter().find(|r| p.dir.starts_with(r.join("src")))
-            {
-                m.push(("Root".into(), Value::String(r.display().to_string())));
-            }
-            if let Some(module) = &p.module {
-                let mut mm = serde_json::Map::new();
-                mm.insert("Path".into(), Value::String(module.clone()));
-                if let Mode::Module(mo) = mode
-                    && &mo.main.module == module
-                {
-                    mm.insert("Main".into(), Value::Bool(true));
-                }
-                m.push(("Module".into(), Value::Object(mm)));
-            }
-            if dep_only {
-                m.push(("DepOnly".into(), Value::Bool(true)));
-            }
-            put_list(&mut m, "GoFiles", &f.plain_go_files());
-            put_list(&mut m, "CgoFiles", &f.cgo_files);
-            put_list(&mut m, "IgnoredGoFiles", &f.ignored_go_files);
-            put_list(&mut m, "CFiles", &f.c_files);
-            put_list(&mut m, "HFiles", &f.h_files);
-            put_list(&mut m, "SFiles", &f.s_files);
-            put_list(&mut m, "SysoFiles", &f.syso_files);
-            put_list(&mut m, "Imports", &imports(graph, *id));
-            put_list(&mut m, "Deps", &deps_of(graph, n));
-        }
+        Node::Pkg(id) => *id,
+    };
+    let p = graph.pkg(id);
+    let f = &p.files;
+    let root = match mode {
+        Mode::Gopath(roots) => roots
+            .iter()
+            .find(|r| p.dir.starts_with(r.join("src")))
+            .map(|r| r.display().to_string()),
+        Mode::Module(_) => None,
+    };
+    let module = p.module.as_ref().map(|m| ModulePublic {
+        main: matches!(mode, Mode::Module(mo) if &mo.main.module == m),
+        path: m.clone(),
+    });
+    PackagePublic {
+        dir: p.dir.display().to_string(),
+        import_path: p.import_path.clone(),
+        import_comment: f.import_comment.clone(),
+        name: f.name.clone(),
+        root: root.unwrap_or_default(),
+        module,
+        dep_only,
+        go_files: f.plain_go_files(),
+        cgo_files: f.cgo_files.clone(),
+        ignored_go_files: f.ignored_go_files.clone(),
+        c_files: f.c_files.clone(),
+        h_files: f.h_files.clone(),
+        s_files: f.s_files.clone(),
+        syso_files: f.syso_files.clone(),
+        imports: imports(graph, id),
+        deps: deps_of(graph, n),
+        ..PackagePublic::default()
     }
-    m
 }
 
-/// JSON as go's `json.MarshalIndent(v, "", "\t")` writes it, fields in order.
-pub fn to_go_json(obj: &Obj) -> String {
-    let mut s = String::from("{\n");
-    for (i, (k, v)) in obj.iter().enumerate() {
-        let mut buf = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-        // Serializing strings, bools, arrays and objects of them cannot fail.
-        let _ = serde::Serialize::serialize(v, &mut ser);
-        let val = String::from_utf8_lossy(&buf).replace('\n', "\n\t");
-        let key = serde_json::to_string(k).unwrap_or_default();
-        let comma = if i + 1 < obj.len() { "," } else { "" };
-        let _ = writeln!(s, "\t{key}: {val}{comma}");
-    }
-    s.push('}');
-    s
-}
-
-/// The value of field `k`, if present.
-pub fn field<'a>(obj: &'a Obj, k: &str) -> Option<&'a Value> {
-    obj.iter().find(|(n, _)| n == k).map(|(_, v)| v)
+/// JSON as go's `json.MarshalIndent(v, "", "\t")` writes it: fields in
+/// struct order, one tab per level, `"key": value`, no final newline.
+///
+/// Errors only if serde_json fails, which it does not for strings,
+/// booleans and lists of strings.
+pub fn to_go_json(p: &PackagePublic) -> Result<String> {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    p.serialize(&mut ser).context("writing a package as JSON")?;
+    String::from_utf8(buf).context("writing a package as JSON")
 }
 
 /// Renders the subset of go's text/template that `go list -f` is mostly
 /// used with: `{{.Field}}` (a list prints as go prints a slice, `[a b]`;
 /// a missing field as its zero value) and `{{join .Field "sep"}}`.
 ///
+/// The fields are read from the package's JSON form
+/// (`serde_json::to_value`), so `-f` and `-json` cannot disagree.
+///
 /// Errors: other template syntax, or a field name go's `Package` does not have.
-pub fn render(template: &str, obj: &Obj) -> Result<String> {
+pub fn render(template: &str, p: &PackagePublic) -> Result<String> {
+    let value = serde_json::to_value(p).context("reading a package's fields")?;
+    let fields = value.as_object();
     let mut out = String::new();
     let mut rest = template;
     while let Some(i) = rest.find("{{") {
@@ -276,7 +341,7 @@ pub fn render(template: &str, obj: &Obj) -> Result<String> {
         if !SCALAR_FIELDS.contains(&name) && !LIST_FIELDS.contains(&name) {
             bail!("-f {template:?}: can't evaluate field {name} in type *load.PackagePublic");
         }
-        let v = field(obj, name);
+        let v = fields.and_then(|o| o.get(name));
         match (v, sep) {
             (Some(Value::Array(a)), Some(sep)) => {
                 let items: Vec<String> = a.iter().map(plain).collect();
@@ -340,45 +405,95 @@ const SCALAR_FIELDS: &[&str] = &[
     "DepOnly",
 ];
 
-/// Per-package fields as a map from import path (for comparisons).
-pub fn by_import_path(objs: &[Obj]) -> BTreeMap<String, Obj> {
-    objs.iter()
-        .filter_map(|o| Some((field(o, "ImportPath")?.as_str()?.to_string(), o.clone())))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn obj() -> Obj {
-        vec![
-            ("ImportPath".into(), "a/b".into()),
-            ("Name".into(), "b".into()),
-            ("GoFiles".into(), serde_json::json!(["x.go", "y.go"])),
-        ]
+    fn pkg() -> PackagePublic {
+        PackagePublic {
+            import_path: "a/b".into(),
+            name: "b".into(),
+            go_files: vec!["x.go".into(), "y.go".into()],
+            ..PackagePublic::default()
+        }
     }
 
     #[test]
     fn templates_print_like_go() {
-        let o = obj();
-        assert_eq!(render("{{.ImportPath}}", &o).unwrap(), "a/b");
+        let p = pkg();
+        assert_eq!(render("{{.ImportPath}}", &p).unwrap(), "a/b");
         assert_eq!(
-            render("{{.Name}}: {{.GoFiles}}", &o).unwrap(),
+            render("{{.Name}}: {{.GoFiles}}", &p).unwrap(),
             "b: [x.go y.go]"
         );
-        assert_eq!(render("{{join .GoFiles \",\"}}", &o).unwrap(), "x.go,y.go");
-        assert_eq!(render("{{.CFiles}} {{.Standard}}", &o).unwrap(), "[] false");
-        assert!(render("{{.Nope}}", &o).is_err());
-        assert!(render("{{range .GoFiles}}", &o).is_err());
+        assert_eq!(render("{{join .GoFiles \",\"}}", &p).unwrap(), "x.go,y.go");
+        assert_eq!(render("{{.CFiles}} {{.Standard}}", &p).unwrap(), "[] false");
+        assert!(render("{{.Nope}}", &p).is_err());
+        assert!(render("{{range .GoFiles}}", &p).is_err());
     }
 
     #[test]
     fn json_is_tab_indented() {
-        let s = to_go_json(&obj());
+        let s = to_go_json(&pkg()).unwrap();
         assert_eq!(
             s,
             "{\n\t\"ImportPath\": \"a/b\",\n\t\"Name\": \"b\",\n\t\"GoFiles\": [\n\t\t\"x.go\",\n\t\t\"y.go\"\n\t]\n}"
         );
+    }
+
+    #[test]
+    fn json_fields_come_in_go_order_and_the_module_nests() {
+        let p = PackagePublic {
+            dir: "/d".into(),
+            import_path: "m/p".into(),
+            name: "p".into(),
+            module: Some(ModulePublic {
+                main: true,
+                path: "m".into(),
+            }),
+            dep_only: true,
+            ..PackagePublic::default()
+        };
+        assert_eq!(
+            to_go_json(&p).unwrap(),
+            "{\n\t\"Dir\": \"/d\",\n\t\"ImportPath\": \"m/p\",\n\t\"Name\": \"p\",\n\t\"Module\": {\n\t\t\"Main\": true,\n\t\t\"Path\": \"m\"\n\t},\n\t\"DepOnly\": true\n}"
+        );
+        assert_eq!(
+            render("{{.Module}} {{.DepOnly}}", &p).unwrap(),
+            "\"m\" true"
+        );
+        assert_eq!(render("{{.Module}}", &pkg()).unwrap(), "<nil>");
+    }
+
+    /// The fields `-f` accepts are exactly those of `PackagePublic`.
+    #[test]
+    fn template_fields_are_the_struct_fields() {
+        let x = || vec!["x".to_string()];
+        let full = PackagePublic {
+            dir: "d".into(),
+            import_path: "i".into(),
+            import_comment: Some("c".into()),
+            name: "n".into(),
+            root: "r".into(),
+            module: Some(ModulePublic::default()),
+            goroot: true,
+            standard: true,
+            dep_only: true,
+            go_files: x(),
+            cgo_files: x(),
+            ignored_go_files: x(),
+            c_files: x(),
+            h_files: x(),
+            s_files: x(),
+            syso_files: x(),
+            imports: x(),
+            deps: x(),
+        };
+        let v = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut known: Vec<&str> = SCALAR_FIELDS.iter().chain(LIST_FIELDS).copied().collect();
+        keys.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(keys, known);
     }
 }

@@ -66,6 +66,128 @@ pub struct ModuleMode {
     pub modcache: PathBuf,
 }
 
+impl ModuleMode {
+    /// `path` inside the main module, `rest` being the part below the
+    /// module path.
+    ///
+    /// Errors: the directory has no Go files (saying why: missing,
+    /// unreadable, or empty).
+    fn resolve_in_main_module(&self, path: &str, rest: &str) -> Result<Found, ResolveError> {
+        let dir = self.main.dir().join(rest);
+        if has_go_files(&dir) {
+            return Ok(Found::Dir {
+                import_path: path.into(),
+                dir,
+                module: Some(self.main.module.clone()),
+            });
+        }
+        Err(ResolveError::NotFound(format!(
+            "package {path} is not in the main module: {}",
+            why_no_package(&dir)
+        )))
+    }
+
+    /// The module that provides `path`: the longest `require` or `replace`
+    /// path that is a prefix of it, with the version required or replaced
+    /// (none for a `replace` of every version).
+    fn provider(&self, path: &str) -> Option<(&str, Option<&str>)> {
+        let mut best: Option<(&str, Option<&str>)> = None;
+        for r in &self.main.require {
+            if under(path, &r.path).is_some() && best.is_none_or(|(b, _)| r.path.len() > b.len()) {
+                best = Some((&r.path, Some(&r.version)));
+            }
+        }
+        for r in &self.main.replace {
+            if under(path, &r.old).is_some() && best.is_none_or(|(b, _)| r.old.len() > b.len()) {
+                best = Some((&r.old, r.old_version.as_deref()));
+            }
+        }
+        best
+    }
+
+    /// `path`, from module `modpath`, in the main module's `vendor/`.
+    ///
+    /// Errors: it is not there (saying to run `go mod vendor`).
+    fn resolve_vendored(&self, path: &str, modpath: &str) -> Result<Found, ResolveError> {
+        let vendor = self.main.dir().join("vendor");
+        let dir = vendor.join(path);
+        if has_go_files(&dir) {
+            return Ok(Found::Dir {
+                import_path: path.into(),
+                dir,
+                module: Some(modpath.into()),
+            });
+        }
+        Err(ResolveError::NotFound(format!(
+            "package {path} is not in {} (run `go mod vendor` to refresh it)",
+            vendor.display()
+        )))
+    }
+
+    /// The root directory of module `modpath` at `version` (which provides
+    /// `path`), and how to name it in messages (`mod@version`, or
+    /// `mod => dir` when replaced by a directory): the `replace`d
+    /// directory or module, else the module cache's
+    /// `escaped/path@version`.
+    ///
+    /// Errors: a replacement directory or module-cache directory that does
+    /// not exist, saying how to fix it (gccgo-build never downloads).
+    fn module_dir(
+        &self,
+        path: &str,
+        modpath: &str,
+        version: Option<&str>,
+    ) -> Result<(PathBuf, String), ResolveError> {
+        let replace = self.main.replace.iter().find(|r| {
+            r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
+        });
+        let (mod_dir, shown) = match replace {
+            Some(r) if is_local_path(&r.new) => (
+                clean(&self.main.dir().join(&r.new)),
+                format!("{} => {}", modpath, r.new),
+            ),
+            Some(r) => {
+                let v = r.new_version.clone().unwrap_or_default();
+                (
+                    self.modcache.join(format!("{}@{}", escape_path(&r.new), v)),
+                    format!("{}@{v}", r.new),
+                )
+            }
+            None => {
+                let v = version.unwrap_or("");
+                (
+                    self.modcache
+                        .join(format!("{}@{}", escape_path(modpath), v)),
+                    format!("{modpath}@{v}"),
+                )
+            }
+        };
+        if let Some(r) = replace
+            && is_local_path(&r.new)
+            && !mod_dir.is_dir()
+        {
+            return Err(ResolveError::NotFound(format!(
+                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
+                 package {path}); fix the replace directive or put the module there",
+                self.main.file.display(),
+                r.line,
+                r.old,
+                r.new,
+                mod_dir.display()
+            )));
+        }
+        if !mod_dir.is_dir() {
+            return Err(ResolveError::NotFound(format!(
+                "module {shown} (which provides package {path}) is not in the module cache {}; \
+                 fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
+                 (gccgo-build never downloads)",
+                self.modcache.display()
+            )));
+        }
+        Ok((mod_dir, shown))
+    }
+}
+
 /// Why an import path did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
@@ -124,8 +246,7 @@ impl Resolver {
     /// Whether an import path is in the standard library (first element
     /// without a dot and shipped by the toolchain).
     pub fn is_std(&self, path: &str) -> bool {
-        let first = path.split('/').next().unwrap_or(path);
-        !first.contains('.') && self.std.contains(path)
+        !first_element(path).contains('.') && self.std.contains(path)
     }
 
     /// Resolves `path` imported from the package in `from_dir`.
@@ -140,10 +261,9 @@ impl Resolver {
         if self.is_std(path) {
             return Ok(Found::Std);
         }
-        let first = path.split('/').next().unwrap_or(path);
         match &self.mode {
-            Mode::Module(m) => self.resolve_module(m, path, first),
-            Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir, first),
+            Mode::Module(m) => self.resolve_module(m, path),
+            Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir),
         }
     }
 
@@ -170,114 +290,33 @@ impl Resolver {
         })
     }
 
-    fn resolve_module(
-        &self,
-        m: &ModuleMode,
-        path: &str,
-        first: &str,
-    ) -> Result<Found, ResolveError> {
-        let root = m.main.dir();
+    /// Module mode, for a path that is not std: the main module, else the
+    /// module that provides it, from `vendor/`, a `replace`ment or the
+    /// module cache.
+    ///
+    /// Errors: see each step; every message says how to fix it.
+    fn resolve_module(&self, m: &ModuleMode, path: &str) -> Result<Found, ResolveError> {
         if let Some(rest) = under(path, &m.main.module) {
-            let dir = root.join(rest);
-            if has_go_files(&dir) {
-                return Ok(Found::Dir {
-                    import_path: path.into(),
-                    dir,
-                    module: Some(m.main.module.clone()),
-                });
-            }
-            return Err(ResolveError::NotFound(format!(
-                "package {path} is not in the main module: {}",
-                why_no_package(&dir)
-            )));
+            return m.resolve_in_main_module(path, rest);
         }
-        if !first.contains('.') {
+        if !first_element(path).contains('.') {
             return Err(ResolveError::NotFound(format!(
                 "package {path} is not in std ({}); the standard library is what the chosen gccgo ships",
                 "its export data"
             )));
         }
-        // The module that provides `path`: the longest requirement or
-        // replacement that is a prefix of it.
-        let mut best: Option<(&str, Option<&str>)> = None;
-        for r in &m.main.require {
-            if under(path, &r.path).is_some() && best.is_none_or(|(b, _)| r.path.len() > b.len()) {
-                best = Some((&r.path, Some(&r.version)));
-            }
-        }
-        for r in &m.main.replace {
-            if under(path, &r.old).is_some() && best.is_none_or(|(b, _)| r.old.len() > b.len()) {
-                best = Some((&r.old, r.old_version.as_deref()));
-            }
-        }
-        let Some((modpath, version)) = best else {
+        let Some((modpath, version)) = m.provider(path) else {
             return Err(ResolveError::NotFound(format!(
                 "no required module provides package {path}; add it to {} with `go get {path}` \
                  (gccgo-build works offline and reads go.mod as it is)",
                 m.main.file.display()
             )));
         };
-        let rest = under(path, modpath).unwrap_or("");
         if m.vendor {
-            let dir = root.join("vendor").join(path);
-            if has_go_files(&dir) {
-                return Ok(Found::Dir {
-                    import_path: path.into(),
-                    dir,
-                    module: Some(modpath.into()),
-                });
-            }
-            return Err(ResolveError::NotFound(format!(
-                "package {path} is not in {} (run `go mod vendor` to refresh it)",
-                root.join("vendor").display()
-            )));
+            return m.resolve_vendored(path, modpath);
         }
-        let replace = m.main.replace.iter().find(|r| {
-            r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
-        });
-        let (mod_dir, shown) = match replace {
-            Some(r) if is_local_path(&r.new) => (
-                clean(&root.join(&r.new)),
-                format!("{} => {}", modpath, r.new),
-            ),
-            Some(r) => {
-                let v = r.new_version.clone().unwrap_or_default();
-                (
-                    m.modcache.join(format!("{}@{}", escape_path(&r.new), v)),
-                    format!("{}@{v}", r.new),
-                )
-            }
-            None => {
-                let v = version.unwrap_or("");
-                (
-                    m.modcache.join(format!("{}@{}", escape_path(modpath), v)),
-                    format!("{modpath}@{v}"),
-                )
-            }
-        };
-        if let Some(r) = replace
-            && is_local_path(&r.new)
-            && !mod_dir.is_dir()
-        {
-            return Err(ResolveError::NotFound(format!(
-                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
-                 package {path}); fix the replace directive or put the module there",
-                m.main.file.display(),
-                r.line,
-                r.old,
-                r.new,
-                mod_dir.display()
-            )));
-        }
-        if !mod_dir.is_dir() {
-            return Err(ResolveError::NotFound(format!(
-                "module {shown} (which provides package {path}) is not in the module cache {}; \
-                 fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
-                 (gccgo-build never downloads)",
-                m.modcache.display()
-            )));
-        }
-        let dir = mod_dir.join(rest);
+        let (mod_dir, shown) = m.module_dir(path, modpath, version)?;
+        let dir = mod_dir.join(under(path, modpath).unwrap_or(""));
         if !has_go_files(&dir) {
             return Err(ResolveError::NotFound(format!(
                 "module {shown} provides no package {path} (no Go files in {})",
@@ -296,7 +335,6 @@ impl Resolver {
         roots: &[PathBuf],
         path: &str,
         from_dir: &Path,
-        first: &str,
     ) -> Result<Found, ResolveError> {
         // vendor/ directories from the importing package up to its GOPATH src root.
         for root in roots {
@@ -354,7 +392,6 @@ impl Resolver {
                 }
             }
         }
-        let _ = first;
         let list: Vec<String> = tried
             .iter()
             .map(|d| format!("\t{} (from $GOPATH)", d.display()))
@@ -400,11 +437,7 @@ impl Resolver {
             patterns.to_vec()
         };
         for pat in &pats {
-            let local = pat == "."
-                || pat == ".."
-                || pat.starts_with("./")
-                || pat.starts_with("../")
-                || pat.starts_with('/');
+            let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
                 None if pat == "..." => (String::new(), true),
@@ -529,6 +562,20 @@ pub fn dir_to_import_path(dir: &Path) -> String {
     format!("_/{s}")
 }
 
+/// Whether an import path is go's form for a directory outside every
+/// GOPATH: `_/abs/dir`, as `dir_to_import_path` (go's `dirToImportPath`)
+/// makes it. `graph` lets only such packages import by relative path;
+/// `plan` gives them gccgo's `-fgo-relative-import-path`.
+pub fn is_local_import_path(ip: &str) -> bool {
+    ip.starts_with("_/")
+}
+
+/// The first element of an import path (`golang.org` of
+/// `golang.org/x/net`): go's std rule looks for a dot in it.
+fn first_element(path: &str) -> &str {
+    path.split('/').next().unwrap_or(path)
+}
+
 /// `rest` when `path` is `prefix` or below it (`prefix/rest`).
 pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     if path == prefix {
@@ -540,11 +587,18 @@ pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     path.strip_prefix(prefix)?.strip_prefix('/')
 }
 
+/// Whether `p` names a directory rather than a module or package path:
+/// `.`, `..`, or starting with `./`, `../` or `/` (go/build's
+/// `IsLocalImport`, or absolute). Both `replace` targets and command-line
+/// patterns are told apart from paths by it.
 fn is_local_path(p: &str) -> bool {
     p.starts_with("./") || p.starts_with("../") || p.starts_with('/') || p == "." || p == ".."
 }
 
-fn slash(p: &Path) -> String {
+/// A relative path as go writes it in an import path or an embedded file
+/// name: its components joined with `/`, non-UTF-8 bytes replaced (an
+/// absolute path comes out starting with `//`).
+pub fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
@@ -664,12 +718,6 @@ pub fn gopath() -> Vec<PathBuf> {
     }
 }
 
-/// Whether an import path is go's form for a directory outside every
-/// GOPATH (`_/abs/dir`, go's `dirToImportPath`).
-pub fn is_local_import_path(ip: &str) -> bool {
-    ip.starts_with("_/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,6 +733,8 @@ mod tests {
     fn local_directories_get_go_import_paths() {
         assert_eq!(dir_to_import_path(Path::new("/tmp/x/cmd")), "_/tmp/x/cmd");
         assert_eq!(dir_to_import_path(Path::new("/tmp/a b:c")), "_/tmp/a_b_c");
+        assert!(is_local_import_path(&dir_to_import_path(Path::new("/x"))));
+        assert!(!is_local_import_path("example.com/_/x"));
     }
 
     #[test]

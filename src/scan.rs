@@ -303,21 +303,13 @@ fn test_file_builds(ctx: &BuildContext, path: &Path, name: &str, src: &dyn Sourc
 }
 
 /// The 1-based line and byte column of the first byte of `bytes` that is
-/// not valid UTF-8 (`(1, 1)` past the end when all of it is).
+/// not valid UTF-8 (the position just past the end when all of it is).
 pub fn invalid_utf8_position(bytes: &[u8]) -> (usize, usize) {
     let at = match std::str::from_utf8(bytes) {
         Ok(_) => bytes.len(),
         Err(e) => e.valid_up_to(),
     };
-    let before = &bytes[..at];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = at
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
-        + 1;
-    (line, col)
+    header::line_col(bytes, at)
 }
 
 /// Reads a directory and chooses its files for `ctx`, as go/build's `Import`
@@ -337,89 +329,30 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
     let mut first_name: Option<(String, String)> = None;
     let mut saw_go = false;
     for name in names {
-        if name.starts_with('_') || name.starts_with('.') {
+        let Some(ext) = source_ext(&name) else {
             continue;
-        }
-        let ext = match name.rfind('.') {
-            Some(i) => &name[i..],
-            None => continue,
         };
-        if !matches!(ext, ".go" | ".c" | ".s" | ".S" | ".h" | ".syso" | ".sx") {
-            continue;
-        }
+        let path = dir.join(&name);
         if ext == ".go" && name.ends_with("_test.go") {
             // Test files never build here, but go/build lists those that
             // constraints exclude among IgnoredGoFiles (as `go list` shows).
-            if !test_file_builds(ctx, &dir.join(&name), &name, src) {
+            if !test_file_builds(ctx, &path, &name, src) {
                 p.ignored_go_files.push(name);
             }
             continue;
         }
-        let path = dir.join(&name);
-        if ext == ".go" {
-            saw_go = true;
-        }
-        if !ctx.good_os_arch_file(&name) {
+        saw_go |= ext == ".go";
+        let h = if ctx.good_os_arch_file(&name) {
+            file_header(ctx, src, &path, ext)?
+        } else {
+            None
+        };
+        let Some(h) = h else {
             if ext == ".go" {
                 p.ignored_go_files.push(name);
             }
             continue;
-        }
-        // Non-Go files: constraints are read from their header too, as go/build does
-        // (`readComments`); a `.syso` is binary, its header holds no comment.
-        let text = if ext == ".syso" {
-            String::new()
-        } else {
-            match src.read(&path) {
-                Ok(t) => t,
-                // C or assembler text that is not UTF-8 (a Latin-1 comment):
-                // read it lossily, the constraint lines are ASCII.
-                Err(e) if ext != ".go" && e.kind() == std::io::ErrorKind::InvalidData => {
-                    let real = src.replacement(&path).unwrap_or_else(|| path.clone());
-                    std::fs::read(&real)
-                        .map(|b| String::from_utf8_lossy(&b).into_owned())
-                        .with_context(|| format!("reading {}", real.display()))?
-                }
-                // A Go file that is not UTF-8: where, as gccgo says it.
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    let real = src.replacement(&path).unwrap_or_else(|| path.clone());
-                    let (line, col) = std::fs::read(&real)
-                        .map(|b| invalid_utf8_position(&b))
-                        .unwrap_or((1, 1));
-                    bail!(
-                        "{}:{line}:{col}: invalid UTF-8 encoding (Go source files must be UTF-8; \
-                         re-encode the file, e.g. with iconv -f latin1 -t utf-8)",
-                        path.display()
-                    );
-                }
-                Err(e) => {
-                    return Err(
-                        anyhow::Error::new(e).context(format!("reading {}", path.display()))
-                    );
-                }
-            }
         };
-        let h = if ext == ".go" {
-            parse_header(&text).map_err(|err| DirError::Syntax {
-                file: path.clone(),
-                err,
-            })?
-        } else {
-            let mut h = Header::default();
-            let _ = constraint_lines(&text, &mut h);
-            h
-        };
-        let builds = should_build(ctx, &h).map_err(|(line, msg)| DirError::Constraint {
-            file: path.clone(),
-            line,
-            msg,
-        })?;
-        if !builds {
-            if ext == ".go" {
-                p.ignored_go_files.push(name);
-            }
-            continue;
-        }
         if let Some(r) = src.replacement(&path) {
             p.overlaid.insert(name.clone(), r);
         }
@@ -428,46 +361,7 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
             ".s" | ".S" | ".sx" => p.s_files.push(name),
             ".h" => p.h_files.push(name),
             ".syso" => p.syso_files.push(name),
-            _ => {
-                if h.package == "documentation" {
-                    p.ignored_go_files.push(name);
-                    continue;
-                }
-                match &first_name {
-                    None => first_name = Some((h.package.clone(), name.clone())),
-                    Some((pk, f)) if *pk != h.package => {
-                        return Err(DirError::Multiple {
-                            dir: dir.to_path_buf(),
-                            a: pk.clone(),
-                            fa: f.clone(),
-                            b: h.package.clone(),
-                            fb: name,
-                        }
-                        .into());
-                    }
-                    _ => {}
-                }
-                if p.import_comment.is_none() {
-                    p.import_comment = h.import_comment.clone();
-                }
-                let mut set: BTreeSet<String> = p.imports.iter().cloned().collect();
-                for imp in &h.imports {
-                    if imp.path == "C" {
-                        continue;
-                    }
-                    set.insert(imp.path.clone());
-                    p.import_pos.entry(imp.path.clone()).or_default().push(Pos {
-                        file: path.clone(),
-                        line: imp.line,
-                        col: imp.col,
-                    });
-                }
-                p.imports = set.into_iter().collect();
-                if h.uses_cgo() {
-                    p.cgo_files.push(name.clone());
-                }
-                p.go_files.push(GoFile { name, header: h });
-            }
+            _ => add_go_file(&mut p, &mut first_name, name, &path, h)?,
         }
     }
     match first_name {
@@ -481,6 +375,139 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
         }
     }
     Ok(p)
+}
+
+/// The extension of a file `scan_dir` considers (`.go`, `.c`, `.s`, `.S`,
+/// `.sx`, `.h`, `.syso`), as go/build sorts files by it; `None` for any
+/// other file and for names starting with `_` or `.`, which go ignores.
+fn source_ext(name: &str) -> Option<&'static str> {
+    if name.starts_with('_') || name.starts_with('.') {
+        return None;
+    }
+    let ext = &name[name.rfind('.')?..];
+    [".go", ".c", ".s", ".S", ".h", ".syso", ".sx"]
+        .into_iter()
+        .find(|e| *e == ext)
+}
+
+/// The header of a file whose name admits it, when its build constraints
+/// do too (`None` when they exclude it). Non-Go files have constraints in
+/// their header as well, as go/build reads them (`readComments`); a
+/// `.syso` is binary and has none.
+///
+/// Errors: see `read_source`; a Go header that does not parse
+/// (`DirError::Syntax`) or a bad `//go:build` line (`DirError::Constraint`).
+fn file_header(
+    ctx: &BuildContext,
+    src: &dyn SourceReader,
+    path: &Path,
+    ext: &str,
+) -> Result<Option<Header>> {
+    let text = if ext == ".syso" {
+        String::new()
+    } else {
+        read_source(src, path, ext)?
+    };
+    let h = if ext == ".go" {
+        parse_header(&text).map_err(|err| DirError::Syntax {
+            file: path.to_path_buf(),
+            err,
+        })?
+    } else {
+        let mut h = Header::default();
+        let _ = constraint_lines(&text, &mut h);
+        h
+    };
+    let builds = should_build(ctx, &h).map_err(|(line, msg)| DirError::Constraint {
+        file: path.to_path_buf(),
+        line,
+        msg,
+    })?;
+    Ok(builds.then_some(h))
+}
+
+/// The text of a source file, through the overlay. C or assembler text
+/// that is not UTF-8 (a Latin-1 comment) is read lossily: the constraint
+/// lines that matter are ASCII.
+///
+/// Errors: an unreadable file (with its path), or a Go file that is not
+/// UTF-8, placed at its first bad byte as gccgo would place it.
+fn read_source(src: &dyn SourceReader, path: &Path, ext: &str) -> Result<String> {
+    let e = match src.read(path) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    if e.kind() != std::io::ErrorKind::InvalidData {
+        return Err(anyhow::Error::new(e).context(format!("reading {}", path.display())));
+    }
+    let real = src.replacement(path).unwrap_or_else(|| path.to_path_buf());
+    if ext != ".go" {
+        return std::fs::read(&real)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .with_context(|| format!("reading {}", real.display()));
+    }
+    let (line, col) = std::fs::read(&real)
+        .map(|b| invalid_utf8_position(&b))
+        .unwrap_or((1, 1));
+    bail!(
+        "{}:{line}:{col}: invalid UTF-8 encoding (Go source files must be UTF-8; \
+         re-encode the file, e.g. with iconv -f latin1 -t utf-8)",
+        path.display()
+    );
+}
+
+/// Adds a Go file that builds to `p`: its package name (the first file's
+/// name is kept in `first_name` as (package, file)), import comment,
+/// imports with their positions, and whether it uses cgo. A file of
+/// `package documentation` is ignored, as go/build ignores it.
+///
+/// Errors: a package name other than the first file's (`DirError::Multiple`).
+fn add_go_file(
+    p: &mut DirPackage,
+    first_name: &mut Option<(String, String)>,
+    name: String,
+    path: &Path,
+    h: Header,
+) -> Result<()> {
+    if h.package == "documentation" {
+        p.ignored_go_files.push(name);
+        return Ok(());
+    }
+    match first_name {
+        None => *first_name = Some((h.package.clone(), name.clone())),
+        Some((pk, f)) if *pk != h.package => {
+            return Err(DirError::Multiple {
+                dir: p.dir.clone(),
+                a: pk.clone(),
+                fa: f.clone(),
+                b: h.package.clone(),
+                fb: name,
+            }
+            .into());
+        }
+        _ => {}
+    }
+    if p.import_comment.is_none() {
+        p.import_comment = h.import_comment.clone();
+    }
+    let mut set: BTreeSet<String> = p.imports.iter().cloned().collect();
+    for imp in &h.imports {
+        if imp.path == "C" {
+            continue;
+        }
+        set.insert(imp.path.clone());
+        p.import_pos.entry(imp.path.clone()).or_default().push(Pos {
+            file: path.to_path_buf(),
+            line: imp.line,
+            col: imp.col,
+        });
+    }
+    p.imports = set.into_iter().collect();
+    if h.uses_cgo() {
+        p.cgo_files.push(name.clone());
+    }
+    p.go_files.push(GoFile { name, header: h });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -226,6 +226,20 @@ pub(super) fn constraint_lines(src: &str, h: &mut Header) -> Result<(), HeaderEr
     Ok(())
 }
 
+/// The 1-based line and byte column of byte offset `off` in `text`, as
+/// go/token counts them (`off` may be `text.len()`, just past the end).
+pub(super) fn line_col(text: &[u8], off: usize) -> (usize, usize) {
+    let before = &text[..off];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = off
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, col)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum TokKind {
     Ident,
@@ -259,10 +273,7 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn line_col(&self, off: usize) -> (usize, usize) {
-        let before = &self.src[..off];
-        let line = before.matches('\n').count() + 1;
-        let col = off - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        (line, col)
+        line_col(self.src.as_bytes(), off)
     }
 
     fn error_at(&self, off: usize, msg: String) -> HeaderError {
@@ -315,47 +326,10 @@ impl<'a> Lexer<'a> {
             });
         }
         if c == '"' {
-            let mut val = String::new();
-            let mut chars = self.src[start + 1..].char_indices();
-            while let Some((i, d)) = chars.next() {
-                match d {
-                    '"' => {
-                        self.pos = start + 1 + i + 1;
-                        return Ok(Tok {
-                            kind: TokKind::Str(val),
-                            text: &self.src[start..self.pos],
-                            start,
-                        });
-                    }
-                    '\\' => match chars.next() {
-                        Some((_, e)) => val.push(match e {
-                            'n' => '\n',
-                            't' => '\t',
-                            '\\' => '\\',
-                            '"' => '"',
-                            other => other,
-                        }),
-                        None => break,
-                    },
-                    '\n' => break,
-                    d => val.push(d),
-                }
-            }
-            return Err(self.error_at(start, "string literal not terminated".into()));
+            return self.string_lit(start);
         }
         if c == '`' {
-            return match self.src[start + 1..].find('`') {
-                Some(i) => {
-                    self.pos = start + 1 + i + 1;
-                    let val = self.src[start + 1..start + 1 + i].to_string();
-                    Ok(Tok {
-                        kind: TokKind::Str(val),
-                        text: &self.src[start..self.pos],
-                        start,
-                    })
-                }
-                None => Err(self.error_at(start, "raw string literal not terminated".into())),
-            };
+            return self.raw_string_lit(start);
         }
         self.pos = start + c.len_utf8();
         let kind = if "();.".contains(c) {
@@ -368,6 +342,55 @@ impl<'a> Lexer<'a> {
             text: &self.src[start..self.pos],
             start,
         })
+    }
+
+    /// An interpreted string literal starting at `start` (its `"`): the
+    /// value with the common escapes (`\n \t \\ \"`) undone, enough for
+    /// import paths.
+    fn string_lit(&mut self, start: usize) -> Result<Tok<'a>, HeaderError> {
+        let mut val = String::new();
+        let mut chars = self.src[start + 1..].char_indices();
+        while let Some((i, d)) = chars.next() {
+            match d {
+                '"' => {
+                    self.pos = start + 1 + i + 1;
+                    return Ok(Tok {
+                        kind: TokKind::Str(val),
+                        text: &self.src[start..self.pos],
+                        start,
+                    });
+                }
+                '\\' => match chars.next() {
+                    Some((_, e)) => val.push(match e {
+                        'n' => '\n',
+                        't' => '\t',
+                        '\\' => '\\',
+                        '"' => '"',
+                        other => other,
+                    }),
+                    None => break,
+                },
+                '\n' => break,
+                d => val.push(d),
+            }
+        }
+        Err(self.error_at(start, "string literal not terminated".into()))
+    }
+
+    /// A raw string literal starting at `start` (its `` ` ``).
+    fn raw_string_lit(&mut self, start: usize) -> Result<Tok<'a>, HeaderError> {
+        match self.src[start + 1..].find('`') {
+            Some(i) => {
+                self.pos = start + 1 + i + 1;
+                let val = self.src[start + 1..start + 1 + i].to_string();
+                Ok(Tok {
+                    kind: TokKind::Str(val),
+                    text: &self.src[start..self.pos],
+                    start,
+                })
+            }
+            None => Err(self.error_at(start, "raw string literal not terminated".into())),
+        }
     }
 }
 

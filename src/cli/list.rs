@@ -1,0 +1,39 @@
+//! The raw flags of `gccgo-build list` (clap) and their translation into
+//! the `list::ListConfig` the listing runs with; `list` itself never sees
+//! clap.
+
+use clap::Args;
+
+use super::LoadArgs;
+use crate::list::ListConfig;
+
+/// `gccgo-build list` flags.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print each package as a JSON object (go's field names, tab-indented).
+    #[arg(long)]
+    pub json: bool,
+    /// Also list every dependency, dependencies before their importers.
+    #[arg(long)]
+    pub deps: bool,
+    /// A template per package: `{{.Field}}` and `{{join .Field "SEP"}}` (default `{{.ImportPath}}`).
+    #[arg(short = 'f', value_name = "TEMPLATE")]
+    pub format: Option<String>,
+    /// Package loading flags.
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+impl ListArgs {
+    /// The configuration `list::main` runs with. Checking that `-json`
+    /// and `-f` are not both given is left to `list::main`, which words
+    /// the error as the go command does.
+    pub fn config(&self) -> ListConfig {
+        ListConfig {
+            json: self.json,
+            deps: self.deps,
+            format: self.format.clone(),
+            load: self.load.config(),
+        }
+    }
+}
