@@ -52,6 +52,8 @@ pub struct LoadConfig {
     pub overlay: Option<PathBuf>,
     /// Package patterns as given.
     pub packages: Vec<String>,
+    /// Load the named packages' test files and their imports too (`test`).
+    pub tests: bool,
 }
 
 /// Everything `gccgo-build build` runs with: the second layer of the
@@ -141,9 +143,9 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
     let graph = match &args.overlay {
         Some(f) => {
             let overlay = crate::overlay::Overlay::read(&cwd.join(f), cwd)?;
-            Graph::load(&resolver, &ctx, &roots, &overlay)?
+            Graph::load(&resolver, &ctx, &roots, &overlay, args.tests)?
         }
-        None => Graph::load(&resolver, &ctx, &roots, &Disk)?,
+        None => Graph::load(&resolver, &ctx, &roots, &Disk, args.tests)?,
     };
     for w in crate::gate::check(&graph, &toolchain, store)? {
         eprintln!("gccgo-build: warning: {w}");

@@ -109,6 +109,7 @@ impl LoadArgs {
             mod_mode: self.mod_mode.clone(),
             overlay: self.overlay.clone(),
             packages: self.packages.clone(),
+            tests: false,
         }
     }
 }

@@ -47,6 +47,11 @@ pub struct Package {
     pub std_imports: Vec<String>,
     /// Whether the package was named on the command line.
     pub is_root: bool,
+    /// With tests loaded (`Graph::load`'s `tests`), for a root: the imports
+    /// of its `_test.go` files (its own and `<name>_test`'s) mapped as
+    /// `import_map` maps the package's. Not graph edges: a test may import
+    /// what imports the package (`P_test` imports P).
+    pub test_import_map: BTreeMap<String, String>,
 }
 
 impl Package {
@@ -73,13 +78,18 @@ impl Graph {
     /// `file:line:col`), `internal/` violations, import-comment mismatches
     /// in GOPATH mode, cgo packages (not built yet), and import cycles
     /// (the whole path, `a -> b -> a`).
+    ///
+    /// With `tests`, the imports of the roots' `_test.go` files are loaded
+    /// too (their errors, and the roots' `test_error`, reported the same way).
     pub fn load(
         resolver: &Resolver,
         ctx: &BuildContext,
         roots: &[Root],
         src: &dyn SourceReader,
+        tests: bool,
     ) -> Result<Graph> {
         let mut loader = Loader::new(resolver, ctx, roots, src);
+        loader.tests = tests;
         while let Some(next) = loader.queue.pop_front() {
             loader.visit(next);
         }
@@ -267,6 +277,8 @@ struct Loader<'a> {
     /// Edges to add once every package is a node: importer → import path.
     pending_edges: Vec<(PkgId, String)>,
     errors: Vec<String>,
+    /// Load the roots' test imports too.
+    tests: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -302,6 +314,7 @@ impl<'a> Loader<'a> {
             seen: BTreeSet::new(),
             pending_edges: Vec::new(),
             errors: Vec::new(),
+            tests: false,
         }
     }
 
@@ -320,7 +333,22 @@ impl<'a> Loader<'a> {
         if let Some(e) = self.import_comment_error(&p.import_path, &p.dir, &files) {
             self.errors.push(e);
         }
-        let imports = self.resolve_imports(&p.import_path, &p.dir, &files);
+        let written = files
+            .imports
+            .iter()
+            .map(|i| (i.clone(), files.import_pos[i][0].clone()))
+            .collect();
+        let imports = self.resolve_imports(&p.import_path, &p.dir, written);
+        let test_import_map = if self.tests && p.is_root {
+            if let Some(e) = &files.test_error {
+                self.errors.push(format!("package {}: {e}", p.import_path));
+            }
+            let written = test_imports_written(&files, &p.import_path);
+            self.resolve_imports(&p.import_path, &p.dir, written)
+                .import_map
+        } else {
+            BTreeMap::new()
+        };
         let id = PkgId(self.g.add_node(Package {
             import_path: p.import_path.clone(),
             dir: p.dir,
@@ -329,6 +357,7 @@ impl<'a> Loader<'a> {
             import_map: imports.import_map,
             std_imports: imports.std_imports,
             is_root: p.is_root,
+            test_import_map,
         }));
         self.by_path.insert(p.import_path, id);
         self.pending_edges
@@ -392,10 +421,15 @@ impl<'a> Loader<'a> {
     /// for each that does not resolve or is not allowed (a relative import
     /// from a non-local package, an `internal/` violation) and queueing
     /// each package of source not seen yet.
-    fn resolve_imports(&mut self, ip: &str, dir: &Path, files: &DirPackage) -> ResolvedImports {
+    fn resolve_imports(
+        &mut self,
+        ip: &str,
+        dir: &Path,
+        written: Vec<(String, Pos)>,
+    ) -> ResolvedImports {
         let mut out = ResolvedImports::default();
-        for imp in &files.imports {
-            let pos = &files.import_pos[imp][0];
+        for (imp, pos) in &written {
+            let imp = imp;
             let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
             if relative && !crate::resolve::is_local_import_path(ip) {
                 // go's rule (cmd/go/internal/load): only a package named
@@ -473,6 +507,25 @@ impl<'a> Loader<'a> {
         }
         Ok(graph)
     }
+}
+
+/// The imports of a package's test files with the first place each is
+/// written, except the package's own import path (`P_test` imports P,
+/// which is the package itself, not a dependency to load).
+fn test_imports_written(files: &DirPackage, ip: &str) -> Vec<(String, Pos)> {
+    let mut out: BTreeMap<String, Pos> = BTreeMap::new();
+    for f in files.test_go_files.iter().chain(&files.xtest_go_files) {
+        for i in &f.header.imports {
+            if i.path != ip && i.path != "C" {
+                out.entry(i.path.clone()).or_insert_with(|| Pos {
+                    file: files.dir.join(&f.name),
+                    line: i.line,
+                    col: i.col,
+                });
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The error for a package that uses cgo, placed at the first cgo file's

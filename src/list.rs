@@ -101,6 +101,18 @@ pub struct PackagePublic {
     /// go's `Deps`: every package reachable, sorted, without the package itself.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deps: Vec<String>,
+    /// `_test.go` files of the package itself that build.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test_go_files: Vec<String>,
+    /// Their imports as written, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test_imports: Vec<String>,
+    /// `_test.go` files of package `<name>_test` that build.
+    #[serde(rename = "XTestGoFiles", skip_serializing_if = "Vec::is_empty")]
+    pub xtest_go_files: Vec<String>,
+    /// Their imports as written, sorted.
+    #[serde(rename = "XTestImports", skip_serializing_if = "Vec::is_empty")]
+    pub xtest_imports: Vec<String>,
 }
 
 /// The `Module` of a listed package: the fields of go's
@@ -285,6 +297,10 @@ fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePubl
         syso_files: f.syso_files.clone(),
         imports: imports(graph, id),
         deps: deps_of(graph, n),
+        test_go_files: f.test_go_files.iter().map(|g| g.name.clone()).collect(),
+        test_imports: f.test_imports(false),
+        xtest_go_files: f.xtest_go_files.iter().map(|g| g.name.clone()).collect(),
+        xtest_imports: f.test_imports(true),
         ..PackagePublic::default()
     }
 }

@@ -160,6 +160,13 @@ pub struct DirPackage {
     /// Chosen files whose contents come from elsewhere (`-overlay`): file
     /// name → the replacement file the compiler must read instead.
     pub overlaid: BTreeMap<String, PathBuf>,
+    /// `_test.go` files of the package itself that build (go's `TestGoFiles`).
+    pub test_go_files: Vec<GoFile>,
+    /// `_test.go` files of package `<name>_test` that build (go's `XTestGoFiles`).
+    pub xtest_go_files: Vec<GoFile>,
+    /// What is wrong with the test files (a header that does not parse, a
+    /// third package name), reported only when tests are built.
+    pub test_error: Option<String>,
 }
 
 impl DirPackage {
@@ -170,6 +177,27 @@ impl DirPackage {
             .get(name)
             .cloned()
             .unwrap_or_else(|| self.dir.join(name))
+    }
+
+    /// Sorted, deduplicated imports of the test files of the package
+    /// itself (`xtest` false, go's `TestImports`) or of `<name>_test`
+    /// (`xtest` true, go's `XTestImports`).
+    pub fn test_imports(&self, xtest: bool) -> Vec<String> {
+        let files = if xtest {
+            &self.xtest_go_files
+        } else {
+            &self.test_go_files
+        };
+        let set: BTreeSet<String> = files
+            .iter()
+            .flat_map(|f| f.header.imports.iter().map(|i| i.path.clone()))
+            .collect();
+        set.into_iter().collect()
+    }
+
+    /// Whether the package has test files of either kind.
+    pub fn has_tests(&self) -> bool {
+        !self.test_go_files.is_empty() || !self.xtest_go_files.is_empty()
     }
 
     /// Go files that build and do not import "C" (go's `GoFiles`).
@@ -285,21 +313,21 @@ pub fn should_build(ctx: &BuildContext, h: &Header) -> Result<bool, (usize, Stri
     Ok(ok)
 }
 
-/// Whether a `_test.go` file would build in `ctx` (name suffix and build
-/// constraints); an unreadable or unparsable one counts as building, so it
-/// is left out of `IgnoredGoFiles` rather than failing the package.
-fn test_file_builds(ctx: &BuildContext, path: &Path, name: &str, src: &dyn SourceReader) -> bool {
+/// The header of a `_test.go` file when it builds in `ctx` (name suffix
+/// and build constraints), `None` when it does not.
+///
+/// Errors (as text, for `DirPackage::test_error`): the file cannot be
+/// read, its header does not parse, or its `//go:build` line is malformed.
+fn test_file(
+    ctx: &BuildContext,
+    path: &Path,
+    name: &str,
+    src: &dyn SourceReader,
+) -> Result<Option<Header>, String> {
     if !ctx.good_os_arch_file(name) {
-        return false;
+        return Ok(None);
     }
-    let Ok(text) = src.read(path) else {
-        return true;
-    };
-    let mut h = Header::default();
-    if constraint_lines(&text, &mut h).is_err() {
-        return true;
-    }
-    should_build(ctx, &h).unwrap_or(true)
+    file_header(ctx, src, path, ".go").map_err(|e| crate::words::error_text(&e))
 }
 
 /// The 1-based line and byte column of the first byte of `bytes` that is
@@ -328,16 +356,21 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
     };
     let mut first_name: Option<(String, String)> = None;
     let mut saw_go = false;
+    let mut tests: Vec<GoFile> = Vec::new();
     for name in names {
         let Some(ext) = source_ext(&name) else {
             continue;
         };
         let path = dir.join(&name);
         if ext == ".go" && name.ends_with("_test.go") {
-            // Test files never build here, but go/build lists those that
-            // constraints exclude among IgnoredGoFiles (as `go list` shows).
-            if !test_file_builds(ctx, &path, &name, src) {
-                p.ignored_go_files.push(name);
+            // Test files are not part of the package's build; go/build lists
+            // those that constraints exclude among IgnoredGoFiles.
+            match test_file(ctx, &path, &name, src) {
+                Ok(Some(h)) => tests.push(GoFile { name, header: h }),
+                Ok(None) => p.ignored_go_files.push(name),
+                Err(e) => {
+                    p.test_error.get_or_insert(e);
+                }
             }
             continue;
         }
@@ -374,7 +407,33 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
             .into());
         }
     }
+    sort_tests(&mut p, tests);
     Ok(p)
+}
+
+/// Sorts the test files that build into the package's own
+/// (`TestGoFiles`) and `<name>_test`'s (`XTestGoFiles`), as go/build does;
+/// another package name is the package's `test_error`, and a file of
+/// `package documentation` is ignored.
+fn sort_tests(p: &mut DirPackage, tests: Vec<GoFile>) {
+    let xname = format!("{}_test", p.name);
+    for f in tests {
+        if f.header.package == p.name {
+            p.test_go_files.push(f);
+        } else if f.header.package == xname {
+            p.xtest_go_files.push(f);
+        } else if f.header.package == "documentation" {
+            p.ignored_go_files.push(f.name);
+        } else if p.test_error.is_none() {
+            p.test_error = Some(format!(
+                "{}: found packages {} and {} in {}",
+                p.dir.join(&f.name).display(),
+                p.name,
+                f.header.package,
+                p.dir.display()
+            ));
+        }
+    }
 }
 
 /// The extension of a file `scan_dir` considers (`.go`, `.c`, `.s`, `.S`,

@@ -113,7 +113,17 @@ fn compare_lists(triple: Option<&str>, goarch: Option<&str>, pkgs: &[&str]) {
     let mut c_files_seen = 0;
     for (a, b) in ours.iter().zip(&theirs) {
         let ip = strings_one(a, "ImportPath");
-        for f in ["GoFiles", "SFiles", "Imports", "Deps", "IgnoredGoFiles"] {
+        for f in [
+            "GoFiles",
+            "SFiles",
+            "Imports",
+            "Deps",
+            "IgnoredGoFiles",
+            "TestGoFiles",
+            "XTestGoFiles",
+            "TestImports",
+            "XTestImports",
+        ] {
             assert_eq!(
                 strings(a, f),
                 strings(b, f),
