@@ -429,7 +429,6 @@ impl<'a> Loader<'a> {
     ) -> ResolvedImports {
         let mut out = ResolvedImports::default();
         for (imp, pos) in &written {
-            let imp = imp;
             let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
             if relative && !crate::resolve::is_local_import_path(ip) {
                 // go's rule (cmd/go/internal/load): only a package named

@@ -406,6 +406,10 @@ const LIST_FIELDS: &[&str] = &[
     "SysoFiles",
     "Imports",
     "Deps",
+    "TestGoFiles",
+    "TestImports",
+    "XTestGoFiles",
+    "XTestImports",
 ];
 
 /// The other fields `-f` knows (strings, booleans, the module).
@@ -504,6 +508,10 @@ mod tests {
             syso_files: x(),
             imports: x(),
             deps: x(),
+            test_go_files: x(),
+            test_imports: x(),
+            xtest_go_files: x(),
+            xtest_imports: x(),
         };
         let v = serde_json::to_value(&full).unwrap();
         let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
