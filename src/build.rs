@@ -88,6 +88,8 @@ pub struct BuildConfig {
     pub explain: Explain,
     /// `--timeout`: kill a command running longer; `None` waits forever.
     pub timeout: Option<std::time::Duration>,
+    /// No size line after the link (`run`).
+    pub quiet: bool,
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
@@ -282,7 +284,7 @@ fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap
 ///
 /// Errors: the cache directory cannot be created, or a worker thread
 /// cannot start; failed actions are in the summary, not errors.
-fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::exec::Summary> {
+pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::exec::Summary> {
     let opts = crate::exec::Options {
         jobs: cfg.jobs,
         print_commands: cfg.print_commands,
@@ -339,7 +341,7 @@ fn report(
     }
     let mut too_big = Vec::new();
     for out in outputs.values() {
-        if let Some(line) = crate::link::size_line(out) {
+        if let Some(line) = crate::link::size_line(out).filter(|_| !cfg.quiet) {
             eprintln!("{line}");
         }
         if cfg.verbose {

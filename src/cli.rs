@@ -15,6 +15,7 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod test;
 pub mod toolchains;
 
 pub mod list;
@@ -46,6 +47,10 @@ pub enum Command {
     Env(toolchains::EnvArgs),
     /// List packages with go's `go list` field names (`-json`, `-deps`, `-f`).
     List(list::ListArgs),
+    /// Build packages' tests and run them on the target (under qemu-user for a foreign one), as `go test`.
+    Test(test::TestArgs),
+    /// Build a command and run it on the target (under qemu-user for a foreign one), as `go run`.
+    Run(test::RunArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -114,24 +119,15 @@ impl LoadArgs {
     }
 }
 
-/// `gccgo-build build` flags.
-#[derive(Debug, Args)]
-pub struct BuildArgs {
-    /// Where to write the command (a file, or an existing directory).
-    #[arg(short = 'o', value_name = "OUT")]
-    pub output: Option<PathBuf>,
+/// The flags of every command that compiles (`build`, `test`, `run`).
+#[derive(Debug, Args, Clone)]
+pub struct CompileArgs {
     /// Parallel jobs (default: available parallelism).
     #[arg(short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Print the commands as they run.
     #[arg(short = 'x')]
     pub print_commands: bool,
-    /// Print the commands without running them (a shell script on stdout).
-    #[arg(short = 'n')]
-    pub dry_run: bool,
-    /// Name packages as they are compiled.
-    #[arg(short = 'v')]
-    pub verbose: bool,
     /// Keep going after a failure where the graph allows.
     #[arg(short = 'k')]
     pub keep_going: bool,
@@ -156,21 +152,38 @@ pub struct BuildArgs {
     /// After linking, strip symbols, debug info and `.go_export` with the target's objcopy.
     #[arg(long)]
     pub strip: bool,
-    /// Fail (and remove the output) when a linked command is larger than this: bytes, or with a k/M suffix (10^3, 10^6; `10.6M`).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_size: Option<u64>,
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
+    /// Package loading flags.
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `gccgo-build build` flags.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the command (a file, or an existing directory).
+    #[arg(short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Print the commands without running them (a shell script on stdout).
+    #[arg(short = 'n')]
+    pub dry_run: bool,
+    /// Name packages as they are compiled.
+    #[arg(short = 'v')]
+    pub verbose: bool,
+    /// Fail (and remove the output) when a linked command is larger than this: bytes, or with a k/M suffix (10^3, 10^6; `10.6M`).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
     /// With --explain: one JSON object a line on stdout instead of text.
     #[arg(long, requires = "explain")]
     pub json: bool,
     /// Kill a compiler (with its subprocesses) that runs longer than this many seconds; 0 means no limit.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
-    /// Package loading flags.
+    /// Compile flags.
     #[command(flatten)]
-    pub load: LoadArgs,
+    pub compile: CompileArgs,
 }
 
 /// `--link`: how the link treats libgo and libc (`plan::LinkMode`).
@@ -194,10 +207,11 @@ impl From<LinkArg> for LinkMode {
     }
 }
 
-impl BuildArgs {
+impl CompileArgs {
     /// The second layer: what the flags mean, defaults resolved (`-j`: the
     /// available parallelism; `--cache`: `store::Store::from_flag`), and
-    /// `--size` folded into the compile and link flags.
+    /// `--size` folded into the compile and link flags. The fields of
+    /// `BuildConfig` that only `build` sets get their defaults.
     pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
         let mut flags = Flags::default();
         if let Some(f) = &self.gccgoflags {
@@ -223,30 +237,47 @@ impl BuildArgs {
         flags.strip = self.strip || self.size;
         BuildConfig {
             load: self.load.config(),
-            output: self.output.clone(),
+            output: None,
             jobs: self
                 .jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
                 .max(1),
             print_commands: self.print_commands,
-            dry_run: self.dry_run,
-            verbose: self.verbose,
+            dry_run: false,
+            verbose: false,
             keep_going: self.keep_going,
             keep_work: self.work,
             flags,
             store: Store::from_flag(cwd, self.cache.as_deref()),
-            max_size: self.max_size,
-            explain: match (self.explain, self.json) {
-                (false, _) => Explain::Off,
-                (true, false) => Explain::Text,
-                (true, true) => Explain::Json,
+            max_size: None,
+            explain: if self.explain {
+                Explain::Text
+            } else {
+                Explain::Off
             },
-            // --timeout 0 means no limit.
-            timeout: self
-                .timeout
-                .filter(|&s| s > 0)
-                .map(std::time::Duration::from_secs),
+            timeout: None,
+            quiet: false,
         }
+    }
+}
+
+impl BuildArgs {
+    /// The second layer of `build`: `CompileArgs::config` plus `-o`, `-n`,
+    /// `-v`, `--max-size`, `--explain --json` and `--timeout` (0: no limit).
+    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
+        let mut c = self.compile.config(cwd);
+        c.output = self.output.clone();
+        c.dry_run = self.dry_run;
+        c.verbose = self.verbose;
+        c.max_size = self.max_size;
+        if self.json && c.explain != Explain::Off {
+            c.explain = Explain::Json;
+        }
+        c.timeout = self
+            .timeout
+            .filter(|&s| s > 0)
+            .map(std::time::Duration::from_secs);
+        c
     }
 }
 
@@ -270,6 +301,11 @@ const GO_STYLE: &[&str] = &[
     "gccgoflags",
     "ldflags",
     "timeout",
+    "run",
+    "count",
+    "short",
+    "bench",
+    "exec",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -278,13 +314,17 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
     let mut after_dashdash = false;
     for a in args {
         let s = a.to_string_lossy();
-        if after_dashdash || !s.starts_with('-') || s.starts_with("--") {
+        if after_dashdash || !s.starts_with('-') || (s.starts_with("--") && s != "--args") {
             after_dashdash |= s == "--";
             out.push(a);
             continue;
         }
-        let name = s[1..].split('=').next().unwrap_or("");
-        if GO_STYLE.contains(&name) {
+        let name = s.trim_start_matches('-').split('=').next().unwrap_or("");
+        if name == "args" {
+            // go test's `-args`: the rest goes to the test binary.
+            after_dashdash = true;
+            out.push(OsString::from("--"));
+        } else if GO_STYLE.contains(&name) {
             out.push(OsString::from(format!("-{s}")));
         } else {
             out.push(a);
@@ -321,6 +361,8 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
         Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
         Command::List(a) => crate::list::main(&cwd, &a.config()),
+        Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
+        Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
     }
 }
 

@@ -35,6 +35,7 @@ pub mod embed;
 pub mod exec;
 pub mod gate;
 pub mod gomod;
+pub mod gotest;
 pub mod graph;
 pub mod inspect;
 pub mod link;

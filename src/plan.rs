@@ -16,6 +16,10 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod test;
+
+pub use test::TestBinary;
+
 use crate::graph::{Graph, Package, PkgId};
 use crate::process::Cmd;
 use crate::toolchain::Toolchain;
@@ -518,16 +522,24 @@ fn go_compile_steps(
 /// (GOPATH vendoring: "X" is `a/vendor/X`; `./x` of a local package), as
 /// (path the source writes, cleaned; import path compiled).
 fn import_links(graph: &Graph, p: &Package) -> Vec<(String, String)> {
-    let local = crate::resolve::is_local_import_path(&p.import_path);
-    p.import_map
-        .iter()
+    links_of(graph, &p.import_path, &p.import_map)
+}
+
+/// `import_links` for any import map of a package compiled as `import_path`.
+fn links_of(
+    graph: &Graph,
+    import_path: &str,
+    map: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let local = crate::resolve::is_local_import_path(import_path);
+    map.iter()
         .filter(|(_, to)| graph.find(to).is_some())
         .filter_map(|(written, to)| {
             let seen = if written.starts_with("./") || written.starts_with("../") {
                 if !local {
                     return None;
                 }
-                crate::resolve::clean(Path::new(&format!("{}/{written}", p.import_path)))
+                crate::resolve::clean(Path::new(&format!("{import_path}/{written}")))
                     .to_string_lossy()
                     .into_owned()
             } else {
@@ -544,10 +556,22 @@ fn import_links(graph: &Graph, p: &Package) -> Vec<(String, String)> {
 /// (`root`) searched first, as go's `buildImportcfgSymlinks` does for such
 /// compilers: `root/<seen>.gox` → `$WORK/<to>.gox`.
 fn import_link_steps(links: &[(String, String)], root: &Path, work: &Path) -> Vec<Step> {
+    link_steps_to(links, root, &|to| {
+        object_path(work, to).with_extension("gox")
+    })
+}
+
+/// `import_link_steps` with the export data of each import path where
+/// `gox_of` says (a test binary's variants live apart).
+fn link_steps_to(
+    links: &[(String, String)],
+    root: &Path,
+    gox_of: &dyn Fn(&str) -> PathBuf,
+) -> Vec<Step> {
     let mut steps = Vec::new();
     for (seen, to) in links {
         let link = object_path(root, seen).with_extension("gox");
-        let target = object_path(work, to).with_extension("gox");
+        let target = gox_of(to);
         steps.push(Step::Mkdir(link.parent().unwrap_or(root).to_path_buf()));
         steps.push(Step::Run(
             Cmd::new("ln")

@@ -1,0 +1,119 @@
+//! The flags of `gccgo-build test` and `gccgo-build run` (go's names and
+//! meanings), and the configurations they make (`gotest::TestConfig`,
+//! `gotest::RunConfig`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use super::CompileArgs;
+use crate::gotest::{RunConfig, TestConfig};
+
+/// `gccgo-build test` flags.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Run only the tests, examples and fuzz targets matching this regular expression.
+    #[arg(long, value_name = "RE")]
+    pub run: Option<String>,
+    /// Show every test's output, not only the failures'.
+    #[arg(short = 'v')]
+    pub verbose: bool,
+    /// Run each test N times (`-count=1` also skips the cached results).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    /// Tell long-running tests to shorten their run (`testing.Short`).
+    #[arg(long)]
+    pub short: bool,
+    /// Make a test binary that runs longer than this panic (a Go duration: `10m`, `30s`; 0: no limit).
+    #[arg(long, value_name = "D", default_value = "10m")]
+    pub timeout: String,
+    /// Run the benchmarks matching this regular expression.
+    #[arg(long, value_name = "RE")]
+    pub bench: Option<String>,
+    /// Build the test binaries (`<name>.test`) but do not run them.
+    #[arg(short = 'c')]
+    pub compile_only: bool,
+    /// With -c: write the test binary here (a file, or a directory).
+    #[arg(short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print go test's JSON event stream (as `go test -json`) on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Run each test binary with this command (split on spaces), as `go test -exec`.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Test binaries run at once (default: available parallelism).
+    #[arg(short = 'p', value_name = "N")]
+    pub parallel: Option<usize>,
+    /// Compile flags and packages.
+    #[command(flatten)]
+    pub compile: CompileArgs,
+    /// Arguments for every test binary (after `-args` or `--`).
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
+}
+
+impl TestArgs {
+    /// The second layer.
+    ///
+    /// Errors: `-o` without `-c`, or a `-timeout` that is not a Go duration.
+    pub fn config(&self, cwd: &Path) -> Result<TestConfig> {
+        if self.output.is_some() && !self.compile_only {
+            bail!("test: -o is only for -c (write the test binary instead of running it)");
+        }
+        if crate::gotest::parse_go_duration(&self.timeout).is_none() {
+            bail!(
+                "test: -timeout {:?} is not a duration (e.g. 10m, 30s, 1m30s, 0)",
+                self.timeout
+            );
+        }
+        let mut build = self.compile.config(cwd);
+        build.output = self.output.clone();
+        build.quiet = true;
+        let parallel = self
+            .parallel
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(TestConfig {
+            build,
+            run: self.run.clone(),
+            verbose: self.verbose,
+            count: self.count,
+            short: self.short,
+            timeout: self.timeout.clone(),
+            bench: self.bench.clone(),
+            compile_only: self.compile_only,
+            json: self.json,
+            exec: self.exec.as_deref().map(super::split_flags),
+            parallel: parallel.max(1),
+            args: self.args.clone(),
+        })
+    }
+}
+
+/// `gccgo-build run` flags.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run the program with this command (split on spaces) instead of the target's runner.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Compile flags and the package (one main package).
+    #[command(flatten)]
+    pub compile: CompileArgs,
+    /// Arguments for the program (after `--`).
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
+}
+
+impl RunArgs {
+    /// The second layer.
+    pub fn config(&self, cwd: &Path) -> RunConfig {
+        let mut build = self.compile.config(cwd);
+        build.quiet = true;
+        RunConfig {
+            build,
+            exec: self.exec.as_deref().map(super::split_flags),
+            args: self.args.clone(),
+        }
+    }
+}

@@ -1,0 +1,583 @@
+//! Gotest: the driver of `gccgo-build test` and `gccgo-build run`.
+//!
+//! `test`, in order:
+//! 1. Load the packages with their test files (`build::load`, tests on).
+//! 2. For each package with tests: find its tests, benchmarks, fuzz
+//!    targets, examples and `TestMain` (`testmain::discover`) and write its
+//!    test main for the toolchain's `testing` API (`testmain::render`).
+//! 3. Plan every package's compile and each test binary (`Plan::add_test`),
+//!    and run the plan with the cache, as `build` does.
+//! 4. `-c`: install the binaries and stop.
+//! 5. Run each binary (`-p` at a time) under the target's runner (the
+//!    profile's qemu-user with its `-cpu` model, or `-exec CMD`), in the
+//!    package's directory, with the `-test.*` flags; or reuse the cached
+//!    result of the same binary, flags and test data.
+//! 6. Print each package's result in command-line order, as `go test` does
+//!    (`ok  \tP\t0.012s`, `FAIL\tP [build failed]`), or the `-json` event
+//!    stream; exit 1 when any package failed.
+//!
+//! `run` builds one command and runs it under the same runner, its exit
+//! status passed through.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::build::BuildConfig;
+use crate::graph::{Graph, PkgId};
+use crate::plan::{ActionId, Plan, Role, TestBinary};
+use crate::store::Store;
+use crate::testmain::{Side, TestFuncs, TestingApi};
+use crate::toolchain::Toolchain;
+
+/// What `gccgo-build test` runs with (`cli::test::TestArgs::config`).
+#[derive(Debug, Clone)]
+pub struct TestConfig {
+    /// How to build (loads tests; `output` is `-o` for `-c`).
+    pub build: BuildConfig,
+    /// `-run RE`.
+    pub run: Option<String>,
+    /// `-v`: every test's output.
+    pub verbose: bool,
+    /// `-count N` (`-count=1` also bypasses the result cache).
+    pub count: Option<u32>,
+    /// `-short`.
+    pub short: bool,
+    /// `-timeout D`, a Go duration (`10m`, `1s`); the test binary panics
+    /// after it, and is killed a minute later.
+    pub timeout: String,
+    /// `-bench RE`.
+    pub bench: Option<String>,
+    /// `-c`: build the test binaries, do not run them.
+    pub compile_only: bool,
+    /// `-json`: the test2json event stream on stdout.
+    pub json: bool,
+    /// `-exec CMD`: run each binary with this program and arguments.
+    pub exec: Option<Vec<String>>,
+    /// `-p N`: test binaries run at once, ≥ 1.
+    pub parallel: usize,
+    /// Arguments after `-args`, passed to every binary.
+    pub args: Vec<String>,
+}
+
+/// One package's outcome.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Outcome {
+    /// What the binary printed (stdout, then stderr).
+    output: String,
+    /// It exited 0.
+    passed: bool,
+    /// Wall time, seconds.
+    elapsed: f64,
+}
+
+/// Runs `gccgo-build test`; returns the exit status (0, or 1 when a
+/// package failed to build or its tests failed).
+///
+/// Errors: bad input (see `build::load`), a test function with the wrong
+/// signature, an import cycle through a test, or the work directory.
+pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
+    let mut bcfg = cfg.build.clone();
+    bcfg.load.tests = true;
+    let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
+    let (graph, tc) = (&loaded.graph, &loaded.toolchain);
+    let api = testing_api(tc)?;
+    let workdir = tempfile::Builder::new()
+        .prefix("gccgo-build-")
+        .tempdir()
+        .context("creating the work directory")?;
+    let work = workdir.path().to_path_buf();
+    if !bcfg.keep_work {
+        crate::cleanup::add_dir(&work);
+    }
+    let mut plan = Plan::new(graph, tc, &bcfg.flags, &work, &BTreeMap::new());
+    let mut links: Vec<(PkgId, Option<ActionId>)> = Vec::new();
+    for &id in &graph.roots {
+        let p = graph.pkg(id);
+        if !p.files.has_tests() {
+            links.push((id, None));
+            continue;
+        }
+        let funcs = discover(graph, id)?;
+        let main = crate::testmain::render(
+            &p.import_path,
+            !p.files.xtest_go_files.is_empty(),
+            &funcs,
+            api,
+        );
+        let install = cfg.compile_only.then(|| c_output(cwd, cfg, graph, id));
+        let t = TestBinary {
+            pkg: id,
+            testmain: main,
+            install,
+        };
+        links.push((id, Some(plan.add_test(graph, tc, &bcfg.flags, &t)?)));
+    }
+    if bcfg.keep_work || bcfg.print_commands {
+        eprintln!("WORK={}", work.display());
+    }
+    let summary = crate::build::execute(&bcfg, tc, &plan)?;
+    if bcfg.keep_work {
+        let _ = workdir.keep();
+    }
+    let built = |l: &Option<ActionId>| l.is_some_and(|i| summary.succeeded.contains(&i));
+    if cfg.compile_only {
+        let failed: Vec<&str> = links
+            .iter()
+            .filter(|(_, l)| l.is_some() && !built(l))
+            .map(|(id, _)| graph.pkg(*id).import_path.as_str())
+            .collect();
+        if !failed.is_empty() {
+            bail!("build failed: {}", failed.join(", "));
+        }
+        return Ok(0);
+    }
+    let jobs: Vec<Job> = links
+        .iter()
+        .map(|(id, l)| Job {
+            import_path: graph.pkg(*id).import_path.clone(),
+            dir: graph.pkg(*id).dir.clone(),
+            exe: match l {
+                None => Binary::NoTests,
+                Some(i) if built(l) => Binary::Built(
+                    plan[*i]
+                        .output(Role::Exe)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                ),
+                Some(_) => Binary::BuildFailed,
+            },
+        })
+        .collect();
+    let failed = run_all(cfg, tc, &bcfg.store, &jobs)?;
+    Ok(i32::from(failed))
+}
+
+/// Where `-c` writes a package's test binary: `-o FILE` (one package), or
+/// `<name>.test` in the working directory (or in `-o DIR`), as go does.
+fn c_output(cwd: &Path, cfg: &TestConfig, graph: &Graph, id: PkgId) -> PathBuf {
+    let name = format!(
+        "{}.test",
+        crate::link::default_exe_name(&graph.pkg(id).import_path)
+    );
+    match &cfg.build.output {
+        Some(o) if o.is_dir() => cwd.join(o).join(name),
+        Some(o) => cwd.join(o),
+        None => cwd.join(name),
+    }
+}
+
+/// The `testing` API of the toolchain's libgo, from its `testing.gox`.
+///
+/// Errors: the export data is missing or offers no `MainStart` we can call.
+fn testing_api(tc: &Toolchain) -> Result<TestingApi> {
+    let gox = tc.std_dir.join("testing.gox");
+    let data = std::fs::read(&gox).with_context(|| {
+        format!(
+            "reading {} (the toolchain's testing package, which tests need)",
+            gox.display()
+        )
+    })?;
+    TestingApi::from_export_data(&data).with_context(|| format!("{}", gox.display()))
+}
+
+/// The test functions of a package's test files, its own then `P_test`'s.
+///
+/// Errors: a test file that cannot be read, or a test function with the
+/// wrong signature (file and line).
+fn discover(graph: &Graph, id: PkgId) -> Result<TestFuncs> {
+    let p = graph.pkg(id);
+    let mut funcs = TestFuncs::default();
+    for (files, side) in [
+        (&p.files.test_go_files, Side::Internal),
+        (&p.files.xtest_go_files, Side::External),
+    ] {
+        for f in files {
+            let path = p.files.source_path(&f.name);
+            let src = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let shown = p.dir.join(&f.name);
+            crate::testmain::discover(&src, &shown.display().to_string(), side, &mut funcs)?;
+        }
+    }
+    Ok(funcs)
+}
+
+/// A package to report on.
+struct Job {
+    import_path: String,
+    dir: PathBuf,
+    exe: Binary,
+}
+
+enum Binary {
+    NoTests,
+    BuildFailed,
+    Built(PathBuf),
+}
+
+/// Runs the built binaries `cfg.parallel` at a time and prints each
+/// package's result in order; returns whether any package failed.
+///
+/// Errors: a worker thread could not start.
+fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Result<bool> {
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<(Outcome, bool), String>)>();
+    let next = std::sync::Mutex::new(0usize);
+    let mut any_failed = false;
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..cfg.parallel.max(1) {
+            let tx = tx.clone();
+            let next = &next;
+            std::thread::Builder::new()
+                .name("test-runner".into())
+                .spawn_scoped(s, move || {
+                    loop {
+                        let i = {
+                            let Ok(mut n) = next.lock() else { return };
+                            *n += 1;
+                            *n - 1
+                        };
+                        let Some(job) = jobs.get(i) else { return };
+                        if let Binary::Built(exe) = &job.exe {
+                            let r = run_one(cfg, tc, store, job, exe);
+                            if tx.send((i, r)).is_err() {
+                                return;
+                            }
+                        } else if tx.send((i, Err(String::new()))).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .context("starting a test runner thread")?;
+        }
+        drop(tx);
+        // Print in command-line order as results arrive.
+        let mut done: BTreeMap<usize, Result<(Outcome, bool), String>> = BTreeMap::new();
+        let mut shown = 0;
+        for (i, r) in rx {
+            done.insert(i, r);
+            while let Some(r) = done.remove(&shown) {
+                any_failed |= report(cfg, &jobs[shown], r);
+                shown += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(any_failed)
+}
+
+/// Prints one package's result (`go test`'s lines, or `-json` events);
+/// returns whether it failed.
+fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bool {
+    let ip = &job.import_path;
+    let json_line = |e: &crate::test2json::Event| {
+        println!("{}", serde_json::to_string(e).unwrap_or_default());
+    };
+    match (&job.exe, r) {
+        (Binary::NoTests, _) => {
+            let line = format!("?   \t{ip}\t[no test files]\n");
+            if cfg.json {
+                for e in crate::test2json::convert(
+                    ip,
+                    &line,
+                    true,
+                    0.0,
+                    &crate::test2json::now_rfc3339(),
+                ) {
+                    json_line(&Event::skip_if_pass(e));
+                }
+            } else {
+                print!("{line}");
+            }
+            false
+        }
+        (Binary::BuildFailed, _) | (_, Err(_)) => {
+            let line = format!("FAIL\t{ip} [build failed]\n");
+            if cfg.json {
+                for e in crate::test2json::convert(
+                    ip,
+                    &line,
+                    false,
+                    0.0,
+                    &crate::test2json::now_rfc3339(),
+                ) {
+                    json_line(&e);
+                }
+            } else {
+                print!("{line}");
+            }
+            true
+        }
+        (Binary::Built(_), Ok((o, cached))) => {
+            let time = if cached {
+                "(cached)".to_string()
+            } else {
+                format!("{:.3}s", o.elapsed)
+            };
+            let summary = if o.passed {
+                format!("ok  \t{ip}\t{time}\n")
+            } else {
+                format!("FAIL\t{ip}\t{time}\n")
+            };
+            if cfg.json {
+                let text = format!("{}{summary}", o.output);
+                for e in crate::test2json::convert(
+                    ip,
+                    &text,
+                    o.passed,
+                    o.elapsed,
+                    &crate::test2json::now_rfc3339(),
+                ) {
+                    json_line(&e);
+                }
+            } else {
+                if cfg.verbose || !o.passed {
+                    print!("{}", o.output);
+                    if !o.output.is_empty() && !o.output.ends_with('\n') {
+                        println!();
+                    }
+                }
+                print!("{summary}");
+            }
+            !o.passed
+        }
+    }
+}
+
+/// A test2json event helper for the `[no test files]` line.
+struct Event;
+
+impl Event {
+    /// go test -json reports a package without tests as `skip`.
+    fn skip_if_pass(mut e: crate::test2json::Event) -> crate::test2json::Event {
+        if e.action == "pass" {
+            e.action = "skip".into();
+        }
+        e
+    }
+}
+
+/// The `-test.*` arguments of a run, in go test's order.
+fn test_flags(cfg: &TestConfig) -> Vec<String> {
+    let mut v = Vec::new();
+    if cfg.verbose || cfg.json {
+        v.push("-test.v=true".to_string());
+    }
+    if let Some(r) = &cfg.run {
+        v.push(format!("-test.run={r}"));
+    }
+    if let Some(b) = &cfg.bench {
+        v.push(format!("-test.bench={b}"));
+    }
+    if let Some(c) = cfg.count {
+        v.push(format!("-test.count={c}"));
+    }
+    if cfg.short {
+        v.push("-test.short=true".to_string());
+    }
+    v.push(format!("-test.timeout={}", cfg.timeout));
+    v.extend(cfg.args.iter().cloned());
+    v
+}
+
+/// The command that runs `exe`: `-exec CMD`, else the toolchain's runner
+/// (qemu-user with the profile's `-cpu` and `-L <sysroot>`), else `exe` itself.
+pub fn runner_command(exec: Option<&[String]>, tc: &Toolchain, exe: &Path) -> Vec<String> {
+    let mut v: Vec<String> = match (exec, &tc.runner) {
+        (Some(e), _) => e.to_vec(),
+        (None, Some(r)) if !r.is_empty() && !is_host(tc) => r.clone(),
+        _ => Vec::new(),
+    };
+    v.push(exe.display().to_string());
+    v
+}
+
+/// Whether the toolchain builds for the machine this runs on.
+fn is_host(tc: &Toolchain) -> bool {
+    let host = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    tc.target.goarch == host && tc.target.goos == std::env::consts::OS
+}
+
+/// Runs one package's binary, or takes its cached result; returns the
+/// outcome and whether it came from the cache.
+///
+/// Errors (as text): the binary could not be hashed or started.
+fn run_one(
+    cfg: &TestConfig,
+    tc: &Toolchain,
+    store: &Store,
+    job: &Job,
+    exe: &Path,
+) -> Result<(Outcome, bool), String> {
+    let flags = test_flags(cfg);
+    let argv = runner_command(cfg.exec.as_deref(), tc, exe);
+    let cacheable = cfg.count.is_none() && cfg.bench.is_none();
+    let memo = if cacheable {
+        result_key(exe, &argv[..argv.len() - 1], &flags, &job.dir)
+            .and_then(|k| store.memo_path("testresults", &k, ".json"))
+    } else {
+        None
+    };
+    if let Some(m) = &memo
+        && let Some(o) = store
+            .read_memo(m)
+            .and_then(|b| serde_json::from_slice::<Outcome>(&b).ok())
+    {
+        return Ok((o, true));
+    }
+    let mut cmd = crate::process::Cmd::new(&argv[0])
+        .args(&argv[1..])
+        .args(&flags);
+    cmd.dir = Some(job.dir.clone());
+    let limit = parse_go_duration(&cfg.timeout)
+        .filter(|d| !d.is_zero())
+        .map(|d| d + Duration::from_secs(60));
+    let start = Instant::now();
+    let (output, passed) = match cmd.run(limit) {
+        Ok(o) => (o.combined(), true),
+        Err(e) => {
+            let mut out = e.output().map(|o| o.combined()).unwrap_or_default();
+            if !matches!(e, crate::process::RunError::Failed { .. }) {
+                out.push_str(&format!(
+                    "{}\n",
+                    crate::words::error_text(&anyhow::Error::new(e))
+                ));
+            }
+            (out, false)
+        }
+    };
+    let o = Outcome {
+        output,
+        passed,
+        elapsed: start.elapsed().as_secs_f64(),
+    };
+    // Only a pass is remembered, as go test caches successful runs.
+    if let (Some(m), true) = (&memo, o.passed)
+        && let Ok(data) = serde_json::to_vec(&o)
+    {
+        store.write_memo(m, &data);
+    }
+    Ok((o, false))
+}
+
+/// The key of a cached result: the binary's contents, how it is run, its
+/// flags, and the size and mtime of every file under the package's
+/// `testdata/` (go test watches the files a test opens; this watches the
+/// ones tests conventionally read). `None` when the binary cannot be read.
+fn result_key(exe: &Path, runner: &[String], flags: &[String], dir: &Path) -> Option<String> {
+    let mut id = format!(
+        "test result 1\n{}\n{}\n{}\n{}\n",
+        crate::store::hash_file(exe).ok()?,
+        runner.join(" "),
+        flags.join(" "),
+        dir.display()
+    );
+    for e in walkdir::WalkDir::new(dir.join("testdata"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if let Some((size, mtime)) = crate::store::stamp(e.path()) {
+            id.push_str(&format!("{} {size} {mtime}\n", e.path().display()));
+        }
+    }
+    Some(id)
+}
+
+/// Parses a Go duration (`10m`, `1.5s`, `1h30m`, `250ms`, `0`), as
+/// `time.ParseDuration`; `None` when it does not parse.
+pub fn parse_go_duration(s: &str) -> Option<Duration> {
+    if s == "0" {
+        return Some(Duration::ZERO);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let num: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = match &rest[..u] {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += num * unit;
+        rest = &rest[u..];
+    }
+    Some(Duration::from_secs_f64(total))
+}
+
+/// What `gccgo-build run` runs with.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// How to build the command (one main package).
+    pub build: BuildConfig,
+    /// `-exec CMD`.
+    pub exec: Option<Vec<String>>,
+    /// Arguments for the program.
+    pub args: Vec<String>,
+}
+
+/// Runs `gccgo-build run`: builds the command into a temporary directory
+/// and runs it under the target's runner with the terminal's stdin,
+/// stdout and stderr; returns its exit status (128+N for signal N).
+///
+/// Errors: the build fails, or the program cannot be started.
+pub fn run_main(cwd: &Path, cfg: &RunConfig) -> Result<i32> {
+    let dir = tempfile::Builder::new()
+        .prefix("gccgo-build-run-")
+        .tempdir()
+        .context("creating a temporary directory")?;
+    crate::cleanup::add_dir(dir.path());
+    let exe = dir.path().join("prog");
+    let mut b = cfg.build.clone();
+    b.output = Some(exe.clone());
+    let tc = crate::build::toolchain_for_selection(&b.load.choice.selection(), &b.store)?;
+    if crate::build::build(cwd, &b)? != 0 {
+        return Ok(1);
+    }
+    let argv = runner_command(cfg.exec.as_deref(), &tc, &exe);
+    let status = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .args(&cfg.args)
+        .status()
+        .with_context(|| format!("running {}", argv.join(" ")))?;
+    use std::os::unix::process::ExitStatusExt;
+    Ok(status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_go_duration("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_go_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_go_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_go_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_go_duration("ten"), None);
+        assert_eq!(parse_go_duration(""), None);
+    }
+}
