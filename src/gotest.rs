@@ -81,6 +81,8 @@ struct Outcome {
 pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     let mut bcfg = cfg.build.clone();
     bcfg.load.tests = true;
+    // As go test: a package that does not build fails alone.
+    bcfg.keep_going = true;
     let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
     let api = testing_api(tc)?;

@@ -10,6 +10,7 @@ mod failures;
 mod faults;
 mod gate;
 mod gocompat;
+mod gotest;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
