@@ -27,7 +27,9 @@ pub struct InspectArgs {
     /// The ELF file to describe.
     #[arg(value_name = "BINARY")]
     pub binary: std::path::PathBuf,
-    /// Print one JSON object (field names as documented on `ElfInfo`).
+    /// Print one JSON object instead of text: the same facts under stable
+    /// field names (path, class, endian, machine, goarch, linkage, libgo, sections …).
+    // clap prints this doc comment as the help text, so it names no Rust type.
     #[arg(long)]
     pub json: bool,
 }

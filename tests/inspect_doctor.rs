@@ -416,6 +416,25 @@ fn inspect_rejects_a_shell_script() {
     assert!(text(&o).contains("not an ELF file"), "{}", text(&o));
 }
 
+/// Regression: `inspect --help` showed the Rust type name `ElfInfo` (a
+/// docstring that clap turned into the `--json` help). Help text is for
+/// users: no Rust type or path may leak into it, for inspect or doctor.
+#[test]
+fn inspect_help_names_no_rust_type() {
+    for cmd in ["inspect", "doctor"] {
+        let o = run(&[cmd, "--help"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(help.contains("--json"), "{help}");
+        for leak in ["ElfInfo", "Option<", "Vec<", "::"] {
+            assert!(
+                !help.contains(leak),
+                "`{cmd} --help` shows `{leak}`:\n{help}"
+            );
+        }
+    }
+}
+
 fn device(ext: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/devices")
