@@ -220,6 +220,8 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
     let mut symtab = false;
     let mut debug_info = false;
     let mut removable_size = 0u64;
+    // Read-only data sections (`.rodata` …): where libgo's strings lie.
+    let mut read_only_data: Vec<(String, &[u8])> = Vec::new();
     for sh in table.iter() {
         let name = match table.section_name(endian, sh) {
             Ok(n) => String::from_utf8_lossy(n).into_owned(),
@@ -233,6 +235,14 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         let alloc = flags & 2 != 0;
         let sh_type = sh.sh_type(endian).0;
         let in_file = sh_type != 8; // SHT_NOBITS
+        // SHT_PROGBITS, allocated, neither writable nor executable.
+        if sh_type == 1
+            && alloc
+            && flags & 5 == 0
+            && let Ok(d) = sh.data(endian, data)
+        {
+            read_only_data.push((name.clone(), d));
+        }
         match name.as_str() {
             ".comment" => {
                 if let Ok(d) = sh.data(endian, data) {
@@ -312,12 +322,21 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
     let gc_sections = sections
         .iter()
         .any(|s| s.name == ".gopclntab" || s.name == ".go.buildinfo");
+    // Only a file without Go symbols needs the (slower) search of its data.
+    let runtime_string = if runtime_main || libgo_sym.is_some() {
+        None
+    } else {
+        read_only_data
+            .iter()
+            .find_map(|(name, d)| decode::find_libgo_runtime_string(d).map(|s| (s, name.as_str())))
+    };
     let (libgo, libgo_evidence) = libgo_linkage(
         &needed,
         runtime_main,
         libgo_sym.as_deref(),
         go_export_size.is_some(),
         gc_sections,
+        runtime_string,
     );
 
     let mips = if e_machine == 8 || e_machine == 10 {
@@ -396,13 +415,17 @@ fn go_symbols<'data, Elf: FileHeader<Endian = Endianness>>(
 /// Decides `libgo` and its evidence: a NEEDED `libgo.so*` means shared; libgo's
 /// own C symbols (`__go_*`, `runtime_*`), or `runtime.main` beside gccgo's
 /// `.go_export`, mean linked in; `runtime.main` with gc's `.gopclntab` or
-/// `.go.buildinfo` and no libgo symbol is a gc binary (no libgo).
+/// `.go.buildinfo` and no libgo symbol is a gc binary (no libgo). A file
+/// stripped of all of these (`--size --link static`) still holds libgo's
+/// runtime strings in its read-only data: `runtime_string` is the one found
+/// ([`decode::LIBGO_RUNTIME_STRINGS`]) and the section it was found in.
 pub fn libgo_linkage(
     needed: &[String],
     runtime_main: bool,
     libgo_sym: Option<&str>,
     go_export: bool,
     gc_sections: bool,
+    runtime_string: Option<(&str, &str)>,
 ) -> (&'static str, Option<String>) {
     if let Some(n) = needed.iter().find(|n| n.starts_with("libgo.so")) {
         return ("shared", Some(format!("NEEDED {n}")));
@@ -425,7 +448,15 @@ pub fn libgo_linkage(
             "static",
             Some("section .go_export (no symbols: stripped)".into()),
         ),
-        (false, None) => ("none", None),
+        (false, None) => match runtime_string {
+            Some((s, section)) if !gc_sections => (
+                "static",
+                Some(format!(
+                    "libgo's runtime string \"{s}\" in {section} (no symbols: stripped)"
+                )),
+            ),
+            _ => ("none", None),
+        },
     }
 }
 

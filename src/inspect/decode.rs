@@ -250,6 +250,30 @@ fn read_varint_bytes<'a>(d: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(s)
 }
 
+/// Strings that only libgo's runtime puts into a program's read-only data,
+/// with where in libgo each comes from. They survive `strip` (they are data,
+/// not symbols), so they show libgo is linked in when nothing else does.
+/// gc's runtime has neither: its `tracebackothers` prints no C-code line and
+/// its functions are named `runtime.mstart`, not `runtime_mstart`.
+pub const LIBGO_RUNTIME_STRINGS: &[(&str, &str)] = &[
+    (
+        "goroutine in C code; stack unavailable",
+        "printed by libgo's tracebackothers (go/runtime/traceback_gccgo.go; runtime/proc.c before GCC 8)",
+    ),
+    (
+        "runtime_mstart",
+        "the frame where libgo's go-callers.c ends a backtrace",
+    ),
+];
+
+/// The first of [`LIBGO_RUNTIME_STRINGS`] found in `data` (a section's bytes).
+pub fn find_libgo_runtime_string(data: &[u8]) -> Option<&'static str> {
+    LIBGO_RUNTIME_STRINGS
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| data.windows(s.len()).any(|w| w == s.as_bytes()))
+}
+
 /// readelf-like name of an `e_machine` value.
 pub fn machine_name(m: u16) -> String {
     match m {
@@ -404,6 +428,16 @@ mod tests {
         assert_eq!(b.path.as_deref(), Some("example.com/hw"));
         assert_eq!(b.main_module.as_deref(), Some("example.com/hw"));
         assert_eq!(b.mod_info, body);
+    }
+
+    #[test]
+    fn libgo_runtime_string_in_data() {
+        let rodata = b"\0fatal error: \0\tgoroutine in C code; stack unavailable\n\0";
+        assert_eq!(
+            find_libgo_runtime_string(rodata),
+            Some("goroutine in C code; stack unavailable")
+        );
+        assert_eq!(find_libgo_runtime_string(b"runtime.mstart\0"), None);
     }
 
     #[test]
