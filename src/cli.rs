@@ -12,6 +12,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::plan::LinkMode;
 
+pub mod doctor;
+pub mod inspect;
+
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
 #[command(name = "gccgo-build", version, about, long_about = None)]
@@ -30,9 +33,9 @@ pub enum Command {
     /// Compile packages and link commands.
     Build(BuildArgs),
     /// Describe an ELF executable: class, endianness, machine, ABI, libgo, sections.
-    Inspect(crate::inspect::InspectArgs),
+    Inspect(inspect::InspectArgs),
     /// Hold a binary (or a target) against a device description and say what will go wrong.
-    Doctor(crate::doctor::DoctorArgs),
+    Doctor(doctor::DoctorArgs),
     /// List every toolchain found (profiles and PATH) and whether it works.
     Toolchains(crate::profile::ToolchainsArgs),
     /// Print the resolved settings of one target, like `go env`.
@@ -209,8 +212,8 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b),
-        Command::Inspect(a) => crate::inspect::main(&cwd, &a),
-        Command::Doctor(a) => crate::doctor::main(&cwd, &a),
+        Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
+        Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a),
         Command::Env(a) => crate::profile::env_main(&cwd, &a),
         Command::List(a) => crate::list::main(&cwd, &a),

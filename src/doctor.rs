@@ -10,12 +10,13 @@
 //! [`render`]. This module reads no ELF itself (it takes `inspect`'s
 //! [`ElfInfo`]) and runs nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::inspect::{ElfInfo, human_bytes, inspect_file};
+use crate::inspect::{ElfInfo, OutputFormat, human_bytes, inspect_file};
+pub use crate::target::Endian;
 
 pub mod device;
 pub mod recommend;
@@ -25,83 +26,72 @@ pub use device::{Device, Mount, describe_device};
 pub use recommend::{Recommendation, recommend};
 pub use render::render_text;
 
-/// `gccgo-build doctor` flags.
-#[derive(Debug, clap::Args)]
-pub struct DoctorArgs {
-    /// The executable to check; without it, doctor only recommends a target.
-    #[arg(value_name = "BINARY")]
-    pub binary: Option<std::path::PathBuf>,
+/// What `gccgo-build doctor` runs with (built from the command line by
+/// `cli::doctor::DoctorArgs::config`). Paths are relative to the working
+/// directory and reported as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoctorConfig {
+    /// The executable to check; `None`: only recommend a target.
+    pub binary: Option<PathBuf>,
     /// The device's `/proc/cpuinfo`.
-    #[arg(long, value_name = "FILE")]
-    pub cpuinfo: std::path::PathBuf,
-    /// The device's `uname -a` output (kernel word size, OpenWrt).
-    #[arg(long, value_name = "FILE")]
-    pub uname: Option<std::path::PathBuf>,
-    /// The device's `df -h` (or `df`) output (free space on /overlay and /tmp).
-    #[arg(long, value_name = "FILE")]
-    pub df: Option<std::path::PathBuf>,
-    /// The device's byte order, when the SoC is not one doctor knows.
-    #[arg(long, value_enum)]
-    pub endian: Option<EndianArg>,
-    /// The device's C library, when uname does not tell (OpenWrt implies musl).
-    #[arg(long, value_enum)]
-    pub libc: Option<LibcArg>,
-    /// Print one JSON object: `{device, binary, findings, recommendation, errors, warnings, exit_status}`.
-    #[arg(long)]
-    pub json: bool,
+    pub cpuinfo: PathBuf,
+    /// The device's `uname -a` output.
+    pub uname: Option<PathBuf>,
+    /// The device's `df -h` (or `df`) output.
+    pub df: Option<PathBuf>,
+    /// The device's byte order, overriding what the description implies.
+    pub endian: Option<Endian>,
+    /// The device's C library, overriding what the description implies.
+    pub libc: Option<Libc>,
+    /// Text report or one JSON object.
+    pub format: OutputFormat,
 }
 
-/// `--endian`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum EndianArg {
-    Little,
-    Big,
-}
-
-/// `--libc`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum LibcArg {
+/// A device's C library, as `--libc` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Libc {
+    /// GNU libc (Debian's toolchains).
     Glibc,
+    /// musl (OpenWrt since 17.01).
     Musl,
+    /// uClibc (OpenWrt 15.05 and older).
     Uclibc,
+}
+
+impl Libc {
+    /// The name [`Device::libc`] holds: `glibc`, `musl` or `uclibc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Libc::Glibc => "glibc",
+            Libc::Musl => "musl",
+            Libc::Uclibc => "uclibc",
+        }
+    }
 }
 
 /// Runs `gccgo-build doctor`; returns 1 when an error-level problem was
 /// found, else 0 (warnings alone give 0).
 ///
 /// Errors: a description file or the binary cannot be read, or the binary is not ELF.
-pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
+pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
     let read = |p: &Path| {
         let p = cwd.join(p);
         std::fs::read_to_string(&p)
             .with_context(|| format!("reading device description {}", p.display()))
     };
-    let cpuinfo = read(&args.cpuinfo)?;
-    let uname = args.uname.as_deref().map(read).transpose()?;
-    let df = args.df.as_deref().map(read).transpose()?;
+    let cpuinfo = read(&config.cpuinfo)?;
+    let uname = config.uname.as_deref().map(read).transpose()?;
+    let df = config.df.as_deref().map(read).transpose()?;
     let mut device = describe_device(&cpuinfo, uname.as_deref(), df.as_deref());
-    if let Some(e) = args.endian {
-        device.endian = Some(
-            match e {
-                EndianArg::Little => "little",
-                EndianArg::Big => "big",
-            }
-            .into(),
-        );
+    if let Some(e) = config.endian {
+        device.endian = Some(e.as_str().into());
         device.endian_source = Some("--endian".into());
     }
-    if let Some(l) = args.libc {
-        device.libc = Some(
-            match l {
-                LibcArg::Glibc => "glibc",
-                LibcArg::Musl => "musl",
-                LibcArg::Uclibc => "uclibc",
-            }
-            .into(),
-        );
+    if let Some(l) = config.libc {
+        device.libc = Some(l.as_str().into());
         device.libc_source = Some("--libc".into());
     }
-    let binary = match &args.binary {
+    let binary = match &config.binary {
         Some(b) => {
             let mut info = inspect_file(&cwd.join(b))?;
             info.path = b.display().to_string();
@@ -116,7 +106,7 @@ pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
     };
     let (errors, warnings) = tally(&findings);
     let status = i32::from(errors > 0);
-    if args.json {
+    if config.format == OutputFormat::Json {
         let v = serde_json::json!({
             "device": device,
             "binary": binary,

@@ -21,28 +21,44 @@ pub mod decode;
 use decode::{float_abi, gnu_attribute_fp};
 pub use decode::{gcc_version, goarch_for, machine_name, mips_fp_abi, mips_info, parse_buildinfo};
 
-/// `gccgo-build inspect` flags.
-#[derive(Debug, clap::Args)]
-pub struct InspectArgs {
-    /// The ELF file to describe.
-    #[arg(value_name = "BINARY")]
+/// How `inspect` and `doctor` print their result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One `field: value` per line (inspect) or a report (doctor).
+    Text,
+    /// One pretty-printed JSON object.
+    Json,
+}
+
+impl OutputFormat {
+    /// `Json` when a `--json` flag was given, else `Text`.
+    pub fn from_json_flag(json: bool) -> OutputFormat {
+        if json {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Text
+        }
+    }
+}
+
+/// What `gccgo-build inspect` runs with (built from the command line by
+/// `cli::inspect::InspectArgs::config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectConfig {
+    /// The ELF file, relative to the working directory; reported as given.
     pub binary: std::path::PathBuf,
-    /// Print one JSON object instead of text: the same facts under stable
-    /// field names (path, class, endian, machine, goarch, linkage, libgo, sections …).
-    // clap prints this doc comment as the help text, so it names no Rust type.
-    #[arg(long)]
-    pub json: bool,
+    /// Text or JSON.
+    pub format: OutputFormat,
 }
 
 /// Runs `gccgo-build inspect`; returns the exit status (0; errors for a file
 /// that cannot be read or is not ELF).
-pub fn main(cwd: &Path, args: &InspectArgs) -> Result<i32> {
-    let mut info = inspect_file(&cwd.join(&args.binary))?;
-    info.path = args.binary.display().to_string();
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&info)?);
-    } else {
-        print!("{}", render_text(&info));
+pub fn main(cwd: &Path, config: &InspectConfig) -> Result<i32> {
+    let mut info = inspect_file(&cwd.join(&config.binary))?;
+    info.path = config.binary.display().to_string();
+    match config.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&info)?),
+        OutputFormat::Text => print!("{}", render_text(&info)),
     }
     Ok(0)
 }

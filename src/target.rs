@@ -69,6 +69,25 @@ pub const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
+/// Byte order of a target or a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endian {
+    /// Least significant byte first (`ELFDATA2LSB`).
+    Little,
+    /// Most significant byte first (`ELFDATA2MSB`).
+    Big,
+}
+
+impl Endian {
+    /// `"little"` or `"big"`, as `inspect` and `doctor` print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endian::Little => "little",
+            Endian::Big => "big",
+        }
+    }
+}
+
 /// Whether `s` is a GOOS value that file-name suffixes recognise.
 pub fn is_known_os(s: &str) -> bool {
     UNIX_OS.contains(&s) || NON_UNIX_OS.contains(&s)
