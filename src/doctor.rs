@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::inspect::{ElfInfo, OutputFormat, human_bytes, inspect_file};
+use crate::target;
 pub use crate::target::Endian;
 
 pub mod device;
@@ -151,20 +152,11 @@ fn tally(findings: &[Finding]) -> (usize, usize) {
     (count(Severity::Error), count(Severity::Warning))
 }
 
-/// Architecture family of an ELF `e_machine` (the names of [`Device::arch`]).
+/// Architecture family of an ELF `e_machine` (the names of [`Device::arch`]:
+/// `mips`, `ppc`, `x86` …), read from the architecture table
+/// ([`target::family_of_machine`]); `unknown` for a machine with no Go port.
 pub fn arch_of_elf(e_machine: u16) -> &'static str {
-    match e_machine {
-        8 | 10 => "mips",
-        20 | 21 => "ppc",
-        0x9026 => "alpha",
-        3 | 62 => "x86",
-        40 => "arm",
-        183 => "arm64",
-        243 => "riscv",
-        22 => "s390",
-        2 | 18 | 43 => "sparc",
-        _ => "unknown",
-    }
+    target::family_of_machine(e_machine).unwrap_or("unknown")
 }
 
 /// The C library an interpreter path belongs to: `ld-musl-*` musl,
@@ -180,41 +172,22 @@ pub fn libc_of_interpreter(interp: &str) -> &'static str {
 }
 
 /// The loader path a device's libc uses for a GOARCH and float ABI: musl's
-/// `/lib/ld-musl-<arch>[-sf].so.1` (musl's `reldir`/`LDSO_ARCH` naming),
-/// uClibc's `/lib/ld-uClibc.so.0`; `None` for glibc (it varies by port).
+/// `/lib/ld-musl-<arch>[-sf].so.1` (musl's `LDSO_ARCH`: the table's
+/// [`Arch::musl_ldso`](target::Arch::musl_ldso), then `hf` for hard-float
+/// ARM and `-sf` for soft-float MIPS and PowerPC), uClibc's
+/// `/lib/ld-uClibc.so.0`; `None` for glibc (it varies by port) and for a
+/// GOARCH musl has no port for.
 pub fn expected_loader(libc: &str, goarch: &str, soft: bool) -> Option<String> {
     match libc {
         "musl" => {
-            let arch = match goarch {
-                "mips" => "mips",
-                "mipsle" => "mipsel",
-                "mips64" => "mips64",
-                "mips64le" => "mips64el",
-                "ppc" => "powerpc",
-                "ppc64" => "powerpc64",
-                "ppc64le" => "powerpc64le",
-                "arm" => {
-                    return Some(
-                        if soft {
-                            "/lib/ld-musl-arm.so.1"
-                        } else {
-                            "/lib/ld-musl-armhf.so.1"
-                        }
-                        .into(),
-                    );
-                }
-                "arm64" => "aarch64",
-                "amd64" => "x86_64",
-                "386" => "i386",
-                "riscv64" => "riscv64",
-                "s390x" => "s390x",
-                _ => return None,
+            let a = target::arch(goarch)?;
+            let name = a.musl_ldso?;
+            let suffix = match a.family {
+                "arm" if !soft => "hf",
+                "mips" | "ppc" if soft => "-sf",
+                _ => "",
             };
-            let sf = soft && (arch.starts_with("mips") || arch.starts_with("powerpc"));
-            Some(format!(
-                "/lib/ld-musl-{arch}{}.so.1",
-                if sf { "-sf" } else { "" }
-            ))
+            Some(format!("/lib/ld-musl-{name}{suffix}.so.1"))
         }
         "uclibc" => Some("/lib/ld-uClibc.so.0".into()),
         _ => None,
@@ -431,7 +404,8 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
                  strip it: `{}-strip --strip-all -R .go_export prog` leaves about {} ",
                 b.goarch
                     .as_deref()
-                    .and_then(debian_triple_for_goarch)
+                    .and_then(target::arch)
+                    .and_then(|a| a.debian_triple)
                     .unwrap_or("<triple>"),
                 human_bytes(stripped)
             )
@@ -484,21 +458,6 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
     out
 }
 
-/// Debian's cross triple whose binutils read a binary of this GOARCH.
-fn debian_triple_for_goarch(goarch: &str) -> Option<&'static str> {
-    Some(match goarch {
-        "mips" => "mips-linux-gnu",
-        "mipsle" => "mipsel-linux-gnu",
-        "ppc" => "powerpc-linux-gnu",
-        "alpha" => "alpha-linux-gnu",
-        "arm" => "arm-linux-gnueabihf",
-        "arm64" => "aarch64-linux-gnu",
-        "sparc64" => "sparc64-linux-gnu",
-        "amd64" => "x86_64-linux-gnu",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,7 +477,7 @@ tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
             class: 32,
             endian: if big { "big" } else { "little" }.into(),
             machine: "MIPS".into(),
-            e_machine: 8,
+            e_machine: object::elf::EM_MIPS.0,
             goarch: Some(if big { "mips" } else { "mipsle" }.into()),
             elf_type: "DYN".into(),
             pie: true,
@@ -626,7 +585,7 @@ tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
         );
         let mut ppc = debian_mips(true);
         ppc.machine = "PowerPC".into();
-        ppc.e_machine = 20;
+        ppc.e_machine = object::elf::EM_PPC.0;
         ppc.mips = None;
         assert_eq!(
             codes(&ppc, &d),

@@ -12,6 +12,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use object::elf;
 use object::read::elf::{ElfFile, FileHeader, ProgramHeader, SectionHeader};
 use object::{Endianness, Object, ObjectSymbol};
 use serde::Serialize;
@@ -207,10 +208,13 @@ pub fn inspect_bytes(path: &str, data: &[u8]) -> Result<ElfInfo> {
             head.join(" ")
         );
     }
-    let r = match data[4] {
-        1 => describe::<object::elf::FileHeader32<Endianness>>(path, data),
-        2 => describe::<object::elf::FileHeader64<Endianness>>(path, data),
-        c => bail!("{path}: ELF class byte is {c}, neither 1 (32-bit) nor 2 (64-bit)"),
+    let r = match elf::FileClass(data[4]) {
+        elf::ELFCLASS32 => describe::<elf::FileHeader32<Endianness>>(path, data),
+        elf::ELFCLASS64 => describe::<elf::FileHeader64<Endianness>>(path, data),
+        c => bail!(
+            "{path}: ELF class byte is {}, neither 1 (32-bit) nor 2 (64-bit)",
+            c.0
+        ),
     };
     r.with_context(|| format!("{path}: malformed ELF"))
 }
@@ -223,7 +227,7 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
     let class: u8 = if hdr.is_class_64() { 64 } else { 32 };
     let e_machine = hdr.e_machine(endian).0;
     let e_flags = hdr.e_flags(endian).0;
-    let e_type = hdr.e_type(endian).0;
+    let e_type = hdr.e_type(endian);
 
     // Sections: names, sizes, the few whose contents matter.
     let table = file.elf_section_table();
@@ -248,13 +252,13 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         }
         let size: u64 = sh.sh_size(endian).into();
         let flags: u64 = sh.sh_flags(endian).0;
-        let alloc = flags & 2 != 0;
-        let sh_type = sh.sh_type(endian).0;
-        let in_file = sh_type != 8; // SHT_NOBITS
-        // SHT_PROGBITS, allocated, neither writable nor executable.
-        if sh_type == 1
+        let alloc = flags & elf::SHF_ALLOC.0 != 0;
+        let sh_type = sh.sh_type(endian);
+        let in_file = sh_type != elf::SHT_NOBITS;
+        // Allocated, neither writable nor executable: read-only data.
+        if sh_type == elf::SHT_PROGBITS
             && alloc
-            && flags & 5 == 0
+            && flags & (elf::SHF_WRITE.0 | elf::SHF_EXECINSTR.0) == 0
             && let Ok(d) = sh.data(endian, data)
         {
             read_only_data.push((name.clone(), d));
@@ -310,25 +314,26 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
     let mut flags_1 = 0u64;
     if let Ok(dynt) = file.elf_dynamic_table() {
         for d in dynt.iter() {
-            match d.tag.0 {
-                1 => {
+            match d.tag {
+                elf::DT_NEEDED => {
                     if let Ok(s) = dynt.string(d) {
                         needed.push(String::from_utf8_lossy(s).into_owned());
                     }
                 }
-                0x6fff_fffb => flags_1 = d.val,
+                elf::DT_FLAGS_1 => flags_1 = d.val,
                 _ => {}
             }
         }
     }
-    let pie = e_type == 3 && (flags_1 & 0x0800_0000 != 0 || interpreter.is_some());
+    let df_1_pie = flags_1 & elf::DF_1_PIE.0 != 0;
+    let pie = e_type == elf::ET_DYN && (df_1_pie || interpreter.is_some());
     let linkage = match (e_type, interpreter.is_some()) {
-        (1, _) => "relocatable",
+        (elf::ET_REL, _) => "relocatable",
         (_, true) => "dynamic",
-        (2, false) => "static",
+        (elf::ET_EXEC, false) => "static",
         // DF_1_PIE, or a DYN needing nothing: a static PIE (glibc's -static-pie).
-        (3, false) if flags_1 & 0x0800_0000 != 0 || needed.is_empty() => "static-pie",
-        (3, false) => "shared-library",
+        (elf::ET_DYN, false) if df_1_pie || needed.is_empty() => "static-pie",
+        (elf::ET_DYN, false) => "shared-library",
         _ => "static",
     }
     .to_string();
@@ -355,7 +360,7 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         runtime_string,
     );
 
-    let mips = if e_machine == 8 || e_machine == 10 {
+    let mips = if crate::target::family_of_machine(e_machine) == Some("mips") {
         Some(mips_info(class, e_flags, abiflags_data))
     } else {
         None
@@ -374,12 +379,12 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         e_machine,
         goarch,
         elf_type: match e_type {
-            0 => "NONE".into(),
-            1 => "REL".into(),
-            2 => "EXEC".into(),
-            3 => "DYN".into(),
-            4 => "CORE".into(),
-            n => n.to_string(),
+            elf::ET_NONE => "NONE".into(),
+            elf::ET_REL => "REL".into(),
+            elf::ET_EXEC => "EXEC".into(),
+            elf::ET_DYN => "DYN".into(),
+            elf::ET_CORE => "CORE".into(),
+            n => n.0.to_string(),
         },
         pie,
         e_flags,

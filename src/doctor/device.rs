@@ -21,7 +21,8 @@ pub struct Device {
     /// The MIPS core name from `cpu model`, e.g. `24KEc`.
     pub core: Option<String>,
     /// Architecture family: `mips`, `ppc`, `alpha`, `x86`, `arm`, `arm64`,
-    /// `riscv`, `s390`, `sparc`, or `unknown`.
+    /// `riscv`, `s390`, `sparc`, or `unknown`: the family names of the
+    /// architecture table (`target::Arch::family`), which a binary's is compared with.
     pub arch: String,
     /// Kernel word size in bits (from uname's machine), if known.
     pub bits: Option<u8>,
@@ -572,6 +573,23 @@ tmpfs                   512.0K         0    512.0K   0% /dev
         );
         assert!(!d.openwrt);
         assert_eq!(d.libc, None);
+    }
+
+    #[test]
+    fn uname_families_are_those_of_the_arch_table() {
+        // Device::arch and a binary's family (target::ARCHES) are compared
+        // by name: every family uname can give must be one the table knows.
+        for m in [
+            "mips", "mipsel", "mips64", "ppc", "ppc64le", "powerpc", "alpha", "x86_64", "i686",
+            "aarch64", "arm64", "armv7l", "riscv64", "s390x", "sparc64",
+        ] {
+            let f = arch_of_uname(m);
+            assert!(
+                crate::target::ARCHES.iter().any(|a| a.family == f),
+                "{m}: {f}"
+            );
+        }
+        assert_eq!(arch_of_uname("vax"), "unknown");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Recommend: the target, float ABI, flags and link mode to build with for
-//! a [`Device`], with the reasons as notes. Knows the Debian and OpenWrt
-//! triple names; knows nothing of a particular binary.
+//! a [`Device`], with the reasons as notes. The Debian and OpenWrt triples
+//! come from the architecture table (`target::ARCHES`); knows nothing of a
+//! particular binary.
 
 use serde::Serialize;
 
 use super::Device;
+use crate::target::{self, Endian};
 
 /// The target to build for a device.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -53,71 +55,22 @@ pub fn recommend(d: &Device) -> Recommendation {
     };
     let little = d.endian.as_deref().map(|e| e == "little");
     let is64 = d.bits == Some(64);
-    let (triple, goarch, owrt): (Option<&str>, Option<&str>, Option<&str>) =
-        match (d.arch.as_str(), little, is64) {
-            ("mips", Some(true), false) => (
-                Some("mipsel-linux-gnu"),
-                Some("mipsle"),
-                Some("mipsel-openwrt-linux-musl"),
-            ),
-            ("mips", Some(false), false) => (
-                Some("mips-linux-gnu"),
-                Some("mips"),
-                Some("mips-openwrt-linux-musl"),
-            ),
-            ("mips", Some(true), true) => (
-                Some("mips64el-linux-gnuabi64"),
-                Some("mips64le"),
-                Some("mips64el-openwrt-linux-musl"),
-            ),
-            ("mips", Some(false), true) => (
-                Some("mips64-linux-gnuabi64"),
-                Some("mips64"),
-                Some("mips64-openwrt-linux-musl"),
-            ),
-            ("mips", None, _) => (None, None, None),
-            ("ppc", Some(true), _) => (Some("powerpc64le-linux-gnu"), Some("ppc64le"), None),
-            ("ppc", _, true) => (Some("powerpc64-linux-gnu"), Some("ppc64"), None),
-            ("ppc", _, false) => (
-                Some("powerpc-linux-gnu"),
-                Some("ppc"),
-                Some("powerpc-openwrt-linux-musl"),
-            ),
-            ("alpha", _, _) => (Some("alpha-linux-gnu"), Some("alpha"), None),
-            ("x86", _, true) => (
-                Some("x86_64-linux-gnu"),
-                Some("amd64"),
-                Some("x86_64-openwrt-linux-musl"),
-            ),
-            ("x86", _, false) => (
-                Some("i686-linux-gnu"),
-                Some("386"),
-                Some("i486-openwrt-linux-musl"),
-            ),
-            ("arm64", _, _) => (
-                Some("aarch64-linux-gnu"),
-                Some("arm64"),
-                Some("aarch64-openwrt-linux-musl"),
-            ),
-            ("arm", _, _) if d.fpu == Some(false) => (
-                Some("arm-linux-gnueabi"),
-                Some("arm"),
-                Some("arm-openwrt-linux-muslgnueabi"),
-            ),
-            ("arm", _, _) => (
-                Some("arm-linux-gnueabihf"),
-                Some("arm"),
-                Some("arm-openwrt-linux-muslgnueabi"),
-            ),
-            ("riscv", _, _) => (
-                Some("riscv64-linux-gnu"),
-                Some("riscv64"),
-                Some("riscv64-openwrt-linux-musl"),
-            ),
-            ("s390", _, _) => (Some("s390x-linux-gnu"), Some("s390x"), None),
-            ("sparc", _, _) => (Some("sparc64-linux-gnu"), Some("sparc64"), None),
-            _ => (None, None, None),
-        };
+    // MIPS cpuinfo never states the byte order, and both byte orders are
+    // common on routers: no guess. Elsewhere an unknown byte order or word
+    // size picks the table's first fit (big-endian 32-bit PowerPC, 32-bit x86).
+    let arch = if d.arch == "mips" && little.is_none() {
+        None
+    } else {
+        let endian = little.map(|l| if l { Endian::Little } else { Endian::Big });
+        target::arch_for_device(&d.arch, Some(if is64 { 64 } else { 32 }), endian)
+    };
+    let goarch = arch.map(|a| a.goarch);
+    let triple = arch.and_then(|a| match a.debian_triple {
+        // Debian's FPU-less ARM port is armel: soft-float calls, its own triple.
+        Some("arm-linux-gnueabihf") if d.fpu == Some(false) => Some("arm-linux-gnueabi"),
+        t => t,
+    });
+    let owrt = arch.and_then(|a| a.openwrt_triple);
     r.triple = triple.map(String::from);
     r.goarch = goarch.map(String::from);
     if d.openwrt {
@@ -225,7 +178,7 @@ pub fn recommend(d: &Device) -> Recommendation {
     r.qemu_cpu = d
         .core
         .as_deref()
-        .and_then(crate::target::mips_core)
+        .and_then(target::mips_core)
         .map(|c| c.qemu_cpu.to_string());
     if d.arch == "mips" && !is64 && d.fpu == Some(false) {
         r.profile = match little {
@@ -235,7 +188,7 @@ pub fn recommend(d: &Device) -> Recommendation {
         };
     }
     if let (Some(cpu), Some(g)) = (&r.qemu_cpu, &r.goarch)
-        && let Some(q) = crate::target::qemu_for_goarch(g)
+        && let Some(q) = target::qemu_for_goarch(g)
     {
         r.qemu_command = Some(format!("{q} -cpu {cpu} ./prog"));
     }
