@@ -1,7 +1,7 @@
 //! Render: the human report of `gccgo-build doctor`, as plain text: the
 //! device, the binary, each finding with its symptom and fix, the
 //! recommended target, and a closing count. It only formats what the other
-//! layers decided (the [`Device`], [`check`](super::check)'s findings, the
+//! layers decided (the [`Device`], [`check`](fn@super::check)'s findings, the
 //! [`Recommendation`]); it decides nothing and prints nothing itself. The
 //! `--json` output is serialized from the same values in `doctor::main`.
 
