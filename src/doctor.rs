@@ -129,21 +129,28 @@ pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The program will not run, or not as built: exit status 1.
     Error,
+    /// It runs, but badly or only with help (slow FPU emulation, a libgo to install).
     Warning,
+    /// Something doctor could not check.
     Note,
 }
 
 /// One problem: what is wrong, what the user will see, how to fix it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
+    /// How bad it is.
     pub severity: Severity,
     /// Stable identifier: `wrong-machine`, `wrong-word-size`, `wrong-endianness`,
     /// `endianness-unknown`, `isa-too-new`, `hard-float-without-fpu`,
     /// `missing-interpreter`, `libgo-shared`, `too-big`, `fits-only-tmp`.
     pub code: String,
+    /// What is wrong, in one sentence.
     pub problem: String,
+    /// What the user sees on the device (the error message), when there is one.
     pub symptom: Option<String>,
+    /// How to fix it: the flags or commands to use.
     pub fix: Option<String>,
 }
 

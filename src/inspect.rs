@@ -65,58 +65,63 @@ pub fn main(cwd: &Path, config: &InspectConfig) -> Result<i32> {
 }
 
 /// Everything `inspect` reports about one ELF file. Serialized as is for
-/// `--json`; the field names are stable:
-///
-/// - `path` (string), `file_size` (bytes)
-/// - `class`: 32 or 64; `endian`: `"little"` or `"big"`
-/// - `machine`: readable name (`"MIPS"`, `"PowerPC"`, `"Alpha"`, `"x86-64"` …),
-///   `e_machine`: the raw number; `goarch`: the GOARCH this file fits, or null
-/// - `elf_type`: `"EXEC"`, `"DYN"`, `"REL"`, `"CORE"` or a number; `pie`: bool;
-///   `e_flags`: the raw header flags (number)
-/// - `mips`: null, or an object (see [`MipsInfo`])
-/// - `float_abi`: null when unknown, or `{abi, detail, source}` (see [`FloatAbi`])
-/// - `linkage`: `"dynamic"`, `"static"`, `"static-pie"`, `"shared-library"` or `"relocatable"`
-/// - `interpreter`: the `PT_INTERP` path or null; `needed`: `DT_NEEDED` names in order
-/// - `libgo`: `"static"` (linked in), `"shared"` (a `libgo.so` is NEEDED) or
-///   `"none"`; `libgo_evidence`: what decided it (string or null)
-/// - `gccgo_version`: the version of the first `GCC:` line of `.comment`
-///   (`"12.2.0"`), or null; `comment`: every `.comment` string
-/// - `go_export`: bool; `go_export_size`: bytes of `.go_export` or null
-/// - `go_buildinfo`: null, or `{format, go_version, path, main_module, mod_info}`
-///   (see [`GoBuildInfo`])
-/// - `symtab`: bool (a `.symtab` is present: not stripped); `debug_info`: bool
-/// - `removable_size`: bytes of sections `strip --strip-all -R .go_export`
-///   removes (debug, symbol tables, `.go_export`), so `file_size -
-///   removable_size` estimates the stripped file
-/// - `sections`: `[{name, size, alloc, in_file}]`, largest first (`size` in
-///   bytes, `in_file` false for NOBITS such as `.bss`)
+/// `--json`: the field names are stable, and each field's JSON form is
+/// given below (null for `None`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ElfInfo {
+    /// The file as named on the command line (string).
     pub path: String,
+    /// Size of the file in bytes.
     pub file_size: u64,
+    /// ELF class: 32 or 64.
     pub class: u8,
+    /// `"little"` or `"big"`.
     pub endian: String,
+    /// Readable machine name (`"MIPS"`, `"PowerPC"`, `"Alpha"`, `"x86-64"` …).
     pub machine: String,
+    /// The raw `e_machine` number.
     pub e_machine: u16,
+    /// The GOARCH this file fits, or null.
     pub goarch: Option<String>,
+    /// `"EXEC"`, `"DYN"`, `"REL"`, `"CORE"` or the number.
     pub elf_type: String,
+    /// Position-independent executable (bool).
     pub pie: bool,
+    /// The raw header flags (number).
     pub e_flags: u32,
+    /// Null, or an object (see [`MipsInfo`]).
     pub mips: Option<MipsInfo>,
+    /// Null when unknown, or `{abi, detail, source}` (see [`FloatAbi`]).
     pub float_abi: Option<FloatAbi>,
+    /// `"dynamic"`, `"static"`, `"static-pie"`, `"shared-library"` or `"relocatable"`.
     pub linkage: String,
+    /// The `PT_INTERP` path, or null.
     pub interpreter: Option<String>,
+    /// `DT_NEEDED` names in order.
     pub needed: Vec<String>,
+    /// `"static"` (linked in), `"shared"` (a `libgo.so` is NEEDED) or `"none"`.
     pub libgo: String,
+    /// What decided `libgo` (string), or null.
     pub libgo_evidence: Option<String>,
+    /// The version of the first `GCC:` line of `.comment` (`"12.2.0"`), or null.
     pub gccgo_version: Option<String>,
+    /// Every `.comment` string.
     pub comment: Vec<String>,
+    /// Whether gccgo's `.go_export` section is present (bool).
     pub go_export: bool,
+    /// Bytes of `.go_export`, or null.
     pub go_export_size: Option<u64>,
+    /// Null, or `{format, go_version, path, main_module, mod_info}` (see [`GoBuildInfo`]).
     pub go_buildinfo: Option<GoBuildInfo>,
+    /// A `.symtab` is present: not stripped (bool).
     pub symtab: bool,
+    /// A `.debug_info` is present (bool).
     pub debug_info: bool,
+    /// Bytes of the sections `strip --strip-all -R .go_export` removes
+    /// (debug, symbol tables, `.go_export`), so `file_size - removable_size`
+    /// estimates the stripped file.
     pub removable_size: u64,
+    /// `[{name, size, alloc, in_file}]`, largest first (see [`SectionSize`]).
     pub sections: Vec<SectionSize>,
 }
 
@@ -177,6 +182,7 @@ pub struct GoBuildInfo {
 /// One section's size.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SectionSize {
+    /// The section's name (`.text`).
     pub name: String,
     /// `sh_size` in bytes.
     pub size: u64,

@@ -40,14 +40,17 @@ pub struct Device {
     pub fpu_source: Option<String>,
     /// Number of `processor` entries in cpuinfo.
     pub cpus: usize,
-    /// uname: host name, kernel release, machine.
+    /// uname's host name.
     pub hostname: Option<String>,
+    /// uname's kernel release (`4.14.151`).
     pub kernel: Option<String>,
+    /// uname's machine (`mips`, `x86_64`).
     pub uname_machine: Option<String>,
     /// Whether uname names OpenWrt.
     pub openwrt: bool,
     /// `glibc`, `musl` or `uclibc`, if known.
     pub libc: Option<String>,
+    /// How `libc` was decided.
     pub libc_source: Option<String>,
     /// Mounted file systems from df, sizes in bytes.
     pub mounts: Vec<Mount>,
@@ -56,12 +59,16 @@ pub struct Device {
 /// One line of `df`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Mount {
+    /// The device or file system name (`/dev/mtdblock6`, `tmpfs`).
     pub filesystem: String,
-    /// Sizes in bytes (from `df -h`'s `2.5M`-style figures, powers of 1024,
+    /// Total bytes (from `df -h`'s `2.5M`-style figures, powers of 1024,
     /// or `df`'s 1K blocks).
     pub size: u64,
+    /// Bytes in use.
     pub used: u64,
+    /// Bytes free for an unprivileged user.
     pub available: u64,
+    /// The mount point (`/overlay`).
     pub mounted_on: String,
 }
 
@@ -81,9 +88,13 @@ pub fn parse_cpuinfo(text: &str) -> Vec<(String, String)> {
 /// OS name (`GNU/Linux`), or the last word when no OS name ends the line.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Uname {
+    /// The second word (`OpenWrt`).
     pub hostname: Option<String>,
+    /// The third word (`4.14.151`).
     pub release: Option<String>,
+    /// The machine (`mips`); `None` when uname says `unknown`.
     pub machine: Option<String>,
+    /// The whole line, trimmed.
     pub line: String,
 }
 
