@@ -307,12 +307,35 @@ const fn em(machine: elf::Machine, name: &'static str) -> ElfMachine {
     ElfMachine { machine, name }
 }
 
-/// MIPS files: big-endian `EM_MIPS`, or the rare `EM_MIPS_RS3_LE`, for all
-/// six MIPS GOARCHes (class, byte order and ABI tell them apart).
-const MIPS_MACHINES: &[ElfMachine] = &[
+// The ELF machines of the Go ports, each named once (readelf's names,
+// shortened as `inspect` prints them); rows of the same machine share one.
+const I386: &[ElfMachine] = &[em(elf::EM_386, "i386")];
+const X86_64: &[ElfMachine] = &[em(elf::EM_X86_64, "x86-64")];
+const ARM: &[ElfMachine] = &[em(elf::EM_ARM, "ARM")];
+const AARCH64: &[ElfMachine] = &[em(elf::EM_AARCH64, "AArch64")];
+const ALPHA: &[ElfMachine] = &[em(elf::EM_ALPHA, "Alpha")];
+const IA_64: &[ElfMachine] = &[em(elf::EM_IA_64, "IA-64")];
+const LOONGARCH: &[ElfMachine] = &[em(elf::EM_LOONGARCH, "LoongArch")];
+const M68K: &[ElfMachine] = &[em(elf::EM_68K, "m68k")];
+/// Big-endian `EM_MIPS`, or the rare `EM_MIPS_RS3_LE`, for all six MIPS
+/// GOARCHes (class, byte order and ABI tell them apart).
+const MIPS: &[ElfMachine] = &[
     em(elf::EM_MIPS, "MIPS"),
     em(elf::EM_MIPS_RS3_LE, "MIPS (RS3000 little-endian)"),
 ];
+const NIOS2: &[ElfMachine] = &[em(elf::EM_ALTERA_NIOS2, "Nios II")];
+const OPENRISC: &[ElfMachine] = &[em(elf::EM_OPENRISC, "OpenRISC")];
+const PPC: &[ElfMachine] = &[em(elf::EM_PPC, "PowerPC")];
+const PPC64: &[ElfMachine] = &[em(elf::EM_PPC64, "PowerPC64")];
+const RISCV: &[ElfMachine] = &[em(elf::EM_RISCV, "RISC-V")];
+const S390: &[ElfMachine] = &[em(elf::EM_S390, "S/390")];
+const SH: &[ElfMachine] = &[em(elf::EM_SH, "SuperH")];
+/// 32-bit SPARC, and SPARC V8+ (32-bit code using V9 instructions).
+const SPARC: &[ElfMachine] = &[
+    em(elf::EM_SPARC, "SPARC"),
+    em(elf::EM_SPARC32PLUS, "SPARC32PLUS"),
+];
+const SPARCV9: &[ElfMachine] = &[em(elf::EM_SPARCV9, "SPARC v9")];
 
 impl Arch {
     /// A row with no emulator, toolchain or loader names; the methods below
@@ -384,151 +407,93 @@ use Endian::{Big, Little};
 /// unknown word size picks the 32-bit row, an unknown PowerPC byte order the
 /// big-endian one).
 pub const ARCHES: &[Arch] = &[
-    Arch::new("386", "x86", &[em(elf::EM_386, "i386")], 32, Little)
+    Arch::new("386", "x86", I386, 32, Little)
         .qemu("qemu-i386-static")
         .debian("i686-linux-gnu")
         .openwrt("i486-openwrt-linux-musl")
         .musl("i386"),
-    Arch::new("amd64", "x86", &[em(elf::EM_X86_64, "x86-64")], 64, Little)
+    Arch::new("amd64", "x86", X86_64, 64, Little)
         .qemu("qemu-x86_64-static")
         .debian("x86_64-linux-gnu")
         .openwrt("x86_64-openwrt-linux-musl")
         .musl("x86_64"),
-    Arch::new(
-        "amd64p32",
-        "x86",
-        &[em(elf::EM_X86_64, "x86-64")],
-        32,
-        Little,
-    ),
-    Arch::new("arm", "arm", &[em(elf::EM_ARM, "ARM")], 32, Little)
+    Arch::new("amd64p32", "x86", X86_64, 32, Little),
+    Arch::new("arm", "arm", ARM, 32, Little)
         .qemu("qemu-arm-static")
         .debian("arm-linux-gnueabihf")
         .openwrt("arm-openwrt-linux-muslgnueabi")
         .musl("arm"),
-    Arch::new("armbe", "arm", &[em(elf::EM_ARM, "ARM")], 32, Big).qemu("qemu-armeb-static"),
-    Arch::new(
-        "arm64",
-        "arm64",
-        &[em(elf::EM_AARCH64, "AArch64")],
-        64,
-        Little,
-    )
-    .qemu("qemu-aarch64-static")
-    .debian("aarch64-linux-gnu")
-    .openwrt("aarch64-openwrt-linux-musl")
-    .musl("aarch64"),
-    Arch::new(
-        "arm64be",
-        "arm64",
-        &[em(elf::EM_AARCH64, "AArch64")],
-        64,
-        Big,
-    ),
-    Arch::new("alpha", "alpha", &[em(elf::EM_ALPHA, "Alpha")], 64, Little)
+    Arch::new("armbe", "arm", ARM, 32, Big).qemu("qemu-armeb-static"),
+    Arch::new("arm64", "arm64", AARCH64, 64, Little)
+        .qemu("qemu-aarch64-static")
+        .debian("aarch64-linux-gnu")
+        .openwrt("aarch64-openwrt-linux-musl")
+        .musl("aarch64"),
+    Arch::new("arm64be", "arm64", AARCH64, 64, Big),
+    Arch::new("alpha", "alpha", ALPHA, 64, Little)
         .qemu("qemu-alpha-static")
         .debian("alpha-linux-gnu"),
-    Arch::new("ia64", "ia64", &[em(elf::EM_IA_64, "IA-64")], 64, Little),
-    Arch::new(
-        "loong64",
-        "loong64",
-        &[em(elf::EM_LOONGARCH, "LoongArch")],
-        64,
-        Little,
-    ),
-    Arch::new("m68k", "m68k", &[em(elf::EM_68K, "m68k")], 32, Big).qemu("qemu-m68k-static"),
-    Arch::new("mips", "mips", MIPS_MACHINES, 32, Big)
+    Arch::new("ia64", "ia64", IA_64, 64, Little),
+    Arch::new("loong64", "loong64", LOONGARCH, 64, Little),
+    Arch::new("m68k", "m68k", M68K, 32, Big).qemu("qemu-m68k-static"),
+    Arch::new("mips", "mips", MIPS, 32, Big)
         .qemu("qemu-mips-static")
         .debian("mips-linux-gnu")
         .openwrt("mips-openwrt-linux-musl")
         .musl("mips"),
-    Arch::new("mipsle", "mips", MIPS_MACHINES, 32, Little)
+    Arch::new("mipsle", "mips", MIPS, 32, Little)
         .qemu("qemu-mipsel-static")
         .debian("mipsel-linux-gnu")
         .openwrt("mipsel-openwrt-linux-musl")
         .musl("mipsel"),
-    Arch::new("mips64", "mips", MIPS_MACHINES, 64, Big)
+    Arch::new("mips64", "mips", MIPS, 64, Big)
         .qemu("qemu-mips64-static")
         .debian("mips64-linux-gnuabi64")
         .openwrt("mips64-openwrt-linux-musl")
         .musl("mips64"),
-    Arch::new("mips64le", "mips", MIPS_MACHINES, 64, Little)
+    Arch::new("mips64le", "mips", MIPS, 64, Little)
         .qemu("qemu-mips64el-static")
         .debian("mips64el-linux-gnuabi64")
         .openwrt("mips64el-openwrt-linux-musl")
         .musl("mips64el"),
-    Arch::new("mips64p32", "mips", MIPS_MACHINES, 32, Big)
+    Arch::new("mips64p32", "mips", MIPS, 32, Big)
         .n32()
         .qemu("qemu-mipsn32-static"),
-    Arch::new("mips64p32le", "mips", MIPS_MACHINES, 32, Little)
+    Arch::new("mips64p32le", "mips", MIPS, 32, Little)
         .n32()
         .qemu("qemu-mipsn32el-static"),
-    Arch::new(
-        "nios2",
-        "nios2",
-        &[em(elf::EM_ALTERA_NIOS2, "Nios II")],
-        32,
-        Little,
-    ),
-    Arch::new("or1k", "or1k", &[em(elf::EM_OPENRISC, "OpenRISC")], 32, Big),
-    Arch::new("ppc", "ppc", &[em(elf::EM_PPC, "PowerPC")], 32, Big)
+    Arch::new("nios2", "nios2", NIOS2, 32, Little),
+    Arch::new("or1k", "or1k", OPENRISC, 32, Big),
+    Arch::new("ppc", "ppc", PPC, 32, Big)
         .qemu("qemu-ppc-static")
         .debian("powerpc-linux-gnu")
         .openwrt("powerpc-openwrt-linux-musl")
         .musl("powerpc"),
-    Arch::new("ppc64", "ppc", &[em(elf::EM_PPC64, "PowerPC64")], 64, Big)
+    Arch::new("ppc64", "ppc", PPC64, 64, Big)
         .qemu("qemu-ppc64-static")
         .debian("powerpc64-linux-gnu")
         .musl("powerpc64"),
-    Arch::new(
-        "ppc64le",
-        "ppc",
-        &[em(elf::EM_PPC64, "PowerPC64")],
-        64,
-        Little,
-    )
-    .qemu("qemu-ppc64le-static")
-    .debian("powerpc64le-linux-gnu")
-    .musl("powerpc64le"),
-    Arch::new("riscv", "riscv", &[em(elf::EM_RISCV, "RISC-V")], 32, Little),
-    Arch::new(
-        "riscv64",
-        "riscv",
-        &[em(elf::EM_RISCV, "RISC-V")],
-        64,
-        Little,
-    )
-    .qemu("qemu-riscv64-static")
-    .debian("riscv64-linux-gnu")
-    .openwrt("riscv64-openwrt-linux-musl")
-    .musl("riscv64"),
-    Arch::new("s390", "s390", &[em(elf::EM_S390, "S/390")], 32, Big),
-    Arch::new("s390x", "s390", &[em(elf::EM_S390, "S/390")], 64, Big)
+    Arch::new("ppc64le", "ppc", PPC64, 64, Little)
+        .qemu("qemu-ppc64le-static")
+        .debian("powerpc64le-linux-gnu")
+        .musl("powerpc64le"),
+    Arch::new("riscv", "riscv", RISCV, 32, Little),
+    Arch::new("riscv64", "riscv", RISCV, 64, Little)
+        .qemu("qemu-riscv64-static")
+        .debian("riscv64-linux-gnu")
+        .openwrt("riscv64-openwrt-linux-musl")
+        .musl("riscv64"),
+    Arch::new("s390", "s390", S390, 32, Big),
+    Arch::new("s390x", "s390", S390, 64, Big)
         .qemu("qemu-s390x-static")
         .debian("s390x-linux-gnu")
         .musl("s390x"),
-    Arch::new("sh", "sh", &[em(elf::EM_SH, "SuperH")], 32, Little).qemu("qemu-sh4-static"),
-    Arch::new("shbe", "sh", &[em(elf::EM_SH, "SuperH")], 32, Big).qemu("qemu-sh4eb-static"),
-    Arch::new(
-        "sparc",
-        "sparc",
-        &[
-            em(elf::EM_SPARC, "SPARC"),
-            em(elf::EM_SPARC32PLUS, "SPARC32PLUS"),
-        ],
-        32,
-        Big,
-    )
-    .qemu("qemu-sparc-static"),
-    Arch::new(
-        "sparc64",
-        "sparc",
-        &[em(elf::EM_SPARCV9, "SPARC v9")],
-        64,
-        Big,
-    )
-    .qemu("qemu-sparc64-static")
-    .debian("sparc64-linux-gnu"),
+    Arch::new("sh", "sh", SH, 32, Little).qemu("qemu-sh4-static"),
+    Arch::new("shbe", "sh", SH, 32, Big).qemu("qemu-sh4eb-static"),
+    Arch::new("sparc", "sparc", SPARC, 32, Big).qemu("qemu-sparc-static"),
+    Arch::new("sparc64", "sparc", SPARCV9, 64, Big)
+        .qemu("qemu-sparc64-static")
+        .debian("sparc64-linux-gnu"),
 ];
 
 /// ELF machines with no Go port, named only so `inspect` can say what a file is.
