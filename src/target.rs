@@ -605,72 +605,31 @@ pub struct MipsCore {
 /// FPU instruction, as those cores do. Sources: qemu's `-cpu help`, the
 /// OpenWrt target pages (ramips MT7620/MT7628 = 24KEc, ath79 = 24Kc/74Kc).
 pub const MIPS_CORES: &[MipsCore] = &[
-    MipsCore {
-        core: "4Kc",
-        qemu_cpu: "4Kc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "4KEc",
-        qemu_cpu: "4KEc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "24Kc",
-        qemu_cpu: "24Kc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "24KEc",
-        qemu_cpu: "24KEc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "34Kc",
-        qemu_cpu: "24KEc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "74Kc",
-        qemu_cpu: "24KEc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "1004Kc",
-        qemu_cpu: "24KEc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "M14Kc",
-        qemu_cpu: "M14Kc",
-        fpu: false,
-    },
-    MipsCore {
-        core: "24Kf",
-        qemu_cpu: "24Kf",
-        fpu: true,
-    },
-    MipsCore {
-        core: "34Kf",
-        qemu_cpu: "34Kf",
-        fpu: true,
-    },
-    MipsCore {
-        core: "74Kf",
-        qemu_cpu: "74Kf",
-        fpu: true,
-    },
-    MipsCore {
-        core: "1004Kf",
-        qemu_cpu: "34Kf",
-        fpu: true,
-    },
-    MipsCore {
-        core: "P5600",
-        qemu_cpu: "P5600",
-        fpu: true,
-    },
+    MipsCore::new("4Kc", "4Kc", false),
+    MipsCore::new("4KEc", "4KEc", false),
+    MipsCore::new("24Kc", "24Kc", false),
+    MipsCore::new("24KEc", "24KEc", false),
+    MipsCore::new("34Kc", "24KEc", false),
+    MipsCore::new("74Kc", "24KEc", false),
+    MipsCore::new("1004Kc", "24KEc", false),
+    MipsCore::new("M14Kc", "M14Kc", false),
+    MipsCore::new("24Kf", "24Kf", true),
+    MipsCore::new("34Kf", "34Kf", true),
+    MipsCore::new("74Kf", "74Kf", true),
+    MipsCore::new("1004Kf", "34Kf", true),
+    MipsCore::new("P5600", "P5600", true),
 ];
+
+impl MipsCore {
+    /// A row of [`MIPS_CORES`]: core name, qemu CPU model, FPU.
+    const fn new(core: &'static str, qemu_cpu: &'static str, fpu: bool) -> MipsCore {
+        MipsCore {
+            core,
+            qemu_cpu,
+            fpu,
+        }
+    }
+}
 
 /// The entry of [`MIPS_CORES`] for a core name (`24KEc`; case-insensitive),
 /// or for a qemu CPU model name, which is a core name too.
