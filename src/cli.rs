@@ -15,10 +15,11 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod doctor;
+pub mod inspect;
+pub mod list;
 pub mod test;
 pub mod toolchains;
-
-pub mod list;
 
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
@@ -38,9 +39,9 @@ pub enum Command {
     /// Compile packages and link commands.
     Build(BuildArgs),
     /// Describe an ELF executable: class, endianness, machine, ABI, libgo, sections.
-    Inspect(crate::inspect::InspectArgs),
+    Inspect(inspect::InspectArgs),
     /// Hold a binary (or a target) against a device description and say what will go wrong.
-    Doctor(crate::doctor::DoctorArgs),
+    Doctor(doctor::DoctorArgs),
     /// List every toolchain found (profiles and PATH) and whether it works.
     Toolchains(toolchains::ToolchainsArgs),
     /// Print the resolved settings of one target, like `go env`.
@@ -356,8 +357,8 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)),
-        Command::Inspect(a) => crate::inspect::main(&cwd, &a),
-        Command::Doctor(a) => crate::doctor::main(&cwd, &a),
+        Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
+        Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
         Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
         Command::List(a) => crate::list::main(&cwd, &a.config()),

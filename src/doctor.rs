@@ -4,104 +4,96 @@
 //! executable it recommends the target for the device.
 //!
 //! Three pure layers, each unit-tested: parsing (submodule [`device`]:
-//! cpuinfo, uname and df folded into a [`Device`]), checking ([`check`]: one
-//! [`Finding`] per problem) and recommending (submodule
-//! [`recommend`](mod@recommend)); the text report is formatted by submodule
-//! [`render`]. This module reads no ELF itself (it takes `inspect`'s
-//! [`ElfInfo`]) and runs nothing.
+//! cpuinfo, uname and df folded into a [`Device`]), checking (submodule
+//! [`check`](mod@check): one [`Finding`] per problem) and recommending
+//! (submodule [`recommend`](mod@recommend)); the text report is formatted
+//! by submodule [`render`]. This module reads no ELF itself (it takes
+//! `inspect`'s [`ElfInfo`](crate::inspect::ElfInfo)) and runs nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::inspect::{ElfInfo, human_bytes, inspect_file};
+use crate::inspect::{OutputFormat, inspect_file};
+pub use crate::target::Endian;
 
+pub mod check;
 pub mod device;
 pub mod recommend;
 pub mod render;
 
+pub use check::{arch_of_elf, check, expected_loader, libc_of_interpreter};
 pub use device::{Device, Mount, describe_device};
 pub use recommend::{Recommendation, recommend};
 pub use render::render_text;
 
-/// `gccgo-build doctor` flags.
-#[derive(Debug, clap::Args)]
-pub struct DoctorArgs {
-    /// The executable to check; without it, doctor only recommends a target.
-    #[arg(value_name = "BINARY")]
-    pub binary: Option<std::path::PathBuf>,
+/// What `gccgo-build doctor` runs with (built from the command line by
+/// `cli::doctor::DoctorArgs::config`). Paths are relative to the working
+/// directory and reported as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoctorConfig {
+    /// The executable to check; `None`: only recommend a target.
+    pub binary: Option<PathBuf>,
     /// The device's `/proc/cpuinfo`.
-    #[arg(long, value_name = "FILE")]
-    pub cpuinfo: std::path::PathBuf,
-    /// The device's `uname -a` output (kernel word size, OpenWrt).
-    #[arg(long, value_name = "FILE")]
-    pub uname: Option<std::path::PathBuf>,
-    /// The device's `df -h` (or `df`) output (free space on /overlay and /tmp).
-    #[arg(long, value_name = "FILE")]
-    pub df: Option<std::path::PathBuf>,
-    /// The device's byte order, when the SoC is not one doctor knows.
-    #[arg(long, value_enum)]
-    pub endian: Option<EndianArg>,
-    /// The device's C library, when uname does not tell (OpenWrt implies musl).
-    #[arg(long, value_enum)]
-    pub libc: Option<LibcArg>,
-    /// Print one JSON object: `{device, binary, findings, recommendation, errors, warnings, exit_status}`.
-    #[arg(long)]
-    pub json: bool,
+    pub cpuinfo: PathBuf,
+    /// The device's `uname -a` output.
+    pub uname: Option<PathBuf>,
+    /// The device's `df -h` (or `df`) output.
+    pub df: Option<PathBuf>,
+    /// The device's byte order, overriding what the description implies.
+    pub endian: Option<Endian>,
+    /// The device's C library, overriding what the description implies.
+    pub libc: Option<Libc>,
+    /// Text report or one JSON object.
+    pub format: OutputFormat,
 }
 
-/// `--endian`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum EndianArg {
-    Little,
-    Big,
-}
-
-/// `--libc`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum LibcArg {
+/// A device's C library, as `--libc` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Libc {
+    /// GNU libc (Debian's toolchains).
     Glibc,
+    /// musl (OpenWrt since 17.01).
     Musl,
+    /// uClibc (OpenWrt 15.05 and older).
     Uclibc,
+}
+
+impl Libc {
+    /// The name [`Device::libc`] holds: `glibc`, `musl` or `uclibc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Libc::Glibc => "glibc",
+            Libc::Musl => "musl",
+            Libc::Uclibc => "uclibc",
+        }
+    }
 }
 
 /// Runs `gccgo-build doctor`; returns 1 when an error-level problem was
 /// found, else 0 (warnings alone give 0).
 ///
 /// Errors: a description file or the binary cannot be read, or the binary is not ELF.
-pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
+pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
     let read = |p: &Path| {
         let p = cwd.join(p);
         std::fs::read_to_string(&p)
             .with_context(|| format!("reading device description {}", p.display()))
     };
-    let cpuinfo = read(&args.cpuinfo)?;
-    let uname = args.uname.as_deref().map(read).transpose()?;
-    let df = args.df.as_deref().map(read).transpose()?;
+    let cpuinfo = read(&config.cpuinfo)?;
+    let uname = config.uname.as_deref().map(read).transpose()?;
+    let df = config.df.as_deref().map(read).transpose()?;
     let mut device = describe_device(&cpuinfo, uname.as_deref(), df.as_deref());
-    if let Some(e) = args.endian {
-        device.endian = Some(
-            match e {
-                EndianArg::Little => "little",
-                EndianArg::Big => "big",
-            }
-            .into(),
-        );
+    if let Some(e) = config.endian {
+        device.endian = Some(e.as_str().into());
         device.endian_source = Some("--endian".into());
     }
-    if let Some(l) = args.libc {
-        device.libc = Some(
-            match l {
-                LibcArg::Glibc => "glibc",
-                LibcArg::Musl => "musl",
-                LibcArg::Uclibc => "uclibc",
-            }
-            .into(),
-        );
+    if let Some(l) = config.libc {
+        device.libc = Some(l.as_str().into());
         device.libc_source = Some("--libc".into());
     }
-    let binary = match &args.binary {
+    let binary = match &config.binary {
         Some(b) => {
             let mut info = inspect_file(&cwd.join(b))?;
             info.path = b.display().to_string();
@@ -116,7 +108,7 @@ pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
     };
     let (errors, warnings) = tally(&findings);
     let status = i32::from(errors > 0);
-    if args.json {
+    if config.format == OutputFormat::Json {
         let v = serde_json::json!({
             "device": device,
             "binary": binary,
@@ -137,21 +129,28 @@ pub fn main(cwd: &Path, args: &DoctorArgs) -> Result<i32> {
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The program will not run, or not as built: exit status 1.
     Error,
+    /// It runs, but badly or only with help (slow FPU emulation, a libgo to install).
     Warning,
+    /// Something doctor could not check.
     Note,
 }
 
 /// One problem: what is wrong, what the user will see, how to fix it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
+    /// How bad it is.
     pub severity: Severity,
     /// Stable identifier: `wrong-machine`, `wrong-word-size`, `wrong-endianness`,
     /// `endianness-unknown`, `isa-too-new`, `hard-float-without-fpu`,
     /// `missing-interpreter`, `libgo-shared`, `too-big`, `fits-only-tmp`.
     pub code: String,
+    /// What is wrong, in one sentence.
     pub problem: String,
+    /// What the user sees on the device (the error message), when there is one.
     pub symptom: Option<String>,
+    /// How to fix it: the flags or commands to use.
     pub fix: Option<String>,
 }
 
@@ -159,531 +158,4 @@ pub struct Finding {
 fn tally(findings: &[Finding]) -> (usize, usize) {
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
     (count(Severity::Error), count(Severity::Warning))
-}
-
-/// Architecture family of an ELF `e_machine` (the names of [`Device::arch`]).
-pub fn arch_of_elf(e_machine: u16) -> &'static str {
-    match e_machine {
-        8 | 10 => "mips",
-        20 | 21 => "ppc",
-        0x9026 => "alpha",
-        3 | 62 => "x86",
-        40 => "arm",
-        183 => "arm64",
-        243 => "riscv",
-        22 => "s390",
-        2 | 18 | 43 => "sparc",
-        _ => "unknown",
-    }
-}
-
-/// The C library an interpreter path belongs to: `ld-musl-*` musl,
-/// `ld-uClibc*` uClibc, anything else (`ld-linux*`, `ld.so.1`, `ld64.so.*`) glibc.
-pub fn libc_of_interpreter(interp: &str) -> &'static str {
-    if interp.contains("ld-musl") {
-        "musl"
-    } else if interp.contains("uClibc") {
-        "uclibc"
-    } else {
-        "glibc"
-    }
-}
-
-/// The loader path a device's libc uses for a GOARCH and float ABI: musl's
-/// `/lib/ld-musl-<arch>[-sf].so.1` (musl's `reldir`/`LDSO_ARCH` naming),
-/// uClibc's `/lib/ld-uClibc.so.0`; `None` for glibc (it varies by port).
-pub fn expected_loader(libc: &str, goarch: &str, soft: bool) -> Option<String> {
-    match libc {
-        "musl" => {
-            let arch = match goarch {
-                "mips" => "mips",
-                "mipsle" => "mipsel",
-                "mips64" => "mips64",
-                "mips64le" => "mips64el",
-                "ppc" => "powerpc",
-                "ppc64" => "powerpc64",
-                "ppc64le" => "powerpc64le",
-                "arm" => {
-                    return Some(
-                        if soft {
-                            "/lib/ld-musl-arm.so.1"
-                        } else {
-                            "/lib/ld-musl-armhf.so.1"
-                        }
-                        .into(),
-                    );
-                }
-                "arm64" => "aarch64",
-                "amd64" => "x86_64",
-                "386" => "i386",
-                "riscv64" => "riscv64",
-                "s390x" => "s390x",
-                _ => return None,
-            };
-            let sf = soft && (arch.starts_with("mips") || arch.starts_with("powerpc"));
-            Some(format!(
-                "/lib/ld-musl-{arch}{}.so.1",
-                if sf { "-sf" } else { "" }
-            ))
-        }
-        "uclibc" => Some("/lib/ld-uClibc.so.0".into()),
-        _ => None,
-    }
-}
-
-fn finding(
-    severity: Severity,
-    code: &str,
-    problem: String,
-    symptom: Option<String>,
-    fix: Option<String>,
-) -> Finding {
-    Finding {
-        severity,
-        code: code.into(),
-        problem,
-        symptom,
-        fix,
-    }
-}
-
-/// The `--target` advice for a rebuild: Debian triple, and the OpenWrt one when known.
-fn target_advice(r: &Recommendation) -> String {
-    match (&r.triple, &r.openwrt_triple, &r.goarch) {
-        (Some(t), Some(o), Some(g)) => format!(
-            "rebuild with `--target {t}` (Debian's cross toolchain, GOARCH={g}) or, with the OpenWrt SDK's gccgo, `--target {o}`"
-        ),
-        (Some(t), None, Some(g)) => format!("rebuild with `--target {t}` (GOARCH={g})"),
-        _ => "rebuild for the device's architecture (see the recommendation below)".into(),
-    }
-}
-
-/// Holds a binary against a device; one [`Finding`] per problem, errors first.
-pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let enoexec = "the kernel does not recognise the file as a program it can run (execve fails with ENOEXEC), \
-                   so the shell falls back to running it as a shell script and trips over the ELF bytes: \
-                   `line 1: syntax error: unexpected \"(\"` from busybox ash, or `cannot execute binary file: Exec format error`";
-    let barch = arch_of_elf(b.e_machine);
-    let goarch = b.goarch.as_deref().unwrap_or("?");
-    let mut runs = true;
-    if d.arch != "unknown" && barch != d.arch {
-        runs = false;
-        out.push(finding(
-            Severity::Error,
-            "wrong-machine",
-            format!(
-                "wrong machine: the binary is {} code (GOARCH {goarch}) but the device is {} ({})",
-                b.machine,
-                d.arch,
-                d.cpu_model.as_deref().unwrap_or("cpu model not given")
-            ),
-            Some(enoexec.into()),
-            Some(target_advice(rec)),
-        ));
-    }
-    if runs && b.class == 64 && d.bits == Some(32) {
-        runs = false;
-        out.push(finding(
-            Severity::Error,
-            "wrong-word-size",
-            format!(
-                "wrong word size: the binary is 64-bit (ELF64) but the device runs a 32-bit kernel (uname machine `{}`)",
-                d.uname_machine.as_deref().unwrap_or("?")
-            ),
-            Some(enoexec.into()),
-            Some(target_advice(rec)),
-        ));
-    }
-    if runs {
-        match d.endian.as_deref() {
-            Some(e) if e != b.endian => {
-                runs = false;
-                out.push(finding(
-                    Severity::Error,
-                    "wrong-endianness",
-                    format!(
-                        "wrong byte order: the binary is {}-endian {} (GOARCH {goarch}) but the device is {e}-endian ({})",
-                        b.endian,
-                        b.machine,
-                        d.endian_source.as_deref().unwrap_or("")
-                    ),
-                    Some(enoexec.into()),
-                    Some(target_advice(rec)),
-                ));
-            }
-            None => out.push(finding(
-                Severity::Note,
-                "endianness-unknown",
-                format!(
-                    "cannot tell the device's byte order (the binary is {}-endian): cpuinfo does not state it and the SoC `{}` is not known",
-                    b.endian,
-                    d.system_type.as_deref().unwrap_or("?")
-                ),
-                None,
-                Some("pass --endian little or --endian big".into()),
-            )),
-            _ => {}
-        }
-    }
-    if let Some(m) = b
-        .mips
-        .as_ref()
-        .filter(|m| runs && !d.isa.is_empty() && !d.isa.contains(&m.cpuinfo_isa))
-    {
-        out.push(finding(
-            Severity::Error,
-            "isa-too-new",
-            format!(
-                "the binary needs {} ({} ABI) but the CPU implements only {}",
-                m.isa,
-                m.abi,
-                d.isa.join(" ")
-            ),
-            Some("the program dies with `Illegal instruction` (SIGILL) at the first instruction the CPU lacks, often at once".into()),
-            Some(format!(
-                "rebuild with `--gccgoflags \"-O2 -g -march={}\"`, using a toolchain whose libgo was built for that ISA \
-                 (libgo is precompiled at the toolchain's default ISA, which -march does not change)",
-                rec.gccgoflags
-                    .iter()
-                    .find_map(|f| f.strip_prefix("-march="))
-                    .unwrap_or("<the device's ISA>")
-            )),
-        ));
-    }
-    let hard = b
-        .float_abi
-        .as_ref()
-        .is_some_and(|f| f.abi == "hard" || f.abi == "single");
-    if runs && hard && d.fpu == Some(false) {
-        let f = b
-            .float_abi
-            .as_ref()
-            .map(|f| format!("{} from {}", f.detail, f.source))
-            .unwrap_or_default();
-        out.push(finding(
-            Severity::Warning,
-            "hard-float-without-fpu",
-            format!(
-                "hard-float code ({f}) on a core without an FPU ({})",
-                d.fpu_source.as_deref().unwrap_or("")
-            ),
-            Some(
-                "every floating-point instruction traps: with the kernel's FPU emulator it runs, very slowly; \
-                 a kernel built without it (common on OpenWrt) kills the program with `Illegal instruction`"
-                    .into(),
-            ),
-            Some(format!(
-                "build soft-float: `--gccgoflags \"-O2 -g -msoft-float\" --ldflags -msoft-float` with a soft-float toolchain and libgo, \
-                 such as an OpenWrt SDK's gccgo{}; Debian's {}-gccgo, its libgo and crt files are hard-float, so -msoft-float \
-                 there only mixes ABIs (ld warns `uses -mhard-float`) and the program stays hard-float (gc: GOMIPS=softfloat)",
-                rec.openwrt_triple.as_deref().map(|t| format!(" (`--target {t}`)")).unwrap_or_default(),
-                rec.triple.as_deref().unwrap_or("cross")
-            )),
-        ));
-    }
-    if let (true, Some(interp), Some(libc)) = (runs, &b.interpreter, &d.libc) {
-        let blibc = libc_of_interpreter(interp);
-        let soft = d.fpu == Some(false);
-        let want = b
-            .goarch
-            .as_deref()
-            .and_then(|g| expected_loader(libc, g, soft));
-        let mismatch = blibc != libc || want.as_deref().is_some_and(|w| w != interp);
-        if mismatch {
-            let have = want
-                .as_deref()
-                .map(|w| format!(", whose loader is {w}"))
-                .unwrap_or_default();
-            out.push(finding(
-                Severity::Error,
-                "missing-interpreter",
-                format!(
-                    "the binary asks for the {blibc} loader {interp}, but the device uses {libc}{have} ({}): \
-                     there is no {interp} on it{}",
-                    d.libc_source.as_deref().unwrap_or(""),
-                    if b.needed.is_empty() { String::new() } else { format!(", nor its {}", b.needed.join(", ")) }
-                ),
-                Some(format!(
-                    "running it prints `./prog: not found` (busybox ash) although the file is there: what is missing is {interp}"
-                )),
-                Some(format!(
-                    "link fully static so no loader or libc is needed (`--link static`), or build with the device's {libc} toolchain{}",
-                    rec.openwrt_triple.as_deref().map(|t| format!(" (`--target {t}`)")).unwrap_or_default()
-                )),
-            ));
-        }
-    }
-    if b.libgo == "shared" {
-        let lib = b
-            .needed
-            .iter()
-            .find(|n| n.starts_with("libgo.so"))
-            .cloned()
-            .unwrap_or_default();
-        out.push(finding(
-            Severity::Warning,
-            "libgo-shared",
-            format!("the binary needs {lib} on the device (linked with --link dynamic)"),
-            Some(format!("without it: `error while loading shared libraries: {lib}` (glibc) or `Error loading shared library {lib}` (musl)")),
-            Some("install the toolchain's libgo on the device, or link it in: `--link static-libgo` (the default) or `--link static`".into()),
-        ));
-    }
-    let mount = |p: &str| d.mounts.iter().find(|m| m.mounted_on == p);
-    let persistent = mount("/overlay").or_else(|| mount("/"));
-    let tmp = mount("/tmp");
-    if let Some(p) = persistent {
-        let size = b.file_size;
-        let stripped = size.saturating_sub(b.removable_size);
-        let strip_fix = if stripped < size {
-            format!(
-                "rebuild with `gccgo-build build --size` (-Os, --gc-sections, stripped), or \
-                 strip it: `{}-strip --strip-all -R .go_export prog` leaves about {} ",
-                b.goarch
-                    .as_deref()
-                    .and_then(debian_triple_for_goarch)
-                    .unwrap_or("<triple>"),
-                human_bytes(stripped)
-            )
-        } else {
-            String::new()
-        };
-        if size > p.available {
-            let fits_tmp = tmp.is_some_and(|t| size <= t.available);
-            let (sev, code, tail) = if fits_tmp {
-                (
-                    Severity::Warning,
-                    "fits-only-tmp",
-                    format!(
-                        "; it fits in /tmp ({} free), which is RAM and lost at reboot",
-                        human_bytes(tmp.map(|t| t.available).unwrap_or(0))
-                    ),
-                )
-            } else {
-                (Severity::Error, "too-big", String::new())
-            };
-            out.push(finding(
-                sev,
-                code,
-                format!(
-                    "the binary ({}) is larger than the free space on {} ({}){tail}",
-                    human_bytes(size),
-                    p.mounted_on,
-                    human_bytes(p.available)
-                ),
-                Some(
-                    "copying it fails with `No space left on device`, or leaves a truncated file"
-                        .into(),
-                ),
-                Some(format!(
-                    "{strip_fix}({}); or run it from /tmp",
-                    if stripped <= p.available {
-                        "that fits"
-                    } else {
-                        "still too big: drop packages or use -Os"
-                    }
-                )),
-            ));
-        }
-    }
-    out.sort_by_key(|f| match f.severity {
-        Severity::Error => 0,
-        Severity::Warning => 1,
-        Severity::Note => 2,
-    });
-    out
-}
-
-/// Debian's cross triple whose binutils read a binary of this GOARCH.
-fn debian_triple_for_goarch(goarch: &str) -> Option<&'static str> {
-    Some(match goarch {
-        "mips" => "mips-linux-gnu",
-        "mipsle" => "mipsel-linux-gnu",
-        "ppc" => "powerpc-linux-gnu",
-        "alpha" => "alpha-linux-gnu",
-        "arm" => "arm-linux-gnueabihf",
-        "arm64" => "aarch64-linux-gnu",
-        "sparc64" => "sparc64-linux-gnu",
-        "amd64" => "x86_64-linux-gnu",
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::inspect::{FloatAbi, MipsInfo};
-
-    const Y1_CPUINFO: &str = "system type : MediaTek MT7620A ver:2 eco:6\nmachine : Lenovo Y1\n\
-cpu model : MIPS 24KEc V5.0\nisa : mips1 mips2 mips32r1 mips32r2\n";
-    const Y1_UNAME: &str = "Linux OpenWrt 4.14.151 #0 Tue Nov 5 14:12:18 2019 mips GNU/Linux";
-    const Y1_DF: &str = "Filesystem Size Used Available Use% Mounted on\n\
-tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
-
-    /// An o32 MIPS32r2 hard-float glibc PIE as Debian's cross gccgo links it.
-    fn debian_mips(big: bool) -> ElfInfo {
-        ElfInfo {
-            path: "prog".into(),
-            file_size: 4 << 20,
-            class: 32,
-            endian: if big { "big" } else { "little" }.into(),
-            machine: "MIPS".into(),
-            e_machine: 8,
-            goarch: Some(if big { "mips" } else { "mipsle" }.into()),
-            elf_type: "DYN".into(),
-            pie: true,
-            e_flags: 0x7000_1007,
-            mips: Some(MipsInfo {
-                abi: "o32".into(),
-                isa: "MIPS32r2".into(),
-                cpuinfo_isa: "mips32r2".into(),
-                isa_e_flags: "MIPS32r2".into(),
-                abiflags: true,
-                fp_abi: Some(5),
-                gpr_size: Some(32),
-                nan2008: false,
-                fp64: false,
-                pic: true,
-            }),
-            float_abi: Some(FloatAbi {
-                abi: "hard".into(),
-                detail: "Hard float (32-bit CPU, Any FPU)".into(),
-                source: ".MIPS.abiflags".into(),
-            }),
-            linkage: "dynamic".into(),
-            interpreter: Some("/lib/ld.so.1".into()),
-            needed: vec!["libc.so.6".into()],
-            libgo: "static".into(),
-            libgo_evidence: None,
-            gccgo_version: Some("12.2.0".into()),
-            comment: vec![],
-            go_export: true,
-            go_export_size: Some(600_000),
-            go_buildinfo: None,
-            symtab: true,
-            debug_info: true,
-            removable_size: 1 << 20,
-            sections: vec![],
-        }
-    }
-
-    fn codes(b: &ElfInfo, d: &Device) -> Vec<(Severity, String)> {
-        check(b, d, &recommend(d))
-            .into_iter()
-            .map(|f| (f.severity, f.code))
-            .collect()
-    }
-
-    fn y1() -> Device {
-        describe_device(Y1_CPUINFO, Some(Y1_UNAME), Some(Y1_DF))
-    }
-
-    #[test]
-    fn big_endian_on_mt7620a_is_the_shell_syntax_error() {
-        let d = y1();
-        let f = check(&debian_mips(true), &d, &recommend(&d));
-        assert_eq!(f[0].code, "wrong-endianness");
-        assert_eq!(f[0].severity, Severity::Error);
-        assert!(
-            f[0].symptom
-                .as_deref()
-                .is_some_and(|s| s.contains("unexpected \"(\""))
-        );
-        assert!(
-            f[0].fix
-                .as_deref()
-                .is_some_and(|s| s.contains("--target mipsel-linux-gnu"))
-        );
-        // A program that cannot start has no further run-time findings.
-        assert!(
-            !f.iter()
-                .any(|x| x.code == "hard-float-without-fpu" || x.code == "missing-interpreter")
-        );
-    }
-
-    #[test]
-    fn little_endian_glibc_on_openwrt_lacks_its_loader_and_fpu() {
-        let c = codes(&debian_mips(false), &y1());
-        assert_eq!(
-            c,
-            [
-                (Severity::Error, "missing-interpreter".to_string()),
-                (Severity::Warning, "hard-float-without-fpu".to_string())
-            ]
-        );
-    }
-
-    #[test]
-    fn static_little_endian_only_warns() {
-        let mut b = debian_mips(false);
-        b.linkage = "static".into();
-        b.interpreter = None;
-        b.needed.clear();
-        assert_eq!(
-            codes(&b, &y1()),
-            [(Severity::Warning, "hard-float-without-fpu".to_string())]
-        );
-    }
-
-    #[test]
-    fn isa_and_machine_and_word_size() {
-        let mut d = y1();
-        d.isa = vec!["mips1".into(), "mips2".into(), "mips32r1".into()];
-        d.libc = None;
-        assert_eq!(
-            codes(&debian_mips(false), &d)[0],
-            (Severity::Error, "isa-too-new".to_string())
-        );
-        let mut ppc = debian_mips(true);
-        ppc.machine = "PowerPC".into();
-        ppc.e_machine = 20;
-        ppc.mips = None;
-        assert_eq!(
-            codes(&ppc, &d),
-            [(Severity::Error, "wrong-machine".to_string())]
-        );
-        let mut m64 = debian_mips(false);
-        m64.class = 64;
-        assert_eq!(
-            codes(&m64, &d)[0],
-            (Severity::Error, "wrong-word-size".to_string())
-        );
-    }
-
-    #[test]
-    fn size_against_overlay_and_tmp() {
-        let mut b = debian_mips(false);
-        b.interpreter = None;
-        b.float_abi = None;
-        b.file_size = 20 << 20; // 20 MiB: over the 10.6 MiB overlay, under the 60 MiB tmpfs
-        assert_eq!(
-            codes(&b, &y1()),
-            [(Severity::Warning, "fits-only-tmp".to_string())]
-        );
-        b.file_size = 70 << 20;
-        b.removable_size = 65 << 20;
-        let d = y1();
-        let f = check(&b, &d, &recommend(&d));
-        assert_eq!(f[0].code, "too-big");
-        assert!(
-            f[0].fix
-                .as_deref()
-                .is_some_and(|s| s.contains("mipsel-linux-gnu-strip"))
-        );
-    }
-
-    #[test]
-    fn loaders() {
-        assert_eq!(libc_of_interpreter("/lib/ld-musl-mipsel-sf.so.1"), "musl");
-        assert_eq!(libc_of_interpreter("/lib/ld.so.1"), "glibc");
-        assert_eq!(
-            expected_loader("musl", "mipsle", true).as_deref(),
-            Some("/lib/ld-musl-mipsel-sf.so.1")
-        );
-        assert_eq!(
-            expected_loader("musl", "mips", false).as_deref(),
-            Some("/lib/ld-musl-mips.so.1")
-        );
-        assert_eq!(expected_loader("glibc", "mips", false), None);
-    }
 }

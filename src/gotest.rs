@@ -114,6 +114,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             pkg: id,
             testmain: main,
             install,
+            name: crate::link::default_exe_name(&p.import_path),
         };
         links.push((id, Some(plan.add_test(graph, tc, &bcfg.flags, &t)?)));
     }

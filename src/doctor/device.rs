@@ -21,7 +21,8 @@ pub struct Device {
     /// The MIPS core name from `cpu model`, e.g. `24KEc`.
     pub core: Option<String>,
     /// Architecture family: `mips`, `ppc`, `alpha`, `x86`, `arm`, `arm64`,
-    /// `riscv`, `s390`, `sparc`, or `unknown`.
+    /// `riscv`, `s390`, `sparc`, or `unknown`: the family names of the
+    /// architecture table (`target::Arch::family`), which a binary's is compared with.
     pub arch: String,
     /// Kernel word size in bits (from uname's machine), if known.
     pub bits: Option<u8>,
@@ -39,14 +40,17 @@ pub struct Device {
     pub fpu_source: Option<String>,
     /// Number of `processor` entries in cpuinfo.
     pub cpus: usize,
-    /// uname: host name, kernel release, machine.
+    /// uname's host name.
     pub hostname: Option<String>,
+    /// uname's kernel release (`4.14.151`).
     pub kernel: Option<String>,
+    /// uname's machine (`mips`, `x86_64`).
     pub uname_machine: Option<String>,
     /// Whether uname names OpenWrt.
     pub openwrt: bool,
     /// `glibc`, `musl` or `uclibc`, if known.
     pub libc: Option<String>,
+    /// How `libc` was decided.
     pub libc_source: Option<String>,
     /// Mounted file systems from df, sizes in bytes.
     pub mounts: Vec<Mount>,
@@ -55,12 +59,16 @@ pub struct Device {
 /// One line of `df`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Mount {
+    /// The device or file system name (`/dev/mtdblock6`, `tmpfs`).
     pub filesystem: String,
-    /// Sizes in bytes (from `df -h`'s `2.5M`-style figures, powers of 1024,
+    /// Total bytes (from `df -h`'s `2.5M`-style figures, powers of 1024,
     /// or `df`'s 1K blocks).
     pub size: u64,
+    /// Bytes in use.
     pub used: u64,
+    /// Bytes free for an unprivileged user.
     pub available: u64,
+    /// The mount point (`/overlay`).
     pub mounted_on: String,
 }
 
@@ -80,9 +88,13 @@ pub fn parse_cpuinfo(text: &str) -> Vec<(String, String)> {
 /// OS name (`GNU/Linux`), or the last word when no OS name ends the line.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Uname {
+    /// The second word (`OpenWrt`).
     pub hostname: Option<String>,
+    /// The third word (`4.14.151`).
     pub release: Option<String>,
+    /// The machine (`mips`); `None` when uname says `unknown`.
     pub machine: Option<String>,
+    /// The whole line, trimmed.
     pub line: String,
 }
 
@@ -269,34 +281,58 @@ pub fn describe_device(cpuinfo: &str, uname: Option<&str>, df: Option<&str>) -> 
     };
     let model = d.cpu_model.clone().unwrap_or_default();
     let um = un.machine.as_deref().unwrap_or("").to_ascii_lowercase();
-
-    // Architecture family: uname's machine first, then cpuinfo's keys.
-    d.arch = if !um.is_empty() {
-        arch_of_uname(&um).to_string()
-    } else if model.starts_with("MIPS") || !d.isa.is_empty() || d.system_type.is_some() {
-        "mips".into()
-    } else if first(&kv, "vendor_id").is_some() {
-        "x86".into()
-    } else if model.starts_with("EV") || first(&kv, "cpu").is_some_and(|c| c.starts_with("Alpha")) {
-        "alpha".into()
-    } else if first(&kv, "CPU architecture").is_some() {
-        if first(&kv, "CPU architecture") == Some("8") && !model.contains("ARMv7") {
-            "arm64".into()
-        } else {
-            "arm".into()
-        }
-    } else if first(&kv, "timebase").is_some() {
-        "ppc".into()
-    } else {
-        "unknown".into()
-    };
+    d.arch = family(&kv, &d, &model, &um).to_string();
     if d.arch == "mips" {
         d.core = model
             .strip_prefix("MIPS ")
             .and_then(|r| r.split_whitespace().next())
             .map(String::from);
     }
-    d.bits = match um.as_str() {
+    d.bits = kernel_bits(&d, &um);
+    let (endian, source) = byte_order(&d, &um);
+    d.endian = endian.map(String::from);
+    d.endian_source = endian.map(|_| source);
+    let (fpu, src) = fpu(&kv, &d, &model);
+    d.fpu = fpu;
+    d.fpu_source = fpu.map(|_| src);
+    if let Some(f) = first(&kv, "fpu") {
+        d.fpu = Some(matches!(f, "yes" | "1" | "true"));
+        d.fpu_source = Some("cpuinfo `fpu` line".into());
+    }
+    if d.openwrt {
+        openwrt_libc(&mut d);
+    }
+    d
+}
+
+/// The architecture family ([`Device::arch`]): from uname's machine
+/// (`um`, lower case) when given, else from the keys cpuinfo has.
+fn family(kv: &[(String, String)], d: &Device, model: &str, um: &str) -> &'static str {
+    if !um.is_empty() {
+        arch_of_uname(um)
+    } else if model.starts_with("MIPS") || !d.isa.is_empty() || d.system_type.is_some() {
+        "mips"
+    } else if first(kv, "vendor_id").is_some() {
+        "x86"
+    } else if model.starts_with("EV") || first(kv, "cpu").is_some_and(|c| c.starts_with("Alpha")) {
+        "alpha"
+    } else if first(kv, "CPU architecture").is_some() {
+        if first(kv, "CPU architecture") == Some("8") && !model.contains("ARMv7") {
+            "arm64"
+        } else {
+            "arm"
+        }
+    } else if first(kv, "timebase").is_some() {
+        "ppc"
+    } else {
+        "unknown"
+    }
+}
+
+/// The kernel's word size: from uname's machine (`um`), else 64 for Alpha
+/// and 32 for a MIPS CPU whose cpuinfo `isa` lists no 64-bit ISA.
+fn kernel_bits(d: &Device, um: &str) -> Option<u8> {
+    match um {
         "" if d.arch == "alpha" => Some(64),
         // A MIPS CPU whose cpuinfo `isa` lists no 64-bit ISA runs a 32-bit kernel.
         "" if d.arch == "mips"
@@ -310,10 +346,14 @@ pub fn describe_device(cpuinfo: &str, uname: Option<&str>, df: Option<&str>) -> 
         "" => None,
         m if m.contains("64") || m == "alpha" || m == "s390x" => Some(64),
         _ => Some(32),
-    };
+    }
+}
 
-    // Byte order.
-    let (endian, source): (Option<&str>, String) = match um.as_str() {
+/// The byte order and how it was decided: uname's machine (`um`) where it
+/// tells, else the MIPS SoC family ([`mips_soc_endian`]), else the family
+/// where it has one byte order. `(None, "")` when unknown.
+fn byte_order(d: &Device, um: &str) -> (Option<&'static str>, String) {
+    match um {
         "mipsel" | "mips64el" => (Some("little"), format!("uname machine `{um}`")),
         "ppc" | "ppc64" | "powerpc" | "s390" | "s390x" | "sparc" | "sparc64" | "aarch64_be"
         | "m68k" => (Some("big"), format!("uname machine `{um}` is big-endian")),
@@ -338,43 +378,23 @@ pub fn describe_device(cpuinfo: &str, uname: Option<&str>, df: Option<&str>) -> 
             (Some("little"), format!("{} is little-endian", d.arch))
         }
         _ => (None, String::new()),
-    };
-    d.endian = endian.map(String::from);
-    d.endian_source = endian.map(|_| source);
+    }
+}
 
-    // FPU.
-    let (fpu, src): (Option<bool>, String) = match d.arch.as_str() {
-        "mips" => {
-            let core = d.core.clone().unwrap_or_default();
-            if model.contains("FPU") {
-                (Some(true), "the cpu model line shows `FPU V…`".into())
-            } else if core.ends_with('c') {
-                (
-                    Some(false),
-                    format!("core {core}: MIPS core names ending in `c` have no FPU"),
-                )
-            } else if core.ends_with('f') {
-                (
-                    Some(true),
-                    format!("core {core}: MIPS core names ending in `f` have an FPU"),
-                )
-            } else if !model.is_empty() {
-                (
-                    Some(false),
-                    "the cpu model line shows no `FPU V…`, which Linux prints for a core with an FPU".into(),
-                )
-            } else {
-                (None, String::new())
-            }
-        }
-        "x86" => match first(&kv, "flags") {
+/// Whether the core has an FPU and how that was decided, by family: MIPS
+/// from the `cpu model` line (module comment), x86 and ARM from cpuinfo's
+/// flags, PowerPC from the core name. `(None, "")` when unknown.
+fn fpu(kv: &[(String, String)], d: &Device, model: &str) -> (Option<bool>, String) {
+    match d.arch.as_str() {
+        "mips" => mips_fpu(d.core.as_deref().unwrap_or_default(), model),
+        "x86" => match first(kv, "flags") {
             Some(f) => (
                 Some(words(f).iter().any(|w| w == "fpu")),
                 "cpuinfo flags".into(),
             ),
             None => (None, String::new()),
         },
-        "arm" | "arm64" => match first(&kv, "Features") {
+        "arm" | "arm64" => match first(kv, "Features") {
             Some(f) => (
                 Some(words(f).iter().any(|w| w.starts_with("vfp") || w == "fp")),
                 "cpuinfo Features (vfp/fp)".into(),
@@ -396,36 +416,56 @@ pub fn describe_device(cpuinfo: &str, uname: Option<&str>, df: Option<&str>) -> 
         }
         "alpha" => (Some(true), "every Alpha has an FPU".into()),
         _ => (None, String::new()),
-    };
-    d.fpu = fpu;
-    d.fpu_source = fpu.map(|_| src);
-    if let Some(f) = first(&kv, "fpu") {
-        d.fpu = Some(matches!(f, "yes" | "1" | "true"));
-        d.fpu_source = Some("cpuinfo `fpu` line".into());
     }
+}
 
-    // C library: OpenWrt moved from uClibc to musl in 2015; 17.01 (kernel 4.4) on ship musl.
-    if d.openwrt {
-        let major: u32 = d
-            .kernel
-            .as_deref()
-            .and_then(|k| k.split('.').next())
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(0);
-        if major >= 4 {
-            d.libc = Some("musl".into());
-            d.libc_source = Some(format!(
-                "uname names OpenWrt with kernel {}: OpenWrt has used musl since 17.01 (kernel 4.4)",
-                d.kernel.as_deref().unwrap_or("?")
-            ));
-        } else {
-            d.libc = Some("uclibc".into());
-            d.libc_source = Some(
-                "uname names OpenWrt with a 3.x kernel: OpenWrt 15.05 and older used uClibc".into(),
-            );
-        }
+/// A MIPS core's FPU: Linux prints `FPU V…` on the `cpu model` line only
+/// for a core with one; else the core name's last letter (`c` none, `f` one).
+fn mips_fpu(core: &str, model: &str) -> (Option<bool>, String) {
+    if model.contains("FPU") {
+        (Some(true), "the cpu model line shows `FPU V…`".into())
+    } else if core.ends_with('c') {
+        (
+            Some(false),
+            format!("core {core}: MIPS core names ending in `c` have no FPU"),
+        )
+    } else if core.ends_with('f') {
+        (
+            Some(true),
+            format!("core {core}: MIPS core names ending in `f` have an FPU"),
+        )
+    } else if !model.is_empty() {
+        (
+            Some(false),
+            "the cpu model line shows no `FPU V…`, which Linux prints for a core with an FPU"
+                .into(),
+        )
+    } else {
+        (None, String::new())
     }
-    d
+}
+
+/// The C library of an OpenWrt device, from its kernel version: OpenWrt
+/// moved from uClibc to musl in 2015; 17.01 (kernel 4.4) on ship musl.
+fn openwrt_libc(d: &mut Device) {
+    let major: u32 = d
+        .kernel
+        .as_deref()
+        .and_then(|k| k.split('.').next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major >= 4 {
+        d.libc = Some("musl".into());
+        d.libc_source = Some(format!(
+            "uname names OpenWrt with kernel {}: OpenWrt has used musl since 17.01 (kernel 4.4)",
+            d.kernel.as_deref().unwrap_or("?")
+        ));
+    } else {
+        d.libc = Some("uclibc".into());
+        d.libc_source = Some(
+            "uname names OpenWrt with a 3.x kernel: OpenWrt 15.05 and older used uClibc".into(),
+        );
+    }
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -572,6 +612,23 @@ tmpfs                   512.0K         0    512.0K   0% /dev
         );
         assert!(!d.openwrt);
         assert_eq!(d.libc, None);
+    }
+
+    #[test]
+    fn uname_families_are_those_of_the_arch_table() {
+        // Device::arch and a binary's family (target::ARCHES) are compared
+        // by name: every family uname can give must be one the table knows.
+        for m in [
+            "mips", "mipsel", "mips64", "ppc", "ppc64le", "powerpc", "alpha", "x86_64", "i686",
+            "aarch64", "arm64", "armv7l", "riscv64", "s390x", "sparc64",
+        ] {
+            let f = arch_of_uname(m);
+            assert!(
+                crate::target::ARCHES.iter().any(|a| a.family == f),
+                "{m}: {f}"
+            );
+        }
+        assert_eq!(arch_of_uname("vax"), "unknown");
     }
 
     #[test]

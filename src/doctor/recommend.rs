@@ -1,10 +1,12 @@
 //! Recommend: the target, float ABI, flags and link mode to build with for
-//! a [`Device`], with the reasons as notes. Knows the Debian and OpenWrt
-//! triple names; knows nothing of a particular binary.
+//! a [`Device`], with the reasons as notes. The Debian and OpenWrt triples
+//! come from the architecture table (`target::ARCHES`); knows nothing of a
+//! particular binary.
 
 use serde::Serialize;
 
 use super::Device;
+use crate::target::{self, Endian};
 
 /// The target to build for a device.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -51,77 +53,50 @@ pub fn recommend(d: &Device) -> Recommendation {
         link: "static-libgo".into(),
         ..Recommendation::default()
     };
-    let little = d.endian.as_deref().map(|e| e == "little");
+    choose_target(&mut r, d);
+    if d.arch == "mips" {
+        mips_flags(&mut r, d);
+    }
+    if let Some(g) = &r.goarch {
+        r.gc_env.insert(0, format!("GOARCH={g}"));
+        r.gc_env.insert(0, "GOOS=linux".into());
+    }
+    link_for_libc(&mut r, d);
+    debian_command(&mut r, d);
+    emulation(&mut r, d);
+    command(&mut r);
+    r
+}
+
+/// Whether the device's byte order is known to be little (`None`: unknown).
+fn little(d: &Device) -> Option<bool> {
+    d.endian.as_deref().map(|e| e == "little")
+}
+
+/// Fills `triple`, `goarch` and (on OpenWrt) `openwrt_triple` from the
+/// architecture table's best fit for the device, or notes why there is none.
+fn choose_target(r: &mut Recommendation, d: &Device) {
+    let little = little(d);
     let is64 = d.bits == Some(64);
-    let (triple, goarch, owrt): (Option<&str>, Option<&str>, Option<&str>) =
-        match (d.arch.as_str(), little, is64) {
-            ("mips", Some(true), false) => (
-                Some("mipsel-linux-gnu"),
-                Some("mipsle"),
-                Some("mipsel-openwrt-linux-musl"),
-            ),
-            ("mips", Some(false), false) => (
-                Some("mips-linux-gnu"),
-                Some("mips"),
-                Some("mips-openwrt-linux-musl"),
-            ),
-            ("mips", Some(true), true) => (
-                Some("mips64el-linux-gnuabi64"),
-                Some("mips64le"),
-                Some("mips64el-openwrt-linux-musl"),
-            ),
-            ("mips", Some(false), true) => (
-                Some("mips64-linux-gnuabi64"),
-                Some("mips64"),
-                Some("mips64-openwrt-linux-musl"),
-            ),
-            ("mips", None, _) => (None, None, None),
-            ("ppc", Some(true), _) => (Some("powerpc64le-linux-gnu"), Some("ppc64le"), None),
-            ("ppc", _, true) => (Some("powerpc64-linux-gnu"), Some("ppc64"), None),
-            ("ppc", _, false) => (
-                Some("powerpc-linux-gnu"),
-                Some("ppc"),
-                Some("powerpc-openwrt-linux-musl"),
-            ),
-            ("alpha", _, _) => (Some("alpha-linux-gnu"), Some("alpha"), None),
-            ("x86", _, true) => (
-                Some("x86_64-linux-gnu"),
-                Some("amd64"),
-                Some("x86_64-openwrt-linux-musl"),
-            ),
-            ("x86", _, false) => (
-                Some("i686-linux-gnu"),
-                Some("386"),
-                Some("i486-openwrt-linux-musl"),
-            ),
-            ("arm64", _, _) => (
-                Some("aarch64-linux-gnu"),
-                Some("arm64"),
-                Some("aarch64-openwrt-linux-musl"),
-            ),
-            ("arm", _, _) if d.fpu == Some(false) => (
-                Some("arm-linux-gnueabi"),
-                Some("arm"),
-                Some("arm-openwrt-linux-muslgnueabi"),
-            ),
-            ("arm", _, _) => (
-                Some("arm-linux-gnueabihf"),
-                Some("arm"),
-                Some("arm-openwrt-linux-muslgnueabi"),
-            ),
-            ("riscv", _, _) => (
-                Some("riscv64-linux-gnu"),
-                Some("riscv64"),
-                Some("riscv64-openwrt-linux-musl"),
-            ),
-            ("s390", _, _) => (Some("s390x-linux-gnu"), Some("s390x"), None),
-            ("sparc", _, _) => (Some("sparc64-linux-gnu"), Some("sparc64"), None),
-            _ => (None, None, None),
-        };
-    r.triple = triple.map(String::from);
-    r.goarch = goarch.map(String::from);
+    // MIPS cpuinfo never states the byte order, and both byte orders are
+    // common on routers: no guess. Elsewhere an unknown byte order or word
+    // size picks the table's first fit (big-endian 32-bit PowerPC, 32-bit x86).
+    let arch = if d.arch == "mips" && little.is_none() {
+        None
+    } else {
+        let endian = little.map(|l| if l { Endian::Little } else { Endian::Big });
+        target::arch_for_device(&d.arch, Some(if is64 { 64 } else { 32 }), endian)
+    };
+    r.goarch = arch.map(|a| a.goarch.to_string());
+    r.triple = arch
+        .and_then(|a| match a.debian_triple {
+            // Debian's FPU-less ARM port is armel: soft-float calls, its own triple.
+            Some("arm-linux-gnueabihf") if d.fpu == Some(false) => Some("arm-linux-gnueabi"),
+            t => t,
+        })
+        .map(String::from);
     if d.openwrt {
-        r.openwrt_triple = owrt.map(String::from);
+        r.openwrt_triple = arch.and_then(|a| a.openwrt_triple).map(String::from);
     }
     if d.arch == "mips" && little.is_none() {
         r.notes.push(format!(
@@ -131,43 +106,49 @@ pub fn recommend(d: &Device) -> Recommendation {
             d.system_type.as_deref().unwrap_or("?")
         ));
     }
-    if d.arch == "mips" {
-        // The highest ISA of the cpuinfo list that fits the kernel's word size.
-        let order = [
-            "mips1", "mips2", "mips32r1", "mips32r2", "mips32r5", "mips32r6", "mips3", "mips4",
-            "mips64r1", "mips64r2", "mips64r6",
-        ];
-        let best = order.iter().rev().find(|i| {
-            d.isa.iter().any(|x| x == *i)
-                && (is64 || !(i.starts_with("mips64") || **i == "mips3" || **i == "mips4"))
-        });
-        if let Some(i) = best {
-            let march = match *i {
-                "mips32r1" => "mips32".to_string(),
-                "mips64r1" => "mips64".to_string(),
-                s => s.to_string(),
-            };
-            r.gccgoflags.push(format!("-march={march}"));
-        }
-        if d.fpu == Some(false) {
-            r.gccgoflags.push("-msoft-float".into());
-            r.ldflags.push("-msoft-float".into());
-            r.gc_env.push("GOMIPS=softfloat".into());
-            r.notes.push(format!(
-                "the {} has no FPU ({}): build soft-float; Debian's {}-gccgo and its libgo are hard-float, \
-                 so -msoft-float needs a soft-float toolchain and libgo such as an OpenWrt SDK/toolchain built with gccgo",
-                d.core.as_deref().unwrap_or("core"),
-                d.fpu_source.as_deref().unwrap_or(""),
-                triple.unwrap_or("mips")
-            ));
-        } else {
-            r.gc_env.push("GOMIPS=hardfloat".into());
-        }
+}
+
+/// MIPS: `-march` for the highest ISA of cpuinfo's list that fits the
+/// kernel's word size, and soft-float flags (with `GOMIPS`) for a core
+/// without an FPU.
+fn mips_flags(r: &mut Recommendation, d: &Device) {
+    let is64 = d.bits == Some(64);
+    let order = [
+        "mips1", "mips2", "mips32r1", "mips32r2", "mips32r5", "mips32r6", "mips3", "mips4",
+        "mips64r1", "mips64r2", "mips64r6",
+    ];
+    let best = order.iter().rev().find(|i| {
+        d.isa.iter().any(|x| x == *i)
+            && (is64 || !(i.starts_with("mips64") || **i == "mips3" || **i == "mips4"))
+    });
+    if let Some(i) = best {
+        // gcc spells the first releases without `r1`.
+        let march = match *i {
+            "mips32r1" => "mips32",
+            "mips64r1" => "mips64",
+            s => s,
+        };
+        r.gccgoflags.push(format!("-march={march}"));
     }
-    if let Some(g) = goarch {
-        r.gc_env.insert(0, format!("GOARCH={g}"));
-        r.gc_env.insert(0, "GOOS=linux".into());
+    if d.fpu == Some(false) {
+        r.gccgoflags.push("-msoft-float".into());
+        r.ldflags.push("-msoft-float".into());
+        r.gc_env.push("GOMIPS=softfloat".into());
+        r.notes.push(format!(
+            "the {} has no FPU ({}): build soft-float; Debian's {}-gccgo and its libgo are hard-float, \
+             so -msoft-float needs a soft-float toolchain and libgo such as an OpenWrt SDK/toolchain built with gccgo",
+            d.core.as_deref().unwrap_or("core"),
+            d.fpu_source.as_deref().unwrap_or(""),
+            r.triple.as_deref().unwrap_or("mips")
+        ));
+    } else {
+        r.gc_env.push("GOMIPS=hardfloat".into());
     }
+}
+
+/// A device whose libc is not glibc gets `--link static` with Debian's
+/// (glibc) toolchain, and a note naming the alternative.
+fn link_for_libc(r: &mut Recommendation, d: &Device) {
     if let Some(libc) = d.libc.as_ref().filter(|l| *l != "glibc") {
         r.link = "static".into();
         r.notes.push(format!(
@@ -177,68 +158,83 @@ pub fn recommend(d: &Device) -> Recommendation {
             r.openwrt_triple.as_deref().map(|t| format!(" (--target {t})")).unwrap_or_default()
         ));
     }
-    let flags = |gccgoflags: &[String], ldflags: &[String]| {
-        let mut f = String::new();
-        if !gccgoflags.is_empty() {
-            f.push_str(&format!(
-                " --gccgoflags \"-O2 -g {}\"",
-                gccgoflags.join(" ")
-            ));
-        }
-        if !ldflags.is_empty() {
-            f.push_str(&format!(" --ldflags \"{}\"", ldflags.join(" ")));
-        }
-        f
-    };
-    if let Some(t) = &r.triple {
-        // Debian's MIPS toolchains are hard-float: -msoft-float would only
-        // mix ABIs (ld warns "uses -mhard-float (set by Scrt1.o)"), so the
-        // Debian command leaves it out and says so.
-        let debian_hard = d.arch == "mips" && r.float_abi == "soft";
-        let gf: Vec<String> = r
-            .gccgoflags
-            .iter()
-            .filter(|f| !(debian_hard && *f == "-msoft-float"))
-            .cloned()
-            .collect();
-        let lf: Vec<String> = r
-            .ldflags
-            .iter()
-            .filter(|f| !(debian_hard && *f == "-msoft-float"))
-            .cloned()
-            .collect();
-        let link = if r.link == "static-libgo" {
-            String::new()
-        } else {
-            format!(" --link {}", r.link)
-        };
-        r.debian_command = Some(format!(
-            "gccgo-build build --target {t}{}{link} -o prog .",
-            flags(&gf, &lf)
+}
+
+/// ` --gccgoflags "-O2 -g …" --ldflags "…"` for a command line; empty
+/// parts are left out.
+fn flag_args(gccgoflags: &[String], ldflags: &[String]) -> String {
+    let mut f = String::new();
+    if !gccgoflags.is_empty() {
+        f.push_str(&format!(
+            " --gccgoflags \"-O2 -g {}\"",
+            gccgoflags.join(" ")
         ));
-        if debian_hard {
-            r.notes.push(format!(
-                "the {t} command stays hard-float (Debian's libgo and crt files are): on a core without an FPU it dies with SIGILL unless the kernel emulates the FPU (OpenWrt kernels usually do not), and then runs slowly"
-            ));
-        }
     }
+    if !ldflags.is_empty() {
+        f.push_str(&format!(" --ldflags \"{}\"", ldflags.join(" ")));
+    }
+    f
+}
+
+/// `debian_command`: the build with Debian's cross toolchain, when there is one.
+fn debian_command(r: &mut Recommendation, d: &Device) {
+    let Some(t) = r.triple.clone() else {
+        return;
+    };
+    // Debian's MIPS toolchains are hard-float: -msoft-float would only
+    // mix ABIs (ld warns "uses -mhard-float (set by Scrt1.o)"), so the
+    // Debian command leaves it out and says so.
+    let debian_hard = d.arch == "mips" && r.float_abi == "soft";
+    let keep = |flags: &[String]| -> Vec<String> {
+        flags
+            .iter()
+            .filter(|f| !(debian_hard && *f == "-msoft-float"))
+            .cloned()
+            .collect()
+    };
+    let (gf, lf) = (keep(&r.gccgoflags), keep(&r.ldflags));
+    let link = if r.link == "static-libgo" {
+        String::new()
+    } else {
+        format!(" --link {}", r.link)
+    };
+    r.debian_command = Some(format!(
+        "gccgo-build build --target {t}{}{link} -o prog .",
+        flag_args(&gf, &lf)
+    ));
+    if debian_hard {
+        r.notes.push(format!(
+            "the {t} command stays hard-float (Debian's libgo and crt files are): on a core without an FPU it dies with SIGILL unless the kernel emulates the FPU (OpenWrt kernels usually do not), and then runs slowly"
+        ));
+    }
+}
+
+/// The device's core as a qemu CPU model (`target::MIPS_CORES`), the
+/// router profile for a 32-bit FPU-less MIPS device, and the qemu-user
+/// command that tries a binary under that core.
+fn emulation(r: &mut Recommendation, d: &Device) {
     r.qemu_cpu = d
         .core
         .as_deref()
-        .and_then(crate::target::mips_core)
+        .and_then(target::mips_core)
         .map(|c| c.qemu_cpu.to_string());
-    if d.arch == "mips" && !is64 && d.fpu == Some(false) {
-        r.profile = match little {
+    if d.arch == "mips" && d.bits != Some(64) && d.fpu == Some(false) {
+        r.profile = match little(d) {
             Some(true) => Some("openwrt-ramips".into()),
             Some(false) => Some("openwrt-ath79".into()),
             None => None,
         };
     }
     if let (Some(cpu), Some(g)) = (&r.qemu_cpu, &r.goarch)
-        && let Some(q) = crate::target::qemu_for_goarch(g)
+        && let Some(q) = target::qemu_for_goarch(g)
     {
         r.qemu_command = Some(format!("{q} -cpu {cpu} ./prog"));
     }
+}
+
+/// `command`: with the router profile and an OpenWrt SDK when there is a
+/// profile, else with the OpenWrt toolchain on OpenWrt, else Debian's.
+fn command(r: &mut Recommendation) {
     if let Some(p) = &r.profile {
         // The profile carries the core's flags and qemu model; the SDK brings
         // the soft-float libgo and libc. Static: the router has no libgo.
@@ -254,17 +250,16 @@ pub fn recommend(d: &Device) -> Recommendation {
             "SDK is an OpenWrt SDK whose toolchain has a soft-float gccgo; without one, \
              `toolchains/sdk/build {which}` (in gccgo-build's source tree) builds it from Debian's sources"
         ));
-        return r;
+        return;
     }
     r.command = match &r.openwrt_triple {
         // The OpenWrt toolchain's libc is the device's: the default link mode serves.
         Some(o) => Some(format!(
             "gccgo-build build --target {o}{} -o prog .",
-            flags(&r.gccgoflags, &r.ldflags)
+            flag_args(&r.gccgoflags, &r.ldflags)
         )),
         None => r.debian_command.clone(),
     };
-    r
 }
 
 #[cfg(test)]

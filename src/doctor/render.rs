@@ -1,7 +1,7 @@
 //! Render: the human report of `gccgo-build doctor`, as plain text: the
 //! device, the binary, each finding with its symptom and fix, the
 //! recommended target, and a closing count. It only formats what the other
-//! layers decided (the [`Device`], [`check`](super::check)'s findings, the
+//! layers decided (the [`Device`], [`check`](fn@super::check)'s findings, the
 //! [`Recommendation`]); it decides nothing and prints nothing itself. The
 //! `--json` output is serialized from the same values in `doctor::main`.
 
@@ -16,66 +16,107 @@ pub fn render_text(
     findings: &[Finding],
     r: &Recommendation,
 ) -> String {
-    use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(
+    render_device(&mut s, d);
+    if let Some(b) = b {
+        render_binary(&mut s, b);
+    }
+    render_findings(&mut s, findings);
+    render_recommendation(&mut s, r);
+    if b.is_some() {
+        let (errors, warnings) = tally(findings);
+        line(
+            &mut s,
+            format_args!(
+                "\n{}",
+                if errors + warnings == 0 {
+                    "result: no problems found".to_string()
+                } else {
+                    format!("result: {errors} problem(s), {warnings} warning(s)")
+                }
+            ),
+        );
+    }
+    s
+}
+
+/// Appends one line.
+fn line(s: &mut String, text: std::fmt::Arguments) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = writeln!(s, "{text}");
+}
+
+/// The `device:` block: board and SoC, cpu, family/word size/byte order,
+/// ISA, FPU, system and libc, free space on `/`, `/overlay` and `/tmp`.
+fn render_device(s: &mut String, d: &Device) {
+    line(
         s,
-        "device: {}{}",
-        d.board.as_deref().unwrap_or("(no board name)"),
-        d.system_type
-            .as_deref()
-            .map(|t| format!(" ({t})"))
-            .unwrap_or_default()
+        format_args!(
+            "device: {}{}",
+            d.board.as_deref().unwrap_or("(no board name)"),
+            d.system_type
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
+        ),
     );
-    let _ = writeln!(s, "  cpu: {}", d.cpu_model.as_deref().unwrap_or("unknown"));
-    let _ = writeln!(
+    line(
         s,
-        "  arch: {}, {}, {}",
-        d.arch,
-        d.bits
-            .map(|b| format!("{b}-bit kernel"))
-            .unwrap_or_else(|| "word size unknown".into()),
-        match (&d.endian, &d.endian_source) {
-            (Some(e), Some(src)) => format!("{e}-endian ({src})"),
-            _ => "byte order unknown".into(),
-        }
+        format_args!("  cpu: {}", d.cpu_model.as_deref().unwrap_or("unknown")),
+    );
+    line(
+        s,
+        format_args!(
+            "  arch: {}, {}, {}",
+            d.arch,
+            d.bits
+                .map(|b| format!("{b}-bit kernel"))
+                .unwrap_or_else(|| "word size unknown".into()),
+            match (&d.endian, &d.endian_source) {
+                (Some(e), Some(src)) => format!("{e}-endian ({src})"),
+                _ => "byte order unknown".into(),
+            }
+        ),
     );
     if !d.isa.is_empty() {
-        let _ = writeln!(s, "  isa: {}", d.isa.join(" "));
+        line(s, format_args!("  isa: {}", d.isa.join(" ")));
     }
-    let _ = writeln!(
-        s,
-        "  fpu: {}",
-        match (d.fpu, &d.fpu_source) {
-            (Some(f), Some(src)) => format!("{} ({src})", if f { "yes" } else { "no" }),
-            _ => "unknown".into(),
-        }
-    );
+    let fpu = match (d.fpu, &d.fpu_source) {
+        (Some(f), Some(src)) => format!("{} ({src})", if f { "yes" } else { "no" }),
+        _ => "unknown".into(),
+    };
+    line(s, format_args!("  fpu: {fpu}"));
     if d.kernel.is_some() || d.libc.is_some() {
-        let _ = writeln!(
+        line(
             s,
-            "  system: {}kernel {}, libc {}",
-            if d.openwrt { "OpenWrt, " } else { "" },
-            d.kernel.as_deref().unwrap_or("?"),
-            match (&d.libc, &d.libc_source) {
-                (Some(l), Some(src)) => format!("{l} ({src})"),
-                _ => "unknown".into(),
-            }
+            format_args!(
+                "  system: {}kernel {}, libc {}",
+                if d.openwrt { "OpenWrt, " } else { "" },
+                d.kernel.as_deref().unwrap_or("?"),
+                match (&d.libc, &d.libc_source) {
+                    (Some(l), Some(src)) => format!("{l} ({src})"),
+                    _ => "unknown".into(),
+                }
+            ),
         );
     }
     for m in &d.mounts {
         if matches!(m.mounted_on.as_str(), "/" | "/overlay" | "/tmp") {
-            let _ = writeln!(
+            line(
                 s,
-                "  free on {}: {}",
-                m.mounted_on,
-                human_bytes(m.available)
+                format_args!("  free on {}: {}", m.mounted_on, human_bytes(m.available)),
             );
         }
     }
-    if let Some(b) = b {
-        let _ = writeln!(
-            s,
+}
+
+/// The one `binary:` line: class, machine, byte order, GOARCH, MIPS ABI
+/// and ISA, float ABI, linkage and interpreter, size.
+fn render_binary(s: &mut String, b: &ElfInfo) {
+    line(
+        s,
+        format_args!(
             "binary: {}: ELF{} {} {}-endian (GOARCH {}){}{}, {}{}, {}",
             b.path,
             b.class,
@@ -96,73 +137,68 @@ pub fn render_text(
                 .map(|i| format!(" ({i})"))
                 .unwrap_or_default(),
             human_bytes(b.file_size)
-        );
-    }
+        ),
+    );
+}
+
+/// Each finding: `severity: problem`, then its symptom and fix.
+fn render_findings(s: &mut String, findings: &[Finding]) {
     for f in findings {
         let sev = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        let _ = writeln!(s, "\n{sev}: {}", f.problem);
+        line(s, format_args!("\n{sev}: {}", f.problem));
         if let Some(x) = &f.symptom {
-            let _ = writeln!(s, "  symptom: {x}");
+            line(s, format_args!("  symptom: {x}"));
         }
         if let Some(x) = &f.fix {
-            let _ = writeln!(s, "  fix: {x}");
+            line(s, format_args!("  fix: {x}"));
         }
     }
-    let _ = writeln!(s, "\nrecommended target for this device:");
+}
+
+/// The `recommended target` block: triples, GOARCH, float ABI, flags, link
+/// mode, gc equivalent, profile, qemu, commands and notes.
+fn render_recommendation(s: &mut String, r: &Recommendation) {
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "unknown".into());
-    let _ = writeln!(s, "  triple: {}", opt(&r.triple));
+    line(s, format_args!("\nrecommended target for this device:"));
+    line(s, format_args!("  triple: {}", opt(&r.triple)));
     if let Some(o) = &r.openwrt_triple {
-        let _ = writeln!(s, "  openwrt triple: {o}");
+        line(s, format_args!("  openwrt triple: {o}"));
     }
-    let _ = writeln!(s, "  goarch: {}", opt(&r.goarch));
-    let _ = writeln!(s, "  float abi: {}", r.float_abi);
+    line(s, format_args!("  goarch: {}", opt(&r.goarch)));
+    line(s, format_args!("  float abi: {}", r.float_abi));
     if !r.gccgoflags.is_empty() {
-        let _ = writeln!(s, "  gccgoflags: {}", r.gccgoflags.join(" "));
+        line(s, format_args!("  gccgoflags: {}", r.gccgoflags.join(" ")));
     }
     if !r.ldflags.is_empty() {
-        let _ = writeln!(s, "  ldflags: {}", r.ldflags.join(" "));
+        line(s, format_args!("  ldflags: {}", r.ldflags.join(" ")));
     }
-    let _ = writeln!(s, "  link: {}", r.link);
+    line(s, format_args!("  link: {}", r.link));
     if !r.gc_env.is_empty() {
-        let _ = writeln!(s, "  gc equivalent: {}", r.gc_env.join(" "));
+        line(s, format_args!("  gc equivalent: {}", r.gc_env.join(" ")));
     }
-    if let Some(p) = &r.profile {
-        let _ = writeln!(s, "  profile: {p}");
-    }
-    if let Some(c) = &r.qemu_cpu {
-        let _ = writeln!(s, "  qemu cpu: {c}");
-    }
-    if let Some(c) = &r.command {
-        let _ = writeln!(s, "  command: {c}");
-    }
-    if let Some(c) = &r.qemu_command {
-        let _ = writeln!(s, "  try it: {c}");
+    let optional = [
+        ("profile", &r.profile),
+        ("qemu cpu", &r.qemu_cpu),
+        ("command", &r.command),
+        ("try it", &r.qemu_command),
+    ];
+    for (label, v) in optional {
+        if let Some(v) = v {
+            line(s, format_args!("  {label}: {v}"));
+        }
     }
     if let Some(c) = r
         .debian_command
         .as_ref()
         .filter(|c| Some(*c) != r.command.as_ref())
     {
-        let _ = writeln!(s, "  with Debian's toolchain: {c}");
+        line(s, format_args!("  with Debian's toolchain: {c}"));
     }
     for n in &r.notes {
-        let _ = writeln!(s, "  note: {n}");
+        line(s, format_args!("  note: {n}"));
     }
-    if b.is_some() {
-        let (errors, warnings) = tally(findings);
-        let _ = writeln!(
-            s,
-            "\n{}",
-            if errors + warnings == 0 {
-                "result: no problems found".to_string()
-            } else {
-                format!("result: {errors} problem(s), {warnings} warning(s)")
-            }
-        );
-    }
-    s
 }

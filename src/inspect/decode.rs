@@ -2,13 +2,16 @@
 //! pure functions over numbers and bytes: MIPS `e_flags` and
 //! `.MIPS.abiflags` (binutils `include/elf/mips.h`), GNU attributes'
 //! float-ABI tags (`include/elf/mips.h`, `include/elf/ppc.h`), gc's
-//! `.go.buildinfo` (Go `debug/buildinfo`), machine names and GOARCH.
+//! `.go.buildinfo` (Go `debug/buildinfo`), and libgo's runtime strings;
+//! machine names and GOARCH come from the architecture table in `target`.
 //! Knows nothing of files or sections.
 
 use object::Endianness;
+use object::elf;
 use object::read::elf::{AttributesSection, FileHeader};
 
 use super::{FloatAbi, GoBuildInfo, MipsInfo};
+use crate::target::{self, Endian};
 
 /// `Tag_GNU_MIPS_ABI_FP` / `Tag_GNU_Power_ABI_FP` (both tag 4) of the file-level
 /// attributes in vendor `gnu`. GNU attribute types follow binutils'
@@ -52,27 +55,33 @@ pub(crate) fn gnu_attribute_fp<Elf: FileHeader<Endian = Endianness>>(
 /// (`Elf_External_ABIFlags_v0`: version u16, isa_level, isa_rev, gpr_size,
 /// cpr1_size, cpr2_size, fp_abi, then four u32).
 pub fn mips_info(class: u8, e_flags: u32, abiflags: Option<&[u8]>) -> MipsInfo {
-    let abi = match (e_flags & 0x0000_f000, e_flags & 0x20 != 0, class) {
+    let has = |flag: elf::FileFlags| e_flags & flag.0 != 0;
+    // n32 is EF_MIPS_ABI2 in an ELF32 file; n64 has no flag (any ELF64).
+    let abi = match (
+        elf::FileFlags(e_flags & elf::EF_MIPS_ABI),
+        has(elf::EF_MIPS_ABI2),
+        class,
+    ) {
         (_, true, 32) => "n32",
-        (0x2000, _, _) => "o64",
-        (0x3000, _, _) => "eabi32",
-        (0x4000, _, _) => "eabi64",
+        (elf::EF_MIPS_ABI_O64, _, _) => "o64",
+        (elf::EF_MIPS_ABI_EABI32, _, _) => "eabi32",
+        (elf::EF_MIPS_ABI_EABI64, _, _) => "eabi64",
         (_, _, 64) => "n64",
         _ => "o32",
     }
     .to_string();
-    let isa_e_flags = match e_flags >> 28 {
-        0 => "MIPS1",
-        1 => "MIPS2",
-        2 => "MIPS3",
-        3 => "MIPS4",
-        4 => "MIPS5",
-        5 => "MIPS32",
-        6 => "MIPS64",
-        7 => "MIPS32r2",
-        8 => "MIPS64r2",
-        9 => "MIPS32r6",
-        10 => "MIPS64r6",
+    let isa_e_flags = match elf::FileFlags(e_flags & elf::EF_MIPS_ARCH) {
+        elf::EF_MIPS_ARCH_1 => "MIPS1",
+        elf::EF_MIPS_ARCH_2 => "MIPS2",
+        elf::EF_MIPS_ARCH_3 => "MIPS3",
+        elf::EF_MIPS_ARCH_4 => "MIPS4",
+        elf::EF_MIPS_ARCH_5 => "MIPS5",
+        elf::EF_MIPS_ARCH_32 => "MIPS32",
+        elf::EF_MIPS_ARCH_64 => "MIPS64",
+        elf::EF_MIPS_ARCH_32R2 => "MIPS32r2",
+        elf::EF_MIPS_ARCH_64R2 => "MIPS64r2",
+        elf::EF_MIPS_ARCH_32R6 => "MIPS32r6",
+        elf::EF_MIPS_ARCH_64R6 => "MIPS64r6",
         _ => "unknown",
     }
     .to_string();
@@ -108,9 +117,9 @@ pub fn mips_info(class: u8, e_flags: u32, abiflags: Option<&[u8]>) -> MipsInfo {
         abiflags: abiflags.is_some(),
         fp_abi,
         gpr_size,
-        nan2008: e_flags & 0x400 != 0,
-        fp64: e_flags & 0x200 != 0,
-        pic: e_flags & 0x2 != 0,
+        nan2008: has(elf::EF_MIPS_NAN2008),
+        fp64: has(elf::EF_MIPS_FP64),
+        pic: has(elf::EF_MIPS_PIC),
     }
 }
 
@@ -130,18 +139,19 @@ pub(crate) fn float_abi(
             source: source.to_string(),
         })
     };
-    match e_machine {
-        8 | 10 => {
+    match target::family_of_machine(e_machine) {
+        Some("mips") => {
             let (v, source) = match (mips.and_then(|m| m.fp_abi), attr_fp) {
                 (Some(v), _) => (u64::from(v), ".MIPS.abiflags"),
                 (None, Some(v)) => (v, ".gnu.attributes"),
-                (None, None) if e_flags & 0x200 != 0 => (6, "e_flags"),
+                // EF_MIPS_FP64 alone: Val_GNU_MIPS_ABI_FP_64 (6).
+                (None, None) if e_flags & elf::EF_MIPS_FP64.0 != 0 => (6, "e_flags"),
                 (None, None) => return None,
             };
             let (abi, detail) = mips_fp_abi(v);
             mk(abi, detail.to_string(), source)
         }
-        20 | 21 => {
+        Some("ppc") => {
             let v = attr_fp?;
             let (abi, fp) = match v & 3 {
                 1 => ("hard", "hard float"),
@@ -250,81 +260,49 @@ fn read_varint_bytes<'a>(d: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(s)
 }
 
-/// readelf-like name of an `e_machine` value.
-pub fn machine_name(m: u16) -> String {
-    match m {
-        2 => "SPARC",
-        3 => "i386",
-        4 => "m68k",
-        8 => "MIPS",
-        10 => "MIPS (RS3000 little-endian)",
-        15 => "PA-RISC",
-        18 => "SPARC32PLUS",
-        20 => "PowerPC",
-        21 => "PowerPC64",
-        22 => "S/390",
-        40 => "ARM",
-        42 => "SuperH",
-        43 => "SPARC v9",
-        50 => "IA-64",
-        62 => "x86-64",
-        92 => "OpenRISC",
-        113 => "Nios II",
-        183 => "AArch64",
-        243 => "RISC-V",
-        258 => "LoongArch",
-        0x9026 => "Alpha",
-        n => return format!("unknown ({n})"),
-    }
-    .to_string()
+/// Strings that only libgo's runtime puts into a program's read-only data,
+/// with where in libgo each comes from. They survive `strip` (they are data,
+/// not symbols), so they show libgo is linked in when nothing else does.
+/// gc's runtime has neither: its `tracebackothers` prints no C-code line and
+/// its functions are named `runtime.mstart`, not `runtime_mstart`.
+pub const LIBGO_RUNTIME_STRINGS: &[(&str, &str)] = &[
+    (
+        "goroutine in C code; stack unavailable",
+        "printed by libgo's tracebackothers (go/runtime/traceback_gccgo.go; runtime/proc.c before GCC 8)",
+    ),
+    (
+        "runtime_mstart",
+        "the frame where libgo's go-callers.c ends a backtrace",
+    ),
+];
+
+/// The first of [`LIBGO_RUNTIME_STRINGS`] found in `data` (a section's bytes).
+pub fn find_libgo_runtime_string(data: &[u8]) -> Option<&'static str> {
+    LIBGO_RUNTIME_STRINGS
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| data.windows(s.len()).any(|w| w == s.as_bytes()))
 }
 
-/// The GOARCH (as libgo names it) for a machine, class and byte order.
+/// readelf-like name of an `e_machine` value (`MIPS`, `PowerPC`,
+/// `unknown (N)`), from the architecture table [`target::ARCHES`].
+pub fn machine_name(m: u16) -> String {
+    target::machine_name(m)
+}
+
+/// The GOARCH (as libgo names it) of a file with this machine, class (32 or
+/// 64) and byte order; `mips` tells the MIPS n32 ABI apart. Read from the
+/// architecture table ([`target::arch_for_elf`]); `None` for a machine with
+/// no Go port.
 pub fn goarch_for(
     e_machine: u16,
     class: u8,
     big: bool,
     mips: Option<&MipsInfo>,
 ) -> Option<&'static str> {
-    let is64 = class == 64;
-    Some(match e_machine {
-        2 | 18 => "sparc",
-        43 => "sparc64",
-        3 => "386",
-        4 => "m68k",
-        8 | 10 => {
-            let n32 = mips.is_some_and(|m| m.abi == "n32");
-            match (is64 || n32, n32, big) {
-                (false, _, true) => "mips",
-                (false, _, false) => "mipsle",
-                (true, true, true) => "mips64p32",
-                (true, true, false) => "mips64p32le",
-                (true, false, true) => "mips64",
-                (true, false, false) => "mips64le",
-            }
-        }
-        20 => "ppc",
-        21 if big => "ppc64",
-        21 => "ppc64le",
-        22 if is64 => "s390x",
-        22 => "s390",
-        40 if big => "armbe",
-        40 => "arm",
-        42 if big => "shbe",
-        42 => "sh",
-        50 => "ia64",
-        62 if is64 => "amd64",
-        62 => "amd64p32",
-        92 => "or1k",
-        113 => "nios2",
-        183 if big => "arm64be",
-        183 => "arm64",
-        243 if is64 => "riscv64",
-        243 => "riscv",
-        258 => "loong64",
-        0x9026 => "alpha",
-        _ => return None,
-    })
+    let endian = if big { Endian::Big } else { Endian::Little };
+    let n32 = mips.is_some_and(|m| m.abi == "n32");
+    target::arch_for_elf(e_machine, class, endian, n32).map(|a| a.goarch)
 }
 
 #[cfg(test)]
@@ -361,12 +339,12 @@ mod tests {
         assert_eq!(m.isa, "MIPS32r2");
         assert_eq!(m.isa_e_flags, "MIPS32");
         assert_eq!(m.fp_abi, Some(5));
-        let f = float_abi(8, 0, Some(&m), None).expect("float abi");
+        let f = float_abi(elf::EM_MIPS.0, 0, Some(&m), None).expect("float abi");
         assert_eq!(
             (f.abi.as_str(), f.source.as_str()),
             ("hard", ".MIPS.abiflags")
         );
-        let f = float_abi(8, 0, None, Some(3)).expect("float abi");
+        let f = float_abi(elf::EM_MIPS.0, 0, None, Some(3)).expect("float abi");
         assert_eq!(
             (f.abi.as_str(), f.source.as_str()),
             ("soft", ".gnu.attributes")
@@ -375,11 +353,11 @@ mod tests {
 
     #[test]
     fn power_fp_attribute() {
-        let f = float_abi(20, 0, None, Some(1)).expect("float abi");
+        let f = float_abi(elf::EM_PPC.0, 0, None, Some(1)).expect("float abi");
         assert_eq!(f.abi, "hard");
         assert_eq!(f.detail, "hard float, unspecified long double");
         assert_eq!(
-            float_abi(20, 0, None, Some(2 | (2 << 2))).map(|f| f.abi),
+            float_abi(elf::EM_PPC.0, 0, None, Some(2 | (2 << 2))).map(|f| f.abi),
             Some("soft".into())
         );
     }
@@ -407,11 +385,33 @@ mod tests {
     }
 
     #[test]
+    fn libgo_runtime_string_in_data() {
+        let rodata = b"\0fatal error: \0\tgoroutine in C code; stack unavailable\n\0";
+        assert_eq!(
+            find_libgo_runtime_string(rodata),
+            Some("goroutine in C code; stack unavailable")
+        );
+        assert_eq!(find_libgo_runtime_string(b"runtime.mstart\0"), None);
+    }
+
+    #[test]
     fn goarch_names() {
-        assert_eq!(goarch_for(8, 32, false, None), Some("mipsle"));
-        assert_eq!(goarch_for(8, 32, true, None), Some("mips"));
-        assert_eq!(goarch_for(20, 32, true, None), Some("ppc"));
-        assert_eq!(goarch_for(0x9026, 64, false, None), Some("alpha"));
-        assert_eq!(goarch_for(62, 64, false, None), Some("amd64"));
+        assert_eq!(goarch_for(elf::EM_MIPS.0, 32, false, None), Some("mipsle"));
+        assert_eq!(goarch_for(elf::EM_MIPS.0, 32, true, None), Some("mips"));
+        let n32 = mips_info(32, 0x8000_0020, None);
+        assert_eq!(
+            goarch_for(elf::EM_MIPS.0, 32, false, Some(&n32)),
+            Some("mips64p32le")
+        );
+        assert_eq!(goarch_for(elf::EM_PPC.0, 32, true, None), Some("ppc"));
+        assert_eq!(goarch_for(elf::EM_ALPHA.0, 64, false, None), Some("alpha"));
+        assert_eq!(goarch_for(elf::EM_X86_64.0, 64, false, None), Some("amd64"));
+        assert_eq!(
+            goarch_for(elf::EM_X86_64.0, 32, false, None),
+            Some("amd64p32")
+        );
+        assert_eq!(machine_name(elf::EM_PPC64.0), "PowerPC64");
+        assert_eq!(machine_name(elf::EM_PARISC.0), "PA-RISC");
+        assert_eq!(machine_name(0xfffe), "unknown (65534)");
     }
 }

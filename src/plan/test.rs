@@ -36,6 +36,8 @@ pub struct TestBinary {
     pub testmain: String,
     /// `-c -o FILE`: where to install the binary; `None` leaves it in `$WORK`.
     pub install: Option<PathBuf>,
+    /// The binary's name without `.test` (go's default name of the command).
+    pub name: String,
 }
 
 /// One compile of a test binary's variant.
@@ -54,6 +56,80 @@ struct Unit<'a> {
     import_path: &'a str,
 }
 
+/// Which packages a test binary involves (go's `TestPackagesFor`).
+struct Shape {
+    /// Everything the binary links besides P: P's and the tests' deps, transitively.
+    closure: BTreeSet<PkgId>,
+    /// P has test files of its own package (so a variant of P is built).
+    internal: bool,
+    /// go's `recompileForTest`: the packages of `closure` that import P.
+    recompile: BTreeSet<PkgId>,
+}
+
+impl Shape {
+    /// The shape of P's test binary.
+    ///
+    /// Errors: see `check_no_test_cycle`.
+    fn of(graph: &Graph, pkg: PkgId) -> Result<Shape> {
+        let p = graph.pkg(pkg);
+        let test_deps: Vec<PkgId> = p
+            .test_import_map
+            .values()
+            .filter_map(|to| graph.find(to))
+            .filter(|&d| d != pkg)
+            .collect();
+        let mut closure: BTreeSet<PkgId> = graph.deps_closure(pkg).into_iter().collect();
+        for &d in &test_deps {
+            closure.insert(d);
+            closure.extend(graph.deps_closure(d));
+        }
+        closure.remove(&pkg);
+        let internal = !p.files.test_go_files.is_empty();
+        let recompile: BTreeSet<PkgId> = if internal {
+            closure
+                .iter()
+                .copied()
+                .filter(|&q| graph.deps_closure(q).contains(&pkg))
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        check_no_test_cycle(graph, pkg, &recompile)?;
+        Ok(Shape {
+            closure,
+            internal,
+            recompile,
+        })
+    }
+}
+
+/// What every compile of one test binary shares.
+struct Ctx<'a> {
+    graph: &'a Graph,
+    tc: &'a Toolchain,
+    cflags: Vec<String>,
+    /// `$WORK/_test/<P>/`: the variants' objects and export data.
+    tw: PathBuf,
+    /// `P.test`, the name in the variants' labels.
+    variant: String,
+    /// Import paths whose export data the binary's compiles take from `tw`.
+    in_variant: BTreeSet<String>,
+    /// Each package's variant compile, when it has one.
+    variant_of: BTreeMap<PkgId, ActionId>,
+}
+
+impl Ctx<'_> {
+    /// Where the compiles of this binary find the export data of `to`.
+    fn gox_of(&self, work: &Path, to: &str) -> PathBuf {
+        let root = if self.in_variant.contains(to) {
+            &self.tw
+        } else {
+            work
+        };
+        object_path(root, to).with_extension("gox")
+    }
+}
+
 impl Plan {
     /// Appends the actions of `t`'s test binary (after every compile that
     /// `Plan::new` made for the graph); returns the id of its link, whose
@@ -70,160 +146,45 @@ impl Plan {
     ) -> Result<ActionId> {
         let p = graph.pkg(t.pkg);
         let ip = p.import_path.clone();
-        let work = self.work.clone();
-        let tw = package_work_dir(&work.join("_test"), &ip);
-        let variant = format!("{ip}.test");
-        let test_deps: Vec<PkgId> = p
-            .test_import_map
-            .values()
-            .filter_map(|to| graph.find(to))
-            .filter(|&d| d != t.pkg)
-            .collect();
-        let mut closure: BTreeSet<PkgId> = graph.deps_closure(t.pkg).into_iter().collect();
-        for &d in &test_deps {
-            closure.insert(d);
-            closure.extend(graph.deps_closure(d));
-        }
-        closure.remove(&t.pkg);
-        let internal = !p.files.test_go_files.is_empty();
-        // go's recompileForTest: what imports P, between the test and P.
-        let recompile: BTreeSet<PkgId> = if internal {
-            closure
-                .iter()
-                .copied()
-                .filter(|&q| graph.deps_closure(q).contains(&t.pkg))
-                .collect()
-        } else {
-            BTreeSet::new()
-        };
-        check_no_test_cycle(graph, t.pkg, &recompile)?;
-        let mut variant_of: BTreeMap<PkgId, ActionId> = BTreeMap::new();
+        let shape = Shape::of(graph, t.pkg)?;
         let mut cflags = flags.gcflags.clone();
         cflags.extend(tc.cflags.iter().cloned());
-        let in_variant: BTreeSet<String> = recompile
-            .iter()
-            .chain(internal.then_some(&t.pkg))
-            .map(|&q| graph.pkg(q).import_path.clone())
-            .collect();
-        let gox_of = |to: &str| {
-            let root = if in_variant.contains(to) { &tw } else { &work };
-            object_path(root, to).with_extension("gox")
-        };
-        let dep = |plan: &Plan, variants: &BTreeMap<PkgId, ActionId>, d: PkgId| {
-            variants.get(&d).copied().unwrap_or(plan.compile_of[&d])
-        };
-        // 1. P with its internal test files.
-        if internal {
-            let mut map = p.import_map.clone();
-            map.extend(p.test_import_map.clone());
-            let mut files = go_files(p);
-            files.extend(
-                p.files
-                    .test_go_files
-                    .iter()
-                    .map(|f| p.files.source_path(&f.name)),
-            );
-            let mut deps: Vec<ActionId> = graph
-                .deps(t.pkg)
+        let mut cx = Ctx {
+            graph,
+            tc,
+            cflags,
+            tw: package_work_dir(&self.work.join("_test"), &ip),
+            variant: format!("{ip}.test"),
+            in_variant: shape
+                .recompile
                 .iter()
-                .map(|&d| self.compile_of[&d])
-                .collect();
-            deps.extend(
-                test_deps_of(graph, p, false)
-                    .iter()
-                    .map(|&d| self.compile_of[&d]),
-            );
-            let unit = Unit {
-                pkg: t.pkg,
-                label: format!("{ip} [{variant}]"),
-                pkgpath: (!p.is_main()).then(|| ip.clone()),
-                files,
-                obj: object_path(&tw, &ip),
-                deps,
-                import_map: &map,
-                import_path: &ip,
-            };
-            let id = self.push_unit(graph, tc, &cflags, &tw, unit, &gox_of);
-            variant_of.insert(t.pkg, id);
-        }
-        // 2. Packages that import P, recompiled against the variant.
-        for q in graph.topo().into_iter().filter(|q| recompile.contains(q)) {
-            let qp = graph.pkg(q);
-            let deps = graph
-                .deps(q)
-                .iter()
-                .map(|&d| dep(self, &variant_of, d))
-                .collect();
-            let unit = Unit {
-                pkg: q,
-                label: format!("{} [{variant}]", qp.import_path),
-                pkgpath: Some(qp.import_path.clone()),
-                files: go_files(qp),
-                obj: object_path(&tw, &qp.import_path),
-                deps,
-                import_map: &qp.import_map,
-                import_path: &qp.import_path,
-            };
-            let id = self.push_unit(graph, tc, &cflags, &tw, unit, &gox_of);
-            variant_of.insert(q, id);
-        }
-        let p_variant = dep(self, &variant_of, t.pkg);
-        // 3. The external test package.
-        let xtest = if p.files.xtest_go_files.is_empty() {
-            None
-        } else {
-            let mut deps = vec![p_variant];
-            deps.extend(
-                test_deps_of(graph, p, true)
-                    .iter()
-                    .map(|&d| dep(self, &variant_of, d)),
-            );
-            let xpath = format!("{ip}_test");
-            let unit = Unit {
-                pkg: t.pkg,
-                label: format!("{xpath} [{variant}]"),
-                pkgpath: Some(xpath.clone()),
-                files: p
-                    .files
-                    .xtest_go_files
-                    .iter()
-                    .map(|f| p.files.source_path(&f.name))
-                    .collect(),
-                obj: object_path(&tw, &xpath),
-                deps,
-                import_map: &p.test_import_map,
-                import_path: &ip,
-            };
-            Some(self.push_unit(graph, tc, &cflags, &tw, unit, &gox_of))
+                .chain(shape.internal.then_some(&t.pkg))
+                .map(|&q| graph.pkg(q).import_path.clone())
+                .collect(),
+            variant_of: BTreeMap::new(),
         };
-        // 4. The test main.
-        let main_src = tw.join("_testmain.go");
-        let no_map = BTreeMap::new();
-        let unit = Unit {
-            pkg: t.pkg,
-            label: variant.clone(),
-            pkgpath: None,
-            files: vec![main_src.clone()],
-            obj: tw.join("_testmain.o"),
-            deps: std::iter::once(p_variant).chain(xtest).collect(),
-            import_map: &no_map,
-            import_path: &ip,
-        };
-        let main_id = self.push_unit(graph, tc, &cflags, &tw, unit, &gox_of);
-        let main = &mut self.actions[main_id.index()];
-        main.steps.insert(
-            1,
-            Step::Write {
-                path: main_src,
-                contents: t.testmain.clone(),
-            },
-        );
-        main.settings.insert("testmain".into(), t.testmain.clone());
-        // 5. The link.
-        let mut objs: Vec<PathBuf> = vec![tw.join("_testmain.o")];
+        if shape.internal {
+            let id = self.add_internal_variant(&cx, t.pkg);
+            cx.variant_of.insert(t.pkg, id);
+        }
+        for q in graph
+            .topo()
+            .into_iter()
+            .filter(|q| shape.recompile.contains(q))
+        {
+            let id = self.add_recompiled(&cx, q);
+            cx.variant_of.insert(q, id);
+        }
+        let p_variant = self.dep_of(&cx, t.pkg);
+        let xtest =
+            (!p.files.xtest_go_files.is_empty()).then(|| self.add_xtest(&cx, t.pkg, p_variant));
+        let main_id = self.add_testmain(&cx, t, p_variant, xtest);
+        // The link: the test main, P_test, P (its variant), then the rest
+        // with importers before the packages they import.
+        let mut objs: Vec<PathBuf> = vec![cx.tw.join("_testmain.o")];
         let mut deps = vec![main_id, p_variant, self.compile_of[&t.pkg]];
         if let Some(x) = xtest {
-            objs.push(object_path(&tw, &format!("{ip}_test")));
+            objs.push(object_path(&cx.tw, &format!("{ip}_test")));
             deps.push(x);
         }
         let mut order: Vec<PkgId> = vec![t.pkg];
@@ -232,28 +193,25 @@ impl Plan {
                 .topo()
                 .into_iter()
                 .rev()
-                .filter(|q| closure.contains(q)),
+                .filter(|q| shape.closure.contains(q)),
         );
         for q in order {
-            let mut o = link_objects(graph.pkg(q), &work);
-            if variant_of.contains_key(&q) {
-                o[0] = object_path(&tw, &graph.pkg(q).import_path);
-                deps.push(variant_of[&q]);
+            let mut o = link_objects(graph.pkg(q), &self.work);
+            if let Some(&v) = cx.variant_of.get(&q) {
+                o[0] = object_path(&cx.tw, &graph.pkg(q).import_path);
+                deps.push(v);
             }
             deps.push(self.compile_of[&q]);
             objs.extend(o);
         }
         deps.sort();
         deps.dedup();
-        let exe = tw.join(format!(
-            "{}.test",
-            super::exe_name(Path::new(&crate::link::default_exe_name(&ip)))
-        ));
+        let exe = cx.tw.join(format!("{}.test", t.name));
         let action = test_link(
             t.pkg,
             tc,
             flags,
-            &variant,
+            &cx.variant,
             exe,
             objs,
             deps,
@@ -263,17 +221,141 @@ impl Plan {
         Ok(ActionId(self.actions.len() - 1))
     }
 
+    /// The compile a variant's importer waits for: `d`'s variant, else `d`'s compile.
+    fn dep_of(&self, cx: &Ctx, d: PkgId) -> ActionId {
+        cx.variant_of
+            .get(&d)
+            .copied()
+            .unwrap_or(self.compile_of[&d])
+    }
+
+    /// `P [P.test]`: P compiled with its own test files, under its import path.
+    fn add_internal_variant(&mut self, cx: &Ctx, pkg: PkgId) -> ActionId {
+        let p = cx.graph.pkg(pkg);
+        let mut map = p.import_map.clone();
+        map.extend(p.test_import_map.clone());
+        let mut files = go_files(p);
+        files.extend(
+            p.files
+                .test_go_files
+                .iter()
+                .map(|f| p.files.source_path(&f.name)),
+        );
+        let mut deps: Vec<ActionId> = cx
+            .graph
+            .deps(pkg)
+            .iter()
+            .map(|&d| self.compile_of[&d])
+            .collect();
+        deps.extend(
+            test_deps_of(cx.graph, p, false)
+                .iter()
+                .map(|&d| self.compile_of[&d]),
+        );
+        let unit = Unit {
+            pkg,
+            label: format!("{} [{}]", p.import_path, cx.variant),
+            pkgpath: (!p.is_main()).then(|| p.import_path.clone()),
+            files,
+            obj: object_path(&cx.tw, &p.import_path),
+            deps,
+            import_map: &map,
+            import_path: &p.import_path,
+        };
+        self.push_unit(cx, unit)
+    }
+
+    /// `Q [P.test]`: a package that imports P, compiled against P's variant.
+    fn add_recompiled(&mut self, cx: &Ctx, q: PkgId) -> ActionId {
+        let qp = cx.graph.pkg(q);
+        let deps = cx
+            .graph
+            .deps(q)
+            .iter()
+            .map(|&d| self.dep_of(cx, d))
+            .collect();
+        let unit = Unit {
+            pkg: q,
+            label: format!("{} [{}]", qp.import_path, cx.variant),
+            pkgpath: Some(qp.import_path.clone()),
+            files: go_files(qp),
+            obj: object_path(&cx.tw, &qp.import_path),
+            deps,
+            import_map: &qp.import_map,
+            import_path: &qp.import_path,
+        };
+        self.push_unit(cx, unit)
+    }
+
+    /// `P_test [P.test]`: the external test package.
+    fn add_xtest(&mut self, cx: &Ctx, pkg: PkgId, p_variant: ActionId) -> ActionId {
+        let p = cx.graph.pkg(pkg);
+        let mut deps = vec![p_variant];
+        deps.extend(
+            test_deps_of(cx.graph, p, true)
+                .iter()
+                .map(|&d| self.dep_of(cx, d)),
+        );
+        let xpath = format!("{}_test", p.import_path);
+        let unit = Unit {
+            pkg,
+            label: format!("{xpath} [{}]", cx.variant),
+            pkgpath: Some(xpath.clone()),
+            files: p
+                .files
+                .xtest_go_files
+                .iter()
+                .map(|f| p.files.source_path(&f.name))
+                .collect(),
+            obj: object_path(&cx.tw, &xpath),
+            deps,
+            import_map: &p.test_import_map,
+            import_path: &p.import_path,
+        };
+        self.push_unit(cx, unit)
+    }
+
+    /// `P.test`: the generated test main, written into `tw` and compiled as
+    /// package main; its text is part of its key.
+    fn add_testmain(
+        &mut self,
+        cx: &Ctx,
+        t: &TestBinary,
+        p_variant: ActionId,
+        xtest: Option<ActionId>,
+    ) -> ActionId {
+        let main_src = cx.tw.join("_testmain.go");
+        let no_map = BTreeMap::new();
+        let ip = &cx.graph.pkg(t.pkg).import_path;
+        let unit = Unit {
+            pkg: t.pkg,
+            label: cx.variant.clone(),
+            pkgpath: None,
+            files: vec![main_src.clone()],
+            obj: cx.tw.join("_testmain.o"),
+            deps: std::iter::once(p_variant).chain(xtest).collect(),
+            import_map: &no_map,
+            import_path: ip,
+        };
+        let id = self.push_unit(cx, unit);
+        let main = &mut self.actions[id.index()];
+        main.steps.insert(
+            1,
+            Step::Write {
+                path: main_src,
+                contents: t.testmain.clone(),
+            },
+        );
+        main.settings.insert("testmain".into(), t.testmain.clone());
+        id
+    }
+
     /// Appends the compile of one variant: its Go compile with `tw` searched
     /// first, and its export data unless it is package main.
-    fn push_unit(
-        &mut self,
-        graph: &Graph,
-        tc: &Toolchain,
-        cflags: &[String],
-        tw: &Path,
-        u: Unit,
-        gox_of: &dyn Fn(&str) -> PathBuf,
-    ) -> ActionId {
+    fn push_unit(&mut self, cx: &Ctx, u: Unit) -> ActionId {
+        let (graph, tc, cflags, tw) = (cx.graph, cx.tc, &cx.cflags, &cx.tw);
+        let work = self.work.clone();
+        let gox_of = |to: &str| cx.gox_of(&work, to);
         let mut steps = vec![Step::Mkdir(u.obj.parent().unwrap_or(tw).to_path_buf())];
         let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
         if let Some(pp) = &u.pkgpath {
@@ -286,7 +368,7 @@ impl Plan {
         let mut settings = BTreeMap::new();
         if !links.is_empty() {
             let root = u.obj.with_extension("").join("_importroot_");
-            steps.extend(link_steps_to(&links, &root, gox_of));
+            steps.extend(link_steps_to(&links, &root, &gox_of));
             cmd = cmd.arg("-I").arg(root.as_os_str());
             for (seen, to) in &links {
                 settings.insert(format!("importmap {seen}"), to.clone());

@@ -29,6 +29,8 @@ const LAYERS: &[&str] = &[
     "profile",
     "gate",
     "inspect",
+    "testmain",
+    "test2json",
     // Planning and running.
     "plan",
     "cache",
@@ -37,6 +39,7 @@ const LAYERS: &[&str] = &[
     "link",
     // Drivers and the command line.
     "build",
+    "gotest",
     "list",
     "doctor",
     "cli",

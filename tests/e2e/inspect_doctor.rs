@@ -38,19 +38,7 @@ fn builds() -> &'static Builds {
         .expect("main.go");
         let build = |target: Option<&str>, extra: &[&str], name: &str| {
             let out = dir.path().join(name);
-            let mut c = Command::new(BIN);
-            c.current_dir(&module).args(["build", "-j", "2", "-o"]).arg(&out);
-            if let Some(t) = target {
-                c.args(["--target", t]);
-            }
-            c.args(extra).arg(".");
-            let o = c.output().expect("run gccgo-build build");
-            assert!(
-                o.status.success(),
-                "build {name} failed:\n{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
+            build_in(&module, target, extra, &out);
             out
         };
         Builds {
@@ -64,6 +52,27 @@ fn builds() -> &'static Builds {
             _dir: dir,
         }
     })
+}
+
+/// `gccgo-build build -j 2 -o OUT [--target T] EXTRA .` in `module`; panics
+/// with the build's output when it fails.
+fn build_in(module: &Path, target: Option<&str>, extra: &[&str], out: &Path) {
+    let mut c = Command::new(BIN);
+    c.current_dir(module)
+        .args(["build", "-j", "2", "-o"])
+        .arg(out);
+    if let Some(t) = target {
+        c.args(["--target", t]);
+    }
+    c.args(extra).arg(".");
+    let o = c.output().expect("run gccgo-build build");
+    assert!(
+        o.status.success(),
+        "build {} failed:\n{}{}",
+        out.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn run(args: &[&str]) -> Output {
@@ -352,6 +361,58 @@ fn inspect_stripped_size_estimate_matches_real_strip() {
     assert_eq!(s["libgo"], "static");
 }
 
+/// Regression: `inspect` said `libgo: none` for a `--size --link static`
+/// build, which links libgo in and strips every symbol (and `.go_export`)
+/// that used to show it. libgo's runtime strings in `.rodata` still do.
+#[test]
+fn inspect_said_libgo_none_for_static_stripped_size_build() {
+    let b = builds();
+    let work = tempfile::tempdir().expect("tempdir");
+    for (target, run_with) in [
+        (None, None),
+        (Some("mipsel-linux-gnu"), Some("qemu-mipsel-static")),
+    ] {
+        let out = work
+            .path()
+            .join(format!("size-static-{}", target.unwrap_or("host")));
+        build_in(&b.module, target, &["--size", "--link", "static"], &out);
+        let j = inspect_json(&out);
+        assert_eq!(
+            (
+                j["linkage"].as_str(),
+                j["symtab"].as_bool(),
+                j["go_export"].as_bool()
+            ),
+            (Some("static"), Some(false), Some(false)),
+            "{target:?}: not the stripped static file the bug needs"
+        );
+        assert_eq!(j["libgo"], "static", "{target:?}: {}", j["libgo_evidence"]);
+        assert!(
+            j["libgo_evidence"]
+                .as_str()
+                .is_some_and(|e| e.contains("runtime string") && e.contains(".rodata")),
+            "{target:?}: {}",
+            j["libgo_evidence"]
+        );
+        let o = run(&["inspect", out.to_str().expect("utf-8")]);
+        let human = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            human.lines().any(|l| l.starts_with("libgo: static (")),
+            "{human}"
+        );
+        // And the file is a working program, libgo and all.
+        let o = match run_with {
+            Some(q) => Command::new(q).arg(&out).output().expect("qemu-user"),
+            None => Command::new(&out).output().expect("run the host build"),
+        };
+        assert!(
+            String::from_utf8_lossy(&o.stdout).starts_with("hello 1.41421"),
+            "{}",
+            text(&o)
+        );
+    }
+}
+
 #[test]
 fn inspect_gc_binary_has_buildinfo_and_no_libgo() {
     let b = builds();
@@ -414,6 +475,25 @@ fn inspect_rejects_a_shell_script() {
     let o = run(&["inspect", p.to_str().expect("utf-8")]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not an ELF file"), "{}", text(&o));
+}
+
+/// Regression: `inspect --help` showed the Rust type name `ElfInfo` (a
+/// docstring that clap turned into the `--json` help). Help text is for
+/// users: no Rust type or path may leak into it, for inspect or doctor.
+#[test]
+fn inspect_help_names_no_rust_type() {
+    for cmd in ["inspect", "doctor"] {
+        let o = run(&[cmd, "--help"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(help.contains("--json"), "{help}");
+        for leak in ["ElfInfo", "Option<", "Vec<", "::"] {
+            assert!(
+                !help.contains(leak),
+                "`{cmd} --help` shows `{leak}`:\n{help}"
+            );
+        }
+    }
 }
 
 fn device(ext: &str) -> String {
