@@ -439,6 +439,13 @@ fn run_one(
         .args(&argv[1..])
         .args(&flags);
     cmd.dir = Some(job.dir.clone());
+    if cfg.build.print_commands {
+        // As go test -x shows the run of each test binary.
+        eprintln!(
+            "cd {}; {cmd}",
+            crate::process::quote(&job.dir.to_string_lossy(), None)
+        );
+    }
     let limit = parse_go_duration(&cfg.timeout)
         .filter(|d| !d.is_zero())
         .map(|d| d + Duration::from_secs(60));

@@ -362,3 +362,43 @@ fn hard_float_toolchain_on_an_fpu_less_core_is_called_out() {
         "{err}"
     );
 }
+
+/// `gccgo-build test` with each router's SDK: the tests run under the
+/// FPU-less core's model (the runner says `-cpu`), minion's pass on both,
+/// and examples/hdrcast's endianness bug shows on the big-endian ath79 only.
+#[test]
+fn sdk_tests_run_on_the_router_core_and_catch_the_big_endian_bug() {
+    for r in [RAMIPS, ATH79] {
+        let Some(sdk) = sdk(&r) else { continue };
+        let sdk_s = sdk.display().to_string();
+        let cache = tempfile::tempdir().unwrap();
+        let test = |dir: &str| {
+            run(bin()
+                .current_dir(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("examples")
+                        .join(dir),
+                )
+                .env("GCCGO_BUILD_CACHE", cache.path())
+                .args(["test", "-x", "--sdk", &sdk_s, "./..."]))
+        };
+        let (out, err) = ok(test("minion"));
+        assert!(
+            out.contains("ok  \texample.com/minion/internal/wire\t"),
+            "{out}"
+        );
+        let runner = format!("{} -cpu {}", r.qemu, r.cpu);
+        assert!(
+            err.contains(&runner),
+            "the tests did not run under {runner}:\n{err}"
+        );
+        let o = test("hdrcast");
+        let (out, _) = text(&o);
+        if r.sdk == ATH79.sdk {
+            assert!(!o.status.success(), "{out}");
+            assert!(out.contains("ID = 0x3412, want 0x1234"), "{out}");
+        } else {
+            assert!(o.status.success(), "{out}");
+        }
+    }
+}
