@@ -282,14 +282,13 @@ fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bo
         (Binary::NoTests, _) => {
             let line = format!("?   \t{ip}\t[no test files]\n");
             if cfg.json {
-                for e in crate::test2json::convert(
-                    ip,
-                    &line,
-                    true,
-                    0.0,
-                    &crate::test2json::now_rfc3339(),
-                ) {
-                    json_line(&Event::skip_if_pass(e));
+                let time = crate::test2json::now_rfc3339();
+                for mut e in crate::test2json::convert(ip, &line, true, 0.0, &time) {
+                    // go test -json reports a package without tests as `skip`.
+                    if e.action == "pass" {
+                        e.action = "skip".into();
+                    }
+                    json_line(&e);
                 }
             } else {
                 print!("{line}");
@@ -346,19 +345,6 @@ fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bo
             }
             !o.passed
         }
-    }
-}
-
-/// A test2json event helper for the `[no test files]` line.
-struct Event;
-
-impl Event {
-    /// go test -json reports a package without tests as `skip`.
-    fn skip_if_pass(mut e: crate::test2json::Event) -> crate::test2json::Event {
-        if e.action == "pass" {
-            e.action = "skip".into();
-        }
-        e
     }
 }
 

@@ -15,6 +15,7 @@
 //!   compilers/<hash>.json     toolchain probe answers (toolchain::CompilerFacts)
 //!   gate/<hash>               packages the language gate found clean
 //!   installed/<hash>.json     size, mtime and key of the last file installed at an OUT
+//!   testresults/<hash>.json   a passing test binary's output (see `gotest`)
 //!   entries/ index/           compile and link entries, explain history (see `cache`)
 //!   tmp/                      staging for atomic writes (same filesystem)
 //! ```
