@@ -210,14 +210,8 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     }
 
     // 7. Plan.
-    let workdir = tempfile::Builder::new()
-        .prefix("gccgo-build-")
-        .tempdir()
-        .context("creating the work directory")?;
+    let workdir = work_dir(cfg.keep_work)?;
     let work = workdir.path().to_path_buf();
-    if !cfg.keep_work {
-        crate::cleanup::add_dir(&work);
-    }
     let plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
 
     // 8. -n
@@ -237,6 +231,21 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
 
     // 10. Report.
     report(cfg, &plan, &outputs, &summary)
+}
+
+/// A new work directory (`$WORK`), removed on an early end unless
+/// `keep` (`--work`; the caller keeps it at the end).
+///
+/// Errors when the temporary directory cannot be created.
+pub fn work_dir(keep: bool) -> Result<tempfile::TempDir> {
+    let workdir = tempfile::Builder::new()
+        .prefix("gccgo-build-")
+        .tempdir()
+        .context("creating the work directory")?;
+    if !keep {
+        crate::cleanup::add_dir(workdir.path());
+    }
+    Ok(workdir)
 }
 
 /// Step 6: which main package is linked where. `-o DIR` (or several

@@ -86,14 +86,8 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
     let api = testing_api(tc)?;
-    let workdir = tempfile::Builder::new()
-        .prefix("gccgo-build-")
-        .tempdir()
-        .context("creating the work directory")?;
+    let workdir = crate::build::work_dir(bcfg.keep_work)?;
     let work = workdir.path().to_path_buf();
-    if !bcfg.keep_work {
-        crate::cleanup::add_dir(&work);
-    }
     let mut plan = Plan::new(graph, tc, &bcfg.flags, &work, &BTreeMap::new());
     let mut links: Vec<(PkgId, Option<ActionId>)> = Vec::new();
     for &id in &graph.roots {

@@ -321,14 +321,7 @@ fn link_action(
                 .map(PathBuf::into_os_string),
         );
     }
-    let mut ld: Vec<String> = match flags.link {
-        LinkMode::StaticLibgo => vec!["-static-libgo".into()],
-        LinkMode::Static => vec!["-static".into()],
-        LinkMode::Dynamic => vec![],
-    };
-    ld.extend(tc.cflags.iter().cloned());
-    ld.extend(tc.ldflags.iter().cloned());
-    ld.extend(flags.ldflags.iter().cloned());
+    let ld = link_flags(tc, flags);
     let cmd = Cmd::new(tc.gccgo.as_os_str())
         .arg("-o")
         .arg(exe.as_os_str())
@@ -374,6 +367,21 @@ fn link_action(
         flags: ld,
         settings,
     }
+}
+
+/// The flags of a link after its objects: the link mode's
+/// (`-static-libgo`, `-static`, none), the profile's compile and link
+/// flags, then `--ldflags`.
+fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
+    let mut ld: Vec<String> = match flags.link {
+        LinkMode::StaticLibgo => vec!["-static-libgo".into()],
+        LinkMode::Static => vec!["-static".into()],
+        LinkMode::Dynamic => vec![],
+    };
+    ld.extend(tc.cflags.iter().cloned());
+    ld.extend(tc.ldflags.iter().cloned());
+    ld.extend(flags.ldflags.iter().cloned());
+    ld
 }
 
 /// Builds the compile action of one package: the Go compile (with a

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::{
-    Action, ActionId, ActionKind, Flags, LinkMode, Output, Plan, Role, Step, link_objects,
-    link_steps_to, links_of, object_path, package_work_dir,
+    Action, ActionId, ActionKind, Flags, Output, Plan, Role, Step, link_objects, link_steps_to,
+    links_of, object_path, package_work_dir,
 };
 use crate::graph::{Graph, PkgId};
 use crate::process::Cmd;
@@ -497,14 +497,7 @@ fn test_link(
     deps: Vec<ActionId>,
     install: Option<&Path>,
 ) -> Action {
-    let mut ld: Vec<String> = match flags.link {
-        LinkMode::StaticLibgo => vec!["-static-libgo".into()],
-        LinkMode::Static => vec!["-static".into()],
-        LinkMode::Dynamic => vec![],
-    };
-    ld.extend(tc.cflags.iter().cloned());
-    ld.extend(tc.ldflags.iter().cloned());
-    ld.extend(flags.ldflags.iter().cloned());
+    let ld = super::link_flags(tc, flags);
     let cmd = Cmd::new(tc.gccgo.as_os_str())
         .arg("-o")
         .arg(exe.as_os_str())
