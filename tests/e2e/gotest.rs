@@ -314,3 +314,20 @@ fn run_builds_and_runs_a_command_with_its_exit_status() {
         assert!(err.is_empty(), "run printed: {err}");
     }
 }
+
+/// gccgo 11's libgo is Go 1.16: its `testing.MainStart` takes no fuzz
+/// targets, so the generated test main differs; the tests run the same.
+#[test]
+fn gccgo_11s_testing_api_gets_its_own_test_main() {
+    let t = Tree::of("minion");
+    let (out, _) = ok(t.test(&["--target", "gccgo-11", "-v", "./internal/wire"]));
+    let r = results(&out);
+    assert!(
+        r.contains(&("ExampleNewQuery".into(), "PASS".into())),
+        "{out}"
+    );
+    assert!(
+        r.contains(&("TestMainRanFirst".into(), "PASS".into())),
+        "{out}"
+    );
+}
