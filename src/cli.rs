@@ -307,6 +307,7 @@ const GO_STYLE: &[&str] = &[
     "short",
     "bench",
     "exec",
+    "test",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.

@@ -31,6 +31,8 @@ pub struct ListConfig {
     pub json: bool,
     /// Also list every dependency, dependencies before their importers.
     pub deps: bool,
+    /// `-test`: also each named package's test binary and test packages.
+    pub test: bool,
     /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
     /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
@@ -61,6 +63,9 @@ pub struct PackagePublic {
     /// In GOPATH mode, the GOPATH entry whose `src/` holds the package.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub root: String,
+    /// With `-test`: the package a test package or variant is built for.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub for_test: String,
     /// The module that provides the package, in module mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<ModulePublic>,
@@ -152,7 +157,10 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
         bail!("list: cannot use -f with -json");
     }
     let loaded = crate::build::load(cwd, &args.load, &crate::store::Store::from_env())?;
-    let packages = list(&loaded.graph, &loaded.resolver.mode, args.deps);
+    let mut packages = list(&loaded.graph, &loaded.resolver.mode, args.deps);
+    if args.test {
+        packages.extend(test_packages(&loaded.graph));
+    }
     let mut out = String::new();
     for p in &packages {
         if args.json {
@@ -165,6 +173,54 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     }
     print!("{out}");
     Ok(0)
+}
+
+/// `-test`'s extra entries, as the go command lists them after the
+/// packages: for each named package with tests, its test binary `P.test`
+/// (package main), `P [P.test]` (the package with its own test files) and
+/// `P_test [P.test]` (the external test package). The packages that would
+/// be recompiled against `P [P.test]` are not listed.
+fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
+    let mut out = Vec::new();
+    for &id in &graph.roots {
+        let p = graph.pkg(id);
+        let f = &p.files;
+        if !f.has_tests() {
+            continue;
+        }
+        let ip = &p.import_path;
+        let variant = format!("{ip}.test");
+        let dir = p.dir.display().to_string();
+        out.push(PackagePublic {
+            dir: dir.clone(),
+            import_path: variant.clone(),
+            name: "main".into(),
+            ..PackagePublic::default()
+        });
+        if !f.test_go_files.is_empty() {
+            let mut go_files = f.plain_go_files();
+            go_files.extend(f.test_go_files.iter().map(|g| g.name.clone()));
+            out.push(PackagePublic {
+                dir: dir.clone(),
+                import_path: format!("{ip} [{variant}]"),
+                name: f.name.clone(),
+                for_test: ip.clone(),
+                go_files,
+                ..PackagePublic::default()
+            });
+        }
+        if !f.xtest_go_files.is_empty() {
+            out.push(PackagePublic {
+                dir,
+                import_path: format!("{ip}_test [{variant}]"),
+                name: format!("{}_test", f.name),
+                for_test: ip.clone(),
+                go_files: f.xtest_go_files.iter().map(|g| g.name.clone()).collect(),
+                ..PackagePublic::default()
+            });
+        }
+    }
+    out
 }
 
 /// The listing, one `PackagePublic` per package. With `deps`, every
@@ -419,6 +475,7 @@ const SCALAR_FIELDS: &[&str] = &[
     "ImportComment",
     "Name",
     "Root",
+    "ForTest",
     "Module",
     "Goroot",
     "Standard",
@@ -495,6 +552,7 @@ mod tests {
             import_comment: Some("c".into()),
             name: "n".into(),
             root: "r".into(),
+            for_test: "t".into(),
             module: Some(ModulePublic::default()),
             goroot: true,
             standard: true,

@@ -16,6 +16,9 @@ pub struct ListArgs {
     /// Also list every dependency, dependencies before their importers.
     #[arg(long)]
     pub deps: bool,
+    /// Also list each named package's test binary and test packages (`P.test`, `P [P.test]`, `P_test [P.test]`).
+    #[arg(long)]
+    pub test: bool,
     /// A template per package: `{{.Field}}` and `{{join .Field "SEP"}}` (default `{{.ImportPath}}`).
     #[arg(short = 'f', value_name = "TEMPLATE")]
     pub format: Option<String>,
@@ -32,8 +35,12 @@ impl ListArgs {
         ListConfig {
             json: self.json,
             deps: self.deps,
+            test: self.test,
             format: self.format.clone(),
-            load: self.load.config(),
+            load: crate::build::LoadConfig {
+                tests: self.test,
+                ..self.load.config()
+            },
         }
     }
 }

@@ -331,3 +331,40 @@ fn gccgo_11s_testing_api_gets_its_own_test_main() {
         "{out}"
     );
 }
+
+/// `list -test` names the test binary and test packages as go-12 does
+/// (the go command that comes with gccgo), with the same files; only the
+/// test main's file differs (go's is in its build cache).
+#[test]
+fn list_test_matches_go12() {
+    let t = Tree::of("minion");
+    let f = "{{.ImportPath}}|{{.Name}}|{{.ForTest}}|{{join .GoFiles \",\"}}";
+    let (ours, _) = ok(run(bin().current_dir(t.root()).args([
+        "list",
+        "-test",
+        "-f",
+        f,
+        "./internal/...",
+    ])));
+    let (theirs, _) = ok(run(std::process::Command::new("go-12")
+        .current_dir(t.root())
+        .env("GOFLAGS", "-mod=mod")
+        .args([
+            "list",
+            "-compiler=gccgo",
+            "-test",
+            "-f",
+            f,
+            "./internal/...",
+        ])));
+    let strip_main = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| match l.split_once(".test|main|") {
+                Some((ip, _)) => format!("{ip}.test|main|"),
+                None => l.to_string(),
+            })
+            .collect()
+    };
+    assert_eq!(strip_main(&ours), strip_main(&theirs));
+    assert!(ours.contains("example.com/minion/internal/wire [example.com/minion/internal/wire.test]|wire|example.com/minion/internal/wire|header.go,message.go,name.go,types.go,wire_test.go"), "{ours}");
+}
