@@ -220,7 +220,7 @@ enum Binary {
 ///
 /// Errors: a worker thread could not start.
 fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Result<bool> {
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<(Outcome, bool), String>)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<(Outcome, bool)>)>();
     let next = std::sync::Mutex::new(0usize);
     let mut any_failed = false;
     std::thread::scope(|s| -> Result<()> {
@@ -239,10 +239,10 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
                         let Some(job) = jobs.get(i) else { return };
                         if let Binary::Built(exe) = &job.exe {
                             let r = run_one(cfg, tc, store, job, exe);
-                            if tx.send((i, r)).is_err() {
+                            if tx.send((i, Some(r))).is_err() {
                                 return;
                             }
-                        } else if tx.send((i, Err(String::new()))).is_err() {
+                        } else if tx.send((i, None)).is_err() {
                             return;
                         }
                     }
@@ -251,7 +251,7 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
         }
         drop(tx);
         // Print in command-line order as results arrive.
-        let mut done: BTreeMap<usize, Result<(Outcome, bool), String>> = BTreeMap::new();
+        let mut done: BTreeMap<usize, Option<(Outcome, bool)>> = BTreeMap::new();
         let mut shown = 0;
         for (i, r) in rx {
             done.insert(i, r);
@@ -267,7 +267,7 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
 
 /// Prints one package's result (`go test`'s lines, or `-json` events);
 /// returns whether it failed.
-fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bool {
+fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
     let ip = &job.import_path;
     let json_line = |e: &crate::test2json::Event| {
         println!("{}", serde_json::to_string(e).unwrap_or_default());
@@ -289,7 +289,7 @@ fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bo
             }
             false
         }
-        (Binary::BuildFailed, _) | (_, Err(_)) => {
+        (Binary::BuildFailed, _) | (_, None) => {
             let line = format!("FAIL\t{ip} [build failed]\n");
             if cfg.json {
                 for e in crate::test2json::convert(
@@ -306,7 +306,7 @@ fn report(cfg: &TestConfig, job: &Job, r: Result<(Outcome, bool), String>) -> bo
             }
             true
         }
-        (Binary::Built(_), Ok((o, cached))) => {
+        (Binary::Built(_), Some((o, cached))) => {
             let time = if cached {
                 "(cached)".to_string()
             } else {
@@ -391,14 +391,14 @@ fn is_host(tc: &Toolchain) -> bool {
 /// Runs one package's binary, or takes its cached result; returns the
 /// outcome and whether it came from the cache.
 ///
-/// Errors (as text): the binary could not be hashed or started.
+/// A binary that cannot be started is a failed run (its error is the output).
 fn run_one(
     cfg: &TestConfig,
     tc: &Toolchain,
     store: &Store,
     job: &Job,
     exe: &Path,
-) -> Result<(Outcome, bool), String> {
+) -> (Outcome, bool) {
     let flags = test_flags(cfg);
     let argv = runner_command(cfg.exec.as_deref(), tc, exe);
     let cacheable = cfg.count.is_none() && cfg.bench.is_none();
@@ -413,7 +413,7 @@ fn run_one(
             .read_memo(m)
             .and_then(|b| serde_json::from_slice::<Outcome>(&b).ok())
     {
-        return Ok((o, true));
+        return (o, true);
     }
     let mut cmd = crate::process::Cmd::new(&argv[0])
         .args(&argv[1..])
@@ -454,7 +454,7 @@ fn run_one(
     {
         store.write_memo(m, &data);
     }
-    Ok((o, false))
+    (o, false)
 }
 
 /// The key of a cached result: the binary's contents, how it is run, its
