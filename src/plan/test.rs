@@ -255,7 +255,9 @@ impl Plan {
         let unit = Unit {
             pkg,
             label: format!("{} [{}]", p.import_path, cx.variant),
-            pkgpath: (!p.is_main()).then(|| p.import_path.clone()),
+            // Always a library here, even a command (go's `ForceLibrary`):
+            // the test main imports it by its import path.
+            pkgpath: Some(p.import_path.clone()),
             files,
             obj: object_path(&cx.tw, &p.import_path),
             deps,

@@ -368,3 +368,22 @@ fn list_test_matches_go12() {
     assert_eq!(strip_main(&ours), strip_main(&theirs));
     assert!(ours.contains("example.com/minion/internal/wire [example.com/minion/internal/wire.test]|wire|example.com/minion/internal/wire|header.go,message.go,name.go,types.go,wire_test.go"), "{ours}");
 }
+
+/// A command's own tests: the package is compiled as a library under its
+/// import path (go's `ForceLibrary`), or the test main cannot import it.
+#[test]
+fn a_commands_tests_run() {
+    let t = tree(&module(&[
+        (
+            "main.go",
+            "package main\n\nimport \"fmt\"\n\nfunc add(a, b int) int { return a + b }\n\nfunc main() { fmt.Println(add(1, 2)) }\n",
+        ),
+        (
+            "main_test.go",
+            "package main\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif add(1, 2) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+        ),
+    ]));
+    let (out, _) = ok(t.test(&["-v", "."]));
+    assert!(out.contains("--- PASS: TestAdd"), "{out}");
+    assert!(out.contains("ok  \texample.com/t\t"), "{out}");
+}
