@@ -616,6 +616,27 @@ mod tests {
         stored: Vec<usize>,
     }
 
+    impl Answers {
+        /// Action 0 is a hit; action 1 then finds 0's entry damaged.
+        fn hit_then_corrupt() -> Answers {
+            let mut cache = Answers::default();
+            cache.answers.insert(
+                0,
+                vec![Lookup::Hit {
+                    output: String::new(),
+                    installed: false,
+                }],
+            );
+            cache.answers.insert(
+                1,
+                vec![Lookup::Corrupt {
+                    rebuild: vec![ActionId(0)],
+                }],
+            );
+            cache
+        }
+    }
+
     impl CacheHook for Answers {
         fn lookup(&mut self, _: &Plan, i: ActionId) -> Result<Lookup> {
             let queue = self.answers.entry(i.index()).or_default();
@@ -746,20 +767,7 @@ mod tests {
                 ("user", &format!("test -e '{}'", f.display()), &[0]),
             ],
         );
-        let mut cache = Answers::default();
-        cache.answers.insert(
-            0,
-            vec![Lookup::Hit {
-                output: String::new(),
-                installed: false,
-            }],
-        );
-        cache.answers.insert(
-            1,
-            vec![Lookup::Corrupt {
-                rebuild: vec![ActionId(0)],
-            }],
-        );
+        let mut cache = Answers::hit_then_corrupt();
         let mut log = Log::default();
         let sum = run(&p, &opts(2, false), &mut log, Some(&mut cache)).unwrap();
         assert!(sum.failed.is_empty(), "{:#?}", log.0);
@@ -777,20 +785,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut p = plan(d.path(), &[("dep", "exit 1", &[]), ("user", "true", &[0])]);
         p.actions[0].steps = vec![Step::Run(Cmd::new("sh").args(["-c", "sleep 30"]))];
-        let mut cache = Answers::default();
-        cache.answers.insert(
-            0,
-            vec![Lookup::Hit {
-                output: String::new(),
-                installed: false,
-            }],
-        );
-        cache.answers.insert(
-            1,
-            vec![Lookup::Corrupt {
-                rebuild: vec![ActionId(0)],
-            }],
-        );
+        let mut cache = Answers::hit_then_corrupt();
         let mut o = opts(2, false);
         o.timeout = Some(Duration::from_millis(300));
         let mut log = Log::default();

@@ -276,7 +276,10 @@ fn unchanged_tests_are_cached_and_an_edit_reruns_only_its_package() {
         "{out}"
     );
     assert!(!err.contains(" -c "), "a cached run compiled:\n{err}");
-    assert!(!err.contains(".test -test."), "a cached run ran a test binary:\n{err}");
+    assert!(
+        !err.contains(".test -test."),
+        "a cached run ran a test binary:\n{err}"
+    );
     // An edit of rpc reruns rpc's tests; wire's result stays cached.
     let f = t.root().join("internal/rpc/rpc.go");
     let mut s = std::fs::read_to_string(&f).unwrap();
