@@ -150,6 +150,12 @@ impl Queue {
         }
     }
 
+    /// Whether `i` already finished once, so that it runs now because its
+    /// cache entry turned out damaged (nothing else runs an action twice).
+    fn is_rerun(&self, i: ActionId) -> bool {
+        self.finished[i.index()]
+    }
+
     /// `waiter` must wait again for `again`, which runs once more.
     fn run_again(&mut self, again: ActionId, waiter: ActionId) {
         self.waiting[waiter.index()] += 1;
@@ -218,7 +224,6 @@ pub fn run<'a>(
         helper,
         slots_held: Vec::new(),
         requested: 0,
-        rerun: vec![false; plan.actions.len()],
     };
     s.progress.start(plan.actions.len());
     loop {
@@ -254,8 +259,6 @@ struct Scheduler<'a> {
     helper: Option<jobserver::HelperThread>,
     slots_held: Vec<jobserver::Acquired>,
     requested: usize,
-    /// Running again because its cache entry was damaged.
-    rerun: Vec<bool>,
 }
 
 impl Scheduler<'_> {
@@ -300,7 +303,6 @@ impl Scheduler<'_> {
                             "{}: cache entry was corrupted; rebuilding it",
                             self.plan[j].label
                         ));
-                        self.rerun[j.index()] = true;
                         self.q.run_again(j, i);
                     }
                 }
@@ -392,7 +394,7 @@ impl Scheduler<'_> {
         if let Some(c) = self.cache.as_deref_mut() {
             if let Err(e) = c.store(plan, i, &output) {
                 let why = crate::words::error_text(&e);
-                if self.rerun[i.index()] {
+                if self.q.is_rerun(i) {
                     self.fail(i, &format!("{output}{why}\n"));
                     return;
                 }
@@ -403,7 +405,7 @@ impl Scheduler<'_> {
                 c.installed(plan, i);
             }
         }
-        if std::mem::take(&mut self.rerun[i.index()]) {
+        if self.q.is_rerun(i) {
             self.progress.warn(&format!(
                 "{}: cache entry was corrupted; rebuilt it",
                 a.label

@@ -269,41 +269,29 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
 /// returns whether it failed.
 fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
     let ip = &job.import_path;
-    let json_line = |e: &crate::test2json::Event| {
-        println!("{}", serde_json::to_string(e).unwrap_or_default());
+    // `text` as -json events (`passed` and `elapsed` for the package's last
+    // one), or as it is.
+    let emit = |text: &str, passed: bool, elapsed: f64, no_tests: bool| {
+        if !cfg.json {
+            print!("{text}");
+            return;
+        }
+        let time = crate::test2json::now_rfc3339();
+        for mut e in crate::test2json::convert(ip, text, passed, elapsed, &time) {
+            // go test -json reports a package without tests as `skip`.
+            if no_tests && e.action == "pass" {
+                e.action = "skip".into();
+            }
+            println!("{}", serde_json::to_string(&e).unwrap_or_default());
+        }
     };
     match (&job.exe, r) {
         (Binary::NoTests, _) => {
-            let line = format!("?   \t{ip}\t[no test files]\n");
-            if cfg.json {
-                let time = crate::test2json::now_rfc3339();
-                for mut e in crate::test2json::convert(ip, &line, true, 0.0, &time) {
-                    // go test -json reports a package without tests as `skip`.
-                    if e.action == "pass" {
-                        e.action = "skip".into();
-                    }
-                    json_line(&e);
-                }
-            } else {
-                print!("{line}");
-            }
+            emit(&format!("?   \t{ip}\t[no test files]\n"), true, 0.0, true);
             false
         }
         (Binary::BuildFailed, _) | (_, None) => {
-            let line = format!("FAIL\t{ip} [build failed]\n");
-            if cfg.json {
-                for e in crate::test2json::convert(
-                    ip,
-                    &line,
-                    false,
-                    0.0,
-                    &crate::test2json::now_rfc3339(),
-                ) {
-                    json_line(&e);
-                }
-            } else {
-                print!("{line}");
-            }
+            emit(&format!("FAIL\t{ip} [build failed]\n"), false, 0.0, false);
             true
         }
         (Binary::Built(_), Some((o, cached))) => {
@@ -317,26 +305,17 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             } else {
                 format!("FAIL\t{ip}\t{time}\n")
             };
-            if cfg.json {
-                let text = format!("{}{summary}", o.output);
-                for e in crate::test2json::convert(
-                    ip,
-                    &text,
-                    o.passed,
-                    o.elapsed,
-                    &crate::test2json::now_rfc3339(),
-                ) {
-                    json_line(&e);
+            // -json carries all of the output; the text shows it for -v
+            // and for a failure.
+            let mut text = String::new();
+            if cfg.json || cfg.verbose || !o.passed {
+                text.push_str(&o.output);
+                if !text.is_empty() && !text.ends_with('\n') && !cfg.json {
+                    text.push('\n');
                 }
-            } else {
-                if cfg.verbose || !o.passed {
-                    print!("{}", o.output);
-                    if !o.output.is_empty() && !o.output.ends_with('\n') {
-                        println!();
-                    }
-                }
-                print!("{summary}");
             }
+            text.push_str(&summary);
+            emit(&text, o.passed, o.elapsed, false);
             !o.passed
         }
     }
@@ -379,13 +358,8 @@ pub fn runner_command(exec: Option<&[String]>, tc: &Toolchain, exe: &Path) -> Ve
 
 /// Whether the toolchain builds for the machine this runs on.
 fn is_host(tc: &Toolchain) -> bool {
-    let host = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "x86" => "386",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    tc.target.goarch == host && tc.target.goos == std::env::consts::OS
+    crate::target::host_goarch() == Some(tc.target.goarch.as_str())
+        && tc.target.goos == std::env::consts::OS
 }
 
 /// Runs one package's binary, or takes its cached result; returns the

@@ -369,6 +369,48 @@ fn link_action(
     }
 }
 
+/// The flags of every Go compile: `--gccgoflags` (default `-O2 -g`), then
+/// the profile's.
+fn compile_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
+    let mut cflags = flags.gcflags.clone();
+    cflags.extend(tc.cflags.iter().cloned());
+    cflags
+}
+
+/// The Go files of a package's build (no test files), as the compiler
+/// reads them (through the overlay).
+fn go_files(p: &Package) -> Vec<PathBuf> {
+    p.files
+        .go_files
+        .iter()
+        .map(|f| p.files.source_path(&f.name))
+        .collect()
+}
+
+/// The outputs of a Go compile into `obj`: the object, and with `export`
+/// its export data, copied out by a step appended to `steps` (the target's
+/// objcopy, `-j .go_export`, into `<obj>.gox`).
+fn object_outputs(tc: &Toolchain, obj: &Path, export: bool, steps: &mut Vec<Step>) -> Vec<Output> {
+    let mut outputs = vec![Output {
+        role: Role::Object,
+        path: obj.to_path_buf(),
+    }];
+    if export {
+        let gox = obj.with_extension("gox");
+        steps.push(Step::Run(
+            Cmd::new(tc.objcopy.as_os_str())
+                .args(["-j", ".go_export"])
+                .arg(obj.as_os_str())
+                .arg(gox.as_os_str()),
+        ));
+        outputs.push(Output {
+            role: Role::Export,
+            path: gox,
+        });
+    }
+    outputs
+}
+
 /// The flags of a link after its objects: the link mode's
 /// (`-static-libgo`, `-static`, none), the profile's compile and link
 /// flags, then `--ldflags`.
@@ -401,33 +443,11 @@ fn compile_action(
     let p = graph.pkg(id);
     let obj = object_path(work, &p.import_path);
     let pkg_work = package_work_dir(work, &p.import_path);
-    let files: Vec<PathBuf> = p
-        .files
-        .go_files
-        .iter()
-        .map(|f| p.files.source_path(&f.name))
-        .collect();
-    let mut cflags: Vec<String> = flags.gcflags.clone();
-    cflags.extend(tc.cflags.iter().cloned());
+    let files = go_files(p);
+    let cflags = compile_flags(tc, flags);
     let (mut steps, mut settings, embed) =
         go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
-    let mut outputs = vec![Output {
-        role: Role::Object,
-        path: obj.clone(),
-    }];
-    if !p.is_main() {
-        let gox = obj.with_extension("gox");
-        steps.push(Step::Run(
-            Cmd::new(tc.objcopy.as_os_str())
-                .args(["-j", ".go_export"])
-                .arg(obj.as_os_str())
-                .arg(gox.as_os_str()),
-        ));
-        outputs.push(Output {
-            role: Role::Export,
-            path: gox,
-        });
-    }
+    let mut outputs = object_outputs(tc, &obj, !p.is_main(), &mut steps);
     let mut inputs = files;
     inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
     let extra = extra_objects(p, work);

@@ -149,6 +149,12 @@ impl Target {
     }
 }
 
+/// GOARCH of the machine gccgo-build runs on (its Rust `ARCH` read as a
+/// triple); `None` for an architecture libgo has no port for.
+pub fn host_goarch() -> Option<&'static str> {
+    goarch_for_triple(&format!("{}-linux-gnu", std::env::consts::ARCH))
+}
+
 /// GOARCH for the architecture part of a GNU triple, as libgo's configure.
 /// `None` for architectures libgo has no port for.
 pub fn goarch_for_triple(triple: &str) -> Option<&'static str> {

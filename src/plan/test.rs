@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::{
-    Action, ActionId, ActionKind, Flags, Output, Plan, Role, Step, link_objects, link_steps_to,
-    links_of, object_path, package_work_dir,
+    Action, ActionId, ActionKind, Flags, Output, Plan, Role, Step, go_files, link_objects,
+    link_steps_to, links_of, object_path, package_work_dir,
 };
 use crate::graph::{Graph, PkgId};
 use crate::process::Cmd;
@@ -147,12 +147,10 @@ impl Plan {
         let p = graph.pkg(t.pkg);
         let ip = p.import_path.clone();
         let shape = Shape::of(graph, t.pkg)?;
-        let mut cflags = flags.gcflags.clone();
-        cflags.extend(tc.cflags.iter().cloned());
         let mut cx = Ctx {
             graph,
             tc,
-            cflags,
+            cflags: super::compile_flags(tc, flags),
             tw: package_work_dir(&self.work.join("_test"), &ip),
             variant: format!("{ip}.test"),
             in_variant: shape
@@ -385,23 +383,7 @@ impl Plan {
             .arg(u.obj.as_os_str())
             .args(u.files.iter().map(|f| f.as_os_str().to_owned()));
         steps.push(Step::Run(cmd));
-        let mut outputs = vec![Output {
-            role: Role::Object,
-            path: u.obj.clone(),
-        }];
-        if u.pkgpath.is_some() {
-            let gox = u.obj.with_extension("gox");
-            steps.push(Step::Run(
-                Cmd::new(tc.objcopy.as_os_str())
-                    .args(["-j", ".go_export"])
-                    .arg(u.obj.as_os_str())
-                    .arg(gox.as_os_str()),
-            ));
-            outputs.push(Output {
-                role: Role::Export,
-                path: gox,
-            });
-        }
+        let outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
         // The generated test main is keyed by its text (`settings`), not a file.
         let inputs = u
             .files
@@ -422,15 +404,6 @@ impl Plan {
         });
         ActionId(self.actions.len() - 1)
     }
-}
-
-/// The Go files of a package's build (no test files), as the compiler reads them.
-fn go_files(p: &crate::graph::Package) -> Vec<PathBuf> {
-    p.files
-        .go_files
-        .iter()
-        .map(|f| p.files.source_path(&f.name))
-        .collect()
 }
 
 /// The packages of source the test files of one kind import (the

@@ -96,11 +96,6 @@ struct Candidate {
     runner_package: Option<String>,
 }
 
-/// GOARCH of the machine gccgo-build runs on.
-fn host_goarch() -> Option<&'static str> {
-    target::goarch_for_triple(&format!("{}-linux-gnu", std::env::consts::ARCH))
-}
-
 /// Every `*-gccgo` and `gccgo-N` in PATH, by file name (first in PATH wins).
 fn gccgos_in_path() -> Vec<PathBuf> {
     let mut seen = BTreeSet::new();
@@ -500,7 +495,7 @@ fn hello(tc: &Toolchain, runner_package: Option<&str>) -> Result<(Status, String
             }
             Cmd::new(&r[0]).args(&r[1..]).arg(&exe)
         }
-        _ if Some(tc.target.goarch.as_str()) == host_goarch() => Cmd::new(&exe),
+        _ if Some(tc.target.goarch.as_str()) == target::host_goarch() => Cmd::new(&exe),
         _ => {
             return Ok((
                 Status::Builds,
