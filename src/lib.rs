@@ -28,6 +28,7 @@ pub mod build;
 pub mod cache;
 pub mod cleanup;
 pub mod cli;
+pub mod compare;
 pub mod console;
 pub mod constraint;
 pub mod doctor;

@@ -40,6 +40,8 @@ const LAYERS: &[&str] = &[
     // Drivers and the command line.
     "build",
     "gotest",
+    "compare",
+    "bisect",
     "list",
     "doctor",
     "cli",

@@ -1,0 +1,4 @@
+//! `gccgo-build compare`: the same packages through several toolchains
+//! (and flags), side by side: build time, sizes, program output, tests.
+
+pub mod spec;
