@@ -15,6 +15,7 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod compare;
 pub mod doctor;
 pub mod inspect;
 pub mod list;
@@ -52,6 +53,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Build a command and run it on the target (under qemu-user for a foreign one), as `go run`.
     Run(test::RunArgs),
+    /// Build (and run, and test) the same packages with several toolchains or flags, side by side.
+    Compare(compare::CompareArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -153,6 +156,9 @@ pub struct CompileArgs {
     /// After linking, strip symbols, debug info and `.go_export` with the target's objcopy.
     #[arg(long)]
     pub strip: bool,
+    /// With --size: keep the symbol table and debug info (for `size --by package`); the loaded bytes are the same.
+    #[arg(long, conflicts_with = "strip")]
+    pub no_strip: bool,
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
@@ -235,7 +241,7 @@ impl CompileArgs {
                 .ldflags
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
         }
-        flags.strip = self.strip || self.size;
+        flags.strip = self.strip || (self.size && !self.no_strip);
         BuildConfig {
             load: self.load.config(),
             output: None,
@@ -308,6 +314,11 @@ const GO_STYLE: &[&str] = &[
     "bench",
     "exec",
     "test",
+    "with",
+    "html",
+    "keep",
+    "no-strip",
+    "run-timeout",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -365,6 +376,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::List(a) => crate::list::main(&cwd, &a.config()),
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
+        Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
     }
 }
 

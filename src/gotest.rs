@@ -357,7 +357,7 @@ pub fn runner_command(exec: Option<&[String]>, tc: &Toolchain, exe: &Path) -> Ve
 }
 
 /// Whether the toolchain builds for the machine this runs on.
-fn is_host(tc: &Toolchain) -> bool {
+pub fn is_host(tc: &Toolchain) -> bool {
     crate::target::host_goarch() == Some(tc.target.goarch.as_str())
         && tc.target.goos == std::env::consts::OS
 }

@@ -12,7 +12,7 @@
 //! FLAGS, after the first `:`, replace the default compile flags (`-O2 -g`)
 //! as `--gccgoflags` does (for gc, they become `-gcflags=all=FLAGS`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Result, bail};
 
@@ -129,6 +129,6 @@ impl Spec {
     }
 }
 
-fn path_arg(p: &PathBuf) -> String {
+fn path_arg(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
