@@ -74,9 +74,10 @@ fn table(r: &Report, h: &mut String) {
     }
     h.push_str("</tr>\n");
     for row in text::rows(r) {
+        let class = if row.label.starts_with(' ') { "sub" } else { "" };
         let _ = write!(
             h,
-            "<tr><th style=\"text-align:left\">{}</th>",
+            "<tr><th class=\"{class}\" style=\"text-align:left\">{}</th>",
             esc(row.label.trim())
         );
         for (t, m) in &row.cells {
