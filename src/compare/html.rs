@@ -74,7 +74,11 @@ fn table(r: &Report, h: &mut String) {
     }
     h.push_str("</tr>\n");
     for row in text::rows(r) {
-        let class = if row.label.starts_with(' ') { "sub" } else { "" };
+        let class = if row.label.starts_with(' ') {
+            "sub"
+        } else {
+            ""
+        };
         let _ = write!(
             h,
             "<tr><th class=\"{class}\" style=\"text-align:left\">{}</th>",

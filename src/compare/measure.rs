@@ -134,6 +134,20 @@ fn gc_command(common: &Common, tc: &Toolchain, cache: &Path, verb: &str, spec: &
     c
 }
 
+/// Whether `go list` finds a main package among the packages (false when
+/// it fails: the build then reports the error).
+fn gc_has_main(common: &Common, tc: &Toolchain, cache: &Path, spec: &Spec) -> bool {
+    let mut c = gc_command(common, tc, cache, "list", spec);
+    c.args(["-e", "-f", "{{.Name}}"]).args(&common.packages);
+    c.output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "main")
+        })
+        .unwrap_or(false)
+}
+
 /// Whether `dir` is inside a module (a go.mod at or above it).
 fn in_module(dir: &Path) -> bool {
     dir.ancestors().any(|d| d.join("go.mod").is_file())
@@ -155,7 +169,12 @@ pub fn build(
     let t = match (&spec.compiler, tc) {
         (Compiler::Gc(_), Some(tc)) => {
             let mut c = gc_command(common, tc, cache, "build", spec);
-            c.args(["-o", &out_arg]).args(&common.packages);
+            // `go build -o DIR/` refuses a set without a main package; ours
+            // compiles such a set, so gc does too.
+            if gc_has_main(common, tc, cache, spec) {
+                c.args(["-o", &out_arg]);
+            }
+            c.args(&common.packages);
             timed(&mut c)?
         }
         (Compiler::Gc(_), None) => {

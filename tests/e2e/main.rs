@@ -6,6 +6,7 @@
 mod architecture;
 mod cache;
 mod common;
+mod compare;
 mod failures;
 mod faults;
 mod gate;
