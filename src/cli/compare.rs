@@ -57,6 +57,12 @@ pub struct CompareArgs {
     /// Extra build tags, comma-separated.
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
     pub tags: Vec<String>,
+    /// JSON file replacing source files in the gccgo builds (as `go build -overlay`).
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// Module download mode of every build (`vendor`, `mod`, `readonly`).
+    #[arg(long = "mod", value_name = "MODE")]
+    pub mod_mode: Option<String>,
     /// Parallel jobs of each build.
     #[arg(short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -109,6 +115,12 @@ impl CompareArgs {
         }
         if !tags.is_empty() {
             flags.extend(["--tags".into(), tags.join(",")]);
+        }
+        if let Some(o) = &self.overlay {
+            flags.extend(["--overlay".into(), cwd.join(o).display().to_string()]);
+        }
+        if let Some(m) = &self.mod_mode {
+            flags.extend(["--mod".into(), m.clone()]);
         }
         if let Some(j) = self.jobs {
             flags.extend(["-j".into(), j.to_string()]);

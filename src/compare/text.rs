@@ -45,7 +45,10 @@ pub fn rows(r: &Report) -> Vec<Row> {
     });
     rows.push(Row {
         label: "target".into(),
-        cells: cell(&|c| (format!("{}/{}", c.goos, c.goarch), Mark::Plain)),
+        cells: cell(&|c| {
+            let t = if c.goarch.is_empty() { "-".to_string() } else { format!("{}/{}", c.goos, c.goarch) };
+            (t, Mark::Plain)
+        }),
     });
     rows.push(Row {
         label: "build".into(),
