@@ -162,6 +162,9 @@ pub struct CompileArgs {
     /// Say for each package why it was rebuilt.
     #[arg(long)]
     pub explain: bool,
+    /// Record source directories as import paths and the working directory as `.` (as `go build -trimpath`), so builds in different checkouts are byte-identical.
+    #[arg(long)]
+    pub trimpath: bool,
     /// Package loading flags.
     #[command(flatten)]
     pub load: LoadArgs,
@@ -242,6 +245,7 @@ impl CompileArgs {
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
         }
         flags.strip = self.strip || (self.size && !self.no_strip);
+        flags.trimpath = self.trimpath.then(|| cwd.to_path_buf());
         BuildConfig {
             load: self.load.config(),
             output: None,
@@ -319,6 +323,7 @@ const GO_STYLE: &[&str] = &[
     "keep",
     "no-strip",
     "run-timeout",
+    "trimpath",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.

@@ -47,6 +47,10 @@ pub struct Flags {
     /// After linking, remove `.go_export` (nothing reads it at run time,
     /// golang/go#26204) and strip symbols and debug info with the target's objcopy.
     pub strip: bool,
+    /// `-trimpath`, with the working directory of the build: source
+    /// directories are recorded as import paths and the working directory
+    /// as `.` (`path_flags`).
+    pub trimpath: Option<PathBuf>,
 }
 
 impl Default for Flags {
@@ -56,6 +60,7 @@ impl Default for Flags {
             ldflags: vec![],
             link: LinkMode::StaticLibgo,
             strip: false,
+            trimpath: None,
         }
     }
 }
@@ -377,6 +382,39 @@ fn compile_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     cflags
 }
 
+/// The flags that keep build-local paths out of a compile's output, after
+/// the go command's gccgo driver (`work/gccgo.go`): `$WORK` recorded as
+/// `/tmp/go-build` and no command line in the debug info, always; with
+/// `-trimpath`, the package's directory recorded as its import path (as gc's
+/// `-trimpath` records it) and the working directory as `.`. GCC applies the
+/// last matching map first, so the package's own map comes last.
+/// `-ffile-prefix-map` needs GCC 8; older compilers get the debug maps only.
+/// These name directories that change between builds, so they are not part
+/// of the cache key; `-trimpath` itself is (the `trimpath` setting).
+pub(crate) fn path_flags(
+    tc: &Toolchain,
+    trimpath: Option<&Path>,
+    dir: &Path,
+    import_path: &str,
+    work: &Path,
+) -> Vec<String> {
+    let (major, _) = crate::toolchain::gcc_major_minor(&tc.gcc_version);
+    let map = if major >= 8 {
+        "-ffile-prefix-map"
+    } else {
+        "-fdebug-prefix-map"
+    };
+    let mut v = vec![
+        format!("-fdebug-prefix-map={}=/tmp/go-build", work.display()),
+        "-gno-record-gcc-switches".to_string(),
+    ];
+    if let Some(cwd) = trimpath {
+        v.push(format!("{map}={}=.", cwd.display()));
+        v.push(format!("{map}={}={import_path}", dir.display()));
+    }
+    v
+}
+
 /// The Go files of a package's build (no test files), as the compiler
 /// reads them (through the overlay).
 fn go_files(p: &Package) -> Vec<PathBuf> {
@@ -447,6 +485,14 @@ fn compile_action(
     let cflags = compile_flags(tc, flags);
     let (mut steps, mut settings, embed) =
         go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
+    let paths = path_flags(tc, flags.trimpath.as_deref(), &p.dir, &p.import_path, work);
+    let trim_dir = flags.trimpath.as_ref().map(|_| p.dir.as_path());
+    steps
+        .iter_mut()
+        .for_each(|s| add_path_flags(s, &paths, trim_dir));
+    if flags.trimpath.is_some() {
+        settings.insert("trimpath".into(), "on".into());
+    }
     let mut outputs = object_outputs(tc, &obj, !p.is_main(), &mut steps);
     let mut inputs = files;
     inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
@@ -544,6 +590,38 @@ fn go_compile_steps(
         .args(files.iter().map(|f| f.as_os_str().to_owned()));
     steps.push(Step::Run(cmd));
     (steps, settings, embed)
+}
+
+/// Puts `extra` right after `-c` in a compile step (a gccgo or C `-c`
+/// run). With `trimpath`, the compile also runs in the package's directory
+/// `dir` and names its files there relatively: gccgo's export data records
+/// inlinable bodies' positions by the file names it was given, which no
+/// prefix map rewrites, so only relative names keep the checkout out of
+/// the `.gox` (the objects of two checkouts are then byte-identical).
+pub(crate) fn add_path_flags(step: &mut Step, extra: &[String], trimpath: Option<&Path>) {
+    let Step::Run(cmd) = step else { return };
+    if cmd.argv.get(1).is_none_or(|a| a != "-c") {
+        return;
+    }
+    for (i, f) in extra.iter().enumerate() {
+        cmd.argv.insert(2 + i, f.into());
+    }
+    if let Some(dir) = trimpath {
+        let mut any = false;
+        for a in cmd.argv.iter_mut().skip(2) {
+            let rel = Path::new(a.as_os_str())
+                .strip_prefix(dir)
+                .ok()
+                .filter(|r| r.parent() == Some(Path::new("")));
+            if let Some(r) = rel {
+                *a = r.as_os_str().to_owned();
+                any = true;
+            }
+        }
+        if any {
+            cmd.dir = Some(dir.to_path_buf());
+        }
+    }
 }
 
 /// The imports of `p` whose package was compiled under another path

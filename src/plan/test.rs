@@ -108,6 +108,8 @@ struct Ctx<'a> {
     graph: &'a Graph,
     tc: &'a Toolchain,
     cflags: Vec<String>,
+    /// `-trimpath`'s working directory (`Flags::trimpath`).
+    trimpath: Option<PathBuf>,
     /// `$WORK/_test/<P>/`: the variants' objects and export data.
     tw: PathBuf,
     /// `P.test`, the name in the variants' labels.
@@ -151,6 +153,7 @@ impl Plan {
             graph,
             tc,
             cflags: super::compile_flags(tc, flags),
+            trimpath: flags.trimpath.clone(),
             tw: package_work_dir(&self.work.join("_test"), &ip),
             variant: format!("{ip}.test"),
             in_variant: shape
@@ -383,6 +386,15 @@ impl Plan {
             .arg(u.obj.as_os_str())
             .args(u.files.iter().map(|f| f.as_os_str().to_owned()));
         steps.push(Step::Run(cmd));
+        let dir = &graph.pkg(u.pkg).dir;
+        let paths = super::path_flags(tc, cx.trimpath.as_deref(), dir, u.import_path, &self.work);
+        let trim_dir = cx.trimpath.as_ref().map(|_| dir.as_path());
+        steps
+            .iter_mut()
+            .for_each(|s| super::add_path_flags(s, &paths, trim_dir));
+        if cx.trimpath.is_some() {
+            settings.insert("trimpath".into(), "on".into());
+        }
         let outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
         // The generated test main is keyed by its text (`settings`), not a file.
         let inputs = u

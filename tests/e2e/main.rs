@@ -16,6 +16,7 @@ mod inspect_doctor;
 mod jobserver;
 mod main_job;
 mod progress;
+mod reproducible;
 mod routers;
 mod size;
 mod toolchains;
