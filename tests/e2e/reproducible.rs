@@ -35,19 +35,32 @@ fn digests(root: &Path) -> BTreeMap<PathBuf, String> {
     m
 }
 
+/// A program: its source tree, where it goes in a checkout, the directory
+/// the build runs in (inside it), the package argument, and GOPATH mode.
+struct Case<'a> {
+    src: &'a Path,
+    rel: &'a str,
+    dir_in: &'a str,
+    pkg: &'a str,
+    gopath: bool,
+}
+
 /// Builds `pkg` in checkout `n` of `src` (copied to `root/n/<rel>`), with
 /// its own HOME and TMPDIR and the work directory kept; returns the digests
 /// of the work directory's files and of the executable.
 fn build_in(
     root: &Path,
     n: &str,
-    src: &Path,
-    rel: &str,
-    dir_in: &str,
-    pkg: &str,
+    c: &Case,
     target: Option<&str>,
-    gopath: bool,
 ) -> (BTreeMap<PathBuf, String>, String) {
+    let Case {
+        src,
+        rel,
+        dir_in,
+        pkg,
+        gopath,
+    } = *c;
     let top = root.join(n);
     let tree = top.join(rel);
     copy_tree(src, &tree);
@@ -80,35 +93,10 @@ fn build_in(
     (d, exe_sum)
 }
 
-fn same_bytes_in_two_checkouts(
-    src: &Path,
-    rel: &str,
-    dir_in: &str,
-    pkg: &str,
-    target: Option<&str>,
-    gopath: bool,
-) {
+fn same_bytes_in_two_checkouts(c: &Case, target: Option<&str>) {
     let root = tempfile::tempdir().unwrap();
-    let a = build_in(
-        root.path(),
-        "first-checkout",
-        src,
-        rel,
-        dir_in,
-        pkg,
-        target,
-        gopath,
-    );
-    let b = build_in(
-        root.path(),
-        "elsewhere/second",
-        src,
-        rel,
-        dir_in,
-        pkg,
-        target,
-        gopath,
-    );
+    let a = build_in(root.path(), "first-checkout", c, target);
+    let b = build_in(root.path(), "elsewhere/second", c, target);
     assert!(
         a.0.keys()
             .any(|k| k.extension().is_some_and(|e| e == "gox")),
@@ -133,7 +121,17 @@ fn same_bytes_in_two_checkouts(
 #[test]
 fn minion_is_byte_identical_from_two_checkouts_host_and_mips() {
     for target in [None, Some("mips-linux-gnu")] {
-        same_bytes_in_two_checkouts(&minion_dir(), "minion", ".", "./cmd/minion", target, false);
+        let m = minion_dir();
+        same_bytes_in_two_checkouts(
+            &Case {
+                src: &m,
+                rel: "minion",
+                dir_in: ".",
+                pkg: "./cmd/minion",
+                gopath: false,
+            },
+            target,
+        );
     }
 }
 
@@ -148,12 +146,14 @@ fn xxhsum_is_byte_identical_from_two_gopaths_host_and_mips() {
     }
     for target in [None, Some("mips-linux-gnu")] {
         same_bytes_in_two_checkouts(
-            src,
-            "gopath/src/github.com/cespare/xxhash",
-            "xxhsum",
-            ".",
+            &Case {
+                src,
+                rel: "gopath/src/github.com/cespare/xxhash",
+                dir_in: "xxhsum",
+                pkg: ".",
+                gopath: true,
+            },
             target,
-            true,
         );
     }
 }
