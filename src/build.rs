@@ -90,6 +90,8 @@ pub struct BuildConfig {
     pub timeout: Option<std::time::Duration>,
     /// No size line after the link (`run`).
     pub quiet: bool,
+    /// What the commands' build information records of the flags.
+    pub buildinfo: crate::buildinfo::Settings,
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
@@ -212,7 +214,11 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     // 7. Plan.
     let workdir = work_dir(cfg.keep_work)?;
     let work = workdir.path().to_path_buf();
-    let plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
+    let mut plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
+    for &main in outputs.keys() {
+        let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);
+        plan.add_modinfo(main, crate::buildinfo::go_source(&info));
+    }
 
     // 8. -n
     if cfg.dry_run {

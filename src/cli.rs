@@ -268,6 +268,18 @@ impl CompileArgs {
             },
             timeout: None,
             quiet: false,
+            buildinfo: crate::buildinfo::Settings {
+                gccgoflags: self.gccgoflags.clone(),
+                ldflags: self.ldflags.clone(),
+                tags: self
+                    .load
+                    .tags
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .cloned()
+                    .collect(),
+                trimpath: self.trimpath,
+            },
         }
     }
 }

@@ -166,8 +166,9 @@ pub struct FloatAbi {
 /// gc's build information (section `.go.buildinfo`, Go's `debug/buildinfo`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GoBuildInfo {
-    /// `"inline"` (Go 1.18+: strings in the section) or `"pointer"` (older,
-    /// not decoded: the other fields are then null/empty).
+    /// `"inline"` (Go 1.18+: strings in the section), `"pointer"` (older,
+    /// not decoded: the other fields are then null/empty), or `"gccgo"`
+    /// (the text `runtime.setmodinfo` is given, found by its markers).
     pub format: String,
     /// `"go1.19.8"` …
     pub go_version: Option<String>,
@@ -177,6 +178,27 @@ pub struct GoBuildInfo {
     pub main_module: Option<String>,
     /// The module info text without its sentinels (as `go version -m` prints it).
     pub mod_info: String,
+}
+
+/// The build information gccgo-build (and the go command) compile into a
+/// gccgo binary (`buildinfo::go_source`), found by its markers.
+fn gccgo_modinfo(data: &[u8], gccgo: Option<&str>) -> Option<GoBuildInfo> {
+    let mod_info = crate::buildinfo::find_in(data)?;
+    let field = |key: &str| {
+        mod_info.lines().find_map(|l| {
+            let mut it = l.split('\t');
+            (it.next() == Some(key))
+                .then(|| it.next().map(String::from))
+                .flatten()
+        })
+    };
+    Some(GoBuildInfo {
+        format: "gccgo".into(),
+        go_version: gccgo.map(|v| format!("gccgo {v}")),
+        path: field("path"),
+        main_module: field("mod"),
+        mod_info,
+    })
 }
 
 /// One section's size.
@@ -246,7 +268,10 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         .then(|| mips_info(class, e_flags, secs.abiflags));
     let float_abi = float_abi(e_machine, e_flags, mips.as_ref(), secs.attr_fp);
     let gccgo_version = secs.comment.iter().find_map(|c| gcc_version(c));
-    let go_buildinfo = secs.buildinfo.and_then(parse_buildinfo);
+    let go_buildinfo = secs
+        .buildinfo
+        .and_then(parse_buildinfo)
+        .or_else(|| gccgo_modinfo(data, gccgo_version.as_deref()));
     let goarch = goarch_for(e_machine, class, big, mips.as_ref()).map(String::from);
 
     Ok(ElfInfo {
@@ -660,6 +685,9 @@ fn render_linking(s: &mut String, i: &ElfInfo) {
             kv(s, "go_version", or_none(&b.go_version));
             kv(s, "go_path", or_none(&b.path));
             kv(s, "go_main_module", or_none(&b.main_module));
+            for l in b.mod_info.lines() {
+                s.push_str(&format!("  {l}\n"));
+            }
         }
         None => kv(s, "go_buildinfo", "none"),
     }

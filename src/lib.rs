@@ -25,6 +25,7 @@ macro_rules! eprintln {
 }
 
 pub mod build;
+pub mod buildinfo;
 pub mod cache;
 pub mod cleanup;
 pub mod cli;

@@ -415,6 +415,43 @@ pub(crate) fn path_flags(
     v
 }
 
+impl Plan {
+    /// Compiles `source` (the build information file of `buildinfo::go_source`)
+    /// into the command `main`: written to `$WORK/<main>/_gomod_.go` and
+    /// named last on its compile, and keyed by its text.
+    pub fn add_modinfo(&mut self, main: PkgId, source: String) {
+        let work = self.work.clone();
+        let Some(a) = self
+            .actions
+            .iter_mut()
+            .find(|a| a.kind == ActionKind::Compile { pkg: main })
+        else {
+            return;
+        };
+        let path = package_work_dir(&work, &a.label).join("_gomod_.go");
+        let Some(at) = a
+            .steps
+            .iter()
+            .position(|s| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|x| x == "-c")))
+        else {
+            return;
+        };
+        if let Step::Run(cmd) = &mut a.steps[at] {
+            cmd.argv.push(path.clone().into_os_string());
+        }
+        a.steps
+            .insert(at, Step::Mkdir(package_work_dir(&work, &a.label)));
+        a.steps.insert(
+            at + 1,
+            Step::Write {
+                path,
+                contents: source.clone(),
+            },
+        );
+        a.settings.insert("modinfo".into(), source);
+    }
+}
+
 /// The Go files of a package's build (no test files), as the compiler
 /// reads them (through the overlay).
 fn go_files(p: &Package) -> Vec<PathBuf> {

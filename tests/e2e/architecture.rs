@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "toolchain",
     "profile",
     "gate",
+    "buildinfo",
     "inspect",
     "testmain",
     "test2json",

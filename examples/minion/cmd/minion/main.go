@@ -27,6 +27,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	selftest := fs.Bool("selftest", false, "run the deterministic self test")
 	name := fs.String("name", "", "domain `name` to encode as an A query")
 	asJSON := fs.Bool("json", false, "print the JSON-RPC response instead of hex")
+	showVersion := fs.Bool("version", false, "print the version and the build information")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "%s\nusage: minion -selftest | minion -name NAME [-json]\n", version.String())
 		fs.PrintDefaults()
@@ -39,6 +40,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() != 0 {
 		return usageError(fs, stderr, "unexpected arguments")
+	}
+
+	if *showVersion {
+		fmt.Fprintln(stdout, version.String())
+		printBuildInfo(stdout)
+		return 0
 	}
 
 	if *selftest {
