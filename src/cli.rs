@@ -18,6 +18,7 @@ use crate::store::Store;
 pub mod doctor;
 pub mod inspect;
 pub mod list;
+pub mod size;
 pub mod test;
 pub mod toolchains;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Build a command and run it on the target (under qemu-user for a foreign one), as `go run`.
     Run(test::RunArgs),
+    /// Say which packages the bytes of a binary belong to (from its symbol table).
+    Size(size::SizeArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -308,6 +311,9 @@ const GO_STYLE: &[&str] = &[
     "bench",
     "exec",
     "test",
+    "by",
+    "svg",
+    "top",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -365,6 +371,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::List(a) => crate::list::main(&cwd, &a.config()),
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
+        Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
     }
 }
 

@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "profile",
     "gate",
     "inspect",
+    "sizes",
     "testmain",
     "test2json",
     // Planning and running.
