@@ -1,29 +1,34 @@
 //! Sizes: which package the bytes of a gccgo binary belong to, read from
 //! its ELF symbol table (`gccgo-build size`). No gccgo tool says this.
 //!
-//! Every defined function, object and TLS symbol with a size, in a section
-//! that takes room in the file, is counted once (an alias at the same
-//! address and size is not counted twice), and given to one group:
+//! Every defined function, object, TLS and untyped symbol with a size, in
+//! a section that takes room in the file, is counted once (of aliases at
+//! the same address and size, the one with a Go name, else the plainest
+//! name) and given to one group:
 //!
 //! 1. the Go package its name says ([`demangle`] reads gccgo's mangling),
-//!    `std` for libgo's packages and `user` for the others; a type declared
+//!    `std` for libgo's packages and `user` for the others. A type declared
 //!    inside a function goes to the longest package path that other symbols
-//!    show (`net.sysDialer.dialParallel.dialResult` → `net`);
+//!    show (`net.sysDialer.dialParallel.dialResult` → `net`); a type
+//!    descriptor of `*T`, `[]T`, `[N]T` or of a method type with receiver T
+//!    goes to T's package;
 //! 2. gccgo's numbered constant data (`go..C123`) and numbered statics
 //!    (`CSWTCH.5`) to the package of the object file they came from: the
-//!    Go package most of the local symbols after the same `STT_FILE` symbol
-//!    name;
-//! 3. C: `libgo (C)` for libgo's C runtime and the GCC libraries it pulls
-//!    in (by name, [`demangle::is_libgo_c`]), `libc (C)` for the rest; a
-//!    static C function goes with the nearest global C function in its
-//!    section (object files are laid out whole);
-//! 4. `type descriptors` for descriptors and GC masks that name no
-//!    package, `other` for what is left.
+//!    Go package most of the local symbols after the same `STT_FILE`
+//!    symbol name; failing that, the Go package of the nearest symbol in
+//!    the same section (the linker lays each object's part out whole);
+//! 3. C: `libgo (C)` (kind `std`) for libgo's C runtime and the GCC
+//!    libraries it pulls in (by name, [`demangle::is_libgo_c`]), `libc (C)`
+//!    (kind `c`) for the rest; a static C symbol goes where the nearest
+//!    global C symbols of its object file's statics go, by their bytes;
+//! 4. `type descriptors` (kind `other`) for descriptors and GC masks that
+//!    name no package, `other` for data no rule places.
 //!
 //! So the sum of the groups' bytes is exactly the sum of the counted
 //! symbols' sizes. The rest of the file (headers, debug info, symbol
-//! tables, `.go_export`, `.eh_frame`, padding) is in no symbol. This module
-//! knows nothing of builds: it reads a file.
+//! tables, `.go_export`, `.eh_frame`, relocations, padding) is in no
+//! symbol: [`Attribution::outside_symbols`] says how much of each section.
+//! This module knows nothing of builds or toolchains: it reads a file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,9 +38,11 @@ use object::{Object, ObjectSection, ObjectSymbol, SectionIndex, SymbolKind, Symb
 use serde::Serialize;
 
 pub mod demangle;
+pub mod text;
 pub mod treemap;
 
 use demangle::Origin;
+pub use text::render_text;
 pub use treemap::render_svg;
 
 /// The group of type descriptors and GC masks that name no package.
@@ -372,22 +379,25 @@ fn gcc_major(file: &object::File) -> Option<u32> {
         .ok()
 }
 
-/// Drops a second symbol at the same section, address and size (an
-/// alias), keeping the one with a Go name if either has one.
+/// Keeps one of the symbols at the same section, address and size (an
+/// alias): a Go name before a C one, then the one with the fewest leading
+/// underscores, then the shortest (`malloc`, not `__libc_malloc`).
 fn dedup(raw: Vec<Raw>, names: Vec<demangle::Name>) -> (Vec<Raw>, Vec<demangle::Name>) {
-    let mut first: HashMap<(SectionIndex, u64, u64), usize> = HashMap::new();
-    let mut keep = vec![true; raw.len()];
+    let rank = |i: usize| {
+        let n = &raw[i].name;
+        let underscores = n.len() - n.trim_start_matches('_').len();
+        (names[i].go_name.is_none(), underscores, n.len(), n.as_str())
+    };
+    let mut best: HashMap<(SectionIndex, u64, u64), usize> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
-        match first.get(&(r.section, r.address, r.size)) {
-            None => {
-                first.insert((r.section, r.address, r.size), i);
-            }
-            Some(&j) if names[j].go_name.is_none() && names[i].go_name.is_some() => {
-                keep[j] = false;
-                first.insert((r.section, r.address, r.size), i);
-            }
-            Some(_) => keep[i] = false,
+        let slot = best.entry((r.section, r.address, r.size)).or_insert(i);
+        if rank(i) < rank(*slot) {
+            *slot = i;
         }
+    }
+    let mut keep = vec![false; raw.len()];
+    for i in best.into_values() {
+        keep[i] = true;
     }
     raw.into_iter()
         .zip(names)
@@ -612,152 +622,6 @@ fn summarize(
     }
 }
 
-/// The table `size` prints: a header line, the `top_n` largest groups (or
-/// symbols, `by`) with bytes, human size, percent of the symbols' bytes
-/// and kind (or group), a line for the rest, the total, and what the file
-/// holds besides symbols.
-pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
-    use crate::inspect::human_bytes;
-    let pct = |n: u64| 100.0 * n as f64 / a.symbol_bytes.max(1) as f64;
-    let mut rows: Vec<[String; 5]> = match by {
-        By::Package => a
-            .groups
-            .iter()
-            .take(top_n)
-            .map(|g| row(g.bytes, pct(g.bytes), g.kind.as_str(), &g.name))
-            .collect(),
-        By::Symbol => a
-            .symbols
-            .iter()
-            .take(top_n)
-            .map(|s| {
-                row(
-                    s.size,
-                    pct(s.size),
-                    &s.group,
-                    s.go_name.as_ref().unwrap_or(&s.name),
-                )
-            })
-            .collect(),
-    };
-    let (what, count, shown): (&str, usize, u64) = match by {
-        By::Package => (
-            "packages",
-            a.groups.len(),
-            a.groups.iter().take(top_n).map(|g| g.bytes).sum(),
-        ),
-        By::Symbol => (
-            "symbols",
-            a.symbols.len(),
-            a.symbols.iter().take(top_n).map(|s| s.size).sum(),
-        ),
-    };
-    if count > top_n {
-        let rest = a.symbol_bytes - shown;
-        rows.push(row(
-            rest,
-            pct(rest),
-            "",
-            &format!("… {} more {what}", count - top_n),
-        ));
-    }
-    rows.push(row(
-        a.symbol_bytes,
-        pct(a.symbol_bytes),
-        "",
-        "total in symbols",
-    ));
-    let head = match by {
-        By::Package => ["bytes", "size", "%", "kind", "package"],
-        By::Symbol => ["bytes", "size", "%", "group", "symbol"],
-    };
-    let mut s = format!(
-        "{}: {} file, {} in {} symbols (.{}), by {}:\n",
-        a.path,
-        human_bytes(a.file_size),
-        human_bytes(a.symbol_bytes),
-        a.symbols.len(),
-        a.symbol_table,
-        if by == By::Package {
-            "package"
-        } else {
-            "symbol"
-        },
-    );
-    s.push_str(&table(&head, &rows));
-    let outside: Vec<String> = a
-        .outside_symbols
-        .iter()
-        .take(6)
-        .map(|o| format!("{} {}", o.section, human_bytes(o.bytes)))
-        .collect();
-    s.push_str(&format!(
-        "not in any symbol: {}: {}{}\n",
-        human_bytes(a.file_size.saturating_sub(a.symbol_bytes)),
-        outside.join(", "),
-        if a.outside_symbols.len() > 6 {
-            ", …"
-        } else {
-            ""
-        }
-    ));
-    if a.bss_bytes > 0 {
-        s.push_str(&format!(
-            "not counted: {} of .bss (memory at run time, no room in the file)\n",
-            human_bytes(a.bss_bytes)
-        ));
-    }
-    if a.symbol_table == "dynsym" {
-        s.push_str(
-            "only .dynsym was there (the file lost its .symtab): most bytes are in no symbol\n",
-        );
-    }
-    s
-}
-
-/// One table row: bytes, human size, percent, kind or group, name.
-fn row(bytes: u64, pct: f64, kind: &str, name: &str) -> [String; 5] {
-    [
-        bytes.to_string(),
-        crate::inspect::human_bytes(bytes),
-        format!("{pct:.1}%"),
-        kind.to_string(),
-        name.to_string(),
-    ]
-}
-
-/// Rows aligned under a header: the numbers right-aligned, the words left.
-fn table(head: &[&str; 5], rows: &[[String; 5]]) -> String {
-    let mut w = head.map(|h| h.chars().count());
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |c: [&str; 5]| {
-        format!(
-            "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {}",
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            c[4],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3]
-        )
-        .trim_end()
-        .to_string()
-            + "\n"
-    };
-    let mut s = line(*head);
-    for r in rows {
-        s.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -787,40 +651,5 @@ mod tests {
         assert!(format!("{e:#}").starts_with("empty: not an ELF file"));
         let e = attribute_bytes("bad", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0junk").unwrap_err();
         assert!(format!("{e:#}").starts_with("bad: malformed ELF"), "{e:#}");
-    }
-
-    #[test]
-    fn text_table_is_aligned_with_a_rest_and_a_total() {
-        let g = |name: &str, kind, bytes| Group {
-            name: name.into(),
-            kind,
-            bytes,
-            symbols: 1,
-        };
-        let a = Attribution {
-            path: "m".into(),
-            file_size: 5000,
-            symbol_table: "symtab".into(),
-            symbol_bytes: 3000,
-            bss_bytes: 0,
-            groups: vec![
-                g("runtime", Kind::Std, 2000),
-                g("main", Kind::User, 600),
-                g("libc (C)", Kind::C, 400),
-            ],
-            symbols: Vec::new(),
-            outside_symbols: vec![Outside {
-                section: ".debug_info".into(),
-                bytes: 2000,
-            }],
-        };
-        let t = render_text(&a, By::Package, 2);
-        let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[1], "bytes     size       %  kind  package");
-        assert_eq!(lines[2], " 2000  2.0 KiB   66.7%  std   runtime");
-        assert_eq!(lines[3], "  600    600 B   20.0%  user  main");
-        assert_eq!(lines[4], "  400    400 B   13.3%        … 1 more packages");
-        assert_eq!(lines[5], " 3000  2.9 KiB  100.0%        total in symbols");
-        assert!(lines[6].contains(".debug_info 2.0 KiB"), "{t}");
     }
 }

@@ -119,6 +119,13 @@ pub fn classify(name: &str) -> Name {
         };
         return go(origin);
     }
+    if name.starts_with("DW.ref.") {
+        // GCC's reference to a C personality routine (`DW.ref.__gcc_personality_v0`).
+        return Name {
+            origin: Origin::C,
+            go_name: None,
+        };
+    }
     let Some((first, rest)) = name.split_once('.') else {
         return Name {
             origin: Origin::C,
@@ -159,7 +166,7 @@ pub fn classify(name: &str) -> Name {
     go(Origin::Package(pkg))
 }
 
-/// `name` without GCC's clone suffixes ([`CLONE_SUFFIXES`] with their
+/// `name` without GCC's clone suffixes (`isra`, `part`, `constprop` … with their
 /// number, `.cold`, `.localalias`).
 pub fn strip_clone_suffix(name: &str) -> &str {
     let mut s = name;
@@ -477,8 +484,9 @@ const LIBGO_C: &[&str] = &[
 ];
 
 /// Whether a C name is libgo's (or a GCC support library's it pulls in)
-/// rather than libc's ([`LIBGO_C`]).
+/// rather than libc's (by prefixes: `runtime_`, `__go_`, `backtrace_`, `ffi_`, `_Unwind_` …).
 pub fn is_libgo_c(name: &str) -> bool {
+    let name = name.strip_prefix("DW.ref.").unwrap_or(name);
     LIBGO_C.iter().any(|p| match p.strip_suffix('$') {
         Some(whole) => name == whole,
         None => name.starts_with(p),
@@ -580,6 +588,7 @@ mod tests {
         ("msg.0", "CStatic", ""),
         ("elf_add", "C", ""),
         ("__go_go", "C", ""),
+        ("DW.ref.__gccgo_personality_v0", "C", ""),
         ("elf_uncompress_zdebug.part.0.constprop.0", "C", ""),
         // gccgo 12.2, mips-linux-gnu
         ("CSWTCH.94", "CStatic", ""),
@@ -666,6 +675,7 @@ mod tests {
         assert!(!is_std("main"));
         assert!(is_libgo_c("backtrace_dwarf_add"));
         assert!(is_libgo_c("main"));
+        assert!(is_libgo_c("DW.ref.__gcc_personality_v0"));
         assert!(!is_libgo_c("mainloop"));
         assert!(!is_libgo_c("memcpy"));
     }
