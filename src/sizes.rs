@@ -228,8 +228,13 @@ pub fn attribute_bytes(path: &str, data: &[u8]) -> Result<Attribution> {
             r.name = demangle::v2_to_v3(&r.name);
         }
     }
-    let bss_bytes = raw.iter().filter(|r| r.nobits).map(|r| r.size).sum();
-    raw.retain(|r| !r.nobits);
+    let bss_bytes = raw
+        .iter()
+        .filter(|r| r.nobits)
+        .fold(0u64, |n, r| n.saturating_add(r.size));
+    // A symbol in the file cannot be larger than the file: such a size is
+    // a damaged table, left out rather than summed into nonsense.
+    raw.retain(|r| !r.nobits && r.size <= data.len() as u64);
     let names: Vec<demangle::Name> = raw.iter().map(|r| demangle::classify(&r.name)).collect();
     let (raw, names) = dedup(raw, names);
     let groups = assign(&raw, &names);

@@ -45,7 +45,7 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
         ),
     };
     if count > top_n {
-        let rest = a.symbol_bytes - shown;
+        let rest = a.symbol_bytes.saturating_sub(shown);
         rows.push(row(
             rest,
             pct(rest),
