@@ -19,6 +19,7 @@ pub mod compare;
 pub mod doctor;
 pub mod inspect;
 pub mod list;
+pub mod size;
 pub mod test;
 pub mod toolchains;
 
@@ -55,6 +56,8 @@ pub enum Command {
     Run(test::RunArgs),
     /// Build (and run, and test) the same packages with several toolchains or flags, side by side.
     Compare(compare::CompareArgs),
+    /// Say which packages the bytes of a binary belong to (from its symbol table).
+    Size(size::SizeArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -336,6 +339,9 @@ const GO_STYLE: &[&str] = &[
     "no-strip",
     "run-timeout",
     "trimpath",
+    "by",
+    "svg",
+    "top",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -394,6 +400,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
+        Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
     }
 }
 

@@ -175,9 +175,10 @@ fn column(cfg: &CompareConfig, spec: &Spec, dir: &Path) -> Result<(Column, Optio
     Ok((col, Some(tc)))
 }
 
-/// Bytes per Go package of a binary with a symbol table.
-fn package_sizes(_exe: &Path) -> Option<BTreeMap<String, u64>> {
-    None
+/// Bytes per Go package of a binary with a symbol table (`sizes::attribute`).
+fn package_sizes(exe: &Path) -> Option<BTreeMap<String, u64>> {
+    let a = crate::sizes::attribute(exe).ok()?;
+    Some(a.groups.into_iter().map(|g| (g.name, g.bytes)).collect())
 }
 
 /// `go version`'s line, or what stopped it.

@@ -49,6 +49,7 @@ pub mod profile;
 pub mod progress;
 pub mod resolve;
 pub mod scan;
+pub mod sizes;
 pub mod store;
 pub mod target;
 pub mod test2json;

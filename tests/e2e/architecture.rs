@@ -30,6 +30,7 @@ const LAYERS: &[&str] = &[
     "gate",
     "buildinfo",
     "inspect",
+    "sizes",
     "testmain",
     "test2json",
     // Planning and running.

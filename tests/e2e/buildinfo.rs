@@ -50,7 +50,7 @@ fn read_build_info_matches_the_go_commands_gccgo_build() {
         .args(["build", "-tags", "stamp", "-o"])
         .arg(&ours)
         .arg("./cmd/minion")));
-    let mine = fields(&ok(run(&mut Command::new(&ours).arg("-version"))).0);
+    let mine = fields(&ok(run(Command::new(&ours).arg("-version"))).0);
     assert_eq!(mine["path"], "example.com/minion/cmd/minion");
     assert_eq!(mine["mod"], "example.com/minion\t(devel)");
     assert_eq!(mine["-compiler"], "gccgo");
@@ -78,7 +78,7 @@ fn read_build_info_matches_the_go_commands_gccgo_build() {
         .args(["build", "-tags", "stamp", "-o"])
         .arg(&theirs)
         .arg("./cmd/minion")));
-    let go12 = fields(&ok(run(&mut Command::new(&theirs).arg("-version"))).0);
+    let go12 = fields(&ok(run(Command::new(&theirs).arg("-version"))).0);
     let mut compared = 0;
     for (k, v) in &go12 {
         // cgo is not built by us yet (CGO_ENABLED=0); GOEXPERIMENT is Debian's go-12 build's own.
@@ -121,7 +121,7 @@ fn build_info_on_mips_and_with_gccgo_11() {
         .args(["build", "--target", "gccgo-11", "-o"])
         .arg(&exe11)
         .arg("./cmd/minion")));
-    let m = fields(&ok(run(&mut Command::new(&exe11).arg("-version"))).0);
+    let m = fields(&ok(run(Command::new(&exe11).arg("-version"))).0);
     assert_eq!(m["path"], "example.com/minion/cmd/minion");
     assert_eq!(m["mod"], "example.com/minion\t(devel)");
 }
