@@ -92,6 +92,8 @@ pub struct BuildConfig {
     pub quiet: bool,
     /// What the commands' build information records of the flags.
     pub buildinfo: crate::buildinfo::Settings,
+    /// `-ldflags -X importpath.name=value` settings (`xflag`).
+    pub xs: Vec<crate::xflag::Setting>,
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
@@ -215,6 +217,7 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     let workdir = work_dir(cfg.keep_work)?;
     let work = workdir.path().to_path_buf();
     let mut plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
+    apply_x(cfg, graph, &mut plan, &outputs)?;
     for &main in outputs.keys() {
         let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);
         plan.add_modinfo(main, crate::buildinfo::go_source(&info));
@@ -237,6 +240,62 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
 
     // 10. Report.
     report(cfg, &plan, &outputs, &summary)
+}
+
+/// `-X importpath.name=value`: each package's file declaring the variable
+/// is compiled from a rewritten copy (`xflag`); `main` names every linked
+/// command's main package. A name found nowhere is ignored, as gc does
+/// (`-v` says so).
+///
+/// Errors: a variable that is not a string (`xflag::apply`), or a file that
+/// cannot be read.
+fn apply_x(
+    cfg: &BuildConfig,
+    graph: &Graph,
+    plan: &mut Plan,
+    outputs: &BTreeMap<PkgId, PathBuf>,
+) -> Result<()> {
+    for x in &cfg.xs {
+        let targets: Vec<PkgId> = if x.package == "main" {
+            outputs.keys().copied().collect()
+        } else {
+            graph.find(&x.package).into_iter().collect()
+        };
+        let mut found = false;
+        for id in targets {
+            let p = graph.pkg(id);
+            for f in &p.files.go_files {
+                let path = p.files.source_path(&f.name);
+                let src = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                match crate::xflag::apply(&path, &src, &[x])? {
+                    crate::xflag::Outcome::Rewritten(text) => {
+                        plan.replace_source(
+                            id,
+                            &path,
+                            text,
+                            &format!("-X {}.{}", x.package, x.name),
+                        );
+                        found = true;
+                    }
+                    crate::xflag::Outcome::Left(why) => {
+                        found = true;
+                        if cfg.verbose {
+                            eprintln!("gccgo-build: {why}");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !found && cfg.verbose {
+            eprintln!(
+                "gccgo-build: -X {}.{}: no such string variable is built; ignored, as gc does",
+                x.package, x.name
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A new work directory (`$WORK`), removed on an early end unless

@@ -225,13 +225,16 @@ impl CompileArgs {
     /// available parallelism; `--cache`: `store::Store::from_flag`), and
     /// `--size` folded into the compile and link flags. The fields of
     /// `BuildConfig` that only `build` sets get their defaults.
-    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
+    ///
+    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`).
+    pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
         let mut flags = Flags::default();
+        let mut xs = Vec::new();
         if let Some(f) = &self.gccgoflags {
             flags.gcflags = split_flags(f);
         }
         if let Some(f) = &self.ldflags {
-            flags.ldflags = split_flags(f);
+            (xs, flags.ldflags) = crate::xflag::parse_ldflags(f)?;
         }
         flags.link = self.link.into();
         if self.size {
@@ -249,7 +252,7 @@ impl CompileArgs {
         }
         flags.strip = self.strip || (self.size && !self.no_strip);
         flags.trimpath = self.trimpath.then(|| cwd.to_path_buf());
-        BuildConfig {
+        Ok(BuildConfig {
             load: self.load.config(),
             output: None,
             jobs: self
@@ -283,15 +286,18 @@ impl CompileArgs {
                     .collect(),
                 trimpath: self.trimpath,
             },
-        }
+            xs,
+        })
     }
 }
 
 impl BuildArgs {
     /// The second layer of `build`: `CompileArgs::config` plus `-o`, `-n`,
     /// `-v`, `--max-size`, `--explain --json` and `--timeout` (0: no limit).
-    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
-        let mut c = self.compile.config(cwd);
+    ///
+    /// Errors: as `CompileArgs::config`.
+    pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
+        let mut c = self.compile.config(cwd)?;
         c.output = self.output.clone();
         c.dry_run = self.dry_run;
         c.verbose = self.verbose;
@@ -303,7 +309,7 @@ impl BuildArgs {
             .timeout
             .filter(|&s| s > 0)
             .map(std::time::Duration::from_secs);
-        c
+        Ok(c)
     }
 }
 
@@ -391,14 +397,14 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         None => std::env::current_dir()?,
     };
     match cli.command {
-        Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)),
+        Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
         Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
         Command::List(a) => crate::list::main(&cwd, &a.config()),
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
-        Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
+        Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
         Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
     }

@@ -56,6 +56,7 @@ pub mod test2json;
 pub mod testmain;
 pub mod toolchain;
 pub mod words;
+pub mod xflag;
 
 /// Runs the command line of this process; returns the exit status.
 ///

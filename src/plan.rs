@@ -416,6 +416,52 @@ pub(crate) fn path_flags(
 }
 
 impl Plan {
+    /// Compiles `pkg` with `text` in place of its file `original`: written to
+    /// `$WORK/<pkg>/_x_<name>` and named on the compile instead, keyed by
+    /// `why` and the text. Applying it twice to one file replaces the copy.
+    pub fn replace_source(&mut self, pkg: PkgId, original: &Path, text: String, why: &str) {
+        let work = self.work.clone();
+        let Some(a) = self
+            .actions
+            .iter_mut()
+            .find(|a| a.kind == ActionKind::Compile { pkg })
+        else {
+            return;
+        };
+        let dir = package_work_dir(&work, &a.label);
+        let name = original
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let copy = dir.join(format!("_x_{name}"));
+        let Some(at) = a
+            .steps
+            .iter()
+            .position(|s| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|x| x == "-c")))
+        else {
+            return;
+        };
+        if let Step::Run(cmd) = &mut a.steps[at] {
+            for arg in cmd.argv.iter_mut() {
+                let p = Path::new(arg.as_os_str());
+                if p == original || (cmd.dir.as_deref().is_some_and(|d| d.join(p) == original)) {
+                    *arg = copy.clone().into_os_string();
+                }
+            }
+        }
+        a.steps
+            .retain(|s| !matches!(s, Step::Write { path, .. } if *path == copy));
+        a.steps.insert(at, Step::Mkdir(dir));
+        a.steps.insert(
+            at + 1,
+            Step::Write {
+                path: copy,
+                contents: text.clone(),
+            },
+        );
+        a.settings.insert(why.to_string(), text);
+    }
+
     /// Compiles `source` (the build information file of `buildinfo::go_source`)
     /// into the command `main`: written to `$WORK/<main>/_gomod_.go` and
     /// named last on its compile, and keyed by its text.

@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "profile",
     "gate",
     "buildinfo",
+    "xflag",
     "inspect",
     "sizes",
     "testmain",

@@ -125,3 +125,92 @@ fn build_info_on_mips_and_with_gccgo_11() {
     assert_eq!(m["path"], "example.com/minion/cmd/minion");
     assert_eq!(m["mod"], "example.com/minion\t(devel)");
 }
+
+/// `-ldflags -X` sets package-level string variables, in package main and
+/// in an imported package, on the host and for mips (under qemu).
+#[test]
+fn dash_x_sets_string_variables_host_and_mips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let x = "-X main.version=1.2.3 -X 'example.com/minion/internal/version.Commit=abc def' -s";
+    for target in [None, Some("mips-linux-gnu")] {
+        let exe = tmp.path().join(format!("m-{}", target.unwrap_or("host")));
+        let mut c = bin();
+        c.current_dir(minion_dir())
+            .args(["build", "-ldflags", x, "-o"])
+            .arg(&exe);
+        if let Some(t) = target {
+            c.args(["--target", t]);
+        }
+        ok(run(c.arg("./cmd/minion")));
+        let out = ok(run_target(target, &exe, &["-version"])).0;
+        assert!(
+            out.contains("version\t1.2.3\ncommit\tabc def\n"),
+            "{target:?}: {out}"
+        );
+        assert!(
+            out.contains("build\t-ldflags=-X main.version=1.2.3"),
+            "the flags are in the build information: {out}"
+        );
+    }
+    let plain = tmp.path().join("plain");
+    ok(run(bin()
+        .current_dir(minion_dir())
+        .args(["build", "-o"])
+        .arg(&plain)
+        .arg("./cmd/minion")));
+    let out = ok(run(std::process::Command::new(&plain).arg("-version"))).0;
+    assert!(out.contains("version\tdev\ncommit\t\n"), "{out}");
+}
+
+/// gc's rules: a name that is not there is ignored (`-v` says so), a
+/// variable of another type is an error naming the file and line, and a
+/// variable initialized by a call is left alone.
+#[test]
+fn dash_x_follows_gcs_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_tree(
+        tmp.path(),
+        &[
+            ("go.mod", "module example.com/x\n\ngo 1.18\n"),
+            (
+                "main.go",
+                "package main\n\nvar (\n\tname = \"dev\"\n\tcount int\n\tcalc = f()\n)\n\nfunc f() string { return \"f\" }\n\nfunc main() { println(name, count, calc) }\n",
+            ),
+        ],
+    );
+    let o = run(bin().current_dir(tmp.path()).args([
+        "build",
+        "-v",
+        "-ldflags",
+        "-X main.name=set -X main.calc=no -X main.nope=1",
+        "-o",
+        "x",
+        ".",
+    ]));
+    let (_, err) = ok(o);
+    assert!(err.contains("main.go:6: -X main.calc left alone"), "{err}");
+    assert!(
+        err.contains("-X main.nope: no such string variable is built; ignored"),
+        "{err}"
+    );
+    let o = run(&mut std::process::Command::new(tmp.path().join("x")));
+    assert_eq!(text(&o).1, "set 0 f\n");
+    let (_, err) = fails(run(bin().current_dir(tmp.path()).args([
+        "build",
+        "-ldflags",
+        "-X main.count=3",
+        "-o",
+        "y",
+        ".",
+    ])));
+    assert!(
+        err.contains(
+            "main.go:5: cannot set main.count with -X: not a var of type string (it is int)"
+        ),
+        "{err}"
+    );
+    assert!(
+        !tmp.path().join("y").exists(),
+        "no output from a failed build"
+    );
+}

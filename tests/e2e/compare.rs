@@ -91,10 +91,22 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
     assert_eq!(cols[2]["goarch"], "mipsle");
     // Bytes by package come from the symbol table (`size`), per column.
     for c in &cols[..3] {
-        assert!(c["packages"]["runtime"].as_u64().unwrap() > 100_000, "{}", c["spec"]);
-        assert!(c["packages"]["example.com/minion/internal/wire"].as_u64().unwrap() > 0);
+        assert!(
+            c["packages"]["runtime"].as_u64().unwrap() > 100_000,
+            "{}",
+            c["spec"]
+        );
+        assert!(
+            c["packages"]["example.com/minion/internal/wire"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
     }
-    assert!(out.contains("packages that changed most, host → gccgo-11"), "{out}");
+    assert!(
+        out.contains("packages that changed most, host → gccgo-11"),
+        "{out}"
+    );
     assert!(
         cols[1]["compiler"].as_str().unwrap().contains("11."),
         "{}",

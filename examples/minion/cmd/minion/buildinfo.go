@@ -6,6 +6,10 @@ import (
 	"runtime/debug"
 )
 
+// version is the release a build says it is: set at link time with
+// -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
 // printBuildInfo writes what the binary says it was built from, as
 // runtime/debug.ReadBuildInfo reports it: the main package's path, the main
 // module, and (Go 1.18 and later) the build settings.

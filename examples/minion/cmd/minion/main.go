@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"example.com/minion/internal/rpc"
-	"example.com/minion/internal/version"
+	minver "example.com/minion/internal/version"
 	"example.com/minion/internal/wire"
 )
 
@@ -29,7 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the JSON-RPC response instead of hex")
 	showVersion := fs.Bool("version", false, "print the version and the build information")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\nusage: minion -selftest | minion -name NAME [-json]\n", version.String())
+		fmt.Fprintf(stderr, "%s\nusage: minion -selftest | minion -name NAME [-json]\n", minver.String())
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -43,7 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *showVersion {
-		fmt.Fprintln(stdout, version.String())
+		fmt.Fprintln(stdout, minver.String())
+		fmt.Fprintf(stdout, "version\t%s\ncommit\t%s\n", version, minver.Commit)
 		printBuildInfo(stdout)
 		return 0
 	}

@@ -9,7 +9,7 @@ import (
 
 	"example.com/minion/internal/probe"
 	"example.com/minion/internal/rpc"
-	"example.com/minion/internal/version"
+	minver "example.com/minion/internal/version"
 	"example.com/minion/internal/wire"
 )
 
@@ -34,11 +34,11 @@ func check(what, got, want string) error {
 }
 
 func runSelftest(w io.Writer) error {
-	fmt.Fprintf(w, "%s selftest\n", version.String())
+	fmt.Fprintf(w, "%s selftest\n", minver.String())
 
 	// Build-constraint selection must agree with the toolchain and target.
-	fmt.Fprintf(w, "compiler: %s\n", version.Compiler)
-	if err := check("compiler", version.Compiler, runtime.Compiler); err != nil {
+	fmt.Fprintf(w, "compiler: %s\n", minver.Compiler)
+	if err := check("compiler", minver.Compiler, runtime.Compiler); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "platform: %s\n", probe.Platform())

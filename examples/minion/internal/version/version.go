@@ -12,3 +12,7 @@ const Version = "0.3.0"
 func String() string {
 	return Name + "/" + Version
 }
+
+// Commit is the source revision, set at link time with
+// -ldflags "-X example.com/minion/internal/version.Commit=REV"; empty otherwise.
+var Commit string
