@@ -13,13 +13,17 @@
 //!    (module `sdk`).
 //!
 //! `--target NAME` takes a profile name or a triple: a triple some profile
-//! names uses that profile; any other triple falls back to
-//! `ToolchainSpec::for_triple` (`<triple>-gccgo` from PATH).
+//! names uses that profile; then the name of a compiler in PATH (module
+//! `discover`: `mipsel-linux-gnu-11` or `mipsel-linux-gnu-gccgo-11` for
+//! `mipsel-linux-gnu-gccgo-11`, based on the triple's profile); any other
+//! triple falls back to `ToolchainSpec::for_triple` (`<triple>-gccgo` from
+//! PATH).
 //!
 //! This module turns profiles into `ToolchainSpec`s and runs the
 //! `toolchains` and `env` subcommands (module `report`); it does not probe
 //! compilers itself (that is `toolchain`) and knows nothing of packages.
 
+mod discover;
 mod report;
 mod sdk;
 
@@ -654,8 +658,9 @@ fn sdk_choice(
     Ok(None)
 }
 
-/// The toolchain `--target NAME` names (a profile, or a triple whose
-/// `<triple>-gccgo` is taken from PATH), or the `host` profile without one.
+/// The toolchain `--target NAME` names (a profile, a compiler in PATH by
+/// the names of module `discover`, or a triple whose `<triple>-gccgo` is
+/// taken from PATH), or the `host` profile without one.
 ///
 /// Errors: NAME is neither a profile nor a triple with a Go name.
 fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
@@ -664,8 +669,8 @@ fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
         Ok(Resolved { entry, spec })
     };
     match target {
-        Some(t) => match reg.find(t) {
-            Some(e) => done(e.clone()),
+        Some(t) => match reg.find(t).cloned().or_else(|| discover::select(reg, t)) {
+            Some(e) => done(e),
             None => {
                 let spec = ToolchainSpec::for_triple(t).with_context(|| {
                     format!(
