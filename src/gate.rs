@@ -17,6 +17,7 @@
 //! | overlapping embedded interfaces | 1.14 | an interface embedding interfaces of its own package (or declaring a method) with the same method name |
 //! | `0b`, `0o`, `_` in number literals, hex floats | 1.13 | literal text |
 //! | signed shift counts | 1.13 | approximate: only a count that is a conversion to a signed integer type, or a name declared with one (or `:= 0`) |
+//! | standard-library names (`strings.Cut`, `atomic.Int64`, `unsafe.Slice`) | the release that added each (Go's `api/go1.N.txt`, when installed) | a selector on an imported standard package whose name the toolchain's export data for it lacks (`toolchain::StdExports`); `unsafe`'s from a table |
 //!
 //! Not detected (need type checking): a generic function called with
 //! inferred type arguments (its declaration, somewhere in the graph, is),
@@ -29,8 +30,9 @@
 //! package-level declarations (read by every check), `walker` visits every
 //! syntax node once and dispatches it, and one module per family of
 //! features holds the checks: `generics` (Go 1.18), `interfaces`
-//! (overlapping embedded interfaces, Go 1.14) and `literals` (number
-//! literals and signed shift counts, Go 1.13). `//go:embed` directives are
+//! (overlapping embedded interfaces, Go 1.14), `literals` (number
+//! literals and signed shift counts, Go 1.13) and `stdnames` (names of
+//! standard packages the toolchain's library lacks). `//go:embed` directives are
 //! recognised in `walker`; their patterns are resolved by `crate::embed`.
 //!
 //! This module only reads source; it does not know commands, and of the
@@ -40,16 +42,17 @@ mod generics;
 mod interfaces;
 mod literals;
 mod scope;
+mod stdnames;
 mod walker;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
 use crate::graph::{Graph, Package};
 use crate::store::Store;
-use crate::toolchain::Toolchain;
+use crate::toolchain::{StdExports, Toolchain};
 use scope::PackageScope;
 use walker::Walker;
 
@@ -65,37 +68,84 @@ pub struct Finding {
     pub line: usize,
     /// 1-based column, in bytes (as go/token and gccgo count).
     pub col: usize,
-    /// The feature as a noun phrase, e.g. "type parameters".
+    /// What is used: a feature as a noun phrase ("type parameters"), or a
+    /// standard-library name (`strings.Cut`, `atomic.Int64 (sync/atomic)`).
     pub what: String,
-    /// Whether `what` is plural ("are not implemented").
-    pub plural: bool,
-    /// N of the Go 1.N that introduced it.
-    pub since: u32,
-    /// Whether it is part of generics (no gccgo implements it, whatever its Go version).
-    pub generics: bool,
+    /// Which of the two.
+    pub kind: Kind,
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A language feature.
+    Feature {
+        /// Whether `what` is plural ("are not implemented").
+        plural: bool,
+        /// N of the Go 1.N that introduced it.
+        since: u32,
+        /// Whether it is part of generics (no gccgo implements it, whatever its Go version).
+        generics: bool,
+    },
+    /// A name of a standard package that the toolchain's library lacks.
+    StdName {
+        /// The package's import path (`sync/atomic`).
+        package: String,
+        /// The name (`Int64`).
+        name: String,
+        /// N of the Go 1.N that added it, when known (Go's API files).
+        added: Option<u32>,
+    },
 }
 
 impl Finding {
     /// Whether a toolchain implementing Go 1.`go_minor` (without generics)
-    /// lacks this feature.
+    /// lacks this feature; a standard-library name is only found when the
+    /// toolchain lacks it.
     pub fn unimplemented_by(&self, go_minor: u32) -> bool {
-        self.generics || self.since > go_minor
+        match self.kind {
+            Kind::Feature {
+                since, generics, ..
+            } => generics || since > go_minor,
+            Kind::StdName { .. } => true,
+        }
     }
 
     /// The paragraph for the user, e.g. `/src/p/p.go:5:7: type parameters
     /// (generics, Go 1.18) are not implemented by gccgo 12.2.0 (toolchain
-    /// host, Go 1.18 without generics)`. `toolchain` is from `describe`.
-    pub fn message(&self, toolchain: &str) -> String {
-        format!(
-            "{}:{}:{}: {} ({}Go 1.{}) {} not implemented by {toolchain}",
-            self.file.display(),
-            self.line,
-            self.col,
-            self.what,
-            if self.generics { "generics, " } else { "" },
-            self.since,
-            if self.plural { "are" } else { "is" },
-        )
+    /// host, Go 1.18 without generics)`, or `/src/p/p.go:9:14: uses
+    /// strings.Cut, which gccgo 11.3.0 (toolchain gccgo-11, Go 1.16) does
+    /// not have (added in Go 1.18); build with a newer toolchain`.
+    /// `toolchain` is from `describe`; it implements Go 1.`go_minor`.
+    pub fn message(&self, toolchain: &str, go_minor: u32) -> String {
+        let at = format!("{}:{}:{}", self.file.display(), self.line, self.col);
+        match &self.kind {
+            Kind::Feature {
+                plural,
+                since,
+                generics,
+            } => format!(
+                "{at}: {} ({}Go 1.{since}) {} not implemented by {toolchain}",
+                self.what,
+                if *generics { "generics, " } else { "" },
+                if *plural { "are" } else { "is" },
+            ),
+            Kind::StdName { added, .. } => {
+                let why = match added {
+                    Some(n) if *n > go_minor => {
+                        format!(" (added in Go 1.{n}); build with a newer toolchain")
+                    }
+                    Some(n) => {
+                        format!(" (Go has it since 1.{n}; this toolchain's library does not)")
+                    }
+                    None => String::new(),
+                };
+                format!(
+                    "{at}: uses {}, which {toolchain} does not have{why}",
+                    self.what
+                )
+            }
+        }
     }
 }
 
@@ -137,7 +187,7 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
     let mut todo: Vec<(&Package, Option<PathBuf>)> = Vec::new();
     for id in graph.ids() {
         let pkg = graph.pkg(id);
-        let memo = memo_path(store, pkg, tc.go_minor);
+        let memo = memo_path(store, pkg, tc);
         if !memo.as_ref().is_some_and(|m| m.exists()) {
             todo.push((pkg, memo));
         }
@@ -150,9 +200,12 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
+    // The std's names only when a package is checked (a memo read, ~2 ms).
+    let std = (!todo.is_empty()).then(|| tc.std_exports(store));
+    let std = std.as_ref();
     let results: Vec<PkgResult> = if threads <= 1 {
         todo.iter()
-            .map(|(p, _)| check_package(p, tc.go_minor))
+            .map(|(p, _)| check_package(p, tc.go_minor, std))
             .collect()
     } else {
         let next = std::sync::atomic::AtomicUsize::new(0);
@@ -165,7 +218,7 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some((p, _)) = todo.get(i) else { break };
-                            mine.push((i, check_package(p, tc.go_minor)));
+                            mine.push((i, check_package(p, tc.go_minor, std)));
                         }
                         mine
                     })
@@ -184,6 +237,7 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
             .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("internal: a gate worker panicked"))))
             .collect()
     };
+    let mut found: Vec<(&Package, Vec<Finding>, Vec<String>)> = Vec::new();
     for ((pkg, memo), r) in todo.iter().zip(results) {
         let (findings, embed_errors) = r?;
         if let Some(m) = memo
@@ -193,8 +247,12 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
             // Best effort: a memo not written is a package checked again next time.
             store.write_memo(m, b"");
         }
+        found.push((pkg, findings, embed_errors));
+    }
+    stdnames::fill_added(found.iter_mut().flat_map(|(_, fs, _)| fs.iter_mut()));
+    for (pkg, findings, embed_errors) in found {
         for f in findings {
-            let msg = f.message(&who);
+            let msg = f.message(&who, tc.go_minor);
             errors.push((f.file, f.line, f.col, msg));
         }
         for e in embed_errors {
@@ -211,14 +269,21 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
     Ok(warnings)
 }
 
-/// Where a clean check of `pkg` for Go 1.`go_minor` is remembered: a file
-/// named by a hash of the toolchain's Go version and each source file's
-/// path, size and modification time, so a no-op build stats files instead
-/// of parsing them (parsing costs ~0.25 s per MB). `None` (always check)
-/// for a package whose files import "embed": its patterns depend on the
+/// Where a clean check of `pkg` with `tc` is remembered: a file named by a
+/// hash of the toolchain's Go version, its standard library (directory and
+/// GCC version: the names it exports) and each source file's path, size
+/// and modification time, so a no-op build stats files instead of parsing
+/// them (parsing costs ~0.25 s per MB). `None` (always check) for a
+/// package whose files import "embed": its patterns depend on the
 /// directory's other files. Layout: `<cache>/v2/gate/<32 hex digits>`.
-fn memo_path(store: &Store, pkg: &Package, go_minor: u32) -> Option<PathBuf> {
-    let mut id = format!("gate 1\ngo1.{go_minor}\n{}\n", pkg.dir.display());
+fn memo_path(store: &Store, pkg: &Package, tc: &Toolchain) -> Option<PathBuf> {
+    let mut id = format!(
+        "gate 2\ngo1.{}\n{}\n{}\n{}\n",
+        tc.go_minor,
+        tc.std_dir.display(),
+        tc.gcc_version,
+        pkg.dir.display()
+    );
     for f in &pkg.files.go_files {
         if f.header.imports.iter().any(|i| i.path == "embed") {
             return None;
@@ -238,9 +303,10 @@ fn memo_path(store: &Store, pkg: &Package, go_minor: u32) -> Option<PathBuf> {
 type PkgResult = Result<(Vec<Finding>, Vec<String>)>;
 
 /// Reads, parses and checks one package; returns its findings that
-/// Go 1.`go_minor` lacks, and the errors of its `//go:embed` patterns
-/// (resolved only when the toolchain implements embedding).
-fn check_package(pkg: &Package, go_minor: u32) -> PkgResult {
+/// Go 1.`go_minor` (with the standard names of `std`) lacks, and the
+/// errors of its `//go:embed` patterns (resolved only when the toolchain
+/// implements embedding).
+fn check_package(pkg: &Package, go_minor: u32, std: Option<&StdExports>) -> PkgResult {
     let mut sources = Vec::new();
     for f in &pkg.files.go_files {
         let path = pkg.files.source_path(&f.name);
@@ -249,7 +315,7 @@ fn check_package(pkg: &Package, go_minor: u32) -> PkgResult {
         sources.push((pkg.dir.join(&f.name), src));
     }
     let parsed = parse_all(&sources)?;
-    let findings = check_parsed(&parsed, go_minor);
+    let findings = check_parsed(&parsed, go_minor, std);
     let mut embed_errors = Vec::new();
     if go_minor >= 16 {
         let mut pats = Vec::new();
@@ -296,25 +362,35 @@ fn parse_all(sources: &[(PathBuf, String)]) -> Result<Vec<Parsed<'_>>> {
 
 /// Checks the Go files of one package, given as (path shown, contents),
 /// and returns the findings that a toolchain implementing Go 1.`go_minor`
-/// (without generics) lacks, sorted by file, line and column.
+/// (without generics) lacks, sorted by file, line and column; with `std`,
+/// also the uses of standard-library names it does not export (their
+/// `added` is left `None`).
 ///
 /// Errors only if the tree-sitter grammar cannot be loaded.
-pub fn check_sources(sources: &[(PathBuf, String)], go_minor: u32) -> Result<Vec<Finding>> {
-    Ok(check_parsed(&parse_all(sources)?, go_minor))
+pub fn check_sources(
+    sources: &[(PathBuf, String)],
+    go_minor: u32,
+    std: Option<&StdExports>,
+) -> Result<Vec<Finding>> {
+    Ok(check_parsed(&parse_all(sources)?, go_minor, std))
 }
 
-fn check_parsed(parsed: &[Parsed<'_>], go_minor: u32) -> Vec<Finding> {
+fn check_parsed(parsed: &[Parsed<'_>], go_minor: u32, std: Option<&StdExports>) -> Vec<Finding> {
     let mut pkg = PackageScope::default();
     for p in parsed {
         pkg.collect(p.tree.root_node(), p.src.as_bytes());
     }
     let mut out = Vec::new();
     for p in parsed {
+        let imports: HashMap<String, String> =
+            stdnames::file_imports(p.tree.root_node(), p.src.as_bytes(), std);
         let mut w = Walker {
             file: &p.file,
             src: p.src.as_bytes(),
             go_minor,
             pkg: &pkg,
+            imports: &imports,
+            std,
             out: &mut out,
         };
         w.walk(p.tree.root_node());
@@ -382,11 +458,18 @@ mod tests {
     /// The findings of one file `/src/p/p.go` as `line:col what (1.N)`;
     /// shared by the tests of the submodules.
     pub(super) fn find(src: &str, go_minor: u32) -> Vec<String> {
-        check_sources(&[(PathBuf::from("/src/p/p.go"), src.to_string())], go_minor)
-            .unwrap()
-            .iter()
-            .map(|f| format!("{}:{} {} (1.{})", f.line, f.col, f.what, f.since))
-            .collect()
+        check_sources(
+            &[(PathBuf::from("/src/p/p.go"), src.to_string())],
+            go_minor,
+            None,
+        )
+        .unwrap()
+        .iter()
+        .map(|f| match f.kind {
+            Kind::Feature { since, .. } => format!("{}:{} {} (1.{since})", f.line, f.col, f.what),
+            Kind::StdName { .. } => format!("{}:{} uses {}", f.line, f.col, f.what),
+        })
+        .collect()
     }
 
     #[test]

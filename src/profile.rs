@@ -13,13 +13,17 @@
 //!    (module `sdk`).
 //!
 //! `--target NAME` takes a profile name or a triple: a triple some profile
-//! names uses that profile; any other triple falls back to
-//! `ToolchainSpec::for_triple` (`<triple>-gccgo` from PATH).
+//! names uses that profile; then the name of a compiler in PATH (module
+//! `discover`: `mipsel-linux-gnu-11` or `mipsel-linux-gnu-gccgo-11` for
+//! `mipsel-linux-gnu-gccgo-11`, based on the triple's profile); any other
+//! triple falls back to `ToolchainSpec::for_triple` (`<triple>-gccgo` from
+//! PATH).
 //!
 //! This module turns profiles into `ToolchainSpec`s and runs the
 //! `toolchains` and `env` subcommands (module `report`); it does not probe
 //! compilers itself (that is `toolchain`) and knows nothing of packages.
 
+mod discover;
 mod report;
 mod sdk;
 
@@ -654,8 +658,9 @@ fn sdk_choice(
     Ok(None)
 }
 
-/// The toolchain `--target NAME` names (a profile, or a triple whose
-/// `<triple>-gccgo` is taken from PATH), or the `host` profile without one.
+/// The toolchain `--target NAME` names (a profile, a compiler in PATH by
+/// the names of module `discover`, or a triple whose `<triple>-gccgo` is
+/// taken from PATH), or the `host` profile without one.
 ///
 /// Errors: NAME is neither a profile nor a triple with a Go name.
 fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
@@ -664,8 +669,8 @@ fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
         Ok(Resolved { entry, spec })
     };
     match target {
-        Some(t) => match reg.find(t) {
-            Some(e) => done(e.clone()),
+        Some(t) => match reg.find(t).cloned().or_else(|| discover::select(reg, t)) {
+            Some(e) => done(e),
             None => {
                 let spec = ToolchainSpec::for_triple(t).with_context(|| {
                     format!(
@@ -751,6 +756,82 @@ mod tests {
         .unwrap();
         assert_eq!(spec.target.unwrap().goarch, "mips");
         assert_eq!(spec.cflags, ["-march=24kc", "-msoft-float"]);
+    }
+
+    /// Every field `Profile` deserializes, as serde lists them (so a new
+    /// field is in the list without anyone remembering to add it).
+    fn profile_fields() -> &'static [&'static str] {
+        use serde::de::{Error as _, Visitor, value::Error};
+        /// A deserializer that only notes the fields a struct asks for.
+        struct Grab<'a>(&'a mut &'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for Grab<'_> {
+            type Error = Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+                Err(Error::custom("not a struct"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Error> {
+                *self.0 = fields;
+                Err(Error::custom("fields noted"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map enum identifier ignored_any
+            }
+        }
+        let mut fields: &'static [&'static str] = &[];
+        let _ = Profile::deserialize(Grab(&mut fields));
+        fields
+    }
+
+    #[test]
+    fn readme_documents_every_profile_field() {
+        let fields = profile_fields();
+        assert!(
+            fields.len() >= 21 && fields.contains(&"runner_package"),
+            "{fields:?}"
+        );
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let section = readme
+            .split("\n## Toolchain profiles\n")
+            .nth(1)
+            .expect("README.md has a section \"Toolchain profiles\"");
+        let section = section.split("\n## ").next().unwrap();
+        let table_rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+        let example = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|t| t.split("```").next())
+            .expect("the section has a ```toml example");
+        let mut missing = Vec::new();
+        for f in fields {
+            if !table_rows
+                .iter()
+                .any(|r| r.starts_with(&format!("| `{f}` |")))
+            {
+                missing.push(format!("{f}: no row in the field table"));
+            }
+            if !example.lines().any(|l| {
+                let l = l.trim_start_matches("# ");
+                l.starts_with(&format!("{f} = "))
+            }) {
+                missing.push(format!("{f}: not in the example file"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "README.md, Toolchain profiles:\n{}",
+            missing.join("\n")
+        );
+        // The example is a real profile.
+        let p = parse_profile(example, "README.md example").unwrap();
+        assert_eq!(p.name, "mipsel-gcc11");
     }
 
     #[test]

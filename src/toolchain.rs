@@ -2,15 +2,20 @@
 //! who it is (`-dumpversion`, `-dumpmachine`, `--version`), which Go version
 //! it implements, and which standard-library packages it ships (read from
 //! its own export data, `<libdir>/go/<version>/<machine>/**/*.gox`, found
-//! through `-print-search-dirs` as gccgo itself finds them).
+//! through `-print-search-dirs` as gccgo itself finds them), and which
+//! names each of them exports (module `exports`).
 //!
 //! This module does not know about Go packages of the user's project; it
 //! only answers "what compiler, what std, what target".
+
+mod exports;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
+
+pub use exports::{StdExports, export_names};
 
 use crate::process::Cmd;
 use crate::store::Store;
@@ -289,6 +294,12 @@ impl Toolchain {
 }
 
 impl Toolchain {
+    /// The exported names of each standard-library package this toolchain
+    /// ships, from its export data (`StdExports::of`; remembered in `store`).
+    pub fn std_exports(&self, store: &Store) -> StdExports {
+        StdExports::of(&self.std_dir, &self.std, &self.gcc_version, store)
+    }
+
     /// The one-line warning for a hard-float toolchain whose profile names
     /// a core without an FPU (`target::MIPS_CORES`): every float instruction
     /// of the program, its libgo and its libc traps there (SIGILL, or the

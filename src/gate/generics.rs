@@ -144,9 +144,12 @@ mod tests {
         let src =
             "package p\n\nimport \"fmt\"\n\nfunc F[T any](x T) T { fmt.Println(x); return x }\n";
         assert_eq!(find(src, 18), vec!["5:7 type parameters (1.18)"]);
-        let f = &check_sources(&[(PathBuf::from("/src/p/p.go"), src.into())], 18).unwrap()[0];
+        let f = &check_sources(&[(PathBuf::from("/src/p/p.go"), src.into())], 18, None).unwrap()[0];
         assert_eq!(
-            f.message("gccgo 12.2.0 (toolchain host, Go 1.18 without generics)"),
+            f.message(
+                "gccgo 12.2.0 (toolchain host, Go 1.18 without generics)",
+                18
+            ),
             "/src/p/p.go:5:7: type parameters (generics, Go 1.18) are not implemented by \
              gccgo 12.2.0 (toolchain host, Go 1.18 without generics)"
         );
@@ -235,7 +238,7 @@ mod tests {
                 "package p\n\ntype any = interface{}\n".to_string(),
             ),
         ];
-        assert!(check_sources(&two, 16).unwrap().is_empty());
+        assert!(check_sources(&two, 16, None).unwrap().is_empty());
         // Only package-level declarations count, but a local *variable*
         // named `any` used as a value is not a type use.
         assert!(find("package p\nfunc f() { any := 1; _ = any }\n", 16).is_empty());

@@ -2,16 +2,18 @@
 //! hands each to the check for its kind (see `visit`); records findings
 //! with their position. It knows which node kinds matter and at which Go
 //! version a check is needed at all; the checks themselves live in the
-//! feature modules (`generics`, `interfaces`, `literals`). It skips
+//! feature modules (`generics`, `interfaces`, `literals`, `stdnames`). It skips
 //! subtrees the parser could not read (`ERROR` nodes): those are the
 //! compiler's to report.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tree_sitter::Node;
 
 use super::scope::{PREDECLARED_TYPES, PackageScope};
-use super::{Finding, GENERICS};
+use super::{Finding, GENERICS, Kind};
+use crate::toolchain::StdExports;
 
 /// The state of checking one file: where findings go and what the
 /// package declares.
@@ -20,6 +22,11 @@ pub(super) struct Walker<'a> {
     pub(super) src: &'a [u8],
     pub(super) go_minor: u32,
     pub(super) pkg: &'a PackageScope,
+    /// The file's imports of standard packages: local name → import path
+    /// (`stdnames::file_imports`).
+    pub(super) imports: &'a HashMap<String, String>,
+    /// The names the toolchain's standard packages export, when known.
+    pub(super) std: Option<&'a StdExports>,
     pub(super) out: &'a mut Vec<Finding>,
 }
 
@@ -44,9 +51,11 @@ impl Walker<'_> {
             line: p.row + 1,
             col: p.column + 1,
             what,
-            plural,
-            since,
-            generics,
+            kind: Kind::Feature {
+                plural,
+                since,
+                generics,
+            },
         });
     }
 
@@ -136,6 +145,10 @@ impl Walker<'_> {
                 }
             }
             "type_identifier" => self.predeclared(n),
+            "selector_expression" if !self.imports.is_empty() => {
+                self.std_selector(n, "operand", "field")
+            }
+            "qualified_type" if !self.imports.is_empty() => self.std_selector(n, "package", "name"),
             "call_expression" => {
                 // `any(x)`: a conversion written as a call.
                 if let Some(f) = n.child_by_field_name("function")

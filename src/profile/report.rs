@@ -1,7 +1,8 @@
 //! The `toolchains` and `env` subcommands.
 //!
 //! `toolchains` lists every profile (built in, the user's, `--toolchain`,
-//! `--sdk`) and every `*-gccgo` / `gccgo-N` in PATH that no profile covers,
+//! `--sdk`) and every `gccgo-N`, `<triple>-gccgo` and `<triple>-gccgo-N`
+//! in PATH that no profile covers (module `discover`),
 //! and proves each installed one works: it compiles a two-package hello
 //! world with the same commands a build uses (`gccgo -c`, `objcopy -j
 //! .go_export`, `gccgo -o … -static-libgo`), runs it (natively, or with the
@@ -94,68 +95,6 @@ struct Candidate {
     spec: Result<ToolchainSpec>,
     hint: String,
     runner_package: Option<String>,
-}
-
-/// Every `*-gccgo` and `gccgo-N` in PATH, by file name (first in PATH wins).
-fn gccgos_in_path() -> Vec<PathBuf> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    let Some(path) = std::env::var_os("PATH") else {
-        return out;
-    };
-    for dir in std::env::split_paths(&path) {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut names: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| is_gccgo_name(n))
-            .collect();
-        names.sort();
-        for n in names {
-            let p = dir.join(&n);
-            if find_program(&p).is_some() && seen.insert(n) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// `gccgo`, `gccgo-N[.M]`, or `<triple>-gccgo` (not `<triple>-gccgo-N`,
-/// which Debian installs beside the unversioned name).
-fn is_gccgo_name(n: &str) -> bool {
-    if n == "gccgo" {
-        return true;
-    }
-    if let Some(v) = n.strip_prefix("gccgo-") {
-        return !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.');
-    }
-    n.strip_suffix("-gccgo")
-        .is_some_and(|t| t.contains('-') && !t.contains(char::is_whitespace))
-}
-
-/// A spec for a compiler found in PATH.
-fn spec_for_path_compiler(p: &Path) -> ToolchainSpec {
-    let n = p
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if let Some(triple) = n.strip_suffix("-gccgo")
-        && let Ok(mut s) = ToolchainSpec::for_triple(triple)
-    {
-        s.gccgo = p.to_path_buf();
-        s.objcopy = super::tool_beside(p, "objcopy");
-        return s;
-    }
-    ToolchainSpec {
-        name: n.clone(),
-        gccgo: p.to_path_buf(),
-        objcopy: super::tool_beside(p, "objcopy"),
-        package: n.starts_with("gccgo-").then(|| n.clone()),
-        ..Default::default()
-    }
 }
 
 /// The first line of an error chain, for a table cell.
@@ -251,41 +190,23 @@ fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
             None => cands.push(candidate(e)),
         }
     }
-    cands.extend(path_candidates(&cands));
+    cands.extend(path_candidates(&reg, &cands));
     Ok(cands)
 }
 
-/// The `*-gccgo` / `gccgo-N` compilers in PATH that none of `cands` covers
-/// (by canonical path).
-fn path_candidates(cands: &[Candidate]) -> Vec<Candidate> {
-    let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
-    for c in cands {
-        if let Ok(s) = &c.spec
-            && let Some(p) = find_program(&s.gccgo)
-        {
-            covered.insert(std::fs::canonicalize(&p).unwrap_or(p));
-        }
-    }
-    let mut more = Vec::new();
-    for p in gccgos_in_path() {
-        let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
-        if !covered.insert(canon) {
-            continue;
-        }
-        let spec = spec_for_path_compiler(&p);
-        more.push(Candidate {
-            name: spec.name.clone(),
-            source: Source::Path(p.clone()).to_string(),
-            hint: spec
-                .package
-                .as_ref()
-                .map(|p| format!("apt-get install {p}"))
-                .unwrap_or_default(),
-            spec: Ok(spec),
-            runner_package: Some(target::QEMU_PACKAGE.into()),
-        });
-    }
-    more
+/// The compilers in PATH (module `discover`) that none of `cands` covers
+/// (by canonical path), each as the profile it is based on.
+fn path_candidates(reg: &Registry, cands: &[Candidate]) -> Vec<Candidate> {
+    let mut covered: BTreeSet<PathBuf> = cands
+        .iter()
+        .filter_map(|c| c.spec.as_ref().ok())
+        .filter_map(|s| find_program(&s.gccgo))
+        .map(|p| super::discover::canonical(&p))
+        .collect();
+    super::discover::uncovered(reg, &mut covered)
+        .iter()
+        .map(candidate)
+        .collect()
 }
 
 /// Checks the candidates, `jobs` at a time (`hello` world with each when
@@ -749,21 +670,6 @@ fn env_vars(entry: &Entry, spec: &ToolchainSpec, tc: &Toolchain) -> Vec<(String,
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gccgo_names_in_path() {
-        for n in [
-            "gccgo",
-            "gccgo-11",
-            "mips-linux-gnu-gccgo",
-            "mipsel-openwrt-linux-musl-gccgo",
-        ] {
-            assert!(is_gccgo_name(n), "{n}");
-        }
-        for n in ["mips-linux-gnu-gccgo-12", "gccgo-go", "x-gccgo", "gccgo-"] {
-            assert!(!is_gccgo_name(n), "{n}");
-        }
-    }
 
     #[test]
     fn float_abi_mix_is_seen_in_ld_output() {

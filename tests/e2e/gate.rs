@@ -144,6 +144,64 @@ fn any_builds_with_gccgo_12_and_fails_clearly_with_gccgo_11() {
     assert!(!compiled_something(&err), "gccgo-11 ran:\n{err}");
 }
 
+const CUT_AND_SLICE: &str = "package main
+
+import (
+\t\"fmt\"
+\t\"strings\"
+\t\"unsafe\"
+)
+
+func main() {
+\tk, v, ok := strings.Cut(\"key=value\", \"=\")
+\tb := []byte(\"hi\")
+\ts := unsafe.Slice(&b[0], len(b))
+\tfmt.Println(k, v, ok, string(s))
+}
+";
+
+#[test]
+fn std_names_newer_than_gccgo_11_fail_before_it_runs_and_build_with_gccgo_12() {
+    let d = module("1.16", &[("main.go", CUT_AND_SLICE)]);
+    let (o, prog) = build(&d, &[]);
+    assert!(o.status.success(), "gccgo 12 failed:\n{}", stderr(&o));
+    assert_eq!(run(&prog), "key value true hi\n");
+    std::fs::remove_file(&prog).unwrap();
+
+    let (o, prog) = build(&d, &["--target", "gccgo-11"]);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "gccgo-11 built strings.Cut:\n{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let file = d.path().join("m/main.go");
+    let who = format!(
+        "gccgo {} (toolchain gccgo-11, Go 1.16)",
+        gcc_version("gccgo-11")
+    );
+    // When Go's API files are installed (Debian's golang-1.19-src), the
+    // release that added strings.Cut is named; unsafe's come from a table.
+    let cut_why = if Path::new("/usr/share/go-1.19/api/go1.18.txt").is_file() {
+        " (added in Go 1.18); build with a newer toolchain"
+    } else {
+        ""
+    };
+    for want in [
+        format!(
+            "{}:10:14: uses strings.Cut, which {who} does not have{cut_why}",
+            file.display()
+        ),
+        format!(
+            "{}:12:7: uses unsafe.Slice, which {who} does not have (added in Go 1.17); \
+             build with a newer toolchain",
+            file.display()
+        ),
+    ] {
+        assert!(err.contains(&want), "no line\n{want}\nin:\n{err}");
+    }
+    assert!(!err.contains("undefined"), "gccgo's own error:\n{err}");
+    assert!(!compiled_something(&err), "gccgo-11 ran:\n{err}");
+    assert!(!prog.exists(), "left a binary");
+}
+
 const EMBED: &str = "package main
 
 import (

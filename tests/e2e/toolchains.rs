@@ -112,6 +112,15 @@ fn toolchains_lists_the_installed_debian_gccgos_as_working() {
         }
     }
     assert!(row("openwrt-ath79").join(" ").contains("OpenWrt SDK"));
+    // A versioned cross compiler in PATH is a row of its own, run as its
+    // triple's profile runs (the core's -cpu too).
+    if Path::new(MIPSEL_11).is_file() {
+        let r = row("mipsel-linux-gnu-11").join(" ");
+        assert!(
+            r.contains("go1.16 mipsle works (ran under qemu-mipsel-static -cpu 24Kf)"),
+            "{r}"
+        );
+    }
     // The host's other names for the same compiler are not listed twice.
     assert!(
         !table.lines().any(|l| l.starts_with("x86_64-linux-gnu ")),
@@ -215,6 +224,106 @@ fn minion_for_powerpc_and_alpha_runs_under_qemu() {
         &["--target", "alpha-linux-gnu"],
         &["qemu-alpha-static", "-L", "/usr/alpha-linux-gnu"],
         "minion-alpha",
+    );
+}
+
+/// Debian's versioned cross compiler of GCC 11 for mipsel
+/// (package gccgo-11-mipsel-linux-gnu), when installed.
+const MIPSEL_11: &str = "/usr/bin/mipsel-linux-gnu-gccgo-11";
+
+fn have_mipsel_11(test: &str) -> bool {
+    let have = Path::new(MIPSEL_11).is_file();
+    if !have {
+        eprintln!(
+            "SKIPPED {test}: {MIPSEL_11} is not installed (apt-get install gccgo-11-mipsel-linux-gnu)"
+        );
+    }
+    have
+}
+
+#[test]
+fn toolchains_lists_versioned_cross_compilers_once_each() {
+    if !have_mipsel_11("toolchains_lists_versioned_cross_compilers_once_each") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let o = gb(
+        home.path(),
+        home.path(),
+        &["toolchains", "--json", "--no-check"],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&ok(&o, "toolchains --json")).unwrap();
+    let rows = rows.as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["name"] == "mipsel-linux-gnu-11")
+        .unwrap_or_else(|| panic!("no mipsel-linux-gnu-11 row in {rows:#?}"));
+    assert_eq!(row["gccgo"], MIPSEL_11);
+    assert_eq!(row["go_version"], "go1.16");
+    assert_eq!(row["goarch"], "mipsle");
+    assert_eq!(row["status"], "unchecked");
+    assert!(
+        row["gcc_version"].as_str().unwrap().starts_with("11."),
+        "{row}"
+    );
+    assert_eq!(row["source"], format!("found in PATH: {MIPSEL_11}"));
+    // Other names of listed compilers are not listed again:
+    // x86_64-linux-gnu-gccgo-11 is gccgo-11, mipsel-linux-gnu-gccgo-12 is
+    // mipsel-linux-gnu.
+    let mut seen = std::collections::BTreeSet::new();
+    for r in rows {
+        if let Some(g) = r["gccgo"].as_str() {
+            let canon = std::fs::canonicalize(g).unwrap();
+            assert!(seen.insert(canon), "{g} listed twice: {rows:#?}");
+        }
+    }
+    for name in ["x86_64-linux-gnu-11", "mipsel-linux-gnu-12", "gccgo-12"] {
+        assert!(
+            !rows.iter().any(|r| r["name"] == name),
+            "{name} is listed: {rows:#?}"
+        );
+    }
+    // The other spelling selects the same compiler; the host's other name
+    // for gccgo-11 selects the gccgo-11 profile.
+    for (target, name) in [
+        ("mipsel-linux-gnu-gccgo-11", "mipsel-linux-gnu-11"),
+        ("x86_64-linux-gnu-11", "gccgo-11"),
+    ] {
+        let o = gb(
+            home.path(),
+            home.path(),
+            &["env", "--target", target, "GCCGOBUILD_TOOLCHAIN", "RUNNER"],
+        );
+        let text = ok(&o, &format!("env --target {target}"));
+        assert_eq!(text.lines().next(), Some(name), "{text}");
+        if name.starts_with("mipsel") {
+            assert_eq!(
+                text.lines().nth(1),
+                Some("qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu")
+            );
+        }
+    }
+}
+
+#[test]
+fn minion_built_by_the_versioned_mipsel_11_compiler_runs_as_the_host_build() {
+    if !have_mipsel_11("minion_built_by_the_versioned_mipsel_11_compiler_runs_as_the_host_build") {
+        return;
+    }
+    // expected-selftest.txt is what the host build prints (tests/e2e/main_job.rs).
+    let home = tempfile::tempdir().unwrap();
+    build_and_selftest(
+        home.path(),
+        home.path(),
+        &["--target", "mipsel-linux-gnu-11"],
+        &[
+            "qemu-mipsel-static",
+            "-cpu",
+            "24Kf",
+            "-L",
+            "/usr/mipsel-linux-gnu",
+        ],
+        "minion-mipsel-11",
     );
 }
 
