@@ -56,7 +56,7 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
         &minion_dir(),
         &[
             "--with",
-            "host,gccgo-11,mipsel-linux-gnu,gc",
+            "host,gccgo-11,mipsel-linux-gnu,mipsel-linux-gnu-11,gc",
             "--run",
             "-selftest",
             "--json",
@@ -74,7 +74,7 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
     let r = json(&rep);
     let cols = r["columns"].as_array().unwrap();
     let specs: Vec<&str> = cols.iter().map(|c| c["spec"].as_str().unwrap()).collect();
-    assert_eq!(specs, ["host", "gccgo-11", "mipsel-linux-gnu", "gc"]);
+    assert_eq!(specs, ["host", "gccgo-11", "mipsel-linux-gnu", "mipsel-linux-gnu-11", "gc"]);
     for c in cols {
         assert_eq!(c["build"]["ok"], true, "{c}");
         let b = &c["build"]["binaries"][0];
@@ -90,7 +90,7 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
     }
     assert_eq!(cols[2]["goarch"], "mipsle");
     // Bytes by package come from the symbol table (`size`), per column.
-    for c in &cols[..3] {
+    for c in &cols[..4] {
         assert!(
             c["packages"]["runtime"].as_u64().unwrap() > 100_000,
             "{}",
@@ -112,11 +112,12 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
         "{}",
         cols[1]["compiler"]
     );
-    for (i, same) in [(0, true), (1, true), (2, true), (3, false)] {
+    for (i, same) in [(0, true), (1, true), (2, true), (3, true), (4, false)] {
         assert_eq!(cols[i]["run"]["same_stdout"], same, "{}", cols[i]["spec"]);
         assert_eq!(cols[i]["run"]["status"], "exit status 0");
     }
-    assert_eq!(cols[3]["run"]["first_difference"]["this"], "compiler: gc");
+    assert_eq!(cols[4]["run"]["first_difference"]["this"], "compiler: gc");
+    assert!(cols[3]["compiler"].as_str().unwrap().contains("11."), "{}", cols[3]["compiler"]);
     assert_eq!(
         cols[0]["run"]["stdout"].as_str().unwrap(),
         minion_expected()
