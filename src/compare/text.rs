@@ -46,7 +46,11 @@ pub fn rows(r: &Report) -> Vec<Row> {
     rows.push(Row {
         label: "target".into(),
         cells: cell(&|c| {
-            let t = if c.goarch.is_empty() { "-".to_string() } else { format!("{}/{}", c.goos, c.goarch) };
+            let t = if c.goarch.is_empty() {
+                "-".to_string()
+            } else {
+                format!("{}/{}", c.goos, c.goarch)
+            };
             (t, Mark::Plain)
         }),
     });
