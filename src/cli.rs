@@ -17,6 +17,7 @@ use crate::store::Store;
 
 pub mod compare;
 pub mod doctor;
+pub mod graph;
 pub mod inspect;
 pub mod list;
 pub mod test;
@@ -55,6 +56,8 @@ pub enum Command {
     Run(test::RunArgs),
     /// Build (and run, and test) the same packages with several toolchains or flags, side by side.
     Compare(compare::CompareArgs),
+    /// Print the import graph (DOT or JSON), with compile times and object sizes from the cache.
+    Graph(graph::GraphArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -319,6 +322,8 @@ const GO_STYLE: &[&str] = &[
     "keep",
     "no-strip",
     "run-timeout",
+    "format",
+    "std",
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -377,6 +382,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
+        Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
     }
 }
 

@@ -31,6 +31,7 @@ pub mod cli;
 pub mod compare;
 pub mod console;
 pub mod constraint;
+pub mod depgraph;
 pub mod doctor;
 pub mod embed;
 pub mod exec;

@@ -43,6 +43,7 @@ const LAYERS: &[&str] = &[
     "compare",
     "bisect",
     "list",
+    "depgraph",
     "doctor",
     "cli",
     "lib",
