@@ -16,6 +16,7 @@ use crate::progress::Explain;
 use crate::store::Store;
 
 pub mod compare;
+pub mod complete;
 pub mod doctor;
 pub mod graph;
 pub mod inspect;
@@ -58,6 +59,10 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Print the import graph (DOT or JSON), with compile times and object sizes from the cache.
     Graph(graph::GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion(complete::CompletionArgs),
+    /// Print a man page (roff): gccgo-build(1), or a subcommand's.
+    Man(complete::ManArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -383,6 +388,8 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
         Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
+        Command::Completion(a) => complete::completion_main(&a),
+        Command::Man(a) => complete::man_main(&a),
     }
 }
 
