@@ -39,6 +39,7 @@ pub mod gate;
 pub mod gomod;
 pub mod gotest;
 pub mod graph;
+pub mod hint;
 pub mod inspect;
 pub mod link;
 pub mod list;

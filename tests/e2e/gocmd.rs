@@ -133,3 +133,65 @@ fn file_arguments_build_in_gopath_mode_for_mips() {
     let (out, _) = ok(run_target(Some("mips-linux-gnu"), &exe, &[]));
     assert_eq!(out, "wire v1 v1\n");
 }
+
+/// examples/dnsq (github.com/miekg/dns over Debian's golang.org/x/sys/unix)
+/// in GOPATH mode, as tests/e2e/routers.rs builds it.
+fn dnsq_gopath() -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    format!("{}:{GOPATH}", repo.join("examples/dnsq").display())
+}
+
+/// Debian's double `Syscall9` on MIPS: the failure names the cause and
+/// the exact `-overlay` in one hint line; that line, pasted into bash,
+/// builds dnsq, and so does the shipped overlay.json from its directory
+/// (its replacement path is relative, read against the current directory
+/// as the go command reads it). The binary runs under qemu.
+#[test]
+fn syscall9_redefinition_hints_at_the_shipped_overlay() {
+    let d = tempfile::tempdir().unwrap();
+    // The shipped file is still Debian's with the one line fixed.
+    mips_overlay(d.path());
+    let (_, err) = fails(run(bin()
+        .current_dir(d.path())
+        .env("GO111MODULE", "off")
+        .env("GOPATH", dnsq_gopath())
+        .args(["build", "--target", "mips-linux-gnu", "-j", "2", "dnsq"])));
+    let hints: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("gccgo-build: hint: "))
+        .collect();
+    assert_eq!(hints.len(), 1, "one hint line: {err}");
+    assert!(
+        err.contains("redefinition of") && hints[0].contains("declares Syscall9"),
+        "{err}"
+    );
+    let flag = &hints[0][hints[0].find("-overlay <(").expect("the exact flag")..];
+    let fixed = mips_overlay_dir().join("syscall_linux_mipsx.go");
+    assert!(flag.contains(&*fixed.to_string_lossy()), "{flag}");
+    // The hint's flag, as a user pastes it into bash.
+    let exe = d.path().join("dnsq");
+    let script = format!(
+        "\"$GB\" build --target mips-linux-gnu -j 2 -o {} {flag} dnsq",
+        exe.display()
+    );
+    ok(run(Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(d.path())
+        .env("GB", env!("CARGO_BIN_EXE_gccgo-build"))
+        .env("XDG_CACHE_HOME", cache_home())
+        .env("GO111MODULE", "off")
+        .env("GOPATH", dnsq_gopath())));
+    let (out, _) = ok(run_target(Some("mips-linux-gnu"), &exe, &[]));
+    assert!(out.contains("rcode=NOERROR"), "{out}");
+    // The shipped overlay.json, from its own directory.
+    let exe2 = d.path().join("dnsq2");
+    ok(run(bin()
+        .current_dir(mips_overlay_dir())
+        .env("GO111MODULE", "off")
+        .env("GOPATH", dnsq_gopath())
+        .args(["build", "--target", "mips-linux-gnu", "-j", "2"])
+        .args(["-overlay", "overlay.json", "-o"])
+        .arg(&exe2)
+        .arg("dnsq")));
+    assert_eq!(ok(run_target(Some("mips-linux-gnu"), &exe2, &[])).0, out);
+}
