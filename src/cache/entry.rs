@@ -1,8 +1,8 @@
 //! Entries: one directory per key holding an action's output files, named
 //! by role (`object`, `export`, `extra-0`, `exe`), and `meta.json` with the
-//! label, the saved compiler output and each file's size and sha256. An
-//! entry is staged in `tmp/` and renamed into place whole, so a reader sees
-//! all of it or none.
+//! label, the saved compiler output, each file's size and sha256 and the
+//! action's wall time. An entry is staged in `tmp/` and renamed into place
+//! whole, so a reader sees all of it or none.
 
 use std::path::{Path, PathBuf};
 
