@@ -195,3 +195,100 @@ fn syscall9_redefinition_hints_at_the_shipped_overlay() {
         .arg("dnsq")));
     assert_eq!(ok(run_target(Some("mips-linux-gnu"), &exe2, &[])).0, out);
 }
+
+/// `graph` of examples/minion after a build: Graphviz's `dot` reads the
+/// DOT into an SVG that names every package (and with `--std` the
+/// standard-library ones), and the JSON carries each package's compile
+/// time and object size from the cache.
+#[test]
+fn graph_is_drawn_by_dot_and_carries_the_cache_numbers() {
+    let cache = tempfile::tempdir().unwrap();
+    let gb = |args: &[&str]| {
+        ok(run(bin()
+            .current_dir(minion_dir())
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(args)))
+        .0
+    };
+    let out = tempfile::tempdir().unwrap();
+    let exe = out.path().join("minion");
+    gb(&["build", "-o", &exe.to_string_lossy(), "./cmd/minion"]);
+    // The packages of source and every package they import directly
+    // (std ones included), from `list`.
+    let (deps, _) = ok(run(bin().current_dir(minion_dir()).args([
+        "list",
+        "-deps",
+        "-f",
+        "{{.ImportPath}} {{join .Imports \" \"}}",
+        "./cmd/minion",
+    ])));
+    let mut listed: Vec<&str> = deps
+        .lines()
+        .filter(|l| l.starts_with("example.com/"))
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let listed = listed.join("\n");
+    let dot_text = gb(&["graph", "-std", "-format", "dot", "./cmd/minion"]);
+    let svg_path = out.path().join("minion.svg");
+    std::fs::write(out.path().join("minion.dot"), &dot_text).unwrap();
+    let o = run(Command::new("dot")
+        .args(["-Tsvg", "-o"])
+        .arg(&svg_path)
+        .arg(out.path().join("minion.dot")));
+    let (_, err) = ok(o);
+    assert!(err.is_empty(), "dot warns: {err}\n{dot_text}");
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+    for p in listed.lines() {
+        assert!(
+            svg.contains(&format!(">{p}</text>")),
+            "{p} in the SVG:\n{svg}"
+        );
+    }
+    assert!(
+        listed.lines().any(|l| l == "fmt"),
+        "std is listed: {listed}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&gb(&["graph", "--format", "json", "./cmd/minion"])).unwrap();
+    let nodes = j["nodes"].as_array().unwrap();
+    let ours: Vec<&str> = listed
+        .lines()
+        .filter(|l| l.starts_with("example.com/"))
+        .collect();
+    assert_eq!(nodes.len(), ours.len(), "no std without --std: {j}");
+    for n in nodes {
+        let c = &n["compile"];
+        assert!(c["wall_ms"].as_u64().is_some(), "{n}");
+        assert!(c["object_bytes"].as_u64().unwrap() > 1000, "{n}");
+        assert_eq!(c["current"], true, "{n}");
+    }
+    let edges = j["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["from"] == "example.com/minion/cmd/minion"
+                && e["to"] == "example.com/minion/internal/wire"),
+        "{j}"
+    );
+}
+
+/// `completion bash` is a script bash sources and registers; the man page
+/// is roff that names the subcommands.
+#[test]
+fn completion_is_sourced_by_bash_and_man_renders() {
+    let script = "source <(\"$GB\" completion bash) && complete -p gccgo-build";
+    let (out, _) = ok(run(Command::new("bash")
+        .args(["-c", script])
+        .env("GB", env!("CARGO_BIN_EXE_gccgo-build"))));
+    assert!(out.contains("gccgo-build"), "{out}");
+    let (man, _) = ok(run(bin().args(["man"])));
+    assert!(
+        man.contains(".TH gccgo-build 1") && man.contains("graph"),
+        "{man}"
+    );
+    let (man, _) = ok(run(bin().args(["man", "build"])));
+    assert!(man.contains(".TH gccgo-build-build 1"), "{man}");
+}
