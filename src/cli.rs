@@ -328,7 +328,7 @@ const GO_STYLE: &[&str] = &[
     "no-strip",
     "run-timeout",
     "format",
-    "std",
+    // Not "std": a flag value such as `-gccgoflags -std=gnu11` would be rewritten.
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.

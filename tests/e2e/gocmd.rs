@@ -230,7 +230,7 @@ fn graph_is_drawn_by_dot_and_carries_the_cache_numbers() {
     listed.sort();
     listed.dedup();
     let listed = listed.join("\n");
-    let dot_text = gb(&["graph", "-std", "-format", "dot", "./cmd/minion"]);
+    let dot_text = gb(&["graph", "--std", "-format", "dot", "./cmd/minion"]);
     let svg_path = out.path().join("minion.svg");
     std::fs::write(out.path().join("minion.dot"), &dot_text).unwrap();
     let o = run(Command::new("dot")
