@@ -325,7 +325,7 @@ fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap
         .copied()
         .filter(|id| graph.pkg(*id).is_main())
         .collect();
-    let exe = |m: PkgId| crate::link::default_exe_name(&graph.pkg(m).import_path);
+    let exe = |m: PkgId| crate::link::exe_name(graph.pkg(m));
     let mut outputs: BTreeMap<PkgId, PathBuf> = BTreeMap::new();
     match (&cfg.output, mains.len()) {
         (Some(o), 0) if !is_dir_output(o) => bail!(

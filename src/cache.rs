@@ -14,7 +14,7 @@
 //! ```text
 //! <cache>/v2/                       the store's versioned root (see `store`)
 //!   entries/<k[0..2]>/<key>/        one entry, renamed into place whole (see `entry`)
-//!     meta.json                     label, saved compiler output, each file's size and sha256
+//!     meta.json                     label, saved compiler output, each file's size and sha256, wall time
 //!     object export extra-N exe     the action's outputs, by role
 //!   index/<hash of label>.json      the inputs of the label's last builds (≤ 8), for --explain
 //!   installed/<hash of OUT>.json    the last file installed at OUT (see `store`)
@@ -84,6 +84,70 @@ pub trait CacheHook {
     fn installed(&mut self, plan: &Plan, action: ActionId);
 }
 
+/// What the cache remembers of one package compile: `gccgo-build graph`
+/// labels its nodes with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CompileRecord {
+    /// Wall time of the compile action (gccgo, objcopy, the package's C
+    /// and assembler compiles), in milliseconds; `None` for an entry
+    /// written before the cache recorded it.
+    pub wall_ms: Option<u64>,
+    /// Size of the package's Go object file (`.o`, export data and debug
+    /// information included), in bytes.
+    pub object_bytes: u64,
+    /// Whether the compile was of the sources as they are now (same
+    /// contents); otherwise it is the most recent one of older sources.
+    pub current: bool,
+}
+
+/// The last compile of the package `label` (its import path) by
+/// `compiler` still in the cache of `store`: of the inputs the index keeps
+/// for the label (its last builds that ran, most recent first), the most
+/// recent whose sources have the contents `sources` have now, else the
+/// most recent with this compiler at all. Flags are not matched: a `-Os`
+/// build and an `-O2` build of the same code both count. `None` when the
+/// store is off or nothing of the label with this compiler is left.
+pub fn last_compile(
+    store: &Store,
+    compiler: &CompilerId,
+    label: &str,
+    sources: &[PathBuf],
+) -> Option<CompileRecord> {
+    let root = store.versioned()?;
+    let index = root
+        .join("index")
+        .join(format!("{}.json", crate::store::short_hash(label)));
+    let history: Vec<KeyInputs> = serde_json::from_slice(&std::fs::read(index).ok()?).ok()?;
+    let now: std::collections::BTreeMap<String, String> = sources
+        .iter()
+        .filter_map(|f| Some((f.to_string_lossy().into_owned(), hash_file(f).ok()?)))
+        .collect();
+    let ours = history
+        .iter()
+        .filter(|h| h.kind == Kind::Compile && h.compiler == *compiler);
+    let record = |h: &KeyInputs| -> Option<CompileRecord> {
+        let key = h.key();
+        let meta = entry::read_meta(&root.join("entries").join(&key[..2]).join(&key))?;
+        let object = meta.files.iter().find(|f| f.name == Role::Object.name())?;
+        Some(CompileRecord {
+            wall_ms: meta.wall_ms,
+            object_bytes: object.size,
+            current: h.sources == now,
+        })
+    };
+    let mut any = None;
+    for h in ours {
+        match record(h) {
+            Some(r) if r.current => return Some(r),
+            Some(r) => {
+                any.get_or_insert(r);
+            }
+            None => {}
+        }
+    }
+    any
+}
+
 /// Per-action state during one build.
 #[derive(Debug, Clone, Default)]
 struct State {
@@ -95,6 +159,9 @@ struct State {
     export: Option<String>,
     /// The entry was found damaged; the action is being run again.
     corrupt: bool,
+    /// When the lookup answered `Miss` (the scheduler starts the action
+    /// right after), for the entry's `wall_ms`.
+    started: Option<std::time::Instant>,
 }
 
 /// The cache for one build.
@@ -268,6 +335,7 @@ impl CacheHook for Cache {
         if !damaged.is_empty() {
             return Ok(Lookup::Corrupt { rebuild: damaged });
         }
+        self.state[i.index()].started = Some(std::time::Instant::now());
         Ok(Lookup::Miss { reason })
     }
 
@@ -292,12 +360,17 @@ impl CacheHook for Cache {
         }
         st.corrupt = false;
         let inputs = st.inputs.take();
+        let wall_ms = st
+            .started
+            .take()
+            .map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
         entry::write(
             &self.entry_dir(&key),
             &self.root.join("tmp"),
             &a.label,
             &a.outputs,
             output,
+            wall_ms,
         )?;
         if let Some(inputs) = inputs {
             let mut history = self.history(&a.label);

@@ -16,7 +16,9 @@ use crate::progress::Explain;
 use crate::store::Store;
 
 pub mod compare;
+pub mod complete;
 pub mod doctor;
+pub mod graph;
 pub mod inspect;
 pub mod list;
 pub mod size;
@@ -58,6 +60,12 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Say which packages the bytes of a binary belong to (from its symbol table).
     Size(size::SizeArgs),
+    /// Print the import graph (DOT or JSON), with compile times and object sizes from the cache.
+    Graph(graph::GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion(complete::CompletionArgs),
+    /// Print a man page (roff): gccgo-build(1), or a subcommand's.
+    Man(complete::ManArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -348,6 +356,8 @@ const GO_STYLE: &[&str] = &[
     "by",
     "svg",
     "top",
+    "format",
+    // Not "std": a flag value such as `-gccgoflags -std=gnu11` would be rewritten.
 ];
 
 /// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
@@ -407,6 +417,9 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
         Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
+        Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
+        Command::Completion(a) => complete::completion_main(&a),
+        Command::Man(a) => complete::man_main(&a),
     }
 }
 

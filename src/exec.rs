@@ -429,7 +429,13 @@ impl Scheduler<'_> {
     /// the build unless keep-going.
     fn fail(&mut self, i: ActionId, text: &str) {
         let label = &self.plan[i].label;
-        self.progress.failed(label, text);
+        // A known cause with a known fix gets one more line (`hint`).
+        let hinted = crate::hint::for_output(text).map(|h| {
+            let sep = if text.ends_with('\n') { "" } else { "\n" };
+            format!("{text}{sep}gccgo-build: hint: {h}\n")
+        });
+        self.progress
+            .failed(label, hinted.as_deref().unwrap_or(text));
         self.sum.failed.push(label.clone());
         self.sum.succeeded.remove(&i);
         self.sum.skipped += self.q.failed(i);

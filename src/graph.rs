@@ -246,6 +246,9 @@ struct Pending {
     module: Option<String>,
     /// Named on the command line.
     is_root: bool,
+    /// The files named on the command line (`command-line-arguments`);
+    /// empty for a package read from its directory.
+    files: Vec<String>,
 }
 
 /// What one package's imports resolved to.
@@ -296,6 +299,7 @@ impl<'a> Loader<'a> {
                 dir: r.dir.clone(),
                 module: None,
                 is_root: true,
+                files: r.files.clone(),
             })
             .collect();
         let wildcard = roots
@@ -337,14 +341,16 @@ impl<'a> Loader<'a> {
             .imports
             .iter()
             .map(|i| (i.clone(), files.import_pos[i][0].clone()))
+            .filter(|(i, pos)| !self.relative_from_named_files(&p, i, pos))
             .collect();
-        let imports = self.resolve_imports(&p.import_path, &p.dir, written);
+        let rules_path = self.rules_path(&p);
+        let imports = self.resolve_imports(&rules_path, &p.dir, written);
         let test_import_map = if self.tests && p.is_root {
             if let Some(e) = &files.test_error {
                 self.errors.push(format!("package {}: {e}", p.import_path));
             }
             let written = test_imports_written(&files, &p.import_path);
-            self.resolve_imports(&p.import_path, &p.dir, written)
+            self.resolve_imports(&rules_path, &p.dir, written)
                 .import_map
         } else {
             BTreeMap::new()
@@ -364,12 +370,49 @@ impl<'a> Loader<'a> {
             .extend(imports.imported.into_iter().map(|to| (id, to)));
     }
 
-    /// Scans a package's directory; `None` (with the error recorded) when
-    /// it does not make a package. A root that a `...` pattern matched and
+    /// The import path the go command's import rules see for package `p`:
+    /// its own, except for files named on the command line, which go
+    /// treats as the package of their directory for `internal/`
+    /// (cmd/go/internal/load, `disallowInternal`: the directory's import
+    /// path in the main module, else one that is no prefix of any package)
+    /// (their relative imports are refused, see `relative_from_named_files`).
+    fn rules_path(&self, p: &Pending) -> String {
+        if p.files.is_empty() {
+            return p.import_path.clone();
+        }
+        self.resolver
+            .import_path_for_dir(&p.dir)
+            .unwrap_or_else(|| format!("{}/.", crate::resolve::COMMAND_LINE_ARGUMENTS))
+    }
+
+    /// Whether `imp` is a relative import in files named on the command
+    /// line, recording the error if so: gccgo-build compiles such files as
+    /// `command-line-arguments`, which gives gccgo no directory to resolve
+    /// `./x` against (the go command resolves it in GOPATH mode).
+    fn relative_from_named_files(&mut self, p: &Pending, imp: &str, pos: &Pos) -> bool {
+        let relative = imp == "." || imp.starts_with("./") || imp.starts_with("../");
+        if relative && !p.files.is_empty() {
+            self.errors.push(format!(
+                "{pos}: local import \"{imp}\" in files named on the command line: gccgo-build \
+                 does not build it; name the directory instead (`gccgo-build build {}`)",
+                p.dir.display()
+            ));
+        }
+        relative && !p.files.is_empty()
+    }
+
+    /// Scans a package's directory (or, for `command-line-arguments`, the
+    /// files named); `None` (with the error recorded) when it does not
+    /// make a package. A root that a `...` pattern matched and
     /// whose Go files build constraints all exclude is left out quietly, as
     /// the go command does; if something imports it, that import reports it.
     fn scan(&mut self, p: &Pending) -> Option<DirPackage> {
-        let e = match scan::scan_dir(self.ctx, &p.dir, self.src) {
+        let scanned = if p.files.is_empty() {
+            scan::scan_dir(self.ctx, &p.dir, self.src)
+        } else {
+            scan::scan_files(self.ctx, &p.dir, &p.files, self.src)
+        };
+        let e = match scanned {
             Ok(files) => return Some(files),
             Err(e) => e,
         };
@@ -463,6 +506,7 @@ impl<'a> Loader<'a> {
                             dir: d,
                             module: m,
                             is_root: false,
+                            files: Vec::new(),
                         });
                     }
                 }

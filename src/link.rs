@@ -45,6 +45,19 @@ pub fn refuse_foreign_output(out: &Path, store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// The executable name `go build` gives package `p`: for files named on
+/// the command line, the first Go file's name without `.go` (go's
+/// `exeFromFiles`: `build minion.go` writes `minion`), else
+/// `default_exe_name` of its import path.
+pub fn exe_name(p: &crate::graph::Package) -> String {
+    if p.import_path == crate::resolve::COMMAND_LINE_ARGUMENTS
+        && let Some(f) = p.files.go_files.first()
+    {
+        return f.name.trim_end_matches(".go").to_string();
+    }
+    default_exe_name(&p.import_path)
+}
+
 /// The executable name `go build` gives a command: the last element of its
 /// import path, or the one before a major-version suffix (`…/tool/v2` → `tool`).
 pub fn default_exe_name(import_path: &str) -> String {

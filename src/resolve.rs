@@ -16,6 +16,9 @@ use anyhow::{Result, bail};
 
 use crate::gomod::GoMod;
 
+mod files;
+pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
+
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Root {
@@ -27,6 +30,10 @@ pub struct Root {
     /// (`cmd/go/internal/search`), such a directory whose Go files build
     /// constraints all exclude is left out quietly instead of being an error.
     pub wildcard: bool,
+    /// For the `command-line-arguments` package (`build a.go b.go`): the
+    /// named files, names within `dir`, in command-line order; empty for a
+    /// package named by an import path or a pattern.
+    pub files: Vec<String>,
 }
 
 /// Where a package was found.
@@ -422,13 +429,18 @@ impl Resolver {
     }
 
     /// Expands go-command package patterns relative to `cwd` into import
-    /// paths: `.`, `./x`, `./...`, `./x/...`, `path`, `path/...`.
+    /// paths: `.`, `./x`, `./...`, `./x/...`, `path`, `path/...`; or, when
+    /// they name `.go` files, the one package `command-line-arguments` made
+    /// of them (see `go_files_root`).
     ///
     /// `./...` skips `testdata`, `vendor`, `_*` and `.*` directories and
     /// nested modules, and keeps only directories with Go files.
     /// Errors: a directory outside the main module or GOPATH, or a pattern
     /// that matches nothing.
     pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<Root>> {
+        if let Some(root) = go_files_root(patterns, cwd)? {
+            return Ok(vec![root]);
+        }
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
         let pats: Vec<String> = if patterns.is_empty() {
@@ -501,6 +513,7 @@ impl Resolver {
                     import_path: ip,
                     dir,
                     wildcard,
+                    files: Vec::new(),
                 }
             })
             .collect())

@@ -323,11 +323,12 @@ fn test_file(
     path: &Path,
     name: &str,
     src: &dyn SourceReader,
+    use_all: bool,
 ) -> Result<Option<Header>, String> {
-    if !ctx.good_os_arch_file(name) {
+    if !use_all && !ctx.good_os_arch_file(name) {
         return Ok(None);
     }
-    file_header(ctx, src, path, ".go").map_err(|e| crate::words::error_text(&e))
+    file_header(ctx, src, path, ".go", use_all).map_err(|e| crate::words::error_text(&e))
 }
 
 /// The 1-based line and byte column of the first byte of `bytes` that is
@@ -350,6 +351,37 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
     let names = src
         .list(dir)
         .with_context(|| format!("reading directory {}", dir.display()))?;
+    scan_names(ctx, dir, names, src, false)
+}
+
+/// Chooses the package made of Go files named on the command line, all in
+/// `dir` (`names`, in command-line order), as the go command's
+/// `GoFilesPackage` does: go/build's `ImportDir` over a directory that
+/// holds only those files, with `UseAllFiles`, so build constraints and
+/// `_GOOS`/`_GOARCH` suffixes do not exclude a named file (a malformed
+/// `//go:build` line is still an error). Names starting with `_` or `.`
+/// are still ignored and `_test.go` files are test files, as go/build has
+/// it. The Go files stay in command-line order (the compiler gets them so).
+///
+/// Errors: as `scan_dir`.
+pub fn scan_files(
+    ctx: &BuildContext,
+    dir: &Path,
+    names: &[String],
+    src: &dyn SourceReader,
+) -> Result<DirPackage> {
+    scan_names(ctx, dir, names.to_vec(), src, true)
+}
+
+/// `scan_dir` over the file names given; with `use_all`, go/build's
+/// `UseAllFiles` (see `scan_files`).
+fn scan_names(
+    ctx: &BuildContext,
+    dir: &Path,
+    names: Vec<String>,
+    src: &dyn SourceReader,
+    use_all: bool,
+) -> Result<DirPackage> {
     let mut p = DirPackage {
         dir: dir.to_path_buf(),
         ..Default::default()
@@ -365,7 +397,7 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
         if ext == ".go" && name.ends_with("_test.go") {
             // Test files are not part of the package's build; go/build lists
             // those that constraints exclude among IgnoredGoFiles.
-            match test_file(ctx, &path, &name, src) {
+            match test_file(ctx, &path, &name, src, use_all) {
                 Ok(Some(h)) => tests.push(GoFile { name, header: h }),
                 Ok(None) => p.ignored_go_files.push(name),
                 Err(e) => {
@@ -375,8 +407,8 @@ pub fn scan_dir(ctx: &BuildContext, dir: &Path, src: &dyn SourceReader) -> Resul
             continue;
         }
         saw_go |= ext == ".go";
-        let h = if ctx.good_os_arch_file(&name) {
-            file_header(ctx, src, &path, ext)?
+        let h = if use_all || ctx.good_os_arch_file(&name) {
+            file_header(ctx, src, &path, ext, use_all)?
         } else {
             None
         };
@@ -450,7 +482,9 @@ fn source_ext(name: &str) -> Option<&'static str> {
 }
 
 /// The header of a file whose name admits it, when its build constraints
-/// do too (`None` when they exclude it). Non-Go files have constraints in
+/// do too (`None` when they exclude it; with `use_all`, go/build's
+/// `UseAllFiles`, never `None`, though a malformed `//go:build` line is
+/// still an error). Non-Go files have constraints in
 /// their header as well, as go/build reads them (`readComments`); a
 /// `.syso` is binary and has none.
 ///
@@ -461,6 +495,7 @@ fn file_header(
     src: &dyn SourceReader,
     path: &Path,
     ext: &str,
+    use_all: bool,
 ) -> Result<Option<Header>> {
     let text = if ext == ".syso" {
         String::new()
@@ -482,7 +517,7 @@ fn file_header(
         line,
         msg,
     })?;
-    Ok(builds.then_some(h))
+    Ok((builds || use_all).then_some(h))
 }
 
 /// The text of a source file, through the overlay. C or assembler text
@@ -583,6 +618,35 @@ mod tests {
     /// with the tests of `header`.
     pub(super) fn ctx(goarch: &str) -> BuildContext {
         BuildContext::new("linux", goarch, 18, false, vec![])
+    }
+
+    #[test]
+    fn named_files_ignore_constraints_and_keep_their_order() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |n: &str, t: &str| std::fs::write(d.path().join(n), t).unwrap();
+        w("b.go", "package main\n");
+        w("a_windows.go", "//go:build ignore\n\npackage main\n");
+        w("other.go", "package main\n");
+        w("_skip.go", "package main\n");
+        w("bad.go", "//go:build (\n\npackage main\n");
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let p = scan_files(
+            &ctx("mips"),
+            d.path(),
+            &names(&["b.go", "a_windows.go", "_skip.go"]),
+            &Disk,
+        )
+        .unwrap();
+        let got: Vec<&str> = p.go_files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(got, ["b.go", "a_windows.go"]);
+        let e = scan_files(&ctx("mips"), d.path(), &names(&["bad.go"]), &Disk).unwrap_err();
+        assert!(e.to_string().contains("parsing //go:build line"), "{e}");
+        // The whole directory: constraints apply, names sorted.
+        let all = scan_dir(&ctx("mips"), &d.path().join("."), &Disk);
+        assert!(
+            all.is_err(),
+            "bad.go's //go:build line is an error there too"
+        );
     }
 
     #[test]

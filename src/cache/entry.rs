@@ -1,8 +1,8 @@
 //! Entries: one directory per key holding an action's output files, named
 //! by role (`object`, `export`, `extra-0`, `exe`), and `meta.json` with the
-//! label, the saved compiler output and each file's size and sha256. An
-//! entry is staged in `tmp/` and renamed into place whole, so a reader sees
-//! all of it or none.
+//! label, the saved compiler output, each file's size and sha256 and the
+//! action's wall time. An entry is staged in `tmp/` and renamed into place
+//! whole, so a reader sees all of it or none.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,12 @@ pub struct Meta {
     pub output: String,
     /// The files, in the action's output order.
     pub files: Vec<FileMeta>,
+    /// Wall time of the run that made the entry (all its commands: gccgo,
+    /// objcopy, the C compiles), in milliseconds. Added after format v2
+    /// began, so optional: entries written before read as `None`, and
+    /// older binaries ignore the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_ms: Option<u64>,
 }
 
 impl Meta {
@@ -82,10 +88,18 @@ pub fn read_meta(dir: &Path) -> Option<Meta> {
 /// place. A sound entry already there (another build stored it first) is
 /// kept; a damaged one is moved aside in one rename and replaced, so the
 /// next build is a hit. A concurrent reader sees the old entry, none, or
-/// the new one: never a mix.
+/// the new one: never a mix. `wall_ms` is how long the action ran
+/// (`Meta::wall_ms`).
 ///
 /// Errors when an output cannot be read or the staging area written.
-pub fn write(dest: &Path, tmp: &Path, label: &str, outputs: &[Output], output: &str) -> Result<()> {
+pub fn write(
+    dest: &Path,
+    tmp: &Path,
+    label: &str,
+    outputs: &[Output],
+    output: &str,
+    wall_ms: Option<u64>,
+) -> Result<()> {
     if dest.is_dir() {
         if read_meta(dest).is_some() {
             return Ok(());
@@ -111,6 +125,7 @@ pub fn write(dest: &Path, tmp: &Path, label: &str, outputs: &[Output], output: &
         label: label.into(),
         output: output.into(),
         files,
+        wall_ms,
     };
     std::fs::write(
         stage.path().join("meta.json"),
@@ -164,4 +179,23 @@ fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
     std::fs::set_permissions(to, perms)
         .with_context(|| format!("setting permissions on {}", to.display()))?;
     Ok(got)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_without_wall_time_still_reads() {
+        // meta.json as written before `wall_ms` was recorded.
+        let old = r#"{"format":"v2","label":"p","output":"","files":[]}"#;
+        let m: Meta = serde_json::from_str(old).unwrap();
+        assert_eq!(m.wall_ms, None);
+        let new = serde_json::to_string(&Meta {
+            wall_ms: Some(12),
+            ..m
+        })
+        .unwrap();
+        assert!(new.contains("\"wall_ms\":12"), "{new}");
+    }
 }

@@ -112,10 +112,43 @@ impl RunArgs {
     pub fn config(&self, cwd: &Path) -> Result<RunConfig> {
         let mut build = self.compile.config(cwd)?;
         build.quiet = true;
+        let (packages, mut args) = split_run_args(&build.load.packages);
+        build.load.packages = packages;
+        args.extend(self.args.iter().cloned());
         Ok(RunConfig {
             build,
             exec: self.exec.as_deref().map(super::split_flags),
-            args: self.args.clone(),
+            args,
         })
+    }
+}
+
+/// `go run`'s reading of its arguments (cmd/go/internal/run): the leading
+/// arguments that end in `.go` are the files of the program, or else the
+/// first argument is its package; the rest go to the program. Returns
+/// (packages, program arguments). Arguments starting with `-` still need
+/// `--` before them here, or they are read as flags.
+pub fn split_run_args(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let files = args.iter().take_while(|a| a.ends_with(".go")).count();
+    let n = if files > 0 { files } else { args.len().min(1) };
+    (args[..n].to_vec(), args[n..].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_arguments_split_as_go_run_splits_them() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            split_run_args(&v(&["a.go", "b.go", "x", "y.go"])),
+            (v(&["a.go", "b.go"]), v(&["x", "y.go"]))
+        );
+        assert_eq!(
+            split_run_args(&v(&["./cmd/minion", "x"])),
+            (v(&["./cmd/minion"]), v(&["x"]))
+        );
+        assert_eq!(split_run_args(&[]), (vec![], vec![]));
     }
 }

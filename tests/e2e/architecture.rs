@@ -11,6 +11,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     // Foundations that every stage may use.
     "words",
+    "hint",
     "store",
     "cleanup",
     "console",
@@ -46,6 +47,7 @@ const LAYERS: &[&str] = &[
     "compare",
     "bisect",
     "list",
+    "depgraph",
     "doctor",
     "cli",
     "lib",

@@ -155,11 +155,19 @@ pub fn gccgo_wrapper(bin_dir: &Path, on_compile: &str) -> String {
 /// Debian's GOPATH tree of Go libraries (golang-*-dev packages).
 pub const GOPATH: &str = "/usr/share/gocode";
 
-/// Writes into `dir` an `-overlay` file that works around Debian's
-/// golang.org/x/sys/unix on MIPS: syscall_linux_mipsx.go declares
-/// `Syscall9` (an assembly function for gc) while gccgo.go defines it too.
-/// The replacement keeps the file but turns the declaration into a use of
-/// `syscall`, whose import would be unused. Returns the overlay's path.
+/// The overlay the repository ships for Debian's golang.org/x/sys/unix on
+/// MIPS (examples/overlays/x-sys-unix-mips): syscall_linux_mipsx.go
+/// declares `Syscall9` (an assembly function for gc) while gccgo.go defines
+/// it too.
+pub fn mips_overlay_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/overlays/x-sys-unix-mips")
+}
+
+/// Writes into `dir` an `-overlay` file (absolute paths) that replaces
+/// Debian's syscall_linux_mipsx.go with the fixed file the repository
+/// ships, after checking that the shipped file is still Debian's installed
+/// one with the declaration line turned into a use of `syscall` (whose
+/// import would be unused), line numbers kept. Returns the overlay's path.
 pub fn mips_overlay(dir: &Path) -> PathBuf {
     let orig = Path::new(GOPATH).join("src/golang.org/x/sys/unix/syscall_linux_mipsx.go");
     let text = std::fs::read_to_string(&orig).expect("Debian's syscall_linux_mipsx.go");
@@ -167,19 +175,29 @@ pub fn mips_overlay(dir: &Path) -> PathBuf {
         text.contains("\nfunc Syscall9("),
         "the double declaration is there"
     );
-    let fixed: String = text
+    let repl = mips_overlay_dir().join("syscall_linux_mipsx.go");
+    let shipped = std::fs::read_to_string(&repl).expect("the shipped replacement");
+    let fixed: Vec<&str> = text
         .lines()
         .map(|l| {
             if l.starts_with("func Syscall9(") {
-                "var _ syscall.Errno // Syscall9 comes from gccgo.go"
+                shipped
+                    .lines()
+                    .find(|s| s.starts_with("var _ syscall.Errno"))
+                    .expect("the shipped file's replacement line")
             } else {
                 l
             }
         })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let repl = dir.join("syscall_linux_mipsx.go");
-    std::fs::write(&repl, fixed + "\n").expect("write replacement");
+        .collect();
+    assert_eq!(
+        shipped.lines().collect::<Vec<_>>(),
+        fixed,
+        "{} is Debian's {} with one line replaced; refresh it from the installed \
+         golang-golang-x-sys-dev",
+        repl.display(),
+        orig.display()
+    );
     let json = dir.join("overlay.json");
     let body = serde_json::json!({"Replace": {orig.to_string_lossy(): repl.to_string_lossy()}});
     std::fs::write(&json, body.to_string()).expect("write overlay");

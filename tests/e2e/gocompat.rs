@@ -635,7 +635,10 @@ fn libraries_compile_mips_with_overlay() {
     // The compile is given the replacement file, and the C file is compiled
     // with the target's C compiler.
     assert!(
-        err.contains(&format!("{}/syscall_linux_mipsx.go", d.path().display())),
+        err.contains(&format!(
+            "{}/syscall_linux_mipsx.go",
+            mips_overlay_dir().display()
+        )),
         "{err}"
     );
     assert!(

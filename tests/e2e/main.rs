@@ -12,6 +12,7 @@ mod compare;
 mod failures;
 mod faults;
 mod gate;
+mod gocmd;
 mod gocompat;
 mod gotest;
 mod inspect_doctor;
