@@ -94,6 +94,10 @@ pub struct BuildConfig {
     pub buildinfo: crate::buildinfo::Settings,
     /// `-ldflags -X importpath.name=value` settings (`xflag`).
     pub xs: Vec<crate::xflag::Setting>,
+    /// `--record FILE`: write the build record there (`record`).
+    pub record: Option<PathBuf>,
+    /// `--emit ninja FILE`: write the plan as a Ninja file and build nothing.
+    pub emit_ninja: Option<PathBuf>,
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
@@ -213,15 +217,27 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
         }
     }
 
-    // 7. Plan.
+    // 7. Plan (or a Ninja file of it).
+    if let Some(file) = &cfg.emit_ninja {
+        let file = cwd.join(file);
+        let dir = file.parent().unwrap_or(cwd).to_path_buf();
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let work = dir
+            .canonicalize()
+            .with_context(|| format!("reading {}", dir.display()))?;
+        let plan = make_plan(cfg, &loaded, &work, &outputs)?;
+        crate::ninja::emit(&plan, cwd, &file)?;
+        eprintln!(
+            "gccgo-build: wrote {} ({} actions); run `ninja -C {}`",
+            file.display(),
+            plan.actions.len(),
+            dir.display()
+        );
+        return Ok(0);
+    }
     let workdir = work_dir(cfg.keep_work)?;
     let work = workdir.path().to_path_buf();
-    let mut plan = Plan::new(graph, tc, &cfg.flags, &work, &outputs);
-    apply_x(cfg, graph, &mut plan, &outputs)?;
-    for &main in outputs.keys() {
-        let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);
-        plan.add_modinfo(main, crate::buildinfo::go_source(&info));
-    }
+    let plan = make_plan(cfg, &loaded, &work, &outputs)?;
 
     // 8. -n
     if cfg.dry_run {
@@ -238,8 +254,35 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
         let _ = workdir.keep();
     }
 
-    // 10. Report.
-    report(cfg, &plan, &outputs, &summary)
+    // 10. Report, and the build record (always kept in the cache).
+    let code = report(cfg, &plan, &outputs, &summary)?;
+    let installed: Vec<PathBuf> = outputs.values().cloned().collect();
+    let rec = crate::record::of_build(cwd, tc, &cfg.store, &plan, &installed);
+    crate::record::keep(&rec, &cfg.store);
+    if let Some(f) = &cfg.record {
+        crate::record::write(&rec, &cwd.join(f))?;
+    }
+    Ok(code)
+}
+
+/// Step 7: the plan, with each command's build information and the
+/// `-X` rewrites.
+///
+/// Errors: as `apply_x`.
+fn make_plan(
+    cfg: &BuildConfig,
+    loaded: &Loaded,
+    work: &Path,
+    outputs: &BTreeMap<PkgId, PathBuf>,
+) -> Result<Plan> {
+    let (graph, tc) = (&loaded.graph, &loaded.toolchain);
+    let mut plan = Plan::new(graph, tc, &cfg.flags, work, outputs);
+    apply_x(cfg, graph, &mut plan, outputs)?;
+    for &main in outputs.keys() {
+        let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);
+        plan.add_modinfo(main, crate::buildinfo::go_source(&info));
+    }
+    Ok(plan)
 }
 
 /// `-X importpath.name=value`: each package's file declaring the variable

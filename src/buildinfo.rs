@@ -138,8 +138,7 @@ fn vcs(dir: &Path) -> Vec<(String, String)> {
         "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
     ])
     .unwrap_or_default();
-    let modified =
-        git(&["status", "--porcelain", "--untracked-files=no", "."]).is_some_and(|s| !s.is_empty());
+    let modified = git(&["status", "--porcelain"]).is_some_and(|s| !s.is_empty());
     vec![
         ("vcs".into(), "git".into()),
         ("vcs.revision".into(), rev),

@@ -24,6 +24,7 @@ pub mod list;
 pub mod size;
 pub mod test;
 pub mod toolchains;
+pub mod verify;
 
 /// gccgo-build: build Go programs with gccgo, for any target a gccgo cross compiler exists for.
 #[derive(Debug, Parser)]
@@ -58,6 +59,8 @@ pub enum Command {
     Run(test::RunArgs),
     /// Build (and run, and test) the same packages with several toolchains or flags, side by side.
     Compare(compare::CompareArgs),
+    /// Rebuild from a build record (`build --record FILE`) with the cache off and say whether the bytes are the same.
+    Verify(verify::VerifyArgs),
     /// Say which packages the bytes of a binary belong to (from its symbol table).
     Size(size::SizeArgs),
     /// Print the import graph (DOT or JSON), with compile times and object sizes from the cache.
@@ -202,6 +205,12 @@ pub struct BuildArgs {
     /// Kill a compiler (with its subprocesses) that runs longer than this many seconds; 0 means no limit.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// Write the build record (toolchain identity, every input's and output's sha256, every command) as JSON to FILE; `verify FILE` rebuilds from it.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Write the build as a file for another executor and build nothing: `--emit ninja FILE` (a Ninja file whose directory is the work directory; run `ninja -C DIR`).
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
+    pub emit: Option<Vec<String>>,
     /// Compile flags.
     #[command(flatten)]
     pub compile: CompileArgs,
@@ -295,6 +304,8 @@ impl CompileArgs {
                 trimpath: self.trimpath,
             },
             xs,
+            record: None,
+            emit_ninja: None,
         })
     }
 }
@@ -317,6 +328,14 @@ impl BuildArgs {
             .timeout
             .filter(|&s| s > 0)
             .map(std::time::Duration::from_secs);
+        c.record = self.record.clone();
+        if let Some(e) = &self.emit {
+            match e.as_slice() {
+                [f, file] if f == "ninja" => c.emit_ninja = Some(PathBuf::from(file)),
+                [f, _] => anyhow::bail!("--emit {f}: the only format is ninja (--emit ninja FILE)"),
+                _ => anyhow::bail!("--emit needs a format and a file: --emit ninja FILE"),
+            }
+        }
         Ok(c)
     }
 }
@@ -353,6 +372,8 @@ const GO_STYLE: &[&str] = &[
     "no-strip",
     "run-timeout",
     "trimpath",
+    "record",
+    "emit",
     "by",
     "svg",
     "top",
@@ -416,6 +437,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
+        Command::Verify(a) => crate::record::verify(&cwd.join(&a.record)),
         Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
         Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
         Command::Completion(a) => complete::completion_main(&a),

@@ -686,7 +686,7 @@ fn render_linking(s: &mut String, i: &ElfInfo) {
             kv(s, "go_path", or_none(&b.path));
             kv(s, "go_main_module", or_none(&b.main_module));
             for l in b.mod_info.lines() {
-                s.push_str(&format!("  {l}\n"));
+                kv(s, "go_modinfo", l);
             }
         }
         None => kv(s, "go_buildinfo", "none"),

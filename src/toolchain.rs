@@ -101,7 +101,17 @@ impl ToolchainSpec {
         let t = Target::from_triple(triple)?;
         let sysroot = PathBuf::from(format!("/usr/{triple}"));
         let runner = target::qemu_for_goarch(&t.goarch)
-            .map(|q| vec![q.to_string(), "-L".into(), "{sysroot}".into()]);
+            // The cross libc first, as the built-in profiles do (a multiarch
+            // libc of the same architecture would otherwise be loaded).
+            .map(|q| {
+                vec![
+                    q.to_string(),
+                    "-L".into(),
+                    "{sysroot}".into(),
+                    "-E".into(),
+                    "LD_LIBRARY_PATH={sysroot}/lib".into(),
+                ]
+            });
         Ok(ToolchainSpec {
             name: triple.into(),
             gccgo: format!("{triple}-gccgo").into(),

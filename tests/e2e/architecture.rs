@@ -37,10 +37,12 @@ const LAYERS: &[&str] = &[
     "test2json",
     // Planning and running.
     "plan",
+    "ninja",
     "cache",
     "progress",
     "exec",
     "link",
+    "record",
     // Drivers and the command line.
     "build",
     "gotest",

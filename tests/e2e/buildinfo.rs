@@ -65,7 +65,7 @@ fn read_build_info_matches_the_go_commands_gccgo_build() {
     let (info, _) = ok(run(bin().arg("inspect").arg(&ours)));
     assert!(info.contains("go_buildinfo: gccgo"), "{info}");
     assert!(
-        info.contains("  path\texample.com/minion/cmd/minion"),
+        info.contains("go_modinfo: path\texample.com/minion/cmd/minion"),
         "{info}"
     );
 

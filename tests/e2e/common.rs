@@ -96,7 +96,12 @@ pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
                 // tests (tests/e2e/routers.rs) use an SDK and those models.
                 c.args(["-cpu", "24Kf"]);
             }
-            c.arg("-L").arg(format!("/usr/{t}")).arg(exe);
+            // The cross libc first (see toolchains/mipsel-linux-gnu.toml).
+            c.arg("-L")
+                .arg(format!("/usr/{t}"))
+                .arg("-E")
+                .arg(format!("LD_LIBRARY_PATH=/usr/{t}/lib"))
+                .arg(exe);
             c
         }
     };

@@ -168,7 +168,7 @@ fn env_of_mipsel_says_mipsle() {
     assert_eq!(m["FLOAT_ABI"], "hard");
     assert_eq!(
         m["RUNNER"],
-        "qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu"
+        "qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu -E LD_LIBRARY_PATH=/usr/mipsel-linux-gnu/lib"
     );
     assert!(
         m["RELEASE_TAGS"].ends_with("go1.17 go1.18"),
@@ -299,7 +299,9 @@ fn toolchains_lists_versioned_cross_compilers_once_each() {
         if name.starts_with("mipsel") {
             assert_eq!(
                 text.lines().nth(1),
-                Some("qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu")
+                Some(
+                    "qemu-mipsel-static -cpu 24Kf -L /usr/mipsel-linux-gnu -E LD_LIBRARY_PATH=/usr/mipsel-linux-gnu/lib"
+                )
             );
         }
     }
@@ -322,6 +324,8 @@ fn minion_built_by_the_versioned_mipsel_11_compiler_runs_as_the_host_build() {
             "24Kf",
             "-L",
             "/usr/mipsel-linux-gnu",
+            "-E",
+            "LD_LIBRARY_PATH=/usr/mipsel-linux-gnu/lib",
         ],
         "minion-mipsel-11",
     );
@@ -439,6 +443,8 @@ fn hard_float_sdk_for_ramips_is_found_and_flagged_for_the_fpu_less_core() {
             "24Kf",
             "-L",
             "/usr/mipsel-linux-gnu",
+            "-E",
+            "LD_LIBRARY_PATH=/usr/mipsel-linux-gnu/lib",
         ],
         "minion-openwrt",
     );
