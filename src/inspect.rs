@@ -184,19 +184,11 @@ pub struct GoBuildInfo {
 /// gccgo binary (`buildinfo::go_source`), found by its markers.
 fn gccgo_modinfo(data: &[u8], gccgo: Option<&str>) -> Option<GoBuildInfo> {
     let mod_info = crate::buildinfo::find_in(data)?;
-    let field = |key: &str| {
-        mod_info.lines().find_map(|l| {
-            let mut it = l.split('\t');
-            (it.next() == Some(key))
-                .then(|| it.next().map(String::from))
-                .flatten()
-        })
-    };
     Some(GoBuildInfo {
         format: "gccgo".into(),
         go_version: gccgo.map(|v| format!("gccgo {v}")),
-        path: field("path"),
-        main_module: field("mod"),
+        path: decode::modinfo_field(&mod_info, "path"),
+        main_module: decode::modinfo_field(&mod_info, "mod"),
         mod_info,
     })
 }

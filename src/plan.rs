@@ -420,6 +420,31 @@ impl Plan {
     /// `$WORK/<pkg>/_x_<name>` and named on the compile instead, keyed by
     /// `why` and the text. Applying it twice to one file replaces the copy.
     pub fn replace_source(&mut self, pkg: PkgId, original: &Path, text: String, why: &str) {
+        let name = original
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.add_go_file(pkg, &format!("_x_{name}"), text, Some(original), why);
+    }
+
+    /// Compiles `source` (the build information file of `buildinfo::go_source`)
+    /// into the command `main`: written to `$WORK/<main>/_gomod_.go` and
+    /// named last on its compile, and keyed by its text.
+    pub fn add_modinfo(&mut self, main: PkgId, source: String) {
+        self.add_go_file(main, "_gomod_.go", source, None, "modinfo");
+    }
+
+    /// Writes `text` to `$WORK/<pkg>/<name>` before `pkg`'s Go compile and
+    /// names it there: in place of `replaces`, or after the other files.
+    /// The text is part of the key under `why`.
+    fn add_go_file(
+        &mut self,
+        pkg: PkgId,
+        name: &str,
+        text: String,
+        replaces: Option<&Path>,
+        why: &str,
+    ) {
         let work = self.work.clone();
         let Some(a) = self
             .actions
@@ -429,72 +454,38 @@ impl Plan {
             return;
         };
         let dir = package_work_dir(&work, &a.label);
-        let name = original
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let copy = dir.join(format!("_x_{name}"));
-        let Some(at) = a
-            .steps
-            .iter()
-            .position(|s| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|x| x == "-c")))
-        else {
+        let path = dir.join(name);
+        let is_compile =
+            |s: &Step| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|x| x == "-c"));
+        a.steps
+            .retain(|s| !matches!(s, Step::Write { path: p, .. } if *p == path));
+        let Some(at) = a.steps.iter().position(is_compile) else {
             return;
         };
         if let Step::Run(cmd) = &mut a.steps[at] {
-            for arg in cmd.argv.iter_mut() {
-                let p = Path::new(arg.as_os_str());
-                if p == original || (cmd.dir.as_deref().is_some_and(|d| d.join(p) == original)) {
-                    *arg = copy.clone().into_os_string();
+            match replaces {
+                Some(original) => {
+                    for arg in cmd.argv.iter_mut() {
+                        let p = Path::new(arg.as_os_str());
+                        if p == original
+                            || cmd.dir.as_deref().is_some_and(|d| d.join(p) == original)
+                        {
+                            *arg = path.clone().into_os_string();
+                        }
+                    }
                 }
+                None => cmd.argv.push(path.clone().into_os_string()),
             }
         }
-        a.steps
-            .retain(|s| !matches!(s, Step::Write { path, .. } if *path == copy));
         a.steps.insert(at, Step::Mkdir(dir));
         a.steps.insert(
             at + 1,
             Step::Write {
-                path: copy,
+                path,
                 contents: text.clone(),
             },
         );
         a.settings.insert(why.to_string(), text);
-    }
-
-    /// Compiles `source` (the build information file of `buildinfo::go_source`)
-    /// into the command `main`: written to `$WORK/<main>/_gomod_.go` and
-    /// named last on its compile, and keyed by its text.
-    pub fn add_modinfo(&mut self, main: PkgId, source: String) {
-        let work = self.work.clone();
-        let Some(a) = self
-            .actions
-            .iter_mut()
-            .find(|a| a.kind == ActionKind::Compile { pkg: main })
-        else {
-            return;
-        };
-        let path = package_work_dir(&work, &a.label).join("_gomod_.go");
-        let Some(at) = a
-            .steps
-            .iter()
-            .position(|s| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|x| x == "-c")))
-        else {
-            return;
-        };
-        if let Step::Run(cmd) = &mut a.steps[at] {
-            cmd.argv.push(path.clone().into_os_string());
-        }
-        a.steps
-            .insert(at, Step::Mkdir(package_work_dir(&work, &a.label)));
-        a.steps.insert(
-            at + 1,
-            Step::Write {
-                path,
-                contents: source.clone(),
-            },
-        );
-        a.settings.insert("modinfo".into(), source);
     }
 }
 

@@ -93,6 +93,32 @@ fn table(r: &Report, h: &mut String) {
     h.push_str("</table>\n");
 }
 
+/// The charts' label column and longest bar, in SVG user units (px).
+const LABEL_W: f64 = 220.0;
+const BAR_W: f64 = 560.0;
+
+/// An `<svg>` start tag for `rows` rows of `row_h` px plus `extra` px.
+fn svg_open(id: &str, rows: usize, row_h: f64, extra: f64) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" width=\"{}\" height=\"{}\" font-size=\"12\">\n",
+        LABEL_W + BAR_W + 120.0,
+        row_h * rows as f64 + extra
+    )
+}
+
+/// Writes row `i`'s label (text baseline `baseline` px below the row's
+/// top); returns the row's top.
+fn row_label(s: &mut String, i: usize, row_h: f64, baseline: f64, label: &str) -> f64 {
+    let y = 10.0 + row_h * i as f64;
+    let _ = writeln!(
+        s,
+        "<text x=\"0\" y=\"{}\">{}</text>",
+        y + baseline,
+        esc(label)
+    );
+    y
+}
+
 /// Horizontal stacked bars, one per column: its first binary's section kinds.
 fn size_chart(r: &Report) -> String {
     let max = r
@@ -103,20 +129,10 @@ fn size_chart(r: &Report) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let (label_w, bar_w, row_h) = (220.0, 560.0, 28.0);
-    let height = row_h * r.columns.len() as f64 + 40.0;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"sizes\" width=\"{}\" height=\"{height}\" font-size=\"12\">\n",
-        label_w + bar_w + 120.0
-    );
+    let (label_w, bar_w, row_h) = (LABEL_W, BAR_W, 28.0);
+    let mut s = svg_open("sizes", r.columns.len(), row_h, 40.0);
     for (i, c) in r.columns.iter().enumerate() {
-        let y = 10.0 + row_h * i as f64;
-        let _ = writeln!(
-            s,
-            "<text x=\"0\" y=\"{}\">{}</text>",
-            y + 16.0,
-            esc(&c.spec)
-        );
+        let y = row_label(&mut s, i, row_h, 16.0, &c.spec);
         let Some(b) = c.build.binaries.first() else {
             let _ = writeln!(
                 s,
@@ -173,20 +189,10 @@ fn time_chart(r: &Report) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let (label_w, bar_w, row_h) = (220.0, 560.0, 36.0);
-    let height = row_h * r.columns.len() as f64 + 20.0;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"times\" width=\"{}\" height=\"{height}\" font-size=\"12\">\n",
-        label_w + bar_w + 120.0
-    );
+    let (label_w, bar_w, row_h) = (LABEL_W, BAR_W, 36.0);
+    let mut s = svg_open("times", r.columns.len(), row_h, 20.0);
     for (i, c) in r.columns.iter().enumerate() {
-        let y = 10.0 + row_h * i as f64;
-        let _ = writeln!(
-            s,
-            "<text x=\"0\" y=\"{}\">{}</text>",
-            y + 14.0,
-            esc(&c.spec)
-        );
+        let y = row_label(&mut s, i, row_h, 14.0, &c.spec);
         for (j, (what, ms, color)) in [
             ("wall", c.build.wall_ms, "#4e79a7"),
             ("CPU", c.build.cpu_ms, "#bab0ac"),

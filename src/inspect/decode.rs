@@ -219,20 +219,23 @@ pub fn parse_buildinfo(d: &[u8]) -> Option<GoBuildInfo> {
         mod_bytes = &mod_bytes[16..mod_bytes.len() - 16];
     }
     let mod_info = String::from_utf8_lossy(mod_bytes).into_owned();
-    let field = |key: &str| {
-        mod_info.lines().find_map(|l| {
-            let mut it = l.split('\t');
-            (it.next() == Some(key))
-                .then(|| it.next().map(String::from))
-                .flatten()
-        })
-    };
     Some(GoBuildInfo {
         format: "inline".into(),
         go_version: Some(version),
-        path: field("path"),
-        main_module: field("mod"),
+        path: modinfo_field(&mod_info, "path"),
+        main_module: modinfo_field(&mod_info, "mod"),
         mod_info: mod_info.clone(),
+    })
+}
+
+/// The second word of the module info's first line starting with `key`
+/// (`path` → the main package's import path, `mod` → the main module's).
+pub fn modinfo_field(mod_info: &str, key: &str) -> Option<String> {
+    mod_info.lines().find_map(|l| {
+        let mut it = l.split('\t');
+        (it.next() == Some(key))
+            .then(|| it.next().map(String::from))
+            .flatten()
     })
 }
 
