@@ -97,28 +97,19 @@ pub struct BuildConfig {
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
-/// (or `$STAGING_DIR`) choose together (see `profile::resolve`).
+/// (or `$STAGING_DIR`), or else the go command's `GOOS`/`GOARCH`/`GCCGO`…,
+/// choose together (see `profile::resolve`).
 ///
 /// Errors: an unknown triple, a profile that does not parse, a compiler
-/// that is not installed, or an SDK without a gccgo.
+/// that is not installed, an SDK without a gccgo, or variables that
+/// disagree with the flags or ask for a target nothing installed serves.
 ///
 /// `store` keeps the compiler's answers between runs (`--cache off`: nothing is kept).
 pub fn toolchain_for_selection(
     sel: &crate::profile::Selection,
     store: &Store,
 ) -> Result<Toolchain> {
-    let r = crate::profile::resolve(sel, store)?;
-    if r.spec.package.is_none()
-        && crate::toolchain::find_program(&r.spec.gccgo).is_none()
-        && let Some(hint) = &r.entry.profile.hint
-    {
-        bail!(
-            "toolchain {}: compiler `{}` not found in PATH; it {hint}",
-            r.spec.name,
-            r.spec.gccgo.display()
-        );
-    }
-    Toolchain::probe(&r.spec, store)
+    crate::profile::resolve(sel, store)?.probe(store)
 }
 
 /// Steps 1–5: toolchain, context, resolver, patterns, graph.

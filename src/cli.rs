@@ -84,12 +84,15 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
-    /// The flags as the owned `profile::Choice` the layers below take.
+    /// The flags as the owned `profile::Choice` the layers below take,
+    /// with the go command's `GOOS`/`GOARCH`/`GCCGO`/… as this process
+    /// sees them (`profile::goenv`).
     pub fn choice(&self) -> crate::profile::Choice {
         crate::profile::Choice {
             target: self.target.clone(),
             toolchain: self.toolchain.clone(),
             sdk: self.sdk.clone(),
+            env: crate::profile::GoEnv::from_process(),
         }
     }
 }

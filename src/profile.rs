@@ -24,6 +24,7 @@
 //! compilers itself (that is `toolchain`) and knows nothing of packages.
 
 mod discover;
+pub mod goenv;
 mod report;
 mod sdk;
 
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::target::{self, Target};
 use crate::toolchain::ToolchainSpec;
 
+pub use goenv::GoEnv;
 pub use report::{EnvConfig, Row, Status, ToolchainsConfig, env_main, toolchains_main};
 pub use sdk::{SdkToolchain, find_sdk, profile_from_sdk};
 
@@ -443,6 +445,9 @@ pub struct Choice {
     pub toolchain: Option<PathBuf>,
     /// `--sdk DIR`.
     pub sdk: Option<PathBuf>,
+    /// The go command's variables (`GOARCH`, `GCCGO`, …; module `goenv`);
+    /// `Default` (none) for a choice that ignores them.
+    pub env: GoEnv,
 }
 
 impl Choice {
@@ -452,6 +457,7 @@ impl Choice {
             target: self.target.as_deref(),
             toolchain: self.toolchain.as_deref(),
             sdk: self.sdk.as_deref(),
+            env: Some(&self.env),
         }
     }
 }
@@ -466,15 +472,34 @@ pub struct Selection<'a> {
     pub toolchain: Option<&'a Path>,
     /// `--sdk DIR`.
     pub sdk: Option<&'a Path>,
+    /// The go command's variables; `None`: ignored.
+    pub env: Option<&'a GoEnv>,
 }
 
-/// The chosen toolchain, before probing.
+/// The chosen toolchain, before probing (`Resolved::probe` probes it).
 #[derive(Debug, Clone)]
 pub struct Resolved {
     /// The profile and where it came from.
     pub entry: Entry,
-    /// What to probe.
+    /// What to probe (`CC`/`AR` from the environment applied).
     pub spec: ToolchainSpec,
+    /// The go command's variables it was chosen or checked with.
+    pub env: GoEnv,
+    /// What chose it, as `env` prints it in `GCCGOBUILD_TARGET_FROM`:
+    /// `--target mips-linux-gnu`, `GOARCH=mips (environment)`, ….
+    pub origin: String,
+}
+
+impl Resolved {
+    /// An entry and its spec, not yet checked against any environment.
+    fn new(entry: Entry, spec: ToolchainSpec) -> Resolved {
+        Resolved {
+            entry,
+            spec,
+            env: GoEnv::default(),
+            origin: String::new(),
+        }
+    }
 }
 
 /// The `$STAGING_DIR` OpenWrt's build environment sets, when set and non-empty.
@@ -562,16 +587,40 @@ fn selects(name: &str, e: &Entry) -> bool {
 
 /// Chooses the toolchain: `--toolchain FILE` (when `--target` is absent or
 /// names it), then the SDK of `--sdk DIR` or `$STAGING_DIR` (same rule),
-/// then the profile or triple `--target` names, then the `host` profile.
+/// then the profile or triple `--target` names; without any of these
+/// flags, the go command's variables when set (`GOARCH`, `GCCGO`, …;
+/// module `goenv`), else `$STAGING_DIR`, else the `host` profile. The
+/// variables must agree with whatever chose.
 ///
 /// Errors: a profile that does not parse, an SDK directory with no gccgo,
-/// `--sdk` together with a `--target` the SDK does not provide, or a
-/// `--target` that is neither a profile nor a triple with a Go name.
+/// `--sdk` together with a `--target` the SDK does not provide, a
+/// `--target` that is neither a profile nor a triple with a Go name; a
+/// variable with a bad value, that disagrees, or that asks for a target
+/// no installed toolchain serves (module `goenv`).
 pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved> {
+    let env = sel.env.cloned().unwrap_or_default();
+    env.check()?;
+    let flags = sel.target.is_some() || sel.toolchain.is_some() || sel.sdk.is_some();
+    let mut r = if !flags && env.chooses() {
+        let entry = goenv::choose(&env, &Registry::load()?, store)?;
+        let spec = entry.spec()?;
+        Resolved::new(entry, spec)
+    } else {
+        resolve_flags(sel, store)?
+    };
+    let origin = goenv::origin(sel, &env, &r.entry);
+    goenv::agree(&env, &mut r, &origin)?;
+    r.origin = origin;
+    r.env = env;
+    Ok(r)
+}
+
+/// `resolve` by the flags (and `$STAGING_DIR`) alone.
+fn resolve_flags(sel: &Selection, store: &crate::store::Store) -> Result<Resolved> {
     let mut reg = Registry::load()?;
     let done = |entry: Entry| -> Result<Resolved> {
         let spec = entry.spec()?;
-        Ok(Resolved { entry, spec })
+        Ok(Resolved::new(entry, spec))
     };
     if let Some(f) = sel.toolchain {
         let entry = Entry {
@@ -666,7 +715,7 @@ fn sdk_choice(
 fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
     let done = |entry: Entry| -> Result<Resolved> {
         let spec = entry.spec()?;
-        Ok(Resolved { entry, spec })
+        Ok(Resolved::new(entry, spec))
     };
     match target {
         Some(t) => match reg.find(t).cloned().or_else(|| discover::select(reg, t)) {
@@ -685,27 +734,27 @@ fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
                     runner: spec.runner.clone(),
                     ..Default::default()
                 };
-                Ok(Resolved {
-                    entry: Entry {
+                Ok(Resolved::new(
+                    Entry {
                         profile,
                         source: Source::Triple,
                     },
                     spec,
-                })
+                ))
             }
         },
         None => match reg.find("host") {
             Some(e) => done(e.clone()),
-            None => Ok(Resolved {
-                entry: Entry {
+            None => Ok(Resolved::new(
+                Entry {
                     profile: Profile {
                         name: "host".into(),
                         ..Default::default()
                     },
                     source: Source::Triple,
                 },
-                spec: ToolchainSpec::host(),
-            }),
+                ToolchainSpec::host(),
+            )),
         },
     }
 }
