@@ -50,6 +50,9 @@ pub struct LoadConfig {
     pub mod_mode: String,
     /// `-overlay FILE`, relative to the working directory.
     pub overlay: Option<PathBuf>,
+    /// `-modfile FILE`, relative to the working directory: read instead of
+    /// the main module's go.mod, whose directory stays the module root.
+    pub modfile: Option<PathBuf>,
     /// Package patterns as given.
     pub packages: Vec<String>,
     /// Load the named packages' test files and their imports too (`test`).
@@ -70,6 +73,9 @@ pub struct BuildConfig {
     pub jobs: usize,
     /// `-x`: print each command as it runs.
     pub print_commands: bool,
+    /// `-a`: run every action although the cache holds its result (and
+    /// store what it makes), as `go build -a`.
+    pub rebuild_all: bool,
     /// `-n`: print the plan as a script, run nothing.
     pub dry_run: bool,
     /// `-v`: name packages as they compile; sizes of the largest sections.
@@ -135,7 +141,10 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         false,
         tags,
     );
-    let resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+    let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+    if let Some(f) = &args.modfile {
+        use_modfile(&mut resolver, &cwd.join(f), &args.mod_mode)?;
+    }
     let roots = resolver.expand(&args.packages, cwd)?;
     let graph = match &args.overlay {
         Some(f) => {
@@ -153,6 +162,37 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         resolver,
         graph,
     })
+}
+
+/// `-modfile FILE` (as the go command reads it, `cmd/go/internal/modload`):
+/// the main module's requirements and replacements come from FILE, which
+/// must end in `.mod`; the module root stays the directory of the go.mod
+/// found from the working directory, and `vendor/` is used as that go.mod
+/// would be with FILE's `go` version.
+///
+/// Errors: FILE does not end in `.mod`, cannot be read or does not parse,
+/// or there is no main module (GOPATH mode).
+fn use_modfile(resolver: &mut Resolver, file: &Path, mod_mode: &str) -> Result<()> {
+    if file.extension().is_none_or(|e| e != "mod") {
+        bail!(
+            "-modfile={}: file does not have .mod extension",
+            file.display()
+        );
+    }
+    let crate::resolve::Mode::Module(m) = &mut resolver.mode else {
+        bail!(
+            "-modfile={}: no go.mod at or above the working directory, and -modfile cannot              set the module root directory (build flag -modfile only valid when using modules)",
+            file.display()
+        );
+    };
+    let mut alt = crate::gomod::GoMod::read(file)?;
+    // The root stays where go.mod is (GoMod::dir is its file's directory).
+    alt.file = m.main.file.clone();
+    let has_vendor = alt.dir().join("vendor/modules.txt").is_file();
+    m.vendor = mod_mode == "vendor"
+        || (mod_mode.is_empty() && has_vendor && alt.go_version().is_some_and(|v| v >= (1, 14)));
+    m.main = alt;
+    Ok(())
 }
 
 /// Runs `gccgo-build build`; returns the exit status (0 or 1).
@@ -361,7 +401,8 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         jobserver: unsafe { jobserver::Client::from_env() },
     };
     let mut progress = crate::progress::for_stderr(cfg.explain);
-    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?;
+    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?
+        .map(|c| if cfg.rebuild_all { c.rebuild_all() } else { c });
     let hook = cache
         .as_mut()
         .map(|c| c as &mut dyn crate::cache::CacheHook);
