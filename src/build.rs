@@ -143,7 +143,7 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
     );
     let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
     if let Some(f) = &args.modfile {
-        use_modfile(&mut resolver, &cwd.join(f), &args.mod_mode)?;
+        use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
     }
     let roots = resolver.expand(&args.packages, cwd)?;
     let graph = match &args.overlay {
@@ -164,7 +164,7 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
     })
 }
 
-/// `-modfile FILE` (as the go command reads it, `cmd/go/internal/modload`):
+/// `-modfile FILE` (relative to `cwd`; as the go command reads it, `cmd/go/internal/modload`):
 /// the main module's requirements and replacements come from FILE, which
 /// must end in `.mod`; the module root stays the directory of the go.mod
 /// found from the working directory, and `vendor/` is used as that go.mod
@@ -172,7 +172,7 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
 ///
 /// Errors: FILE does not end in `.mod`, cannot be read or does not parse,
 /// or there is no main module (GOPATH mode).
-fn use_modfile(resolver: &mut Resolver, file: &Path, mod_mode: &str) -> Result<()> {
+fn use_modfile(resolver: &mut Resolver, cwd: &Path, file: &Path, mod_mode: &str) -> Result<()> {
     if file.extension().is_none_or(|e| e != "mod") {
         bail!(
             "-modfile={}: file does not have .mod extension",
@@ -181,11 +181,12 @@ fn use_modfile(resolver: &mut Resolver, file: &Path, mod_mode: &str) -> Result<(
     }
     let crate::resolve::Mode::Module(m) = &mut resolver.mode else {
         bail!(
-            "-modfile={}: no go.mod at or above the working directory, and -modfile cannot              set the module root directory (build flag -modfile only valid when using modules)",
+            "-modfile={}: no go.mod at or above the working directory, and -modfile cannot \
+             set the module root directory (build flag -modfile only valid when using modules)",
             file.display()
         );
     };
-    let mut alt = crate::gomod::GoMod::read(file)?;
+    let mut alt = crate::gomod::GoMod::read(&cwd.join(file))?;
     // The root stays where go.mod is (GoMod::dir is its file's directory).
     alt.file = m.main.file.clone();
     let has_vendor = alt.dir().join("vendor/modules.txt").is_file();
