@@ -656,7 +656,7 @@ fn sdk_choice(
     };
     if let Some(dir) = sdk_dir {
         let what = if explicit {
-            format!("--sdk {}", dir.display())
+            format!("-sdk {}", dir.display())
         } else {
             format!("$STAGING_DIR ({})", dir.display())
         };
@@ -696,7 +696,7 @@ fn sdk_choice(
             };
             if explicit {
                 bail!(
-                    "{what} provides toolchain {} (triple {}), but --target asks for `{t}`; \
+                    "{what} provides toolchain {} (triple {}), but -target asks for `{t}`; \
                      drop one of them",
                     entry.profile.name,
                     entry.profile.triple.as_deref().unwrap_or("?")
@@ -723,7 +723,7 @@ fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
             None => {
                 let spec = ToolchainSpec::for_triple(t).with_context(|| {
                     format!(
-                        "--target {t}: not a toolchain profile ({}), so it was taken as a triple",
+                        "-target {t}: not a toolchain profile ({}), so it was taken as a triple",
                         reg.entries.keys().cloned().collect::<Vec<_>>().join(", ")
                     )
                 })?;

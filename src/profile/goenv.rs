@@ -13,8 +13,8 @@
 //! | `GCCGO` | a path, or a name in PATH | the compiler (go's way to name it) |
 //! | `CC`, `CXX`, `AR` | a path, or a name in PATH | the toolchain's C compiler, C++ compiler, archiver |
 //!
-//! They choose the toolchain only when none of `--target`, `--toolchain`
-//! and `--sdk` is given; with one, they must agree with what it chose.
+//! They choose the toolchain only when none of `-target`, `-toolchain`
+//! and `-sdk` is given; with one, they must agree with what it chose.
 //! Disagreements (with a flag, or among themselves: `GCCGO` for one
 //! architecture and `GOARCH` another, `CC=mipsel-linux-gnu-gcc` for a mips
 //! build), an invalid value, and a pair no installed toolchain serves are
@@ -424,7 +424,7 @@ fn missing(
             .filter(|e| e.profile.sdk_arch.is_some())
             .collect();
         s.push_str(
-            "; name an OpenWrt SDK built with gccgo (soft-float) with --sdk DIR or STAGING_DIR=DIR",
+            "; name an OpenWrt SDK built with gccgo (soft-float) with -sdk DIR or STAGING_DIR=DIR",
         );
         for r in routers {
             s.push_str(&format!(" ({} {})", r.profile.name, r.install_hint()));
@@ -455,7 +455,7 @@ fn missing(
         Some(p) => s.push_str(&format!("; apt-get install {p}")),
         None => s.push_str(&format!(
             "; no Debian package provides a gccgo for {goos}/{goarch}: write a toolchain profile \
-             for your compiler (README, \"Toolchain profiles\") and name it with --target"
+             for your compiler (README, \"Toolchain profiles\") and name it with -target"
         )),
     }
     s
@@ -519,13 +519,13 @@ pub(super) fn origin(sel: &super::Selection, env: &GoEnv, entry: &Entry) -> Stri
     if let Some(f) = sel.toolchain
         && sel.target.is_none_or(|t| super::selects(t, entry))
     {
-        return format!("--toolchain {}", f.display());
+        return format!("-toolchain {}", f.display());
     }
     if let Some(d) = sel.sdk {
-        return format!("--sdk {}", d.display());
+        return format!("-sdk {}", d.display());
     }
     if let Some(t) = sel.target {
-        return format!("--target {t}");
+        return format!("-target {t}");
     }
     if env.get("GCCGO").is_some() {
         return env.show(&["GCCGO"]);
@@ -647,7 +647,7 @@ fn float_conflict(env: &GoEnv, goarch: &str, have: Float, by: &str) -> Option<St
     (want != have).then(|| {
         let fix = match want {
             Float::Soft => {
-                "for soft float use an OpenWrt SDK (--sdk DIR or STAGING_DIR) or a soft-float \
+                "for soft float use an OpenWrt SDK (-sdk DIR or STAGING_DIR) or a soft-float \
                  profile"
             }
             Float::Hard => "for hard float use Debian's toolchain for the architecture",
@@ -780,7 +780,7 @@ mod tests {
         let env = GoEnv::of(&[("GOARCH", "mipsle"), ("GOMIPS", "softfloat")]);
         let m = missing(&env, &reg, "linux", "mipsle", Some(Float::Soft), None);
         assert!(m.contains("no soft-float gccgo for linux/mipsle"), "{m}");
-        assert!(m.contains("--sdk DIR or STAGING_DIR=DIR"), "{m}");
+        assert!(m.contains("-sdk DIR or STAGING_DIR=DIR"), "{m}");
         assert!(m.contains("(openwrt-ramips needs an OpenWrt SDK"), "{m}");
     }
 }

@@ -157,7 +157,7 @@ fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
         Some(d) => Some(
             find_sdk(d)
                 .and_then(|f| profile_from_sdk(&f, &store))
-                .with_context(|| format!("--sdk {}", d.display()))?,
+                .with_context(|| format!("-sdk {}", d.display()))?,
         ),
         None => match super::staging_dir_env() {
             Some(d) => match find_sdk(&d).and_then(|f| profile_from_sdk(&f, &store)) {

@@ -184,7 +184,7 @@ fn gomips_softfloat_without_a_soft_float_toolchain_fails_clearly() {
     for want in [
         "GOARCH=mipsle GOMIPS=softfloat (environment): no soft-float gccgo for linux/mipsle is installed",
         "$STAGING_DIR=",
-        "--sdk DIR or STAGING_DIR=DIR",
+        "-sdk DIR or STAGING_DIR=DIR",
         "toolchains/sdk/build ramips",
         "GOMIPS=hardfloat",
     ] {
@@ -293,7 +293,7 @@ fn goarch_against_target_or_gccgo_fails() {
         ],
     )));
     assert!(
-        err.contains("GOARCH=mips (environment) disagrees with --target host")
+        err.contains("GOARCH=mips (environment) disagrees with -target host")
             && err.contains("linux/amd64"),
         "{err}"
     );
