@@ -442,11 +442,16 @@ fn missing(
         }
         return s;
     }
-    let pkg = reg
-        .entries
-        .values()
-        .filter(for_pair)
-        .find_map(|e| e.profile.package.clone())
+    // ARMv5/v6 cores need the soft-float ABI: Debian's armel, not armhf.
+    let armel = (goarch == "arm" && matches!(env.get("GOARM"), Some("5" | "6")))
+        .then(|| target::debian_gccgo_package("arm-linux-gnueabi"));
+    let pkg = armel
+        .or_else(|| {
+            reg.entries
+                .values()
+                .filter(for_pair)
+                .find_map(|e| e.profile.package.clone())
+        })
         .or_else(|| {
             let t = target::arch(goarch)?.debian_triple?;
             (goos == "linux").then(|| target::debian_gccgo_package(t))
@@ -782,5 +787,11 @@ mod tests {
         assert!(m.contains("no soft-float gccgo for linux/mipsle"), "{m}");
         assert!(m.contains("-sdk DIR or STAGING_DIR=DIR"), "{m}");
         assert!(m.contains("(openwrt-ramips needs an OpenWrt SDK"), "{m}");
+        let env = GoEnv::of(&[("GOARCH", "arm"), ("GOARM", "5")]);
+        let m = missing(&env, &reg, "linux", "arm", None, None);
+        assert!(
+            m.ends_with("apt-get install gccgo-arm-linux-gnueabi"),
+            "{m}"
+        );
     }
 }

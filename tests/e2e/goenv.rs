@@ -504,4 +504,19 @@ fn help_and_env_speak_the_go_command() {
     for k in ["GOPATH", "GCCGO", "CC", "CXX"] {
         assert!(j[k].is_string(), "{k} missing: {j}");
     }
+    // `go env -w GOARCH=mips` writes the go env file; it counts too.
+    let file = d.path().join("go-env");
+    std::fs::write(&file, "GOARCH=mips\n").unwrap();
+    let v = env_values(
+        d.path(),
+        &[("GOENV", &file.to_string_lossy())],
+        &["GOARCH", "GCCGOBUILD_TARGET_FROM"],
+    );
+    assert_eq!(
+        v,
+        [
+            "mips".to_string(),
+            format!("GOARCH=mips (go env file {})", file.display())
+        ]
+    );
 }
