@@ -50,6 +50,9 @@ pub struct LoadConfig {
     pub mod_mode: String,
     /// `-overlay FILE`, relative to the working directory.
     pub overlay: Option<PathBuf>,
+    /// `-modfile FILE`, relative to the working directory: read instead of
+    /// the main module's go.mod, whose directory stays the module root.
+    pub modfile: Option<PathBuf>,
     /// Package patterns as given.
     pub packages: Vec<String>,
     /// Load the named packages' test files and their imports too (`test`).
@@ -70,6 +73,9 @@ pub struct BuildConfig {
     pub jobs: usize,
     /// `-x`: print each command as it runs.
     pub print_commands: bool,
+    /// `-a`: run every action although the cache holds its result (and
+    /// store what it makes), as `go build -a`.
+    pub rebuild_all: bool,
     /// `-n`: print the plan as a script, run nothing.
     pub dry_run: bool,
     /// `-v`: name packages as they compile; sizes of the largest sections.
@@ -101,28 +107,19 @@ pub struct BuildConfig {
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
-/// (or `$STAGING_DIR`) choose together (see `profile::resolve`).
+/// (or `$STAGING_DIR`), or else the go command's `GOOS`/`GOARCH`/`GCCGO`…,
+/// choose together (see `profile::resolve`).
 ///
 /// Errors: an unknown triple, a profile that does not parse, a compiler
-/// that is not installed, or an SDK without a gccgo.
+/// that is not installed, an SDK without a gccgo, or variables that
+/// disagree with the flags or ask for a target nothing installed serves.
 ///
 /// `store` keeps the compiler's answers between runs (`--cache off`: nothing is kept).
 pub fn toolchain_for_selection(
     sel: &crate::profile::Selection,
     store: &Store,
 ) -> Result<Toolchain> {
-    let r = crate::profile::resolve(sel, store)?;
-    if r.spec.package.is_none()
-        && crate::toolchain::find_program(&r.spec.gccgo).is_none()
-        && let Some(hint) = &r.entry.profile.hint
-    {
-        bail!(
-            "toolchain {}: compiler `{}` not found in PATH; it {hint}",
-            r.spec.name,
-            r.spec.gccgo.display()
-        );
-    }
-    Toolchain::probe(&r.spec, store)
+    crate::profile::resolve(sel, store)?.probe(store)
 }
 
 /// Steps 1–5: toolchain, context, resolver, patterns, graph.
@@ -148,7 +145,10 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         false,
         tags,
     );
-    let resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+    let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+    if let Some(f) = &args.modfile {
+        use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
+    }
     let roots = resolver.expand(&args.packages, cwd)?;
     let graph = match &args.overlay {
         Some(f) => {
@@ -166,6 +166,38 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         resolver,
         graph,
     })
+}
+
+/// `-modfile FILE` (relative to `cwd`; as the go command reads it, `cmd/go/internal/modload`):
+/// the main module's requirements and replacements come from FILE, which
+/// must end in `.mod`; the module root stays the directory of the go.mod
+/// found from the working directory, and `vendor/` is used as that go.mod
+/// would be with FILE's `go` version.
+///
+/// Errors: FILE does not end in `.mod`, cannot be read or does not parse,
+/// or there is no main module (GOPATH mode).
+fn use_modfile(resolver: &mut Resolver, cwd: &Path, file: &Path, mod_mode: &str) -> Result<()> {
+    if file.extension().is_none_or(|e| e != "mod") {
+        bail!(
+            "-modfile={}: file does not have .mod extension",
+            file.display()
+        );
+    }
+    let crate::resolve::Mode::Module(m) = &mut resolver.mode else {
+        bail!(
+            "-modfile={}: no go.mod at or above the working directory, and -modfile cannot \
+             set the module root directory (build flag -modfile only valid when using modules)",
+            file.display()
+        );
+    };
+    let mut alt = crate::gomod::GoMod::read(&cwd.join(file))?;
+    // The root stays where go.mod is (GoMod::dir is its file's directory).
+    alt.file = m.main.file.clone();
+    let has_vendor = alt.dir().join("vendor/modules.txt").is_file();
+    m.vendor = mod_mode == "vendor"
+        || (mod_mode.is_empty() && has_vendor && alt.go_version().is_some_and(|v| v >= (1, 14)));
+    m.main = alt;
+    Ok(())
 }
 
 /// Runs `gccgo-build build`; returns the exit status (0 or 1).
@@ -413,7 +445,8 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         jobserver: unsafe { jobserver::Client::from_env() },
     };
     let mut progress = crate::progress::for_stderr(cfg.explain);
-    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?;
+    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?
+        .map(|c| if cfg.rebuild_all { c.rebuild_all() } else { c });
     let hook = cache
         .as_mut()
         .map(|c| c as &mut dyn crate::cache::CacheHook);

@@ -171,6 +171,8 @@ pub struct Cache {
     store: Store,
     compiler: CompilerId,
     explain: bool,
+    /// `-a`: every lookup is a miss; results are still stored.
+    rebuild_all: bool,
     state: Vec<State>,
 }
 
@@ -202,8 +204,16 @@ impl Cache {
             store: store.clone(),
             compiler: tc.identity.clone(),
             explain,
+            rebuild_all: false,
             state: vec![State::default(); plan.actions.len()],
         }))
+    }
+
+    /// The cache for `-a` (as `go build -a`): every action runs, as if no
+    /// entry existed (`DirtyReason::RebuildAll`), and what it makes is stored.
+    pub fn rebuild_all(mut self) -> Cache {
+        self.rebuild_all = true;
+        self
     }
 
     fn entry_dir(&self, key: &str) -> PathBuf {
@@ -318,10 +328,14 @@ impl CacheHook for Cache {
             let inputs = self.inputs(plan, i)?;
             let key = inputs.key();
             self.state[i.index()].key = Some(key.clone());
-            if let Some(hit) = self.hit(plan, i, &key) {
+            if !self.rebuild_all
+                && let Some(hit) = self.hit(plan, i, &key)
+            {
                 return Ok(hit);
             }
-            let reason = if self.explain {
+            let reason = if self.rebuild_all {
+                DirtyReason::RebuildAll
+            } else if self.explain {
                 inputs.explain(&self.history(&inputs.label))
             } else {
                 DirtyReason::NothingObvious

@@ -1,7 +1,8 @@
 //! CLI: the command line in two layers, as ripgrep does. The raw layer is
 //! clap (with go-style single-dash long flags such as `-json`, `-tags`,
-//! `-work` rewritten to `--json` … before clap sees them); the second layer
-//! checks and resolves the raw flags into the configuration each
+//! `-work` rewritten to `--json` … and `$GOFLAGS` applied before clap sees
+//! them, and `-help` written with one dash: module `goflags`); the second
+//! layer checks and resolves the raw flags into the configuration each
 //! subcommand runs with. Exit codes: 0 success, 1 failure, 2 usage error.
 
 use std::ffi::OsString;
@@ -18,6 +19,7 @@ use crate::store::Store;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
+pub mod goflags;
 pub mod graph;
 pub mod inspect;
 pub mod list;
@@ -75,7 +77,7 @@ pub enum Command {
 /// `profile::resolve` for how they combine.
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectArgs {
-    /// Target: a toolchain profile (`gccgo-build toolchains` lists them) or a triple whose `<triple>-gccgo` is in PATH; default: the host gccgo.
+    /// Target: a toolchain profile (`gccgo-build toolchains` lists them) or a triple whose `<triple>-gccgo` is in PATH; default: GOOS/GOARCH/GOMIPS or GCCGO from the environment, else the host gccgo.
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
     /// A toolchain profile file (TOML, as toolchains/*.toml) to build with.
@@ -87,12 +89,15 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
-    /// The flags as the owned `profile::Choice` the layers below take.
+    /// The flags as the owned `profile::Choice` the layers below take,
+    /// with the go command's `GOOS`/`GOARCH`/`GCCGO`/… as this process
+    /// sees them (`profile::goenv`).
     pub fn choice(&self) -> crate::profile::Choice {
         crate::profile::Choice {
             target: self.target.clone(),
             toolchain: self.toolchain.clone(),
             sdk: self.sdk.clone(),
+            env: crate::profile::GoEnv::from_process(),
         }
     }
 }
@@ -106,9 +111,12 @@ pub struct LoadArgs {
     /// Extra build tags, comma-separated (as `go build -tags`).
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
     pub tags: Vec<String>,
-    /// Module download mode: `vendor` uses vendor/ (as `go build -mod`).
-    #[arg(long = "mod", value_name = "MODE", default_value = "")]
+    /// Module download mode: `vendor` uses vendor/; `mod` and `readonly` read the module cache (as `go build -mod`; gccgo-build never downloads).
+    #[arg(long = "mod", value_name = "MODE", default_value = "", hide_default_value = true, value_parser = parse_mod)]
     pub mod_mode: String,
+    /// Read FILE instead of the main module's go.mod; the module root stays where go.mod is (as `go build -modfile`).
+    #[arg(long, value_name = "FILE")]
+    pub modfile: Option<PathBuf>,
     /// JSON file replacing source files (as `go build -overlay`).
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,
@@ -130,6 +138,7 @@ impl LoadArgs {
                 .cloned()
                 .collect(),
             mod_mode: self.mod_mode.clone(),
+            modfile: self.modfile.clone(),
             overlay: self.overlay.clone(),
             packages: self.packages.clone(),
             tests: false,
@@ -140,9 +149,15 @@ impl LoadArgs {
 /// The flags of every command that compiles (`build`, `test`, `run`).
 #[derive(Debug, Args, Clone)]
 pub struct CompileArgs {
-    /// Parallel jobs (default: available parallelism).
+    /// Parallel jobs (default: available parallelism); `build` and `run` also take the go command's `-p N`.
     #[arg(short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Rebuild every package and the link although the cache holds them (the results are still stored), as `go build -a`.
+    #[arg(short = 'a')]
+    pub rebuild_all: bool,
+    /// The go command's flags gccgo has no counterpart for: refused.
+    #[command(flatten)]
+    pub refused: Refused,
     /// Print the commands as they run.
     #[arg(short = 'x')]
     pub print_commands: bool,
@@ -196,6 +211,9 @@ pub struct BuildArgs {
     /// Name packages as they are compiled.
     #[arg(short = 'v')]
     pub verbose: bool,
+    /// Parallel jobs: the go command's name for `-j`.
+    #[arg(short = 'p', value_name = "N", conflicts_with = "jobs")]
+    pub parallel: Option<usize>,
     /// Fail (and remove the output) when a linked command is larger than this: bytes, or with a k/M suffix (10^3, 10^6; `10.6M`).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
@@ -237,14 +255,73 @@ impl From<LinkArg> for LinkMode {
     }
 }
 
+/// `-race`, `-msan`, `-asan`, `-cover` and `-buildmode` (other than `exe`
+/// or `default`): accepted by the parser so that they are refused in one
+/// clear line each (`Refused::check`), not as unknown flags. Hidden from
+/// `-help`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Refused {
+    /// As `go build -race`.
+    #[arg(long, hide = true)]
+    pub race: bool,
+    /// As `go build -msan`.
+    #[arg(long, hide = true)]
+    pub msan: bool,
+    /// As `go build -asan`.
+    #[arg(long, hide = true)]
+    pub asan: bool,
+    /// As `go build -cover`.
+    #[arg(long, hide = true)]
+    pub cover: bool,
+    /// As `go build -buildmode=MODE`.
+    #[arg(long, hide = true, value_name = "MODE")]
+    pub buildmode: Option<String>,
+}
+
+impl Refused {
+    /// Errors: one line for the first flag given, saying why gccgo cannot
+    /// do it (gccgo has no race detector, sanitizer or coverage runtime for
+    /// Go, and gccgo-build links executables only).
+    pub fn check(&self) -> Result<()> {
+        let why = if self.race {
+            "-race: gccgo has no race detector (it is gc's ThreadSanitizer runtime); use the go \
+             command with gc on the host to look for races"
+        } else if self.msan {
+            "-msan: gccgo has no MemorySanitizer support for Go (gc with clang only)"
+        } else if self.asan {
+            "-asan: gccgo has no AddressSanitizer support for Go (gc only)"
+        } else if self.cover {
+            "-cover: gccgo has no coverage instrumentation for Go (gc's cover tool only)"
+        } else {
+            match self.buildmode.as_deref() {
+                None | Some("exe" | "default") => return Ok(()),
+                Some(m) => anyhow::bail!(
+                    "-buildmode={m}: gccgo-build links executables only (-buildmode=exe, the default)"
+                ),
+            }
+        };
+        anyhow::bail!("{why} (given on the command line or in GOFLAGS)")
+    }
+}
+
+/// `-mod`'s values, as the go command checks them (`cmd/go/internal/work/init.go`).
+fn parse_mod(s: &str) -> Result<String, String> {
+    match s {
+        "" | "mod" | "readonly" | "vendor" => Ok(s.to_string()),
+        _ => Err("not supported (can be '', 'mod', 'readonly', or 'vendor')".to_string()),
+    }
+}
+
 impl CompileArgs {
     /// The second layer: what the flags mean, defaults resolved (`-j`: the
     /// available parallelism; `--cache`: `store::Store::from_flag`), and
     /// `--size` folded into the compile and link flags. The fields of
     /// `BuildConfig` that only `build` sets get their defaults.
     ///
-    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`).
+    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`); a
+    /// refused flag (`Refused::check`).
     pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
+        self.refused.check()?;
         let mut flags = Flags::default();
         let mut xs = Vec::new();
         if let Some(f) = &self.gccgoflags {
@@ -277,6 +354,7 @@ impl CompileArgs {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
                 .max(1),
             print_commands: self.print_commands,
+            rebuild_all: self.rebuild_all,
             dry_run: false,
             verbose: false,
             keep_going: self.keep_going,
@@ -311,12 +389,15 @@ impl CompileArgs {
 }
 
 impl BuildArgs {
-    /// The second layer of `build`: `CompileArgs::config` plus `-o`, `-n`,
+    /// The second layer of `build`: `CompileArgs::config` plus `-p`, `-o`, `-n`,
     /// `-v`, `--max-size`, `--explain --json` and `--timeout` (0: no limit).
     ///
     /// Errors: as `CompileArgs::config`.
     pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
         let mut c = self.compile.config(cwd)?;
+        if let Some(p) = self.parallel {
+            c.jobs = p.max(1);
+        }
         c.output = self.output.clone();
         c.dry_run = self.dry_run;
         c.verbose = self.verbose;
@@ -332,89 +413,36 @@ impl BuildArgs {
         if let Some(e) = &self.emit {
             match e.as_slice() {
                 [f, file] if f == "ninja" => c.emit_ninja = Some(PathBuf::from(file)),
-                [f, _] => anyhow::bail!("--emit {f}: the only format is ninja (--emit ninja FILE)"),
-                _ => anyhow::bail!("--emit needs a format and a file: --emit ninja FILE"),
+                [f, _] => anyhow::bail!("-emit {f}: the only format is ninja (-emit ninja FILE)"),
+                _ => anyhow::bail!("-emit needs a format and a file: -emit ninja FILE"),
             }
         }
         Ok(c)
     }
 }
 
-/// Long flags that go users type with one dash.
-const GO_STYLE: &[&str] = &[
-    "json",
-    "deps",
-    "tags",
-    "work",
-    "mod",
-    "overlay",
-    "target",
-    "explain",
-    "link",
-    "toolchain",
-    "sdk",
-    "size",
-    "max-size",
-    "strip",
-    "cache",
-    "gccgoflags",
-    "ldflags",
-    "timeout",
-    "run",
-    "count",
-    "short",
-    "bench",
-    "exec",
-    "test",
-    "with",
-    "html",
-    "keep",
-    "no-strip",
-    "run-timeout",
-    "trimpath",
-    "record",
-    "emit",
-    "by",
-    "svg",
-    "top",
-    "format",
-    // Not "std": a flag value such as `-gccgoflags -std=gnu11` would be rewritten.
-];
+pub use goflags::normalize;
 
-/// Rewrites `-json` to `--json` (and `-tags=x` to `--tags=x`) for the names in `GO_STYLE`.
-pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
-    let mut out = Vec::with_capacity(args.len());
-    let mut after_dashdash = false;
-    for a in args {
-        let s = a.to_string_lossy();
-        if after_dashdash || !s.starts_with('-') || (s.starts_with("--") && s != "--args") {
-            after_dashdash |= s == "--";
-            out.push(a);
-            continue;
-        }
-        let name = s.trim_start_matches('-').split('=').next().unwrap_or("");
-        if name == "args" {
-            // go test's `-args`: the rest goes to the test binary.
-            after_dashdash = true;
-            out.push(OsString::from("--"));
-        } else if GO_STYLE.contains(&name) {
-            out.push(OsString::from(format!("-{s}")));
-        } else {
-            out.push(a);
-        }
-    }
-    out
-}
-
-/// Parses and runs a command line (`argv[0]` included); returns the exit status.
+/// Parses and runs a command line (`argv[0]` included), with `$GOFLAGS`
+/// (module `goflags`); returns the exit status.
 ///
-/// Errors: whatever the subcommand reports (bad input, failed build).
+/// Errors: a bad `$GOFLAGS`, or whatever the subcommand reports (bad
+/// input, failed build).
 pub fn run(args: Vec<OsString>) -> Result<i32> {
-    let cli = match Cli::try_parse_from(normalize(args)) {
+    let mut args = normalize(args);
+    if let Some((flags, _)) = crate::profile::goenv::getenv("GOFLAGS") {
+        args = goflags::apply(args, &flags)?;
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp) {
+                let help = goflags::go_style_help(&e.render().to_string(), &args);
+                println!("{}", help.trim_end());
+            } else {
+                let _ = e.print();
+            }
             return Ok(code);
         }
     };

@@ -322,12 +322,12 @@ impl Toolchain {
         }
         let fix = match self.target.goarch.as_str() {
             "mips" => {
-                "an OpenWrt SDK with a soft-float gccgo (--sdk DIR; `toolchains/sdk/build ath79` builds one)"
+                "an OpenWrt SDK with a soft-float gccgo (-sdk DIR; `toolchains/sdk/build ath79` builds one)"
             }
             "mipsle" => {
-                "an OpenWrt SDK with a soft-float gccgo (--sdk DIR; `toolchains/sdk/build ramips` builds one)"
+                "an OpenWrt SDK with a soft-float gccgo (-sdk DIR; `toolchains/sdk/build ramips` builds one)"
             }
-            _ => "a soft-float toolchain (an OpenWrt SDK built with gccgo, --sdk DIR)",
+            _ => "a soft-float toolchain (an OpenWrt SDK built with gccgo, -sdk DIR)",
         };
         Some(format!(
             "toolchain {} is hard-float ({}), but the core it is for ({cpu}) has no FPU: \

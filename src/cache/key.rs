@@ -123,6 +123,8 @@ pub enum DirtyReason {
     CorruptEntry,
     /// The inputs are those of an earlier build whose entry is gone.
     NothingObvious,
+    /// `-a`: every action runs, whatever the cache holds.
+    RebuildAll,
 }
 
 impl fmt::Display for DirtyReason {
@@ -148,6 +150,7 @@ impl fmt::Display for DirtyReason {
             R::DepObjectChanged { package } => write!(f, "object of {package} changed"),
             R::CorruptEntry => f.write_str("cache entry was corrupted"),
             R::NothingObvious => f.write_str("not in cache (built before with these inputs)"),
+            R::RebuildAll => f.write_str("-a: rebuilding everything"),
         }
     }
 }

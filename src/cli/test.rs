@@ -43,7 +43,7 @@ pub struct TestArgs {
     /// Run each test binary with this command (split on spaces), as `go test -exec`.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
-    /// Test binaries run at once (default: available parallelism).
+    /// Test binaries run at once, and compiles too unless -j says otherwise (default: available parallelism), as `go test -p`.
     #[arg(short = 'p', value_name = "N")]
     pub parallel: Option<usize>,
     /// Compile flags and packages.
@@ -71,6 +71,9 @@ impl TestArgs {
         let mut build = self.compile.config(cwd)?;
         build.output = self.output.clone();
         build.quiet = true;
+        if let (Some(p), None) = (self.parallel, self.compile.jobs) {
+            build.jobs = p.max(1);
+        }
         let parallel = self
             .parallel
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -97,6 +100,9 @@ pub struct RunArgs {
     /// Run the program with this command (split on spaces) instead of the target's runner.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
+    /// Parallel jobs: the go command's name for `-j`.
+    #[arg(short = 'p', value_name = "N", conflicts_with = "jobs")]
+    pub parallel: Option<usize>,
     /// Compile flags and the package (one main package).
     #[command(flatten)]
     pub compile: CompileArgs,
@@ -112,6 +118,9 @@ impl RunArgs {
     pub fn config(&self, cwd: &Path) -> Result<RunConfig> {
         let mut build = self.compile.config(cwd)?;
         build.quiet = true;
+        if let Some(p) = self.parallel {
+            build.jobs = p.max(1);
+        }
         let (packages, mut args) = split_run_args(&build.load.packages);
         build.load.packages = packages;
         args.extend(self.args.iter().cloned());

@@ -185,6 +185,7 @@ pub fn build(
         }
         (Compiler::Gccgo(_), _) => {
             let mut c = Command::new(&common.me);
+            without_go_target_vars(&mut c);
             c.current_dir(&common.cwd)
                 .arg("build")
                 .arg("--cache")
@@ -321,6 +322,7 @@ pub fn tests(
         }
         _ => {
             let mut c = Command::new(&common.me);
+            without_go_target_vars(&mut c);
             c.current_dir(&common.cwd)
                 .arg("test")
                 .arg("-json")
@@ -377,6 +379,16 @@ pub fn parse_test_events(stream: &str) -> BTreeMap<(String, String), String> {
         m.insert((p, String::new()), "did not build".to_string());
     }
     m
+}
+
+/// A column's own gccgo-build runs with the toolchain its spec names, not
+/// with the `GOARCH`, `GCCGO` … of compare's environment (which would
+/// disagree with every other column's `-target`).
+fn without_go_target_vars(c: &mut Command) {
+    let goenv = &crate::profile::goenv::TARGET_VARS;
+    for v in goenv.iter().chain(crate::profile::goenv::TOOL_VARS) {
+        c.env_remove(v);
+    }
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
         Some(d) => Some(
             find_sdk(d)
                 .and_then(|f| profile_from_sdk(&f, &store))
-                .with_context(|| format!("--sdk {}", d.display()))?,
+                .with_context(|| format!("-sdk {}", d.display()))?,
         ),
         None => match super::staging_dir_env() {
             Some(d) => match find_sdk(&d).and_then(|f| profile_from_sdk(&f, &store)) {
@@ -531,12 +531,14 @@ pub fn float_abi_mix(link_output: &str) -> Option<String> {
 /// Runs `gccgo-build env`; returns 0, or 2 when a VAR asked for is unknown.
 ///
 /// Errors: the toolchain cannot be chosen or probed (see `profile::resolve`
-/// and `Toolchain::probe`).
-pub fn env_main(_cwd: &Path, args: &EnvConfig) -> Result<i32> {
+/// and `Resolved::probe`), which includes the go command's variables
+/// disagreeing with the flags or with each other.
+pub fn env_main(cwd: &Path, args: &EnvConfig) -> Result<i32> {
     let store = crate::store::Store::from_env();
     let r = resolve(&args.choice.selection(), &store)?;
-    let tc = Toolchain::probe(&r.spec, &store)?;
-    let vars = env_vars(&r.entry, &r.spec, &tc);
+    let tc = r.probe(&store)?;
+    let mut vars = env_vars(&r.entry, &r.spec, &tc);
+    vars.extend(go_vars(cwd, &r, &tc, &store));
     if !args.vars.is_empty() {
         let mut code = 0;
         for v in &args.vars {
@@ -596,19 +598,7 @@ fn env_vars(entry: &Entry, spec: &ToolchainSpec, tc: &Toolchain) -> Vec<(String,
         .clone()
         .filter(|s| s.is_dir())
         .or_else(|| compiler_sysroot(&tc.gccgo));
-    // The profile's flags win (the last -m*-float, as gcc reads them), then
-    // what the profile says, then the compiler's default.
-    let float = tc
-        .cflags
-        .iter()
-        .rev()
-        .find_map(|f| match f.as_str() {
-            "-msoft-float" => Some("soft".to_string()),
-            "-mhard-float" => Some("hard".to_string()),
-            _ => None,
-        })
-        .or_else(|| p.float.clone())
-        .or_else(|| tc.float_abi.clone());
+    let float = super::goenv::float_abi(p, tc);
     let march = tc
         .cflags
         .iter()
@@ -665,6 +655,85 @@ fn env_vars(entry: &Entry, spec: &ToolchainSpec, tc: &Toolchain) -> Vec<(String,
         kv("RUNNER", runner),
         kv("PACKAGE", p.package.clone().unwrap_or_default()),
     ]
+}
+
+/// The value `go env` shows for a GOARCH's own variable (`GOMIPS`, `GOARM`,
+/// …; `cmd/go/internal/cfg.GetArchEnv`): the environment's, else what the
+/// toolchain builds (soft-float MIPS: `softfloat`; ARM: `7` for a
+/// `gnueabihf` triple, else `5`), else the go command's default.
+fn arch_value(r: &super::Resolved, tc: &Toolchain, var: &str) -> String {
+    if let Some(v) = r.env.get(var) {
+        return v.to_string();
+    }
+    match var {
+        "GOMIPS" | "GOMIPS64" => match super::goenv::float_abi(&r.entry.profile, tc).as_deref() {
+            Some("soft") => "softfloat".into(),
+            _ => "hardfloat".into(),
+        },
+        "GOARM" if tc.target.triple.ends_with("hf") || tc.machine.ends_with("hf") => "7".into(),
+        "GOARM" => "5".into(),
+        "GO386" => "sse2".into(),
+        "GOAMD64" => "v1".into(),
+        _ => "power8".into(),
+    }
+}
+
+/// The go command's settings that `go env` prints beside the toolchain's:
+/// where the target came from, the architecture variable, `CXX`,
+/// `CGO_ENABLED`, `GOFLAGS`, `GOPATH`, `GOMOD`, `GOWORK` and `GOCACHE`
+/// (gccgo-build's cache directory, `off` when there is none).
+fn go_vars(
+    cwd: &Path,
+    r: &super::Resolved,
+    tc: &Toolchain,
+    store: &crate::store::Store,
+) -> Vec<(String, String)> {
+    let kv = |k: &str, v: String| (k.to_string(), v);
+    let mut out = vec![
+        kv("GCCGOBUILD_TARGET_FROM", r.origin.clone()),
+        kv("GCCGOBUILD_FROM_ENVIRONMENT", r.env.names().join(" ")),
+    ];
+    if let Some(var) = super::goenv::arch_var(&tc.target.goarch) {
+        out.push(kv(var, arch_value(r, tc, var)));
+    }
+    let cxx = match r.env.get("CXX") {
+        Some(c) => tool_value(Some(Path::new(c))),
+        None => tool_value(Some(&super::tool_beside(&tc.gccgo, "g++"))),
+    };
+    let gomod = if std::env::var("GO111MODULE").is_ok_and(|v| v == "off") {
+        None
+    } else {
+        crate::gomod::find(cwd)
+    };
+    let gopath = crate::resolve::gopath()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    out.extend([
+        kv("CXX", cxx),
+        // Builds run with the `cgo` build tag false (BuildContext's cgo_enabled).
+        kv("CGO_ENABLED", "0".into()),
+        kv(
+            "GOFLAGS",
+            super::goenv::getenv("GOFLAGS")
+                .map(|(v, _)| v)
+                .unwrap_or_default(),
+        ),
+        kv("GOPATH", gopath),
+        kv(
+            "GOMOD",
+            gomod.map(|p| p.display().to_string()).unwrap_or_default(),
+        ),
+        kv("GOWORK", String::new()),
+        kv(
+            "GOCACHE",
+            store
+                .dir()
+                .map_or("off".into(), |d| d.display().to_string()),
+        ),
+    ]);
+    out
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ pub fn find_sdk(dir: &Path) -> Result<SdkToolchain> {
         ),
         1 => found.remove(0),
         _ => bail!(
-            "several gccgo compilers in {}: {}; name one toolchain-* directory with --sdk",
+            "several gccgo compilers in {}: {}; name one toolchain-* directory with -sdk",
             dir.display(),
             found
                 .iter()

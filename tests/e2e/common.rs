@@ -5,11 +5,23 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The gccgo-build binary under test.
+/// The go command's variables that choose a target or change flags
+/// (gccgo-build reads them as the go command does); `bin` and `gb` clear
+/// them, so a test sets them on its own `Command` only.
+pub const GO_TARGET_VARS: &[&str] = &[
+    "GOFLAGS", "GOOS", "GOARCH", "GOMIPS", "GOMIPS64", "GOARM", "GO386", "GOAMD64", "GOPPC64",
+    "GCCGO", "CC", "CXX", "AR",
+];
+
+/// The gccgo-build binary under test, without the caller's GOFLAGS,
+/// GOARCH, GCCGO … (`GO_TARGET_VARS`) or go env file (`GOENV=off`).
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
-    c.env_remove("GOFLAGS")
-        .env("GO111MODULE", "")
+    for v in GO_TARGET_VARS {
+        c.env_remove(v);
+    }
+    c.env("GO111MODULE", "")
+        .env("GOENV", "off")
         .env("XDG_CACHE_HOME", cache_home());
     c
 }
@@ -111,11 +123,15 @@ pub fn run_target(triple: Option<&str>, exe: &Path, args: &[&str]) -> Output {
 
 /// gccgo-build run in `dir` with HOME at `home` and without the variables
 /// that would reach outside it (XDG_CONFIG_HOME, XDG_CACHE_HOME,
-/// GCCGO_BUILD_CACHE, STAGING_DIR): no user profiles, no shared cache and
-/// no SDK from the caller's environment. Panics if the binary cannot start.
+/// GCCGO_BUILD_CACHE, STAGING_DIR, `GO_TARGET_VARS`): no user profiles, no
+/// shared cache, no SDK and no target from the caller's environment.
+/// Panics if the binary cannot start.
 pub fn gb(home: &Path, dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gccgo-build"))
-        .args(args)
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+    for v in GO_TARGET_VARS {
+        c.env_remove(v);
+    }
+    c.args(args)
         .current_dir(dir)
         .env("HOME", home)
         .env_remove("XDG_CONFIG_HOME")

@@ -486,7 +486,7 @@ fn inspect_help_names_no_rust_type() {
         let o = run(&[cmd, "--help"]);
         assert!(o.status.success(), "{}", text(&o));
         let help = String::from_utf8_lossy(&o.stdout);
-        assert!(help.contains("--json"), "{help}");
+        assert!(help.contains("-json"), "{help}");
         for leak in ["ElfInfo", "Option<", "Vec<", "::"] {
             assert!(
                 !help.contains(leak),

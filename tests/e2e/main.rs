@@ -14,6 +14,7 @@ mod faults;
 mod gate;
 mod gocmd;
 mod gocompat;
+mod goenv;
 mod gotest;
 mod inspect_doctor;
 mod jobserver;

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use crate::common::*;
 
 /// A router family: its SDK recipe target, profile, core and Debian twin.
-struct Router {
+pub(crate) struct Router {
     /// `toolchains/sdk/build` target name.
     sdk: &'static str,
     /// The built-in profile that describes its SDK.
@@ -33,7 +33,7 @@ struct Router {
     debian: &'static str,
 }
 
-const RAMIPS: Router = Router {
+pub(crate) const RAMIPS: Router = Router {
     sdk: "ramips",
     profile: "openwrt-ramips",
     qemu: "qemu-mipsel-static",
@@ -52,7 +52,7 @@ const ATH79: Router = Router {
 /// The SDK directory for `r` (plain libgo), or `None` when this machine has
 /// none; asked once per test binary, so that two tests never unpack the
 /// prebuilt copy at the same time.
-fn sdk(r: &Router) -> Option<PathBuf> {
+pub(crate) fn sdk(r: &Router) -> Option<PathBuf> {
     static SDKS: OnceLock<[Option<PathBuf>; 2]> = OnceLock::new();
     let all = SDKS.get_or_init(|| {
         [RAMIPS.sdk, ATH79.sdk].map(|name| {
