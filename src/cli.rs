@@ -11,6 +11,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::BuildConfig;
+use crate::plan::pkgflags::FlagsValue;
 use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
@@ -138,9 +139,9 @@ pub struct CompileArgs {
     /// How to link libgo and libc.
     #[arg(long, value_enum, default_value = "static-libgo")]
     pub link: LinkArg,
-    /// Flags for every Go compile, replacing the default `-O2 -g` (space-separated).
-    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
-    pub gccgoflags: Option<String>,
+    /// Go compile flags, replacing the default `-O2 -g` (space-separated): `[PATTERN=]FLAGS`, repeatable, as go's `-gccgoflags`; the last one whose PATTERN (import path with `...`, ./dir, all) matches a package wins. Unlike go, FLAGS without a pattern apply to every package, not only the named ones.
+    #[arg(long, value_name = "[PATTERN=]FLAGS", allow_hyphen_values = true)]
+    pub gccgoflags: Vec<String>,
     /// Extra link flags (space-separated).
     #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
     pub ldflags: Option<String>,
@@ -213,10 +214,20 @@ impl CompileArgs {
     /// available parallelism; `--cache`: `store::Store::from_flag`), and
     /// `--size` folded into the compile and link flags. The fields of
     /// `BuildConfig` that only `build` sets get their defaults.
-    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
+    ///
+    /// Errors: a `--gccgoflags` value that `plan::pkgflags::parse` refuses.
+    pub fn config(&self, cwd: &std::path::Path) -> Result<BuildConfig> {
         let mut flags = Flags::default();
-        if let Some(f) = &self.gccgoflags {
-            flags.gcflags = split_flags(f);
+        let mut bare = false;
+        for v in &self.gccgoflags {
+            match crate::plan::pkgflags::parse(v, cwd)? {
+                // Bare flags match every package: they override everything before them.
+                FlagsValue::Bare(f) => {
+                    (flags.gcflags, bare) = (f, true);
+                    flags.per_package.clear();
+                }
+                FlagsValue::Package(p) => flags.per_package.push(p),
+            }
         }
         if let Some(f) = &self.ldflags {
             flags.ldflags = split_flags(f);
@@ -225,18 +236,20 @@ impl CompileArgs {
         if self.size {
             // As one does by hand for a router's flash: optimise for size, let the
             // linker drop unused functions and data, and no PIE where the target allows.
-            if self.gccgoflags.is_none() {
+            if !bare {
                 flags.gcflags = vec!["-Os".into()];
             }
-            flags
-                .gcflags
-                .extend(["-ffunction-sections".into(), "-fdata-sections".into()]);
+            let sections = ["-ffunction-sections".to_string(), "-fdata-sections".into()];
+            flags.gcflags.extend(sections.clone());
+            for p in &mut flags.per_package {
+                p.flags.extend(sections.clone());
+            }
             flags
                 .ldflags
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
         }
         flags.strip = self.strip || self.size;
-        BuildConfig {
+        Ok(BuildConfig {
             load: self.load.config(),
             output: None,
             jobs: self
@@ -258,15 +271,17 @@ impl CompileArgs {
             },
             timeout: None,
             quiet: false,
-        }
+        })
     }
 }
 
 impl BuildArgs {
     /// The second layer of `build`: `CompileArgs::config` plus `-o`, `-n`,
     /// `-v`, `--max-size`, `--explain --json` and `--timeout` (0: no limit).
-    pub fn config(&self, cwd: &std::path::Path) -> BuildConfig {
-        let mut c = self.compile.config(cwd);
+    ///
+    /// Errors: as `CompileArgs::config`.
+    pub fn config(&self, cwd: &std::path::Path) -> Result<BuildConfig> {
+        let mut c = self.compile.config(cwd)?;
         c.output = self.output.clone();
         c.dry_run = self.dry_run;
         c.verbose = self.verbose;
@@ -278,7 +293,7 @@ impl BuildArgs {
             .timeout
             .filter(|&s| s > 0)
             .map(std::time::Duration::from_secs);
-        c
+        Ok(c)
     }
 }
 
@@ -357,14 +372,14 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         None => std::env::current_dir()?,
     };
     match cli.command {
-        Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)),
+        Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),
         Command::Env(a) => crate::profile::env_main(&cwd, &a.config()),
         Command::List(a) => crate::list::main(&cwd, &a.config()),
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
-        Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)),
+        Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
     }
 }
 
@@ -417,6 +432,36 @@ mod tests {
         assert_eq!(parse_size("2Mi"), Ok(2_097_152));
         assert_eq!(parse_size("42"), Ok(42));
         assert!(parse_size("big").is_err());
+    }
+
+    #[test]
+    fn gccgoflags_later_wins_and_size_adds_sections() {
+        let parse = |a: &[&str]| {
+            let mut v = vec!["gccgo-build", "build"];
+            v.extend(a);
+            let Command::Build(b) =
+                Cli::parse_from(normalize(v.iter().map(OsString::from).collect())).command
+            else {
+                panic!("build")
+            };
+            b.config(std::path::Path::new("/m")).expect("config").flags
+        };
+        let f = parse(&[
+            "-gccgoflags",
+            "x/...=-O0",
+            "-gccgoflags=-Os",
+            "-gccgoflags",
+            "x/y=-O1",
+        ]);
+        assert_eq!(f.gcflags, ["-Os"]);
+        assert_eq!(f.per_package.len(), 1, "the bare -Os overrides x/...=-O0");
+        assert_eq!(f.per_package[0].flags, ["-O1"]);
+        let f = parse(&["--size", "--gccgoflags", "x=-O0"]);
+        assert_eq!(f.gcflags, ["-Os", "-ffunction-sections", "-fdata-sections"]);
+        assert_eq!(
+            f.per_package[0].flags,
+            ["-O0", "-ffunction-sections", "-fdata-sections"]
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl TestArgs {
                 self.timeout
             );
         }
-        let mut build = self.compile.config(cwd);
+        let mut build = self.compile.config(cwd)?;
         build.output = self.output.clone();
         build.quiet = true;
         let parallel = self
@@ -107,13 +107,15 @@ pub struct RunArgs {
 
 impl RunArgs {
     /// The second layer.
-    pub fn config(&self, cwd: &Path) -> RunConfig {
-        let mut build = self.compile.config(cwd);
+    ///
+    /// Errors: as `CompileArgs::config`.
+    pub fn config(&self, cwd: &Path) -> Result<RunConfig> {
+        let mut build = self.compile.config(cwd)?;
         build.quiet = true;
-        RunConfig {
+        Ok(RunConfig {
             build,
             exec: self.exec.as_deref().map(super::split_flags),
             args: self.args.clone(),
-        }
+        })
     }
 }

@@ -107,7 +107,8 @@ impl Shape {
 struct Ctx<'a> {
     graph: &'a Graph,
     tc: &'a Toolchain,
-    cflags: Vec<String>,
+    /// Each variant compiles with the flags of the package it is of.
+    flags: &'a Flags,
     /// `$WORK/_test/<P>/`: the variants' objects and export data.
     tw: PathBuf,
     /// `P.test`, the name in the variants' labels.
@@ -150,7 +151,7 @@ impl Plan {
         let mut cx = Ctx {
             graph,
             tc,
-            cflags: super::compile_flags(tc, flags),
+            flags,
             tw: package_work_dir(&self.work.join("_test"), &ip),
             variant: format!("{ip}.test"),
             in_variant: shape
@@ -353,7 +354,8 @@ impl Plan {
     /// Appends the compile of one variant: its Go compile with `tw` searched
     /// first, and its export data unless it is package main.
     fn push_unit(&mut self, cx: &Ctx, u: Unit) -> ActionId {
-        let (graph, tc, cflags, tw) = (cx.graph, cx.tc, &cx.cflags, &cx.tw);
+        let (graph, tc, tw) = (cx.graph, cx.tc, &cx.tw);
+        let cflags = super::compile_flags(tc, cx.flags, graph.pkg(u.pkg));
         let work = self.work.clone();
         let gox_of = |to: &str| cx.gox_of(&work, to);
         let mut steps = vec![Step::Mkdir(u.obj.parent().unwrap_or(tw).to_path_buf())];
@@ -398,7 +400,7 @@ impl Plan {
             deps: u.deps,
             inputs,
             outputs,
-            flags: cflags.to_vec(),
+            flags: cflags,
             settings,
             fail_when: vec![],
         });

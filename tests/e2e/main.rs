@@ -4,6 +4,7 @@
 //! toolchains (gccgo, objcopy, qemu-user, the soft-float SDKs).
 
 mod architecture;
+mod bisect;
 mod cache;
 mod common;
 mod failures;
