@@ -16,6 +16,7 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod bisect;
 pub mod doctor;
 pub mod inspect;
 pub mod list;
@@ -53,6 +54,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Build a command and run it on the target (under qemu-user for a foreign one), as `go run`.
     Run(test::RunArgs),
+    /// Find the packages and the compiler option behind a program whose output changes with the flags.
+    Bisect(bisect::BisectArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -380,6 +383,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::List(a) => crate::list::main(&cwd, &a.config()),
         Command::Test(a) => crate::gotest::test_main(&cwd, &a.config(&cwd)?),
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
+        Command::Bisect(a) => crate::bisect::main(&cwd, &a.config(&cwd)?),
     }
 }
 
