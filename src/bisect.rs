@@ -22,6 +22,9 @@
 //!    `--options`. Delta debugging again finds the fewest whose `-fno-`
 //!    forms, added to the bad flags of those packages, give the right
 //!    output. A build that fails counts as wrong ("not these"), with a note.
+//!    One more trial, the other options off, says whether more than one
+//!    option hides the wrong output (then the first found need not be the
+//!    faulty pass).
 //! 5. Report: the packages, the options, and the command lines that
 //!    reproduce it (gccgo-build's, and gccgo's from `build -n`). Progress
 //!    goes to stderr, one line a step; the summary to stdout (`--json`: one
@@ -362,6 +365,23 @@ fn bisect_options(
     }
     let found = ddmin::ddmin(&cands, &mut test)?;
     eprintln!("bisect: option: {}", found.join(" "));
+    // Another option may hide the symptom as well (one that changes what the
+    // faulty pass is given): one more trial says whether the rest do.
+    let rest: Vec<String> = cands
+        .iter()
+        .filter(|o| !found.contains(o))
+        .cloned()
+        .collect();
+    if !rest.is_empty() && test(&rest)? {
+        notes.push(format!(
+            "turning off the other {} options, with {} left on, gives the right output too: more \
+             than one option hides the wrong output, and the first found need not be the faulty \
+             pass; look at the code, or bisect again with --options without {}",
+            rest.len(),
+            found.join(" "),
+            found.join(",")
+        ));
+    }
     Ok(Some(found))
 }
 

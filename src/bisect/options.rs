@@ -93,7 +93,7 @@ mod tests {
     fn optimizer_lists_are_read_and_compared() {
         let bad = parse_optimizers(HELP);
         assert_eq!(bad.len(), 5);
-        assert_eq!(bad["-fdelayed-branch"], true);
+        assert!(bad["-fdelayed-branch"]);
         let good =
             parse_optimizers(&HELP.replace("[enabled]\n  -falign-functions=", "[disabled]\n"));
         let only = enabled_only_in(&bad, &good);
