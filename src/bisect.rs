@@ -331,12 +331,15 @@ fn bisect_options(
         );
         return Ok(None);
     }
-    eprintln!(
-        "bisect: {} options that {:?} enables and {:?} does not",
-        cands.len(),
-        s.bad.flags.join(" "),
-        s.good.flags.join(" ")
-    );
+    match &cfg.options {
+        Some(_) => eprintln!("bisect: {} options (--options)", cands.len()),
+        None => eprintln!(
+            "bisect: {} options that {:?} enables and {:?} does not",
+            cands.len(),
+            s.bad.flags.join(" "),
+            s.good.flags.join(" ")
+        ),
+    }
     let mut test = |set: &[String]| -> Result<bool> {
         let off: Vec<String> = set.iter().map(|o| options::negate(o)).collect();
         let flags = FlagSet::with(&s.good.flags, pkgs, &[&s.bad.flags[..], &off].concat());
