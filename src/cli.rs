@@ -12,10 +12,12 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::BuildConfig;
+use crate::plan::pkgflags::FlagsValue;
 use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod bisect;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
@@ -71,6 +73,8 @@ pub enum Command {
     Completion(complete::CompletionArgs),
     /// Print a man page (roff): gccgo-build(1), or a subcommand's.
     Man(complete::ManArgs),
+    /// Find the packages and the compiler option behind a program whose output changes with the flags.
+    Bisect(bisect::BisectArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -170,9 +174,9 @@ pub struct CompileArgs {
     /// How to link libgo and libc.
     #[arg(long, value_enum, default_value = "static-libgo")]
     pub link: LinkArg,
-    /// Flags for every Go compile, replacing the default `-O2 -g` (space-separated).
-    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
-    pub gccgoflags: Option<String>,
+    /// Go compile flags, replacing the default `-O2 -g` (space-separated): `[PATTERN=]FLAGS`, repeatable, as go's `-gccgoflags`; the last one whose PATTERN (import path with `...`, ./dir, all) matches a package wins. Unlike go, FLAGS without a pattern apply to every package, not only the named ones.
+    #[arg(long, value_name = "[PATTERN=]FLAGS", allow_hyphen_values = true)]
+    pub gccgoflags: Vec<String>,
     /// Extra link flags (space-separated).
     #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
     pub ldflags: Option<String>,
@@ -318,14 +322,23 @@ impl CompileArgs {
     /// `--size` folded into the compile and link flags. The fields of
     /// `BuildConfig` that only `build` sets get their defaults.
     ///
-    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`); a
-    /// refused flag (`Refused::check`).
+    /// Errors: a `-gccgoflags` value that `plan::pkgflags::parse` refuses;
+    /// `-ldflags` that do not parse (`xflag::parse_ldflags`); a refused flag
+    /// (`Refused::check`).
     pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
         self.refused.check()?;
         let mut flags = Flags::default();
         let mut xs = Vec::new();
-        if let Some(f) = &self.gccgoflags {
-            flags.gcflags = split_flags(f);
+        let mut bare = false;
+        for v in &self.gccgoflags {
+            match crate::plan::pkgflags::parse(v, cwd)? {
+                // Bare flags match every package: they override everything before them.
+                FlagsValue::Bare(f) => {
+                    (flags.gcflags, bare) = (f, true);
+                    flags.per_package.clear();
+                }
+                FlagsValue::Package(p) => flags.per_package.push(p),
+            }
         }
         if let Some(f) = &self.ldflags {
             (xs, flags.ldflags) = crate::xflag::parse_ldflags(f)?;
@@ -334,12 +347,14 @@ impl CompileArgs {
         if self.size {
             // As one does by hand for a router's flash: optimise for size, let the
             // linker drop unused functions and data, and no PIE where the target allows.
-            if self.gccgoflags.is_none() {
+            if !bare {
                 flags.gcflags = vec!["-Os".into()];
             }
-            flags
-                .gcflags
-                .extend(["-ffunction-sections".into(), "-fdata-sections".into()]);
+            let sections = ["-ffunction-sections".to_string(), "-fdata-sections".into()];
+            flags.gcflags.extend(sections.clone());
+            for p in &mut flags.per_package {
+                p.flags.extend(sections.clone());
+            }
             flags
                 .ldflags
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
@@ -370,7 +385,7 @@ impl CompileArgs {
             timeout: None,
             quiet: false,
             buildinfo: crate::buildinfo::Settings {
-                gccgoflags: self.gccgoflags.clone(),
+                gccgoflags: (!self.gccgoflags.is_empty()).then(|| self.gccgoflags.join(" ")),
                 ldflags: self.ldflags.clone(),
                 tags: self
                     .load
@@ -470,6 +485,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
         Command::Completion(a) => complete::completion_main(&a),
         Command::Man(a) => complete::man_main(&a),
+        Command::Bisect(a) => crate::bisect::main(&cwd, &a.config(&cwd)?),
     }
 }
 
@@ -522,6 +538,36 @@ mod tests {
         assert_eq!(parse_size("2Mi"), Ok(2_097_152));
         assert_eq!(parse_size("42"), Ok(42));
         assert!(parse_size("big").is_err());
+    }
+
+    #[test]
+    fn gccgoflags_later_wins_and_size_adds_sections() {
+        let parse = |a: &[&str]| {
+            let mut v = vec!["gccgo-build", "build"];
+            v.extend(a);
+            let Command::Build(b) =
+                Cli::parse_from(normalize(v.iter().map(OsString::from).collect())).command
+            else {
+                panic!("build")
+            };
+            b.config(std::path::Path::new("/m")).expect("config").flags
+        };
+        let f = parse(&[
+            "-gccgoflags",
+            "x/...=-O0",
+            "-gccgoflags=-Os",
+            "-gccgoflags",
+            "x/y=-O1",
+        ]);
+        assert_eq!(f.gcflags, ["-Os"]);
+        assert_eq!(f.per_package.len(), 1, "the bare -Os overrides x/...=-O0");
+        assert_eq!(f.per_package[0].flags, ["-O1"]);
+        let f = parse(&["--size", "--gccgoflags", "x=-O0"]);
+        assert_eq!(f.gcflags, ["-Os", "-ffunction-sections", "-fdata-sections"]);
+        assert_eq!(
+            f.per_package[0].flags,
+            ["-O0", "-ffunction-sections", "-fdata-sections"]
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ macro_rules! eprintln {
     ($($t:tt)*) => { $crate::console::err(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+pub mod bisect;
 pub mod build;
 pub mod buildinfo;
 pub mod cache;

@@ -16,8 +16,10 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod pkgflags;
 mod test;
 
+pub use pkgflags::PackageFlags;
 pub use test::TestBinary;
 
 use crate::graph::{Graph, Package, PkgId};
@@ -35,11 +37,16 @@ pub enum LinkMode {
     Dynamic,
 }
 
-/// Compiler and link settings that apply to every package.
+/// Compiler and link settings.
 #[derive(Debug, Clone)]
 pub struct Flags {
-    /// Flags for every Go compile (default `-O2 -g`).
+    /// Flags for every Go compile (default `-O2 -g`) that no entry of
+    /// `per_package` matches.
     pub gcflags: Vec<String>,
+    /// `--gccgoflags PATTERN=FLAGS`, in command-line order: a package
+    /// compiles with the flags of the last entry whose pattern matches it
+    /// (replacing `gcflags`), as go's `-gccgoflags` does.
+    pub per_package: Vec<PackageFlags>,
     /// Extra link flags.
     pub ldflags: Vec<String>,
     /// Link mode.
@@ -57,6 +64,7 @@ impl Default for Flags {
     fn default() -> Self {
         Flags {
             gcflags: vec!["-O2".into(), "-g".into()],
+            per_package: vec![],
             ldflags: vec![],
             link: LinkMode::StaticLibgo,
             strip: false,
@@ -374,10 +382,25 @@ fn link_action(
     }
 }
 
-/// The flags of every Go compile: `--gccgoflags` (default `-O2 -g`), then
-/// the profile's.
-fn compile_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
-    let mut cflags = flags.gcflags.clone();
+impl Flags {
+    /// The `--gccgoflags` of package `p`: those of the last `PATTERN=FLAGS`
+    /// that matches it, else the bare ones (default `-O2 -g`).
+    pub fn gcflags_for(&self, p: &Package) -> &[String] {
+        // Every package compiled here is outside the standard library:
+        // gccgo ships that compiled.
+        self.per_package
+            .iter()
+            .rev()
+            .find(|f| f.pattern.matches(&p.import_path, &p.dir, false))
+            .map_or(&self.gcflags, |f| &f.flags)
+    }
+}
+
+/// The flags of package `p`'s Go compiles: its `--gccgoflags` (see
+/// `Flags::gcflags_for`), then the profile's. They are part of the
+/// compile's cache key (`Action::flags`).
+fn compile_flags(tc: &Toolchain, flags: &Flags, p: &Package) -> Vec<String> {
+    let mut cflags = flags.gcflags_for(p).to_vec();
     cflags.extend(tc.cflags.iter().cloned());
     cflags
 }
@@ -556,7 +579,7 @@ fn compile_action(
     let obj = object_path(work, &p.import_path);
     let pkg_work = package_work_dir(work, &p.import_path);
     let files = go_files(p);
-    let cflags = compile_flags(tc, flags);
+    let cflags = compile_flags(tc, flags, p);
     let (mut steps, mut settings, embed) =
         go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
     let paths = path_flags(tc, flags.trimpath.as_deref(), &p.dir, &p.import_path, work);

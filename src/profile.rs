@@ -487,7 +487,10 @@ mod tests {
         .spec()
         .unwrap();
         assert_eq!(spec.target.unwrap().goarch, "mips");
-        assert_eq!(spec.cflags, ["-march=24kc", "-msoft-float"]);
+        assert_eq!(
+            spec.cflags,
+            ["-march=24kc", "-msoft-float", "-fno-delayed-branch"]
+        );
     }
 
     /// Every field `Profile` deserializes, as serde lists them (so a new

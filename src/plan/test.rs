@@ -107,9 +107,8 @@ impl Shape {
 struct Ctx<'a> {
     graph: &'a Graph,
     tc: &'a Toolchain,
-    cflags: Vec<String>,
-    /// `-trimpath`'s working directory (`Flags::trimpath`).
-    trimpath: Option<PathBuf>,
+    /// Each variant compiles with the flags of the package it is of.
+    flags: &'a Flags,
     /// `$WORK/_test/<P>/`: the variants' objects and export data.
     tw: PathBuf,
     /// `P.test`, the name in the variants' labels.
@@ -152,8 +151,7 @@ impl Plan {
         let mut cx = Ctx {
             graph,
             tc,
-            cflags: super::compile_flags(tc, flags),
-            trimpath: flags.trimpath.clone(),
+            flags,
             tw: package_work_dir(&self.work.join("_test"), &ip),
             variant: format!("{ip}.test"),
             in_variant: shape
@@ -356,7 +354,8 @@ impl Plan {
     /// Appends the compile of one variant: its Go compile with `tw` searched
     /// first, and its export data unless it is package main.
     fn push_unit(&mut self, cx: &Ctx, u: Unit) -> ActionId {
-        let (graph, tc, cflags, tw) = (cx.graph, cx.tc, &cx.cflags, &cx.tw);
+        let (graph, tc, tw) = (cx.graph, cx.tc, &cx.tw);
+        let cflags = super::compile_flags(tc, cx.flags, graph.pkg(u.pkg));
         let work = self.work.clone();
         let gox_of = |to: &str| cx.gox_of(&work, to);
         let mut steps = vec![Step::Mkdir(u.obj.parent().unwrap_or(tw).to_path_buf())];
@@ -387,12 +386,18 @@ impl Plan {
             .args(u.files.iter().map(|f| f.as_os_str().to_owned()));
         steps.push(Step::Run(cmd));
         let dir = &graph.pkg(u.pkg).dir;
-        let paths = super::path_flags(tc, cx.trimpath.as_deref(), dir, u.import_path, &self.work);
-        let trim_dir = cx.trimpath.as_ref().map(|_| dir.as_path());
+        let paths = super::path_flags(
+            tc,
+            cx.flags.trimpath.as_deref(),
+            dir,
+            u.import_path,
+            &self.work,
+        );
+        let trim_dir = cx.flags.trimpath.as_ref().map(|_| dir.as_path());
         steps
             .iter_mut()
             .for_each(|s| super::add_path_flags(s, &paths, trim_dir));
-        if cx.trimpath.is_some() {
+        if cx.flags.trimpath.is_some() {
             settings.insert("trimpath".into(), "on".into());
         }
         let outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
@@ -410,7 +415,7 @@ impl Plan {
             deps: u.deps,
             inputs,
             outputs,
-            flags: cflags.to_vec(),
+            flags: cflags,
             settings,
             fail_when: vec![],
         });

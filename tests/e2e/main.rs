@@ -5,6 +5,7 @@
 
 mod architecture;
 mod attribution;
+mod bisect;
 mod buildinfo;
 mod cache;
 mod common;

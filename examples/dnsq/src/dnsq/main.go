@@ -5,11 +5,12 @@
 // build's output under qemu with the host build's.
 //
 // `-edns` adds an EDNS0 OPT record with options (client subnet, cookie,
-// extended error) to the reply. gccgo 12 at -O2 miscompiles miekg/dns's EDNS
-// unpacking on 32-bit MIPS, hard- and soft-float: the reply comes back with
-// rcode=BADSIG instead of NOERROR (the extended RCODE bits of the OPT TTL);
-// -Os and -g builds are right. The default output leaves EDNS out, so it is
-// the same everywhere.
+// extended error) to the reply. gccgo 12 miscompiles miekg/dns's EDNS
+// unpacking on 32-bit MIPS, hard- and soft-float, through GCC's delay-slot
+// filler (-fdelayed-branch, found with `gccgo-build bisect`): the reply comes
+// back with a garbage extended RCODE (rcode=BADSIG) instead of NOERROR. The
+// MIPS profiles turn that pass off. The default output leaves EDNS out, so
+// it is the same everywhere.
 package main
 
 import (
