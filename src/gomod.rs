@@ -21,6 +21,9 @@ pub struct Require {
     pub path: String,
     /// Version, e.g. `v1.2.3`.
     pub version: String,
+    /// Marked `// indirect`: no package of the main module imports it
+    /// directly (go list's `Module.Indirect`).
+    pub indirect: bool,
 }
 
 /// A `replace` line.
@@ -138,6 +141,8 @@ pub struct Statement {
     pub args: Vec<String>,
     /// The line it is on.
     pub line: usize,
+    /// The text of a `//` comment ending the line, trimmed (`indirect`).
+    pub comment: String,
 }
 
 /// The directives of a go.mod or go.work text in order, with blocks
@@ -174,12 +179,29 @@ pub fn statements(path: &Path, text: &str) -> Result<Vec<Statement>> {
             verb,
             args: args.to_vec(),
             line: n,
+            comment: line_comment(line),
         });
     }
     if let Some((v, line)) = block {
         bail!("{}:{line}: `{v} (` block is never closed", path.display());
     }
     Ok(out)
+}
+
+/// The trimmed text after the `//` that starts a line's comment (outside
+/// quotes), or empty.
+fn line_comment(line: &str) -> String {
+    let mut quote = None;
+    let b = line.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match (quote, c) {
+            (None, b'"' | b'`') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, b'/') if b.get(i + 1) == Some(&b'/') => return line[i + 2..].trim().to_string(),
+            _ => {}
+        }
+    }
+    String::new()
 }
 
 /// Parses go.mod text; `path` is used in error messages.
@@ -190,7 +212,7 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
     };
     let mut saw_module = false;
     for st in statements(path, text)? {
-        directive(&mut m, &mut saw_module, &st.verb, &st.args, path, st.line)?;
+        directive(&mut m, &mut saw_module, &st, path)?;
     }
     if !saw_module {
         bail!("{}: no module declaration in go.mod", path.display());
@@ -237,20 +259,13 @@ pub(crate) fn replace_directive(args: &[String], path: &Path, n: usize) -> Resul
     })
 }
 
-/// Applies one directive of go.mod line `n` (`verb` and its arguments,
-/// the verb of the enclosing block inside `verb ( … )`) to `m`;
+/// Applies one directive of go.mod (`st`) to `m`;
 /// `saw_module` records a `module` directive so that a second is refused.
 ///
 /// Errors: as `parse`, each as `FILE:LINE: message`.
-fn directive(
-    m: &mut GoMod,
-    saw_module: &mut bool,
-    verb: &str,
-    args: &[String],
-    path: &Path,
-    n: usize,
-) -> Result<()> {
-    match verb {
+fn directive(m: &mut GoMod, saw_module: &mut bool, st: &Statement, path: &Path) -> Result<()> {
+    let (args, n) = (&st.args[..], st.line);
+    match st.verb.as_str() {
         "module" => {
             if *saw_module {
                 bail!("{}:{n}: repeated module statement", path.display());
@@ -269,9 +284,12 @@ fn directive(
             if args.len() != 2 || !args[1].starts_with('v') {
                 bail!("{}:{n}: usage: require module/path v1.2.3", path.display());
             }
+            // modfile's isIndirect: the comment is `indirect`, or starts `indirect;`.
+            let c = &st.comment;
             m.require.push(Require {
                 path: args[0].clone(),
                 version: args[1].clone(),
+                indirect: c == "indirect" || c.starts_with("indirect;"),
             });
         }
         "replace" => m.replace.push(replace_directive(args, path, n)?),
@@ -300,6 +318,7 @@ mod tests {
         assert_eq!(m.go_version(), Some((1, 18)));
         assert_eq!(m.go_line, 4);
         assert_eq!(m.require.len(), 3);
+        assert!(m.require[0].indirect && !m.require[1].indirect);
         assert_eq!(m.replace[0].new, "../b");
         assert_eq!(m.replace[1].new_version.as_deref(), Some("v0.0.2"));
     }

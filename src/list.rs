@@ -333,7 +333,7 @@ fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePubl
         Mode::Module(_) => None,
     };
     let module = p.module.as_ref().map(|m| ModulePublic {
-        main: matches!(mode, Mode::Module(mo) if &mo.main.module == m),
+        main: matches!(mode, Mode::Module(mo) if mo.is_main(m)),
         path: m.clone(),
     });
     PackagePublic {
