@@ -23,3 +23,4 @@ mod reproducible;
 mod routers;
 mod size;
 mod toolchains;
+mod workspace;
