@@ -373,7 +373,7 @@ impl Resolver {
                 .mains
                 .iter()
                 .filter_map(|main| match under(base, &main.module) {
-                    Some(rest) => Some(main.dir().join(rest)),
+                    Some(rest) => Some(join_rel(main.dir(), rest)),
                     None if under(&main.module, base).is_some() => Some(main.dir().to_path_buf()),
                     None => None,
                 })
@@ -515,6 +515,17 @@ pub fn slash(p: &Path) -> String {
 pub fn gowork_file(cwd: &Path) -> Result<Option<PathBuf>> {
     let v = std::env::var("GOWORK").unwrap_or_default();
     crate::gomod::find_work(cwd, &v)
+}
+
+/// `dir/rest` for the part of an import path below a module's path;
+/// `dir` itself (no trailing `/`, which `Path::join("")` would add) when
+/// `rest` is empty: a package at a module's root lists with go's `Dir`.
+pub fn join_rel(dir: &Path, rest: &str) -> PathBuf {
+    if rest.is_empty() {
+        dir.to_path_buf()
+    } else {
+        dir.join(rest)
+    }
 }
 
 /// Lexically cleans a path (`a/./b/../c` → `a/c`).

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::{Found, ResolveError, clean, escape_path, has_go_files, is_local_path, under};
+use super::{
+    Found, ResolveError, clean, escape_path, has_go_files, is_local_path, join_rel, under,
+};
 use crate::gomod::{GoMod, GoWork, Replace};
 
 /// Module-mode state: the main modules, their requirements and replacements.
@@ -228,7 +230,7 @@ impl ModuleMode {
         cands.sort_by_key(|(m, _)| std::cmp::Reverse(m.module.len()));
         let (first, rest) = *cands.first()?;
         for &(m, rest) in &cands {
-            let dir = m.dir().join(rest);
+            let dir = join_rel(m.dir(), rest);
             if has_go_files(&dir) {
                 return Some(Ok(Found::Dir {
                     import_path: path.into(),
@@ -244,7 +246,7 @@ impl ModuleMode {
         };
         Some(Err(ResolveError::NotFound(format!(
             "package {path} is not in {which}: {}",
-            super::why_no_package(&first.dir().join(rest))
+            super::why_no_package(&join_rel(first.dir(), rest))
         ))))
     }
 
@@ -303,7 +305,7 @@ impl ModuleMode {
             return self.resolve_vendored(path, modpath);
         }
         let (mod_dir, shown) = self.module_dir(path, modpath, version)?;
-        let dir = mod_dir.join(under(path, modpath).unwrap_or(""));
+        let dir = join_rel(&mod_dir, under(path, modpath).unwrap_or(""));
         if !has_go_files(&dir) {
             return Err(ResolveError::NotFound(format!(
                 "module {shown} provides no package {path} (no Go files in {})",
