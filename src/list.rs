@@ -602,7 +602,9 @@ fn root(ctx: &Ctx<'_>, p: &crate::graph::Package, module: Option<&ModulePublic>)
 }
 
 /// go's `Target` (cmd/go/internal/load, `Package.load`) with
-/// `-compiler=gccgo`: a command goes to `$GOBIN`, else (module mode)
+/// `-compiler=gccgo`: a command (named as go names it: the last element
+/// of its import path, in module mode the one before a `/vN`) goes to
+/// `$GOBIN`, else (module mode)
 /// `$GOPATH/bin` or (GOPATH mode) its GOPATH entry's `bin`, in a
 /// `GOOS_GOARCH/` subdirectory when cross-compiling (no target then with
 /// `$GOBIN`); a library in GOPATH mode to
@@ -629,7 +631,11 @@ fn target(ctx: &Ctx<'_>, p: &crate::graph::Package) -> String {
             .display()
             .to_string();
     }
-    let mut elem = crate::link::exe_name(p);
+    // go's exeFromImportPath drops a major-version element (`cmd/v2`) in module mode only.
+    let mut elem = match ctx.mode {
+        Mode::Gopath(_) if !local => p.import_path.rsplit('/').next().unwrap_or_default().into(),
+        _ => crate::link::exe_name(p),
+    };
     if ctx.cross {
         elem = format!("{}_{}/{elem}", ctx.goos, ctx.goarch);
     }
