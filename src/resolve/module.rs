@@ -179,8 +179,13 @@ impl ModuleMode {
             .max_by(|a, b| compare_versions(a, b))
     }
 
-    /// Whether every main module that requires `modpath` marks it `// indirect`.
+    /// Whether every main module that requires `modpath` marks it `//
+    /// indirect`. In workspace mode always (modload keeps no direct
+    /// requirements there, so go lists every dependency as indirect).
     fn indirect(&self, modpath: &str) -> bool {
+        if self.work.is_some() {
+            return true;
+        }
         let mut reqs = self
             .mains
             .iter()

@@ -204,3 +204,48 @@ fn env_gowork_names_the_file() {
     assert_eq!(go_off.trim(), "off");
     assert_eq!(gccgo_build::gomod::find_work(&app, "off").unwrap(), None);
 }
+
+/// Splits what `list -json` prints into objects.
+fn objects(text: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<serde_json::Value>()
+        .map(|v| v.expect("JSON").as_object().cloned().expect("an object"))
+        .collect()
+}
+
+/// `list -deps -json` in the workspace (whole `Module` objects with the
+/// go.work replacement, std packages' `Dir` and `Root`, `Doc`, `Target`)
+/// held against go-12's, from the root and, with `GOWORK=off`, from
+/// inside lib; every field but those gccgo-build leaves out.
+#[test]
+fn list_in_the_workspace_matches_go12() {
+    let tmp = setup();
+    let t = tmp.path();
+    for (dir, gowork, pkg) in [("", "", "./app"), ("lib", "", "."), ("lib", "off", ".")] {
+        let d = t.join("ws").join(dir);
+        let (ours, _) = ok(run(ours(t, &d)
+            .env("GOWORK", gowork)
+            .args(["list", "-deps", "-json", pkg])));
+        let mut go = Command::new("go-12");
+        go.current_dir(&d)
+            .env("GOFLAGS", "")
+            .env("GOPROXY", "off")
+            .env("GOWORK", gowork)
+            .env("GOCACHE", t.join("gocache12"))
+            .env("GOPATH", t.join("gopath"))
+            .args(["list", "-compiler=gccgo", "-deps", "-json", pkg]);
+        let (theirs, _) = ok(run(&mut go));
+        let (ours, theirs) = (objects(&ours), objects(&theirs));
+        let paths = |v: &[serde_json::Map<String, serde_json::Value>]| -> Vec<String> {
+            v.iter().map(|o| o["ImportPath"].to_string()).collect()
+        };
+        assert_eq!(paths(&ours), paths(&theirs), "in {dir} GOWORK={gowork}");
+        for (mut a, mut b) in ours.into_iter().zip(theirs) {
+            for k in ["Stale", "StaleReason", "Match"] {
+                a.remove(k);
+                b.remove(k);
+            }
+            assert_eq!(a, b, "in {dir} GOWORK={gowork}");
+        }
+    }
+}
