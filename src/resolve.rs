@@ -1,7 +1,8 @@
 //! Resolve: map an import path to where its package lives — the
-//! standard library of the chosen gccgo, the main module, a `replace`d
-//! directory, `vendor/`, the module cache, or a GOPATH tree — and expand
-//! go-command package patterns (`.`, `./cmd/x`, `./...`, import paths).
+//! standard library of the chosen gccgo, the main module (or the modules a
+//! go.work uses, `module`), a `replace`d directory, `vendor/`, the module
+//! cache, or a GOPATH tree — and expand go-command package patterns (`.`,
+//! `./cmd/x`, `./...`, import paths).
 //!
 //! The rules are the go command's (`cmd/go/internal/modload` for module
 //! mode, go/build's `Import` for GOPATH mode), offline only: nothing is

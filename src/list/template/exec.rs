@@ -201,9 +201,17 @@ impl State<'_> {
     fn cmd(&mut self, c: &Cmd, dot: &Value, piped: Option<Value>) -> R<Value> {
         if let Arg::Func(name) = &c.args[0] {
             let mut args = Vec::new();
-            // `and` and `or` stop at the first argument that decides.
+            // `and` and `or` evaluate their arguments in turn and stop at the
+            // one that decides (Go 1.18), so `and .Module .Module.Main` is
+            // safe on a package without a module.
+            let lazy = name == "and" || name == "or";
             for a in &c.args[1..] {
-                args.push(self.arg(a, dot, c)?);
+                let v = self.arg(a, dot, c)?;
+                let decided = lazy && v.truth() == (name == "or");
+                args.push(v);
+                if decided {
+                    return Ok(args.pop().unwrap_or(Value::Bool(false)));
+                }
             }
             args.extend(piped);
             return call(name, &args).map_err(|m| fail(c, format!("error calling {name}: {m}")));

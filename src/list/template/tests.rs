@@ -102,6 +102,19 @@ fn prints_as_go_list_does() {
         assert_eq!(render(t, &pkg()).as_deref(), Ok(want), "{t}");
     }
     assert_eq!(render("{{.Module}}", &std_pkg()).as_deref(), Ok("<nil>"));
+    // `and` stops at the first false argument: no nil pointer error.
+    assert_eq!(
+        render(
+            "{{if and .Module .Module.Main}}main{{else}}not{{end}}",
+            &std_pkg()
+        )
+        .as_deref(),
+        Ok("not")
+    );
+    assert_eq!(
+        render("{{or .Name \"none\"}}", &std_pkg()).as_deref(),
+        Ok("none")
+    );
     assert_eq!(
         render("{{range .Deps}}<{{.}}>{{else}}none{{end}}", &std_pkg()).as_deref(),
         Ok("none")
