@@ -87,6 +87,9 @@ pub struct PackagePublic {
     /// The module that provides the package, in module mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<ModulePublic>,
+    /// The command-line patterns that matched it (named packages only).
+    #[serde(rename = "Match", skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<String>,
     /// In the toolchain's root (a standard-library package here).
     #[serde(skip_serializing_if = "is_false")]
     pub goroot: bool,
@@ -264,19 +267,56 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
 fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
     let store = crate::store::Store::from_env();
     match crate::build::load(cwd, &args.load, &store) {
-        Ok(loaded) => Ok(listing_of(&loaded, args)),
+        Ok(loaded) => Ok(listing_of(cwd, &loaded, args)),
         Err(e) if args.errors => listing_each(cwd, args, &store, e),
         Err(e) => Err(e),
     }
 }
 
-fn listing_of(loaded: &crate::build::Loaded, args: &ListConfig) -> Vec<PackagePublic> {
+fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> Vec<PackagePublic> {
     let ctx = Ctx::new(loaded);
     let mut packages = list(&ctx, args.deps);
+    let matched = matches(cwd, &loaded.resolver, &args.load.packages);
+    for p in packages.iter_mut().filter(|p| !p.dep_only) {
+        p.matches = matched.get(&p.import_path).cloned().unwrap_or_default();
+    }
     if args.test {
         packages.extend(test_packages(&loaded.graph));
     }
     packages
+}
+
+/// go's `Match`: for each import path, the command-line patterns (in
+/// order) that match it — each pattern expanded again on its own (`.go`
+/// files match the `command-line-arguments` package by their names).
+fn matches(
+    cwd: &Path,
+    resolver: &Resolver,
+    patterns: &[String],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let dot = [".".to_string()];
+    let patterns = if patterns.is_empty() {
+        &dot[..]
+    } else {
+        patterns
+    };
+    if let Ok(Some(r)) = crate::resolve::go_files_root(patterns, cwd) {
+        out.insert(r.import_path, patterns.to_vec());
+        return out;
+    }
+    for pat in patterns {
+        for root in resolver
+            .expand(std::slice::from_ref(pat), cwd)
+            .unwrap_or_default()
+        {
+            let v = out.entry(root.import_path).or_default();
+            if !v.contains(pat) {
+                v.push(pat.clone());
+            }
+        }
+    }
+    out
 }
 
 /// `-e` after `first` failed to load the whole set: each pattern is
@@ -312,7 +352,7 @@ fn listing_each(
             Ok(r) if r.iter().any(|r| !r.files.is_empty()) => return Err(first),
             Ok(r) => r,
             Err(e) => {
-                push(failed(pat, None, &e), &mut out);
+                push(failed(pat, None, pat, &e), &mut out);
                 continue;
             }
         };
@@ -322,21 +362,30 @@ fn listing_each(
                 ..args.load.clone()
             };
             match crate::build::load(cwd, &load, store) {
-                Ok(l) => listing_of(&l, args)
+                Ok(l) => listing_of(cwd, &l, args)
                     .into_iter()
                     .for_each(|p| push(p, &mut out)),
-                Err(e) => push(failed(&root.import_path, Some(&root.dir), &e), &mut out),
+                Err(e) => push(
+                    failed(&root.import_path, Some(&root.dir), pat, &e),
+                    &mut out,
+                ),
             }
         }
     }
     Ok(out)
 }
 
-/// The listing of a package that did not load (`-e`).
-fn failed(import_path: &str, dir: Option<&Path>, e: &anyhow::Error) -> PackagePublic {
+/// The listing of a package that did not load (`-e`), matched by `pattern`.
+fn failed(
+    import_path: &str,
+    dir: Option<&Path>,
+    pattern: &str,
+    e: &anyhow::Error,
+) -> PackagePublic {
     PackagePublic {
         dir: dir.map(|d| d.display().to_string()).unwrap_or_default(),
         import_path: import_path.to_string(),
+        matches: vec![pattern.to_string()],
         incomplete: true,
         error: Some(PackageError {
             err: format!("{e:#}"),
@@ -783,11 +832,12 @@ mod tests {
         let p = failed(
             "x.org/none",
             None,
+            "x.org/none",
             &anyhow::anyhow!("no module provides it"),
         );
         assert_eq!(
             to_go_json(&p).unwrap(),
-            "{\n\t\"ImportPath\": \"x.org/none\",\n\t\"Incomplete\": true,\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\"Pos\": \"\",\n\t\t\"Err\": \"no module provides it\"\n\t}\n}"
+            "{\n\t\"ImportPath\": \"x.org/none\",\n\t\"Match\": [\n\t\t\"x.org/none\"\n\t],\n\t\"Incomplete\": true,\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\"Pos\": \"\",\n\t\t\"Err\": \"no module provides it\"\n\t}\n}"
         );
         assert_eq!(
             render("{{.Incomplete}} {{.Error}} {{.Error.Err}}", &p).unwrap(),
@@ -810,6 +860,7 @@ mod tests {
             root: "r".into(),
             for_test: "t".into(),
             module: Some(ModulePublic::default()),
+            matches: x(),
             goroot: true,
             standard: true,
             dep_only: true,

@@ -96,10 +96,9 @@ fn strings(o: &serde_json::Map<String, Value>, k: &str) -> Vec<String> {
 }
 
 /// Fields go-12 prints that gccgo-build does not: `Stale` and
-/// `StaleReason` (go's build cache, not ours), `Match` (the patterns that
-/// matched), `IgnoredOtherFiles` (non-Go files that build constraints
-/// exclude).
-const NOT_LISTED: &[&str] = &["Stale", "StaleReason", "Match", "IgnoredOtherFiles"];
+/// `StaleReason` (go's build cache, not ours), `IgnoredOtherFiles`
+/// (non-Go files that build constraints exclude).
+const NOT_LISTED: &[&str] = &["Stale", "StaleReason", "IgnoredOtherFiles"];
 
 /// Compares the listings for one package set and one target. Fields must
 /// be identical; `CFiles` is compared with go-12 run with cgo on, because
@@ -214,7 +213,7 @@ fn list_templates_match_go12() {
         "{{.ImportPath | printf \"%q\"}}",
         "{{with .Doc}}{{.}}{{end}}",
         "{{range $i, $f := .GoFiles}}{{if $i}},{{end}}{{$f}}{{end}}",
-        "{{.Goroot}} {{.DepOnly}} {{.Error}} {{.Incomplete}}",
+        "{{.Goroot}} {{.DepOnly}} {{.Error}} {{.Incomplete}} {{.Match}}",
     ];
     for t in templates {
         let (ours, _) = ok(run(gb_gopath(GOPATH)

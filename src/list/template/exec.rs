@@ -365,36 +365,45 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
                 }
             }
         }
-        "eq" => {
-            if args.len() < 2 {
-                return Err("missing argument for comparison".into());
-            }
-            let mut any = false;
-            for b in &args[1..] {
-                any |= compare(&args[0], b)? == std::cmp::Ordering::Equal;
-            }
-            Value::Bool(any)
-        }
-        "ne" | "lt" | "le" | "gt" | "ge" => {
-            want(2)?;
-            let o = compare(&args[0], &args[1])?;
-            if name != "ne" && !matches!(args[0], Value::Str(_) | Value::Int(_)) {
-                return Err(format!(
-                    "invalid type for comparison: {}",
-                    args[0].type_name()
-                ));
-            }
-            use std::cmp::Ordering::*;
-            Value::Bool(match name {
-                "ne" => o != Equal,
-                "lt" => o == Less,
-                "le" => o != Greater,
-                "gt" => o == Greater,
-                _ => o != Less,
-            })
-        }
+        "eq" | "ne" | "lt" | "le" | "gt" | "ge" => comparison(name, args)?,
         other => return Err(format!("function {other:?} not defined")),
     })
+}
+
+/// `eq` (true when the first argument equals any other), `ne`, `lt`,
+/// `le`, `gt`, `ge` (two arguments; ordering on strings and integers).
+fn comparison(name: &str, args: &[Value]) -> Result<Value, String> {
+    if name == "eq" {
+        if args.len() < 2 {
+            return Err("missing argument for comparison".into());
+        }
+        let mut any = false;
+        for b in &args[1..] {
+            any |= compare(&args[0], b)? == std::cmp::Ordering::Equal;
+        }
+        return Ok(Value::Bool(any));
+    }
+    if args.len() != 2 {
+        return Err(format!(
+            "wrong number of args for {name}: want 2 got {}",
+            args.len()
+        ));
+    }
+    let o = compare(&args[0], &args[1])?;
+    if name != "ne" && !matches!(args[0], Value::Str(_) | Value::Int(_)) {
+        return Err(format!(
+            "invalid type for comparison: {}",
+            args[0].type_name()
+        ));
+    }
+    use std::cmp::Ordering::*;
+    Ok(Value::Bool(match name {
+        "ne" => o != Equal,
+        "lt" => o == Less,
+        "le" => o != Greater,
+        "gt" => o == Greater,
+        _ => o != Less,
+    }))
 }
 
 /// `index x i…`: list elements by integer, map values by key.
