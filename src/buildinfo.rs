@@ -49,23 +49,31 @@ pub fn text(
 ) -> String {
     let mut t = format!("path\t{}\n", graph.pkg(main).import_path);
     if let Mode::Module(m) = &resolver.mode {
-        let sums = go_sum(&m.main.dir().join("go.sum"));
-        t.push_str(&format!("mod\t{}\t(devel)\t\n", m.main.module));
+        // Every main module's go.sum, and go.work.sum in workspace mode (modfetch's sum files).
+        let mut sum_files: Vec<_> = m.mains.iter().map(|g| g.dir().join("go.sum")).collect();
+        sum_files.extend(m.work.iter().map(|w| w.dir().join("go.work.sum")));
+        let sums: BTreeMap<_, _> = sum_files.iter().flat_map(|f| go_sum(f)).collect();
+        // The main package's module; the other workspace modules are deps at (devel).
+        let own = graph
+            .pkg(main)
+            .module
+            .clone()
+            .unwrap_or_else(|| m.first().module.clone());
+        t.push_str(&format!("mod\t{own}\t(devel)\t\n"));
         let mut used: Vec<&str> = graph
             .deps_closure(main)
             .into_iter()
             .filter_map(|id| graph.pkg(id).module.as_deref())
-            .filter(|p| *p != m.main.module)
+            .filter(|p| *p != own)
             .collect();
         used.sort();
         used.dedup();
         for path in used {
-            let version = m
-                .main
-                .require
-                .iter()
-                .find(|r| r.path == path)
-                .map_or("", |r| r.version.as_str());
+            let version = match m.selected_version(path) {
+                _ if m.is_main(path) => "(devel)",
+                Some(v) => v,
+                None => "",
+            };
             let sum = sums
                 .get(&(path.to_string(), version.to_string()))
                 .map_or("", String::as_str);

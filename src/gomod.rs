@@ -4,11 +4,15 @@
 //! The syntax is the go command's (`golang.org/x/mod/modfile`): one
 //! directive per line or a parenthesised block, `//` comments, quoted or
 //! bare tokens. `exclude`, `retract` and `toolchain` are read and ignored.
-//! This module does not look anything up on disk.
+//! go.work files (`work`) share the syntax. Besides finding the nearest
+//! go.mod or go.work, this module does not look anything up on disk.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
+
+mod work;
+pub use work::{GoWork, Use, find_work, parse_work};
 
 /// A `require` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +21,9 @@ pub struct Require {
     pub path: String,
     /// Version, e.g. `v1.2.3`.
     pub version: String,
+    /// Marked `// indirect`: no package of the main module imports it
+    /// directly (go list's `Module.Indirect`).
+    pub indirect: bool,
 }
 
 /// A `replace` line.
@@ -124,14 +131,28 @@ fn tokens(line: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Parses go.mod text; `path` is used in error messages.
-pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
-    let mut m = GoMod {
-        file: path.to_path_buf(),
-        ..Default::default()
-    };
+/// One directive of a go.mod or go.work file: its verb (the enclosing
+/// block's verb inside `verb ( … )`), its arguments and its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// `module`, `go`, `require`, `use`, `replace`, …
+    pub verb: String,
+    /// The tokens after the verb (quotes removed, `=>` one token).
+    pub args: Vec<String>,
+    /// The line it is on.
+    pub line: usize,
+    /// The text of a `//` comment ending the line, trimmed (`indirect`).
+    pub comment: String,
+}
+
+/// The directives of a go.mod or go.work text in order, with blocks
+/// (`verb (` … `)`) unfolded, as `golang.org/x/mod/modfile` reads both.
+///
+/// Errors: an unterminated quoted string, or a block never closed, as
+/// `FILE:LINE: message` (`path` names the file).
+pub fn statements(path: &Path, text: &str) -> Result<Vec<Statement>> {
+    let mut out = Vec::new();
     let mut block: Option<(String, usize)> = None;
-    let mut saw_module = false;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         let toks = tokens(line).map_err(|e| anyhow::anyhow!("{}:{n}: {e}", path.display()))?;
@@ -154,10 +175,44 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
                 (toks[0].clone(), &toks[1..])
             }
         };
-        directive(&mut m, &mut saw_module, &verb, args, path, n)?;
+        out.push(Statement {
+            verb,
+            args: args.to_vec(),
+            line: n,
+            comment: line_comment(line),
+        });
     }
     if let Some((v, line)) = block {
         bail!("{}:{line}: `{v} (` block is never closed", path.display());
+    }
+    Ok(out)
+}
+
+/// The trimmed text after the `//` that starts a line's comment (outside
+/// quotes), or empty.
+fn line_comment(line: &str) -> String {
+    let mut quote = None;
+    let b = line.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match (quote, c) {
+            (None, b'"' | b'`') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, b'/') if b.get(i + 1) == Some(&b'/') => return line[i + 2..].trim().to_string(),
+            _ => {}
+        }
+    }
+    String::new()
+}
+
+/// Parses go.mod text; `path` is used in error messages.
+pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
+    let mut m = GoMod {
+        file: path.to_path_buf(),
+        ..Default::default()
+    };
+    let mut saw_module = false;
+    for st in statements(path, text)? {
+        directive(&mut m, &mut saw_module, &st, path)?;
     }
     if !saw_module {
         bail!("{}: no module declaration in go.mod", path.display());
@@ -165,20 +220,52 @@ pub fn parse(path: &Path, text: &str) -> Result<GoMod> {
     Ok(m)
 }
 
-/// Applies one directive of go.mod line `n` (`verb` and its arguments,
-/// the verb of the enclosing block inside `verb ( … )`) to `m`;
+/// A `go` directive's argument, checked as modfile checks it.
+///
+/// Errors: not of the form `1.23` (`FILE:LINE: invalid go version`).
+pub(crate) fn go_directive(args: &[String], path: &Path, n: usize) -> Result<String> {
+    if args.len() != 1 || parse_go_version(&args[0]).is_none() {
+        bail!(
+            "{}:{n}: invalid go version '{}': must match format 1.23",
+            path.display(),
+            args.join(" ")
+        );
+    }
+    Ok(args[0].clone())
+}
+
+/// A `replace` directive's arguments (`old [v] => new [v]`), on line `n`
+/// of the go.mod or go.work file `path`.
+///
+/// Errors: no `=>`, or too many or too few tokens on either side.
+pub(crate) fn replace_directive(args: &[String], path: &Path, n: usize) -> Result<Replace> {
+    let usage = || {
+        anyhow::anyhow!(
+            "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
+            path.display()
+        )
+    };
+    let arrow = args.iter().position(|a| a == "=>").ok_or_else(usage)?;
+    let (lhs, rhs) = (&args[..arrow], &args[arrow + 1..]);
+    if lhs.is_empty() || lhs.len() > 2 || rhs.is_empty() || rhs.len() > 2 {
+        return Err(usage());
+    }
+    Ok(Replace {
+        old: lhs[0].clone(),
+        old_version: lhs.get(1).cloned(),
+        new: rhs[0].clone(),
+        new_version: rhs.get(1).cloned(),
+        line: n,
+    })
+}
+
+/// Applies one directive of go.mod (`st`) to `m`;
 /// `saw_module` records a `module` directive so that a second is refused.
 ///
 /// Errors: as `parse`, each as `FILE:LINE: message`.
-fn directive(
-    m: &mut GoMod,
-    saw_module: &mut bool,
-    verb: &str,
-    args: &[String],
-    path: &Path,
-    n: usize,
-) -> Result<()> {
-    match verb {
+fn directive(m: &mut GoMod, saw_module: &mut bool, st: &Statement, path: &Path) -> Result<()> {
+    let (args, n) = (&st.args[..], st.line);
+    match st.verb.as_str() {
         "module" => {
             if *saw_module {
                 bail!("{}:{n}: repeated module statement", path.display());
@@ -190,47 +277,22 @@ fn directive(
             m.module = args[0].clone();
         }
         "go" => {
-            if args.len() != 1 || parse_go_version(&args[0]).is_none() {
-                bail!(
-                    "{}:{n}: invalid go version '{}': must match format 1.23",
-                    path.display(),
-                    args.join(" ")
-                );
-            }
-            m.go = Some(args[0].clone());
+            m.go = Some(go_directive(args, path, n)?);
             m.go_line = n;
         }
         "require" => {
             if args.len() != 2 || !args[1].starts_with('v') {
                 bail!("{}:{n}: usage: require module/path v1.2.3", path.display());
             }
+            // modfile's isIndirect: the comment is `indirect`, or starts `indirect;`.
+            let c = &st.comment;
             m.require.push(Require {
                 path: args[0].clone(),
                 version: args[1].clone(),
+                indirect: c == "indirect" || c.starts_with("indirect;"),
             });
         }
-        "replace" => {
-            let arrow = args.iter().position(|a| a == "=>").ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
-                    path.display()
-                )
-            })?;
-            let (lhs, rhs) = (&args[..arrow], &args[arrow + 1..]);
-            if lhs.is_empty() || lhs.len() > 2 || rhs.is_empty() || rhs.len() > 2 {
-                bail!(
-                    "{}:{n}: usage: replace module/path [v1.2.3] => other/module v1.4",
-                    path.display()
-                );
-            }
-            m.replace.push(Replace {
-                old: lhs[0].clone(),
-                old_version: lhs.get(1).cloned(),
-                new: rhs[0].clone(),
-                new_version: rhs.get(1).cloned(),
-                line: n,
-            });
-        }
+        "replace" => m.replace.push(replace_directive(args, path, n)?),
         "exclude" | "retract" | "toolchain" | "godebug" => {}
         other => bail!("{}:{n}: unknown directive: {other}", path.display()),
     }
@@ -256,6 +318,7 @@ mod tests {
         assert_eq!(m.go_version(), Some((1, 18)));
         assert_eq!(m.go_line, 4);
         assert_eq!(m.require.len(), 3);
+        assert!(m.require[0].indirect && !m.require[1].indirect);
         assert_eq!(m.replace[0].new, "../b");
         assert_eq!(m.replace[1].new_version.as_deref(), Some("v0.0.2"));
     }

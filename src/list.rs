@@ -9,19 +9,25 @@
 //! imports or dependencies (`"Standard": true, "DepOnly": true`); so does
 //! this, which makes `Deps` the same set go-12 prints: every non-std package
 //! reachable, the std packages they import directly, and `runtime` for a
-//! command (go's `LinkerDeps`). This module only formats what `build::load`
-//! found; it decides nothing about files or imports.
+//! command (go's `LinkerDeps`); their `Dir` and `Root` are under the
+//! toolchain's root (`$GOROOT`, else the prefix gccgo is installed in:
+//! `/usr` for `/usr/bin/gccgo`), as go-12 prints them. This module only
+//! formats what `build::load` found; it decides nothing about files or
+//! imports. `-f` runs go's template language (`template`) over go's field
+//! set (`fields`); `Doc` is go/doc's synopsis (`doc`).
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::graph::{Graph, PkgId};
-use crate::resolve::Mode;
+use crate::resolve::{Mode, Resolver};
+
+mod doc;
+mod fields;
+mod template;
 
 /// What `gccgo-build list` does: made from the command line by
 /// `cli::list::ListArgs::config`.
@@ -33,6 +39,9 @@ pub struct ListConfig {
     pub deps: bool,
     /// `-test`: also each named package's test binary and test packages.
     pub test: bool,
+    /// `-e`: a package that cannot be loaded is listed with its `Error`
+    /// instead of failing the command.
+    pub errors: bool,
     /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
     /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
@@ -60,7 +69,16 @@ pub struct PackagePublic {
     /// The package name.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
-    /// In GOPATH mode, the GOPATH entry whose `src/` holds the package.
+    /// The first sentence of the package's doc comment (go/doc's synopsis).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// Where `go install` would put it (see `target`); empty for std
+    /// packages (gccgo ships them), libraries in module mode and local
+    /// packages, as go-12 with `-compiler=gccgo`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub target: String,
+    /// The root holding the package: the GOPATH entry whose `src/` holds
+    /// it, its module's root, or the toolchain's root for std.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub root: String,
     /// With `-test`: the package a test package or variant is built for.
@@ -69,6 +87,9 @@ pub struct PackagePublic {
     /// The module that provides the package, in module mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<ModulePublic>,
+    /// The command-line patterns that matched it (named packages only).
+    #[serde(rename = "Match", skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<String>,
     /// In the toolchain's root (a standard-library package here).
     #[serde(skip_serializing_if = "is_false")]
     pub goroot: bool,
@@ -78,6 +99,9 @@ pub struct PackagePublic {
     /// Listed only as a dependency of the packages named (`-deps`).
     #[serde(skip_serializing_if = "is_false")]
     pub dep_only: bool,
+    /// It could not be loaded (`-e`; see `error`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub incomplete: bool,
     /// Go files that build and do not import "C".
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub go_files: Vec<String>,
@@ -106,6 +130,9 @@ pub struct PackagePublic {
     /// go's `Deps`: every package reachable, sorted, without the package itself.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deps: Vec<String>,
+    /// Why it could not be loaded (`-e`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<PackageError>,
     /// `_test.go` files of the package itself that build.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub test_go_files: Vec<String>,
@@ -121,18 +148,65 @@ pub struct PackagePublic {
 }
 
 /// The `Module` of a listed package: the fields of go's
-/// `modinfo.ModulePublic` that gccgo-build knows.
+/// `modinfo.ModulePublic` that can be known offline, in go's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ModulePublic {
-    /// Whether this is the main module.
-    // Before `Path`, unlike go's struct: the listing has always printed
-    // `Main` first (the sorted keys of the JSON map it was built as), and
-    // this change keeps the output byte for byte.
+    /// The module path (for a replacement: the path or directory as written).
+    pub path: String,
+    /// The selected version; empty for a main module or a directory.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// The module replacing this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replace: Option<Box<ModulePublic>>,
+    /// When the version was published (the module cache's `.info`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub time: String,
+    /// Whether this is a main module (go.mod's, or one go.work uses).
     #[serde(skip_serializing_if = "is_false")]
     pub main: bool,
-    /// The module path.
-    pub path: String,
+    /// Required only `// indirect`.
+    #[serde(skip_serializing_if = "is_false")]
+    pub indirect: bool,
+    /// The directory holding its files (none when vendored).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    /// Its go.mod file.
+    #[serde(rename = "GoMod", skip_serializing_if = "String::is_empty")]
+    pub go_mod: String,
+    /// Its go.mod's `go` directive.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub go_version: String,
+}
+
+impl From<crate::resolve::ModuleInfo> for ModulePublic {
+    fn from(m: crate::resolve::ModuleInfo) -> ModulePublic {
+        ModulePublic {
+            path: m.path,
+            version: m.version,
+            replace: m.replace.map(|r| Box::new(ModulePublic::from(*r))),
+            time: m.time,
+            main: m.main,
+            indirect: m.indirect,
+            dir: m.dir,
+            go_mod: m.gomod,
+            go_version: m.go_version,
+        }
+    }
+}
+
+/// Why a package could not be loaded: go's `load.PackageError` as `-json`
+/// writes it (no field left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PackageError {
+    /// The imports that led to it from a package named (empty here).
+    pub import_stack: Vec<String>,
+    /// `file:line:col` of the error, when it has one apart from the message.
+    pub pos: String,
+    /// The message.
+    pub err: String,
 }
 
 /// `skip_serializing_if` for a bool: go's `omitempty` leaves out `false`.
@@ -149,30 +223,216 @@ enum Node {
 
 /// Runs `gccgo-build list`; prints to stdout and returns the exit status.
 ///
-/// Errors: loading errors (see `build::load`), both `-json` and `-f`, or a
-/// template that names an unknown field or uses syntax other than
-/// `{{.Field}}` and `{{join .Field "sep"}}`.
+/// Errors: loading errors (see `build::load`; with `-e` only those of the
+/// toolchain and of go.mod/go.work), both `-json` and `-f`, a template
+/// that does not parse or fails on a package (go's messages; the output
+/// before the failure is printed, as go prints it).
 pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if args.json && args.format.is_some() {
         bail!("list: cannot use -f with -json");
     }
-    let loaded = crate::build::load(cwd, &args.load, &crate::store::Store::from_env())?;
-    let mut packages = list(&loaded.graph, &loaded.resolver.mode, args.deps);
-    if args.test {
-        packages.extend(test_packages(&loaded.graph));
-    }
+    let format = args.format.as_deref().unwrap_or("{{.ImportPath}}");
+    let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("list -f: {e}"))?;
+    let packages = listing(cwd, args)?;
     let mut out = String::new();
     for p in &packages {
         if args.json {
             out.push_str(&to_go_json(p)?);
-        } else {
-            let t = args.format.as_deref().unwrap_or("{{.ImportPath}}");
-            out.push_str(&render(t, p)?);
+            out.push('\n');
+            continue;
         }
-        out.push('\n');
+        match render_with(&tmpl, p) {
+            Ok(text) => {
+                out.push_str(&text);
+                // go list's NeedNL: a newline unless nothing or a newline was written.
+                if !text.is_empty() && !text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Err((e, partial)) => {
+                print!("{out}{partial}");
+                bail!("list -f: {e}");
+            }
+        }
     }
     print!("{out}");
     Ok(0)
+}
+
+/// The packages to print: the graph's listing (with `-test`'s entries),
+/// or with `-e` after a loading error, each pattern and package loaded
+/// alone (`listing_each`).
+///
+/// Errors: as `build::load` (without `-e`).
+fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
+    let store = crate::store::Store::from_env();
+    match crate::build::load(cwd, &args.load, &store) {
+        Ok(loaded) => Ok(listing_of(cwd, &loaded, args)),
+        Err(e) if args.errors => listing_each(cwd, args, &store, e),
+        Err(e) => Err(e),
+    }
+}
+
+fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> Vec<PackagePublic> {
+    let ctx = Ctx::new(loaded);
+    let mut packages = list(&ctx, args.deps);
+    let matched = matches(cwd, &loaded.resolver, &args.load.packages);
+    for p in packages.iter_mut().filter(|p| !p.dep_only) {
+        p.matches = matched.get(&p.import_path).cloned().unwrap_or_default();
+    }
+    if args.test {
+        packages.extend(test_packages(&loaded.graph));
+    }
+    packages
+}
+
+/// go's `Match`: for each import path, the command-line patterns (in
+/// order) that match it — each pattern expanded again on its own (`.go`
+/// files match the `command-line-arguments` package by their names).
+fn matches(
+    cwd: &Path,
+    resolver: &Resolver,
+    patterns: &[String],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let dot = [".".to_string()];
+    let patterns = if patterns.is_empty() {
+        &dot[..]
+    } else {
+        patterns
+    };
+    if let Ok(Some(r)) = crate::resolve::go_files_root(patterns, cwd) {
+        out.insert(r.import_path, patterns.to_vec());
+        return out;
+    }
+    for pat in patterns {
+        for root in resolver
+            .expand(std::slice::from_ref(pat), cwd)
+            .unwrap_or_default()
+        {
+            let v = out.entry(root.import_path).or_default();
+            if !v.contains(pat) {
+                v.push(pat.clone());
+            }
+        }
+    }
+    out
+}
+
+/// `-e` after `first` failed to load the whole set: each pattern is
+/// expanded and each of its packages loaded alone, so that the packages
+/// that load are listed as usual and each one that does not is listed with
+/// its `Error` (`Incomplete`), as go's `-e` lists them. A pattern that
+/// matches nothing is listed as a package with that error.
+///
+/// Errors: the toolchain or go.mod/go.work cannot be read (as go, which
+/// fails then too), or files named on the command line do not load.
+fn listing_each(
+    cwd: &Path,
+    args: &ListConfig,
+    store: &crate::store::Store,
+    first: anyhow::Error,
+) -> Result<Vec<PackagePublic>> {
+    let tc = crate::build::toolchain_for_selection(&args.load.choice.selection(), store)?;
+    let resolver = Resolver::for_dir(cwd, tc.std.clone(), &args.load.mod_mode)?;
+    let patterns = if args.load.packages.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.load.packages.clone()
+    };
+    let mut out: Vec<PackagePublic> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut push = |p: PackagePublic, out: &mut Vec<PackagePublic>| {
+        if seen.insert(p.import_path.clone()) {
+            out.push(p);
+        }
+    };
+    for pat in &patterns {
+        let roots = match resolver.expand(std::slice::from_ref(pat), cwd) {
+            Ok(r) if r.iter().any(|r| !r.files.is_empty()) => return Err(first),
+            Ok(r) => r,
+            Err(e) => {
+                push(failed(pat, None, pat, &e), &mut out);
+                continue;
+            }
+        };
+        for root in roots {
+            let load = crate::build::LoadConfig {
+                packages: vec![root.dir.display().to_string()],
+                ..args.load.clone()
+            };
+            match crate::build::load(cwd, &load, store) {
+                Ok(l) => listing_of(cwd, &l, args)
+                    .into_iter()
+                    .for_each(|p| push(p, &mut out)),
+                Err(e) => push(
+                    failed(&root.import_path, Some(&root.dir), pat, &e),
+                    &mut out,
+                ),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The listing of a package that did not load (`-e`), matched by `pattern`.
+fn failed(
+    import_path: &str,
+    dir: Option<&Path>,
+    pattern: &str,
+    e: &anyhow::Error,
+) -> PackagePublic {
+    PackagePublic {
+        dir: dir.map(|d| d.display().to_string()).unwrap_or_default(),
+        import_path: import_path.to_string(),
+        matches: vec![pattern.to_string()],
+        incomplete: true,
+        error: Some(PackageError {
+            err: format!("{e:#}"),
+            ..PackageError::default()
+        }),
+        ..PackagePublic::default()
+    }
+}
+
+/// What describing a package needs besides the graph: the resolver's
+/// mode, the toolchain's root and target, and whether the target is the
+/// host's (go installs cross-compiled commands in `bin/GOOS_GOARCH/`).
+struct Ctx<'a> {
+    graph: &'a Graph,
+    mode: &'a Mode,
+    goroot: PathBuf,
+    goos: &'a str,
+    goarch: &'a str,
+    cross: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(l: &'a crate::build::Loaded) -> Ctx<'a> {
+        let t = &l.toolchain.target;
+        Ctx {
+            graph: &l.graph,
+            mode: &l.resolver.mode,
+            goroot: goroot(&l.toolchain.gccgo),
+            goos: &t.goos,
+            goarch: &t.goarch,
+            cross: t.goos != std::env::consts::OS
+                || Some(t.goarch.as_str()) != crate::target::host_goarch(),
+        }
+    }
+}
+
+/// The root std packages are listed under, as the go command of gccgo
+/// has it: `$GOROOT` when set, else the prefix the compiler is installed
+/// in (`/usr` for `/usr/bin/gccgo`).
+fn goroot(gccgo: &Path) -> PathBuf {
+    match std::env::var_os("GOROOT") {
+        Some(g) if !g.is_empty() => PathBuf::from(g),
+        _ => gccgo
+            .parent()
+            .and_then(Path::parent)
+            .map_or_else(|| PathBuf::from("/usr"), Path::to_path_buf),
+    }
 }
 
 /// `-test`'s extra entries, as the go command lists them after the
@@ -227,7 +487,8 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
 /// dependency comes too, in the go command's order (a depth-first walk of
 /// sorted imports, each package after its imports); without, the roots in
 /// command-line order.
-pub fn list(graph: &Graph, mode: &Mode, deps: bool) -> Vec<PackagePublic> {
+fn list(ctx: &Ctx<'_>, deps: bool) -> Vec<PackagePublic> {
+    let graph = ctx.graph;
     let roots: Vec<Node> = graph.roots.iter().map(|&id| Node::Pkg(id)).collect();
     let order = if deps {
         let mut seen = BTreeSet::new();
@@ -241,7 +502,7 @@ pub fn list(graph: &Graph, mode: &Mode, deps: bool) -> Vec<PackagePublic> {
     };
     order
         .iter()
-        .map(|n| describe(graph, mode, n, !roots.contains(n)))
+        .map(|n| describe(ctx, n, !roots.contains(n)))
         .collect()
 }
 
@@ -309,12 +570,15 @@ fn name_of(graph: &Graph, n: &Node) -> String {
 
 /// The listing of one node; `dep_only` when it was not named on the
 /// command line. A std package has no sources here (gccgo ships export
-/// data only), so it lists as go-12 lists it: path, `Goroot`, `Standard`.
-fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePublic {
+/// data only), so it lists as go-12 lists it: path, `Dir` and `Root` under
+/// the toolchain's root, `Goroot`, `Standard`.
+fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
     let id = match n {
         Node::Std(ip) => {
             return PackagePublic {
+                dir: ctx.goroot.join("src").join(ip).display().to_string(),
                 import_path: ip.clone(),
+                root: ctx.goroot.display().to_string(),
                 goroot: true,
                 standard: true,
                 dep_only,
@@ -323,25 +587,29 @@ fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePubl
         }
         Node::Pkg(id) => *id,
     };
+    let graph = ctx.graph;
     let p = graph.pkg(id);
     let f = &p.files;
-    let root = match mode {
-        Mode::Gopath(roots) => roots
-            .iter()
-            .find(|r| p.dir.starts_with(r.join("src")))
-            .map(|r| r.display().to_string()),
-        Mode::Module(_) => None,
+    let module = match (ctx.mode, &p.module) {
+        (Mode::Module(m), Some(path)) => m.module_info(path).map(ModulePublic::from),
+        // A package named on the command line: the main module its directory is in.
+        (Mode::Module(m), None) => m
+            .main_of_dir(&p.dir)
+            .and_then(|g| m.module_info(&g.module))
+            .map(ModulePublic::from),
+        _ => None,
     };
-    let module = p.module.as_ref().map(|m| ModulePublic {
-        main: matches!(mode, Mode::Module(mo) if &mo.main.module == m),
-        path: m.clone(),
-    });
+    let mut sources: Vec<String> = f.plain_go_files();
+    sources.extend(f.cgo_files.iter().cloned());
+    sources.sort();
     PackagePublic {
         dir: p.dir.display().to_string(),
         import_path: p.import_path.clone(),
         import_comment: f.import_comment.clone(),
         name: f.name.clone(),
-        root: root.unwrap_or_default(),
+        doc: doc::package_doc(&p.dir, &sources),
+        target: target(ctx, p),
+        root: root(ctx, p, module.as_ref()),
         module,
         dep_only,
         go_files: f.plain_go_files(),
@@ -361,6 +629,86 @@ fn describe(graph: &Graph, mode: &Mode, n: &Node, dep_only: bool) -> PackagePubl
     }
 }
 
+/// go's `Root`: the GOPATH entry holding the package, or its module's
+/// root (the main module's when vendored).
+fn root(ctx: &Ctx<'_>, p: &crate::graph::Package, module: Option<&ModulePublic>) -> String {
+    match ctx.mode {
+        Mode::Gopath(roots) => roots
+            .iter()
+            .find(|r| p.dir.starts_with(r.join("src")))
+            .map(|r| r.display().to_string())
+            .unwrap_or_default(),
+        Mode::Module(m) => match module {
+            Some(mp) if !mp.dir.is_empty() => mp.dir.clone(),
+            _ => m
+                .main_of_dir(&p.dir)
+                .unwrap_or(m.first())
+                .dir()
+                .display()
+                .to_string(),
+        },
+    }
+}
+
+/// go's `Target` (cmd/go/internal/load, `Package.load`) with
+/// `-compiler=gccgo`: a command (named as go names it: the last element
+/// of its import path, in module mode the one before a `/vN`) goes to
+/// `$GOBIN`, else (module mode)
+/// `$GOPATH/bin` or (GOPATH mode) its GOPATH entry's `bin`, in a
+/// `GOOS_GOARCH/` subdirectory when cross-compiling (no target then with
+/// `$GOBIN`); a library in GOPATH mode to
+/// `ROOT/pkg/gccgo_GOOS_GOARCH/DIR/libNAME.a`; libraries in module mode
+/// and local (`_/…`) packages have none.
+fn target(ctx: &Ctx<'_>, p: &crate::graph::Package) -> String {
+    let local = crate::resolve::is_local_import_path(&p.import_path)
+        || p.import_path == crate::resolve::COMMAND_LINE_ARGUMENTS;
+    let entry = || match ctx.mode {
+        Mode::Gopath(roots) => roots.iter().find(|r| p.dir.starts_with(r.join("src"))),
+        Mode::Module(_) => None,
+    };
+    if !p.is_main() {
+        let Some(root) = entry().filter(|_| !local) else {
+            return String::new();
+        };
+        let (dir, elem) = match p.import_path.rsplit_once('/') {
+            Some((d, e)) => (format!("{d}/"), e),
+            None => (String::new(), p.import_path.as_str()),
+        };
+        return root
+            .join(format!("pkg/gccgo_{}_{}", ctx.goos, ctx.goarch))
+            .join(format!("{dir}lib{elem}.a"))
+            .display()
+            .to_string();
+    }
+    // go's exeFromImportPath drops a major-version element (`cmd/v2`) in module mode only.
+    let mut elem = match ctx.mode {
+        Mode::Gopath(_) if !local => p.import_path.rsplit('/').next().unwrap_or_default().into(),
+        _ => crate::link::exe_name(p),
+    };
+    if ctx.cross {
+        elem = format!("{}_{}/{elem}", ctx.goos, ctx.goarch);
+    }
+    let gobin = std::env::var("GOBIN").unwrap_or_default();
+    let bindir = if !gobin.is_empty() {
+        if ctx.cross {
+            return String::new();
+        }
+        PathBuf::from(gobin)
+    } else {
+        match ctx.mode {
+            Mode::Module(_) => match crate::resolve::gopath().first() {
+                Some(g) => g.join("bin"),
+                None => return String::new(),
+            },
+            Mode::Gopath(_) => match entry().filter(|_| !local) {
+                Some(r) => r.join("bin"),
+                None => return String::new(),
+            },
+        }
+    };
+    bindir.join(elem).display().to_string()
+}
+
 /// JSON as go's `json.MarshalIndent(v, "", "\t")` writes it: fields in
 /// struct order, one tab per level, `"key": value`, no final newline.
 ///
@@ -374,113 +722,24 @@ pub fn to_go_json(p: &PackagePublic) -> Result<String> {
     String::from_utf8(buf).context("writing a package as JSON")
 }
 
-/// Renders the subset of go's text/template that `go list -f` is mostly
-/// used with: `{{.Field}}` (a list prints as go prints a slice, `[a b]`;
-/// a missing field as its zero value) and `{{join .Field "sep"}}`.
+/// Runs a parsed `-f` template on a package's fields (read from its JSON
+/// form, see `fields`): the text, or go's message and what was written
+/// before the failure.
+fn render_with(
+    tmpl: &template::Template,
+    p: &PackagePublic,
+) -> std::result::Result<String, (String, String)> {
+    let json = serde_json::to_value(p).map_err(|e| (e.to_string(), String::new()))?;
+    tmpl.execute(&fields::package_value(&json))
+}
+
+/// Renders go's template `format` for one package (see `render_with`).
 ///
-/// The fields are read from the package's JSON form
-/// (`serde_json::to_value`), so `-f` and `-json` cannot disagree.
-///
-/// Errors: other template syntax, or a field name go's `Package` does not have.
-pub fn render(template: &str, p: &PackagePublic) -> Result<String> {
-    let value = serde_json::to_value(p).context("reading a package's fields")?;
-    let fields = value.as_object();
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else {
-            bail!("-f {template:?}: unclosed action");
-        };
-        let action = after[..j].trim();
-        rest = &after[j + 2..];
-        let (fname, sep) = if let Some(a) = action.strip_prefix("join ") {
-            let a = a.trim();
-            let (f, s) = a.split_once(' ').unwrap_or((a, "\"\""));
-            let s = s.trim();
-            let sep: String = serde_json::from_str(s)
-                .map_err(|_| anyhow::anyhow!("-f {template:?}: join wants a quoted separator"))?;
-            (f, Some(sep))
-        } else {
-            (action, None)
-        };
-        let Some(name) = fname.strip_prefix('.') else {
-            bail!(
-                "-f {template:?}: only {{{{.Field}}}} and {{{{join .Field \"sep\"}}}} are supported"
-            );
-        };
-        if !SCALAR_FIELDS.contains(&name) && !LIST_FIELDS.contains(&name) {
-            bail!("-f {template:?}: can't evaluate field {name} in type *load.PackagePublic");
-        }
-        let v = fields.and_then(|o| o.get(name));
-        match (v, sep) {
-            (Some(Value::Array(a)), Some(sep)) => {
-                let items: Vec<String> = a.iter().map(plain).collect();
-                out.push_str(&items.join(&sep));
-            }
-            (Some(Value::Array(a)), None) => {
-                let items: Vec<String> = a.iter().map(plain).collect();
-                let _ = write!(out, "[{}]", items.join(" "));
-            }
-            (Some(v), _) => out.push_str(&plain(v)),
-            (None, Some(_)) => {}
-            (None, None) => out.push_str(zero_value(name)),
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
+/// Errors: the template does not parse, or fails on this package (go's messages).
+pub fn render(format: &str, p: &PackagePublic) -> Result<String> {
+    let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("{e}"))?;
+    render_with(&tmpl, p).map_err(|(e, _)| anyhow::anyhow!("{e}"))
 }
-
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Object(o) => format!("{:?}", o.get("Path").map(plain).unwrap_or_default()),
-        other => other.to_string(),
-    }
-}
-
-/// What go prints for a field left at its zero value.
-fn zero_value(name: &str) -> &'static str {
-    match name {
-        "Goroot" | "Standard" | "DepOnly" => "false",
-        "Module" => "<nil>",
-        n if LIST_FIELDS.contains(&n) => "[]",
-        _ => "",
-    }
-}
-
-/// The fields `-f` knows that hold a list (printed `[a b]`, zero value `[]`).
-const LIST_FIELDS: &[&str] = &[
-    "GoFiles",
-    "CgoFiles",
-    "IgnoredGoFiles",
-    "CFiles",
-    "HFiles",
-    "SFiles",
-    "SysoFiles",
-    "Imports",
-    "Deps",
-    "TestGoFiles",
-    "TestImports",
-    "XTestGoFiles",
-    "XTestImports",
-];
-
-/// The other fields `-f` knows (strings, booleans, the module).
-const SCALAR_FIELDS: &[&str] = &[
-    "Dir",
-    "ImportPath",
-    "ImportComment",
-    "Name",
-    "Root",
-    "ForTest",
-    "Module",
-    "Goroot",
-    "Standard",
-    "DepOnly",
-];
 
 #[cfg(test)]
 mod tests {
@@ -505,6 +764,15 @@ mod tests {
         );
         assert_eq!(render("{{join .GoFiles \",\"}}", &p).unwrap(), "x.go,y.go");
         assert_eq!(render("{{.CFiles}} {{.Standard}}", &p).unwrap(), "[] false");
+        // Fields go has and gccgo-build does not fill print go's zero value.
+        assert_eq!(
+            render(
+                "{{.CgoCFLAGS}} {{.BinaryOnly}} {{.Shlib}}|{{.DepsErrors}}",
+                &p
+            )
+            .unwrap(),
+            "[] false |[]"
+        );
         assert!(render("{{.Nope}}", &p).is_err());
         assert!(render("{{range .GoFiles}}", &p).is_err());
     }
@@ -527,36 +795,76 @@ mod tests {
             module: Some(ModulePublic {
                 main: true,
                 path: "m".into(),
+                dir: "/d".into(),
+                go_mod: "/d/go.mod".into(),
+                go_version: "1.18".into(),
+                ..ModulePublic::default()
             }),
             dep_only: true,
             ..PackagePublic::default()
         };
         assert_eq!(
             to_go_json(&p).unwrap(),
-            "{\n\t\"Dir\": \"/d\",\n\t\"ImportPath\": \"m/p\",\n\t\"Name\": \"p\",\n\t\"Module\": {\n\t\t\"Main\": true,\n\t\t\"Path\": \"m\"\n\t},\n\t\"DepOnly\": true\n}"
+            "{\n\t\"Dir\": \"/d\",\n\t\"ImportPath\": \"m/p\",\n\t\"Name\": \"p\",\n\t\"Module\": {\n\t\t\"Path\": \"m\",\n\t\t\"Main\": true,\n\t\t\"Dir\": \"/d\",\n\t\t\"GoMod\": \"/d/go.mod\",\n\t\t\"GoVersion\": \"1.18\"\n\t},\n\t\"DepOnly\": true\n}"
         );
-        assert_eq!(
-            render("{{.Module}} {{.DepOnly}}", &p).unwrap(),
-            "\"m\" true"
-        );
+        assert_eq!(render("{{.Module}} {{.DepOnly}}", &p).unwrap(), "m true");
         assert_eq!(render("{{.Module}}", &pkg()).unwrap(), "<nil>");
+        let replaced = PackagePublic {
+            module: Some(ModulePublic {
+                path: "x.org/a".into(),
+                version: "v1.0.0".into(),
+                replace: Some(Box::new(ModulePublic {
+                    path: "../a".into(),
+                    ..ModulePublic::default()
+                })),
+                ..ModulePublic::default()
+            }),
+            ..pkg()
+        };
+        assert_eq!(
+            render("{{.Module}}|{{.Module.Replace.Path}}", &replaced).unwrap(),
+            "x.org/a v1.0.0 => ../a|../a"
+        );
     }
 
-    /// The fields `-f` accepts are exactly those of `PackagePublic`.
     #[test]
-    fn template_fields_are_the_struct_fields() {
+    fn errors_list_as_go_lists_them() {
+        let p = failed(
+            "x.org/none",
+            None,
+            "x.org/none",
+            &anyhow::anyhow!("no module provides it"),
+        );
+        assert_eq!(
+            to_go_json(&p).unwrap(),
+            "{\n\t\"ImportPath\": \"x.org/none\",\n\t\"Match\": [\n\t\t\"x.org/none\"\n\t],\n\t\"Incomplete\": true,\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\"Pos\": \"\",\n\t\t\"Err\": \"no module provides it\"\n\t}\n}"
+        );
+        assert_eq!(
+            render("{{.Incomplete}} {{.Error}} {{.Error.Err}}", &p).unwrap(),
+            "true no module provides it no module provides it"
+        );
+    }
+
+    /// Every field of `PackagePublic` is one of go's, with go's type, so
+    /// `-f` sees it.
+    #[test]
+    fn struct_fields_are_gos() {
         let x = || vec!["x".to_string()];
         let full = PackagePublic {
             dir: "d".into(),
             import_path: "i".into(),
             import_comment: Some("c".into()),
             name: "n".into(),
+            doc: "d".into(),
+            target: "t".into(),
             root: "r".into(),
             for_test: "t".into(),
             module: Some(ModulePublic::default()),
+            matches: x(),
             goroot: true,
             standard: true,
             dep_only: true,
+            incomplete: true,
             go_files: x(),
             cgo_files: x(),
             ignored_go_files: x(),
@@ -566,16 +874,38 @@ mod tests {
             syso_files: x(),
             imports: x(),
             deps: x(),
+            error: Some(PackageError::default()),
             test_go_files: x(),
             test_imports: x(),
             xtest_go_files: x(),
             xtest_imports: x(),
         };
         let v = serde_json::to_value(&full).unwrap();
-        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        let mut known: Vec<&str> = SCALAR_FIELDS.iter().chain(LIST_FIELDS).copied().collect();
-        keys.sort_unstable();
-        known.sort_unstable();
-        assert_eq!(keys, known);
+        let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();
+        let text = to_go_json(&full).unwrap();
+        // The keys as written (serde_json's map sorts them).
+        let written: Vec<&str> = text
+            .split("\n\t\"")
+            .skip(1)
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        assert_eq!(written.len(), v.as_object().unwrap().len());
+        let mut last = 0;
+        for k in written {
+            let val = &v[k];
+            let Some(at) = order.iter().position(|n| *n == k) else {
+                panic!("{k} is not a field of go's PackagePublic");
+            };
+            let kind = fields::PACKAGE[at].1;
+            let ok = match kind {
+                fields::Kind::Str => val.is_string(),
+                fields::Kind::Bool => val.is_boolean(),
+                fields::Kind::Strings => val.is_array(),
+                _ => val.is_object(),
+            };
+            assert!(ok, "{k}: {val} is not a {kind:?}");
+            assert!(at >= last, "{k} out of go's order");
+            last = at;
+        }
     }
 }

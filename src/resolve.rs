@@ -1,7 +1,8 @@
 //! Resolve: map an import path to where its package lives — the
-//! standard library of the chosen gccgo, the main module, a `replace`d
-//! directory, `vendor/`, the module cache, or a GOPATH tree — and expand
-//! go-command package patterns (`.`, `./cmd/x`, `./...`, import paths).
+//! standard library of the chosen gccgo, the main module (or the modules a
+//! go.work uses, `module`), a `replace`d directory, `vendor/`, the module
+//! cache, or a GOPATH tree — and expand go-command package patterns (`.`,
+//! `./cmd/x`, `./...`, import paths).
 //!
 //! The rules are the go command's (`cmd/go/internal/modload` for module
 //! mode, go/build's `Import` for GOPATH mode), offline only: nothing is
@@ -14,10 +15,12 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::gomod::GoMod;
+use crate::gomod::{GoMod, GoWork};
 
 mod files;
+mod module;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
+pub use module::{ModuleInfo, ModuleMode, compare_versions};
 
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,139 +65,6 @@ pub enum Mode {
     Gopath(Vec<PathBuf>),
 }
 
-/// Module-mode state: the main module, its requirements and replacements.
-#[derive(Debug, Clone)]
-pub struct ModuleMode {
-    /// The main module's go.mod.
-    pub main: GoMod,
-    /// Whether packages outside the main module come from `vendor/`.
-    pub vendor: bool,
-    /// The module cache (`GOMODCACHE`).
-    pub modcache: PathBuf,
-}
-
-impl ModuleMode {
-    /// `path` inside the main module, `rest` being the part below the
-    /// module path.
-    ///
-    /// Errors: the directory has no Go files (saying why: missing,
-    /// unreadable, or empty).
-    fn resolve_in_main_module(&self, path: &str, rest: &str) -> Result<Found, ResolveError> {
-        let dir = self.main.dir().join(rest);
-        if has_go_files(&dir) {
-            return Ok(Found::Dir {
-                import_path: path.into(),
-                dir,
-                module: Some(self.main.module.clone()),
-            });
-        }
-        Err(ResolveError::NotFound(format!(
-            "package {path} is not in the main module: {}",
-            why_no_package(&dir)
-        )))
-    }
-
-    /// The module that provides `path`: the longest `require` or `replace`
-    /// path that is a prefix of it, with the version required or replaced
-    /// (none for a `replace` of every version).
-    fn provider(&self, path: &str) -> Option<(&str, Option<&str>)> {
-        let mut best: Option<(&str, Option<&str>)> = None;
-        for r in &self.main.require {
-            if under(path, &r.path).is_some() && best.is_none_or(|(b, _)| r.path.len() > b.len()) {
-                best = Some((&r.path, Some(&r.version)));
-            }
-        }
-        for r in &self.main.replace {
-            if under(path, &r.old).is_some() && best.is_none_or(|(b, _)| r.old.len() > b.len()) {
-                best = Some((&r.old, r.old_version.as_deref()));
-            }
-        }
-        best
-    }
-
-    /// `path`, from module `modpath`, in the main module's `vendor/`.
-    ///
-    /// Errors: it is not there (saying to run `go mod vendor`).
-    fn resolve_vendored(&self, path: &str, modpath: &str) -> Result<Found, ResolveError> {
-        let vendor = self.main.dir().join("vendor");
-        let dir = vendor.join(path);
-        if has_go_files(&dir) {
-            return Ok(Found::Dir {
-                import_path: path.into(),
-                dir,
-                module: Some(modpath.into()),
-            });
-        }
-        Err(ResolveError::NotFound(format!(
-            "package {path} is not in {} (run `go mod vendor` to refresh it)",
-            vendor.display()
-        )))
-    }
-
-    /// The root directory of module `modpath` at `version` (which provides
-    /// `path`), and how to name it in messages (`mod@version`, or
-    /// `mod => dir` when replaced by a directory): the `replace`d
-    /// directory or module, else the module cache's
-    /// `escaped/path@version`.
-    ///
-    /// Errors: a replacement directory or module-cache directory that does
-    /// not exist, saying how to fix it (gccgo-build never downloads).
-    fn module_dir(
-        &self,
-        path: &str,
-        modpath: &str,
-        version: Option<&str>,
-    ) -> Result<(PathBuf, String), ResolveError> {
-        let replace = self.main.replace.iter().find(|r| {
-            r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
-        });
-        let (mod_dir, shown) = match replace {
-            Some(r) if is_local_path(&r.new) => (
-                clean(&self.main.dir().join(&r.new)),
-                format!("{} => {}", modpath, r.new),
-            ),
-            Some(r) => {
-                let v = r.new_version.clone().unwrap_or_default();
-                (
-                    self.modcache.join(format!("{}@{}", escape_path(&r.new), v)),
-                    format!("{}@{v}", r.new),
-                )
-            }
-            None => {
-                let v = version.unwrap_or("");
-                (
-                    self.modcache
-                        .join(format!("{}@{}", escape_path(modpath), v)),
-                    format!("{modpath}@{v}"),
-                )
-            }
-        };
-        if let Some(r) = replace
-            && is_local_path(&r.new)
-            && !mod_dir.is_dir()
-        {
-            return Err(ResolveError::NotFound(format!(
-                "{}:{}: replace {} => {}: the directory {} does not exist (it would provide \
-                 package {path}); fix the replace directive or put the module there",
-                self.main.file.display(),
-                r.line,
-                r.old,
-                r.new,
-                mod_dir.display()
-            )));
-        }
-        if !mod_dir.is_dir() {
-            return Err(ResolveError::NotFound(format!(
-                "module {shown} (which provides package {path}) is not in the module cache {}; \
-                 fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
-                 (gccgo-build never downloads)",
-                self.modcache.display()
-            )));
-        }
-        Ok((mod_dir, shown))
-    }
-}
-
 /// Why an import path did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
@@ -213,39 +83,36 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Chooses the mode for a working directory as the go command does:
-    /// module mode when a go.mod is at or above `cwd` (unless
-    /// `GO111MODULE=off`), else GOPATH mode with `GOPATH` (default `~/go`).
+    /// Chooses the mode for a working directory as the go command does
+    /// (`modload.Init`): unless `GO111MODULE=off`, workspace mode when
+    /// `GOWORK` names a go.work or one is at or above `cwd` (see
+    /// `gowork_file`), else module mode when a go.mod is at or above `cwd`;
+    /// else GOPATH mode with `GOPATH` (default `~/go`).
     ///
     /// `mod_flag` is `-mod` (`vendor`, `mod`, `readonly` or empty).
-    /// Errors: a go.mod that does not parse (with its file and line).
+    /// Errors: a go.mod or go.work that does not parse (with its file and
+    /// line), a relative `GOWORK`, a go.work that cannot be read, a used
+    /// directory without a go.mod, `-mod` other than `readonly` in
+    /// workspace mode.
     pub fn for_dir(
         cwd: &Path,
         std: std::collections::BTreeSet<String>,
         mod_flag: &str,
     ) -> Result<Resolver> {
-        let go111 = std::env::var("GO111MODULE").unwrap_or_default();
-        let gomod = if go111 == "off" {
-            None
-        } else {
-            crate::gomod::find(cwd)
+        if std::env::var("GO111MODULE").unwrap_or_default() == "off" {
+            return Ok(Resolver {
+                mode: Mode::Gopath(gopath()),
+                std,
+            });
+        }
+        let work = match gowork_file(cwd)? {
+            Some(f) => Some(GoWork::read(&f)?),
+            None => None,
         };
-        let mode = match gomod {
-            Some(p) => {
-                let main = GoMod::read(&p)?;
-                let has_vendor = main.dir().join("vendor/modules.txt").is_file();
-                // As modload: -mod=vendor, or vendor/modules.txt with go ≥ 1.14 and no -mod.
-                let vendor = mod_flag == "vendor"
-                    || (mod_flag.is_empty()
-                        && has_vendor
-                        && main.go_version().is_some_and(|v| v >= (1, 14)));
-                Mode::Module(ModuleMode {
-                    main,
-                    vendor,
-                    modcache: modcache(),
-                })
-            }
-            None => Mode::Gopath(gopath()),
+        let gomod = crate::gomod::find(cwd);
+        let mode = match (work, gomod) {
+            (None, None) => Mode::Gopath(gopath()),
+            (work, gomod) => Mode::Module(ModuleMode::new(gomod.as_deref(), work, mod_flag)?),
         };
         Ok(Resolver { mode, std })
     }
@@ -269,7 +136,7 @@ impl Resolver {
             return Ok(Found::Std);
         }
         match &self.mode {
-            Mode::Module(m) => self.resolve_module(m, path),
+            Mode::Module(m) => m.resolve(path),
             Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir),
         }
     }
@@ -294,46 +161,6 @@ impl Resolver {
             import_path,
             dir,
             module: None,
-        })
-    }
-
-    /// Module mode, for a path that is not std: the main module, else the
-    /// module that provides it, from `vendor/`, a `replace`ment or the
-    /// module cache.
-    ///
-    /// Errors: see each step; every message says how to fix it.
-    fn resolve_module(&self, m: &ModuleMode, path: &str) -> Result<Found, ResolveError> {
-        if let Some(rest) = under(path, &m.main.module) {
-            return m.resolve_in_main_module(path, rest);
-        }
-        if !first_element(path).contains('.') {
-            return Err(ResolveError::NotFound(format!(
-                "package {path} is not in std ({}); the standard library is what the chosen gccgo ships",
-                "its export data"
-            )));
-        }
-        let Some((modpath, version)) = m.provider(path) else {
-            return Err(ResolveError::NotFound(format!(
-                "no required module provides package {path}; add it to {} with `go get {path}` \
-                 (gccgo-build works offline and reads go.mod as it is)",
-                m.main.file.display()
-            )));
-        };
-        if m.vendor {
-            return m.resolve_vendored(path, modpath);
-        }
-        let (mod_dir, shown) = m.module_dir(path, modpath, version)?;
-        let dir = mod_dir.join(under(path, modpath).unwrap_or(""));
-        if !has_go_files(&dir) {
-            return Err(ResolveError::NotFound(format!(
-                "module {shown} provides no package {path} (no Go files in {})",
-                dir.display()
-            )));
-        }
-        Ok(Found::Dir {
-            import_path: path.into(),
-            dir,
-            module: Some(modpath.into()),
         })
     }
 
@@ -409,17 +236,18 @@ impl Resolver {
         )))
     }
 
-    /// The import path of a directory: below the main module in module
-    /// mode, below a GOPATH `src/` in GOPATH mode.
+    /// The import path of a directory: below the main module whose files
+    /// it is among in module mode (see `ModuleMode::main_of_dir`), below a
+    /// GOPATH `src/` in GOPATH mode.
     pub fn import_path_for_dir(&self, dir: &Path) -> Option<String> {
         match &self.mode {
             Mode::Module(m) => {
-                let rel = dir.strip_prefix(m.main.dir()).ok()?;
-                let rel = slash(rel);
+                let main = m.main_of_dir(dir)?;
+                let rel = slash(dir.strip_prefix(main.dir()).ok()?);
                 Some(if rel.is_empty() {
-                    m.main.module.clone()
+                    main.module.clone()
                 } else {
-                    format!("{}/{rel}", m.main.module)
+                    format!("{}/{rel}", main.module)
                 })
             }
             Mode::Gopath(roots) => roots
@@ -459,9 +287,16 @@ impl Resolver {
             if local {
                 let dir = clean(&cwd.join(&base));
                 if wild {
-                    for d in walk_package_dirs(&dir) {
-                        let ip = self.local_import_path(&d)?;
-                        found.push((ip, d));
+                    let module_mode = matches!(self.mode, Mode::Module(_));
+                    for root in self.local_roots(&dir) {
+                        for d in walk_package_dirs(&root) {
+                            // A directory in no main module: outside the build, as go's matcher.
+                            match self.local_import_path(&d) {
+                                Ok(ip) => found.push((ip, d)),
+                                Err(_) if module_mode && d != dir => {}
+                                Err(e) => return Err(e),
+                            }
+                        }
                     }
                 } else {
                     if !dir.is_dir() {
@@ -530,25 +365,79 @@ impl Resolver {
         }
     }
 
+    /// The directories a `base/...` import-path pattern walks: in each
+    /// main module, the directory of `base`, or the module root when the
+    /// module is below `base`; `base` under each GOPATH `src/`.
     fn roots_for(&self, base: &str) -> Vec<PathBuf> {
         match &self.mode {
-            Mode::Module(m) => match under(base, &m.main.module) {
-                Some(rest) => vec![m.main.dir().join(rest)],
-                None if under(&m.main.module, base).is_some() => vec![m.main.dir().to_path_buf()],
-                None => vec![],
-            },
+            Mode::Module(m) => m
+                .mains
+                .iter()
+                .filter_map(|main| match under(base, &main.module) {
+                    Some(rest) => Some(join_rel(main.dir(), rest)),
+                    None if under(&main.module, base).is_some() => Some(main.dir().to_path_buf()),
+                    None => None,
+                })
+                .collect(),
             Mode::Gopath(roots) => roots.iter().map(|r| r.join("src").join(base)).collect(),
         }
     }
+
+    /// The directories a local `dir/...` pattern walks: `dir` itself, and
+    /// in module mode the root of each main module below `dir` (which
+    /// `walk_package_dirs` leaves out as nested modules), so that `./...`
+    /// at a workspace's root matches every used module's packages.
+    fn local_roots(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut v = vec![dir.to_path_buf()];
+        if let Mode::Module(m) = &self.mode {
+            v.extend(
+                m.mains
+                    .iter()
+                    .map(|main| main.dir().to_path_buf())
+                    .filter(|d| d != dir && d.starts_with(dir)),
+            );
+        }
+        v
+    }
 }
 
+/// Why the directory `d` of a local pattern is in no main module, in the
+/// go command's words.
 fn outside(d: &Path, r: &Resolver) -> String {
+    let nested = crate::gomod::find(d);
     match &r.mode {
-        Mode::Module(m) => format!(
-            "directory {} is outside the main module ({})",
-            d.display(),
-            m.main.dir().display()
-        ),
+        Mode::Module(m) if m.work.is_some() => match nested {
+            Some(f) => format!(
+                "directory {} is contained in a module ({}) that is not one of the workspace \
+                 modules listed in {}; add it to the workspace with `go work use {}`",
+                d.display(),
+                f.display(),
+                m.work
+                    .as_ref()
+                    .map_or(String::new(), |w| w.file.display().to_string()),
+                f.parent().unwrap_or(d).display()
+            ),
+            None => format!(
+                "directory {} is outside the modules listed in {}",
+                d.display(),
+                m.work
+                    .as_ref()
+                    .map_or(String::new(), |w| w.file.display().to_string()),
+            ),
+        },
+        Mode::Module(m) => match nested {
+            Some(f) if f != m.first().file && f.starts_with(m.first().dir()) => format!(
+                "directory {} is in the nested module of {}, not in the main module ({})",
+                d.display(),
+                f.display(),
+                m.first().dir().display()
+            ),
+            _ => format!(
+                "directory {} is outside the main module ({})",
+                d.display(),
+                m.first().dir().display()
+            ),
+        },
         Mode::Gopath(_) => format!(
             "directory {} is outside every GOPATH src directory",
             d.display()
@@ -616,6 +505,28 @@ pub fn slash(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The go.work file in force for a working directory, as the go command
+/// chooses it from `GOWORK` (`off`: none; an absolute path: that file;
+/// unset, empty or `auto`: the nearest go.work at or above `cwd`). What
+/// `env GOWORK` prints (empty for none).
+///
+/// Errors: a relative `GOWORK`.
+pub fn gowork_file(cwd: &Path) -> Result<Option<PathBuf>> {
+    let v = std::env::var("GOWORK").unwrap_or_default();
+    crate::gomod::find_work(cwd, &v)
+}
+
+/// `dir/rest` for the part of an import path below a module's path;
+/// `dir` itself (no trailing `/`, which `Path::join("")` would add) when
+/// `rest` is empty: a package at a module's root lists with go's `Dir`.
+pub fn join_rel(dir: &Path, rest: &str) -> PathBuf {
+    if rest.is_empty() {
+        dir.to_path_buf()
+    } else {
+        dir.join(rest)
+    }
 }
 
 /// Lexically cleans a path (`a/./b/../c` → `a/c`).

@@ -19,7 +19,10 @@ pub struct ListArgs {
     /// Also list each named package's test binary and test packages (`P.test`, `P [P.test]`, `P_test [P.test]`).
     #[arg(long)]
     pub test: bool,
-    /// A template per package: `{{.Field}}` and `{{join .Field "SEP"}}` (default `{{.ImportPath}}`).
+    /// List a package that cannot be loaded with its `Error` instead of failing.
+    #[arg(short = 'e')]
+    pub errors: bool,
+    /// A template per package, in go's text/template language: `{{.Field}}`, `{{join .Imports " "}}`, `{{range}}`, `{{if}}`, `{{printf}}`, … (default `{{.ImportPath}}`).
     #[arg(short = 'f', value_name = "TEMPLATE")]
     pub format: Option<String>,
     /// Package loading flags.
@@ -36,6 +39,7 @@ impl ListArgs {
             json: self.json,
             deps: self.deps,
             test: self.test,
+            errors: self.errors,
             format: self.format.clone(),
             load: crate::build::LoadConfig {
                 tests: self.test,

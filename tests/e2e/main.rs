@@ -26,3 +26,4 @@ mod reproducible;
 mod routers;
 mod size;
 mod toolchains;
+mod workspace;

@@ -1,0 +1,216 @@
+//! What `-f` templates see: every field of the go command's
+//! `load.PackagePublic`, `modinfo.ModulePublic` and `load.PackageError`
+//! (Go 1.19), typed as go types them, so that a template written for `go
+//! list` runs unchanged. A field gccgo-build does not fill prints its zero
+//! value, as go prints it for a package without that field; a name go's
+//! struct does not have fails as in go (`can't evaluate field X in type
+//! *load.PackagePublic`). The values are read from the package's JSON form,
+//! so `-f` and `-json` cannot disagree.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::template::Value;
+
+/// Go's type of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Str,
+    Bool,
+    Strings,
+    StrMap,
+    /// `*modinfo.ModulePublic`
+    Module,
+    /// `*load.PackageError`
+    Error,
+    /// `[]*load.PackageError`
+    Errors,
+    /// `*time.Time`
+    Time,
+    /// `*modinfo.ModuleError`
+    ModError,
+}
+
+use Kind::*;
+
+/// `load.PackagePublic`'s fields in go's order.
+pub(super) const PACKAGE: &[(&str, Kind)] = &[
+    ("Dir", Str),
+    ("ImportPath", Str),
+    ("ImportComment", Str),
+    ("Name", Str),
+    ("Doc", Str),
+    ("Target", Str),
+    ("Shlib", Str),
+    ("Root", Str),
+    ("ConflictDir", Str),
+    ("ForTest", Str),
+    ("Export", Str),
+    ("BuildID", Str),
+    ("Module", Module),
+    ("Match", Strings),
+    ("Goroot", Bool),
+    ("Standard", Bool),
+    ("DepOnly", Bool),
+    ("BinaryOnly", Bool),
+    ("Incomplete", Bool),
+    ("Stale", Bool),
+    ("StaleReason", Str),
+    ("GoFiles", Strings),
+    ("CgoFiles", Strings),
+    ("CompiledGoFiles", Strings),
+    ("IgnoredGoFiles", Strings),
+    ("InvalidGoFiles", Strings),
+    ("IgnoredOtherFiles", Strings),
+    ("CFiles", Strings),
+    ("CXXFiles", Strings),
+    ("MFiles", Strings),
+    ("HFiles", Strings),
+    ("FFiles", Strings),
+    ("SFiles", Strings),
+    ("SwigFiles", Strings),
+    ("SwigCXXFiles", Strings),
+    ("SysoFiles", Strings),
+    ("EmbedPatterns", Strings),
+    ("EmbedFiles", Strings),
+    ("CgoCFLAGS", Strings),
+    ("CgoCPPFLAGS", Strings),
+    ("CgoCXXFLAGS", Strings),
+    ("CgoFFLAGS", Strings),
+    ("CgoLDFLAGS", Strings),
+    ("CgoPkgConfig", Strings),
+    ("Imports", Strings),
+    ("ImportMap", StrMap),
+    ("Deps", Strings),
+    ("Error", Error),
+    ("DepsErrors", Errors),
+    ("TestGoFiles", Strings),
+    ("TestImports", Strings),
+    ("TestEmbedPatterns", Strings),
+    ("TestEmbedFiles", Strings),
+    ("XTestGoFiles", Strings),
+    ("XTestImports", Strings),
+    ("XTestEmbedPatterns", Strings),
+    ("XTestEmbedFiles", Strings),
+];
+
+/// `modinfo.ModulePublic`'s fields in go's order (`Origin`, which needs
+/// the network, left out).
+const MODULE: &[(&str, Kind)] = &[
+    ("Path", Str),
+    ("Version", Str),
+    ("Query", Str),
+    ("Versions", Strings),
+    ("Replace", Module),
+    ("Time", Time),
+    ("Update", Module),
+    ("Main", Bool),
+    ("Indirect", Bool),
+    ("Dir", Str),
+    ("GoMod", Str),
+    ("GoVersion", Str),
+    ("Retracted", Strings),
+    ("Deprecated", Str),
+    ("Error", ModError),
+    ("Reuse", Bool),
+];
+
+/// `load.PackageError`'s exported fields.
+const PACKAGE_ERROR: &[(&str, Kind)] = &[
+    ("ImportStack", Strings),
+    ("Pos", Str),
+    ("Err", Str),
+    ("IsImportCycle", Bool),
+    ("Hard", Bool),
+];
+
+/// The template value of a package from its JSON form.
+pub(super) fn package_value(j: &Json) -> Value {
+    strukt("*load.PackagePublic", PACKAGE, j, None)
+}
+
+fn strukt(
+    ty: &'static str,
+    schema: &[(&'static str, Kind)],
+    j: &Json,
+    shown: Option<String>,
+) -> Value {
+    let fields = schema
+        .iter()
+        .map(|&(name, kind)| (name, field(kind, j.get(name))))
+        .collect();
+    Value::Struct { ty, fields, shown }
+}
+
+fn field(kind: Kind, j: Option<&Json>) -> Value {
+    let text = |j: Option<&Json>| j.and_then(Json::as_str).unwrap_or_default().to_string();
+    match (kind, j) {
+        (Str, j) => Value::Str(text(j)),
+        (Bool, j) => Value::Bool(j.and_then(Json::as_bool).unwrap_or(false)),
+        (Strings, j) => Value::List(
+            j.and_then(Json::as_array)
+                .map(|a| a.iter().map(|x| Value::Str(text(Some(x)))).collect())
+                .unwrap_or_default(),
+        ),
+        (StrMap, j) => Value::Map(
+            j.and_then(Json::as_object)
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| (k.clone(), Value::Str(text(Some(v)))))
+                        .collect()
+                })
+                .unwrap_or_else(BTreeMap::new),
+        ),
+        (Module, Some(m)) => strukt("*modinfo.ModulePublic", MODULE, m, Some(module_string(m))),
+        (Module, None) => Value::Nil("*modinfo.ModulePublic"),
+        (Error, Some(e)) => error_value(e),
+        (Error, None) => Value::Nil("*load.PackageError"),
+        (Errors, j) => Value::List(
+            j.and_then(Json::as_array)
+                .map(|a| a.iter().map(error_value).collect())
+                .unwrap_or_default(),
+        ),
+        (Time, Some(t)) => Value::Str(text(Some(t))),
+        (Time, None) => Value::Nil("*time.Time"),
+        (ModError, Some(e)) => strukt(
+            "*modinfo.ModuleError",
+            &[("Err", Str)],
+            e,
+            Some(text(e.get("Err"))),
+        ),
+        (ModError, None) => Value::Nil("*modinfo.ModuleError"),
+    }
+}
+
+/// A `*load.PackageError`, printed by its `Error` method: `Pos: Err`, or `Err`.
+fn error_value(e: &Json) -> Value {
+    let s = |k: &str| e.get(k).and_then(Json::as_str).unwrap_or_default();
+    let shown = if s("Pos").is_empty() {
+        s("Err").to_string()
+    } else {
+        format!("{}: {}", s("Pos"), s("Err"))
+    };
+    strukt("*load.PackageError", PACKAGE_ERROR, e, Some(shown))
+}
+
+/// `ModulePublic.String`: `path[ version][ => replacement[ version]]`.
+fn module_string(m: &Json) -> String {
+    let s = |j: &Json, k: &str| {
+        j.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut out = s(m, "Path");
+    if !s(m, "Version").is_empty() {
+        out = format!("{out} {}", s(m, "Version"));
+    }
+    if let Some(r) = m.get("Replace") {
+        out = format!("{out} => {}", s(r, "Path"));
+        if !s(r, "Version").is_empty() {
+            out = format!("{out} {}", s(r, "Version"));
+        }
+    }
+    out
+}
