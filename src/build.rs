@@ -190,13 +190,20 @@ fn use_modfile(resolver: &mut Resolver, cwd: &Path, file: &Path, mod_mode: &str)
             file.display()
         );
     };
+    if let Some(w) = &m.work {
+        bail!(
+            "-modfile={}: -modfile cannot be used in workspace mode ({}); set GOWORK=off to build the module alone",
+            file.display(),
+            w.file.display()
+        );
+    }
     let mut alt = crate::gomod::GoMod::read(&cwd.join(file))?;
     // The root stays where go.mod is (GoMod::dir is its file's directory).
-    alt.file = m.main.file.clone();
+    alt.file = m.mains[0].file.clone();
     let has_vendor = alt.dir().join("vendor/modules.txt").is_file();
     m.vendor = mod_mode == "vendor"
         || (mod_mode.is_empty() && has_vendor && alt.go_version().is_some_and(|v| v >= (1, 14)));
-    m.main = alt;
+    m.mains[0] = alt;
     Ok(())
 }
 

@@ -725,7 +725,7 @@ fn go_vars(
             "GOMOD",
             gomod.map(|p| p.display().to_string()).unwrap_or_default(),
         ),
-        kv("GOWORK", String::new()),
+        kv("GOWORK", gowork(cwd)),
         kv(
             "GOCACHE",
             store
@@ -734,6 +734,19 @@ fn go_vars(
         ),
     ]);
     out
+}
+
+/// `env GOWORK` as go 1.19 prints it: `off` under `GOWORK=off`, else the
+/// go.work file in force (`resolve::gowork_file`) or empty.
+fn gowork(cwd: &Path) -> String {
+    if std::env::var("GOWORK").is_ok_and(|v| v == "off") {
+        return "off".into();
+    }
+    crate::resolve::gowork_file(cwd)
+        .ok()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
