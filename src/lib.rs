@@ -27,6 +27,7 @@ macro_rules! eprintln {
 pub mod build;
 pub mod buildinfo;
 pub mod cache;
+pub mod cgo;
 pub mod cleanup;
 pub mod cli;
 pub mod compare;

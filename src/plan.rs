@@ -16,6 +16,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod cgo;
 mod test;
 
 pub use test::TestBinary;
@@ -237,22 +238,34 @@ pub struct Plan {
 impl Plan {
     /// Builds the plan for the graph. `outputs` maps each main package to
     /// link to its output path; other packages are compiled and checked.
+    /// `cgo` holds the tools and flags of the graph's cgo packages
+    /// (`cgo::Setup::for_graph`); a cgo package it lacks is compiled as if
+    /// cgo failed to find them (the plan then only names its inputs).
     pub fn new(
         graph: &Graph,
         tc: &Toolchain,
         flags: &Flags,
         work: &Path,
         outputs: &BTreeMap<PkgId, PathBuf>,
+        cgo: &crate::cgo::Setup,
     ) -> Plan {
         let mut actions = Vec::new();
         let mut compile_of = BTreeMap::new();
+        let cgo_link = cgo::LinkCgo::new(graph, cgo);
+        let cx = Planning {
+            graph,
+            tc,
+            flags,
+            work,
+            cgo,
+        };
         for id in graph.topo() {
             let deps = graph.deps(id).iter().map(|d| compile_of[d]).collect();
             compile_of.insert(id, ActionId(actions.len()));
-            actions.push(compile_action(graph, id, tc, flags, work, deps));
+            actions.push(compile_action(&cx, id, deps));
         }
         for (&id, out) in outputs {
-            actions.push(link_action(graph, id, out, tc, flags, work, &compile_of));
+            actions.push(link_action(&cx, id, out, &compile_of, &cgo_link));
         }
         Plan {
             work: work.to_path_buf(),
@@ -308,25 +321,34 @@ impl fmt::Display for Plan {
 /// its dependencies with importers before the packages they import; each
 /// package's C, assembler and `.syso` objects follow its Go object.
 fn link_action(
-    graph: &Graph,
+    cx: &Planning,
     id: PkgId,
     out: &Path,
-    tc: &Toolchain,
-    flags: &Flags,
-    work: &Path,
     compile_of: &BTreeMap<PkgId, ActionId>,
+    cgo_link: &cgo::LinkCgo,
 ) -> Action {
+    let Planning {
+        graph,
+        tc,
+        flags,
+        work,
+        ..
+    } = *cx;
     let exe = work.join("exe").join(exe_name(out));
     let closure = graph.deps_closure(id);
+    let order: Vec<PkgId> = std::iter::once(id)
+        .chain(closure.iter().rev().copied())
+        .collect();
     let mut objs: Vec<OsString> = Vec::new();
-    for pid in std::iter::once(id).chain(closure.iter().rev().copied()) {
+    for &pid in &order {
         objs.extend(
             link_objects(graph.pkg(pid), work)
                 .into_iter()
                 .map(PathBuf::into_os_string),
         );
     }
-    let ld = link_flags(tc, flags);
+    let mut ld = cgo_link.flags(&order, &tc.target.goos);
+    ld.extend(link_flags(tc, flags));
     let cmd = Cmd::new(tc.gccgo.as_os_str())
         .arg("-o")
         .arg(exe.as_os_str())
@@ -547,27 +569,55 @@ fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     ld
 }
 
+/// What planning one build's actions shares.
+struct Planning<'a> {
+    graph: &'a Graph,
+    tc: &'a Toolchain,
+    flags: &'a Flags,
+    work: &'a Path,
+    cgo: &'a crate::cgo::Setup,
+}
+
 /// Builds the compile action of one package: the Go compile (with a
 /// per-package import directory when imports are mapped), the export-data
 /// extraction, then one compile per `.c` file (the target's C compiler) and
 /// per `.s`/`.S` file (the gccgo driver with `-xassembler-with-cpp`), as
 /// `cmd/go/internal/work/gccgo.go` does. Outputs: the Go object, the `.gox`
-/// (not for `main`), then the C and assembler objects in file order.
-fn compile_action(
-    graph: &Graph,
-    id: PkgId,
-    tc: &Toolchain,
-    flags: &Flags,
-    work: &Path,
-    deps: Vec<ActionId>,
-) -> Action {
+/// (not for `main`), then the C and assembler objects in file order. A cgo
+/// package runs cgo first and compiles its C side with the cgo flags
+/// instead (`plan::cgo`).
+fn compile_action(cx: &Planning, id: PkgId, deps: Vec<ActionId>) -> Action {
+    let Planning {
+        graph,
+        tc,
+        flags,
+        work,
+        ..
+    } = *cx;
     let p = graph.pkg(id);
     let obj = object_path(work, &p.import_path);
-    let pkg_work = package_work_dir(work, &p.import_path);
-    let files = go_files(p);
+    let cgo_cx = cx.cgo.tools.as_ref().and_then(|tools| {
+        let f = cx.cgo.pkg(&p.import_path).filter(|_| cgo::uses_cgo(p))?;
+        Some(cgo::Ctx {
+            p,
+            tc,
+            tools,
+            flags: f,
+            work,
+        })
+    });
+    let files = match &cgo_cx {
+        Some(_) => cgo::go_files(p, work),
+        None => go_files(p),
+    };
     let cflags = compile_flags(tc, flags);
     let (mut steps, mut settings, embed) =
         go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
+    if let Some(c) = &cgo_cx {
+        steps.insert(0, Step::Mkdir(cgo::objdir(work, &p.import_path)));
+        steps.insert(1, c.cgo_step());
+        settings.extend(c.settings());
+    }
     let paths = path_flags(tc, flags.trimpath.as_deref(), &p.dir, &p.import_path, work);
     let trim_dir = flags.trimpath.as_ref().map(|_| p.dir.as_path());
     steps
@@ -577,27 +627,20 @@ fn compile_action(
         settings.insert("trimpath".into(), "on".into());
     }
     let mut outputs = object_outputs(tc, &obj, !p.is_main(), &mut steps);
-    let mut inputs = files;
+    let mut inputs = if cgo::uses_cgo(p) {
+        cgo::inputs(p)
+    } else {
+        files
+    };
     inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
-    let extra = extra_objects(p, work);
-    if !extra.is_empty() {
-        steps.push(Step::Mkdir(pkg_work.clone()));
-        settings.insert(
-            "cc".into(),
-            format!("{} {}", c_compiler(tc).display(), C_FLAGS.join(" ")),
-        );
-    }
-    for (name, o) in &extra {
-        steps.push(Step::Run(extra_compile(p, tc, name, o)));
-        inputs.push(p.files.source_path(name));
-        outputs.push(Output {
-            role: Role::Extra,
-            path: o.clone(),
-        });
-    }
-    if !extra.is_empty() {
-        // Headers are read by the C and assembler compiles.
-        inputs.extend(p.files.h_files.iter().map(|h| p.files.source_path(h)));
+    let extra = match &cgo_cx {
+        Some(c) => c.c_steps(),
+        None => extra_steps(p, tc, work, &mut settings, &mut inputs),
+    };
+    for (mut st, out) in extra {
+        add_path_flags(&mut st, &paths, trim_dir);
+        steps.push(st);
+        outputs.extend(out);
     }
     inputs.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     Action {
@@ -611,6 +654,38 @@ fn compile_action(
         settings,
         fail_when: vec![],
     }
+}
+
+/// The C and assembler compiles of a package without cgo, each with its
+/// object, after a step making their directory; adds the C compiler to
+/// `settings` and the sources and headers to `inputs`.
+fn extra_steps(
+    p: &Package,
+    tc: &Toolchain,
+    work: &Path,
+    settings: &mut BTreeMap<String, String>,
+    inputs: &mut Vec<PathBuf>,
+) -> Vec<(Step, Option<Output>)> {
+    let extra = extra_objects(p, work);
+    if extra.is_empty() {
+        return Vec::new();
+    }
+    settings.insert(
+        "cc".into(),
+        format!("{} {}", c_compiler(tc).display(), C_FLAGS.join(" ")),
+    );
+    let mut v = vec![(Step::Mkdir(package_work_dir(work, &p.import_path)), None)];
+    for (name, o) in &extra {
+        inputs.push(p.files.source_path(name));
+        let output = Output {
+            role: Role::Extra,
+            path: o.clone(),
+        };
+        v.push((Step::Run(extra_compile(p, tc, name, o)), Some(output)));
+    }
+    // Headers are read by the C and assembler compiles.
+    inputs.extend(p.files.h_files.iter().map(|h| p.files.source_path(h)));
+    v
 }
 
 /// The steps of a package's Go compile, up to the object: its directory,
@@ -932,7 +1007,11 @@ fn extra_objects(p: &Package, work: &Path) -> Vec<(String, PathBuf)> {
 /// assembler objects, then its `.syso` files (linked as they are).
 pub fn link_objects(p: &Package, work: &Path) -> Vec<PathBuf> {
     let mut v = vec![object_path(work, &p.import_path)];
-    v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
+    if cgo::uses_cgo(p) {
+        v.extend(cgo::objects(p, work));
+    } else {
+        v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
+    }
     v.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     v
 }
