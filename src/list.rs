@@ -282,9 +282,9 @@ fn walk_imports(graph: &Graph, n: &Node) -> Vec<Node> {
         v.push(Node::Std("runtime".into()));
     }
     // What cgo's Go code imports, as the go command adds it for gccgo
-    // (cmd/go/internal/load: "unsafe" and "syscall", not "runtime/cgo").
+    // (cmd/go/internal/load: "unsafe", then "syscall"; not "runtime/cgo").
     if !p.files.cgo_files.is_empty() {
-        for i in ["syscall", "unsafe"] {
+        for i in ["unsafe", "syscall"] {
             if !v.contains(&Node::Std(i.into())) {
                 v.push(Node::Std(i.into()));
             }
@@ -499,9 +499,16 @@ const LIST_FIELDS: &[&str] = &[
     "CgoFiles",
     "IgnoredGoFiles",
     "CFiles",
+    "CXXFiles",
     "HFiles",
     "SFiles",
     "SysoFiles",
+    "CgoCFLAGS",
+    "CgoCPPFLAGS",
+    "CgoCXXFLAGS",
+    "CgoFFLAGS",
+    "CgoLDFLAGS",
+    "CgoPkgConfig",
     "Imports",
     "Deps",
     "TestGoFiles",
@@ -603,9 +610,16 @@ mod tests {
             cgo_files: x(),
             ignored_go_files: x(),
             c_files: x(),
+            cxx_files: x(),
             h_files: x(),
             s_files: x(),
             syso_files: x(),
+            cgo_cflags: x(),
+            cgo_cppflags: x(),
+            cgo_cxxflags: x(),
+            cgo_fflags: x(),
+            cgo_ldflags: x(),
+            cgo_pkg_config: x(),
             imports: x(),
             deps: x(),
             test_go_files: x(),

@@ -623,6 +623,10 @@ fn compile_action(cx: &Planning, id: PkgId, deps: Vec<ActionId>) -> Action {
     steps
         .iter_mut()
         .for_each(|s| add_path_flags(s, &paths, trim_dir));
+    if cgo_cx.is_some() {
+        let trim = trim_dir.map(|_| paths.len());
+        cgo::compile_in_objdir(&mut steps, p, work, trim);
+    }
     if flags.trimpath.is_some() {
         settings.insert("trimpath".into(), "on".into());
     }

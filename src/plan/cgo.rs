@@ -67,6 +67,62 @@ pub(super) fn go_files(p: &Package, work: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Makes the Go compile among `steps` (the first `-c` step) run in cgo's
+/// objdir and name cgo's Go files there relatively (`_cgo_gotypes.go`).
+/// gccgo records the positions of inlinable bodies in the export data by
+/// the file names it is given, and `$WORK` changes with every build:
+/// named absolutely, cgo's files would change the package's `.gox` each
+/// time and rebuild every importer. With `-trimpath` (`trim`: the path
+/// flags' count, which `add_path_flags` put after `-c`), the package's own
+/// Go files, which `add_path_flags` named relatively to the package
+/// directory, are linked into the objdir and named there too, and the
+/// objdir is recorded as the import path in the debug information.
+pub(super) fn compile_in_objdir(
+    steps: &mut Vec<Step>,
+    p: &Package,
+    work: &Path,
+    trim: Option<usize>,
+) {
+    let od = objdir(work, &p.import_path);
+    let Some(at) = steps
+        .iter()
+        .position(|s| matches!(s, Step::Run(c) if c.argv.get(1).is_some_and(|a| a == "-c")))
+    else {
+        return;
+    };
+    let mut links = Vec::new();
+    if let Step::Run(cmd) = &mut steps[at] {
+        let in_pkg_dir = cmd.dir.as_deref() == Some(p.dir.as_path());
+        for a in cmd.argv.iter_mut().skip(2) {
+            let path = Path::new(a.as_os_str());
+            if let Ok(rel) = path.strip_prefix(&od) {
+                *a = rel.as_os_str().to_owned();
+            } else if trim.is_some()
+                && in_pkg_dir
+                && path.is_relative()
+                && path.extension().is_some_and(|x| x == "go")
+            {
+                links.push(Step::Run(
+                    Cmd::new("ln")
+                        .arg("-sf")
+                        .arg(p.dir.join(path).as_os_str())
+                        .arg(od.join(path).as_os_str()),
+                ));
+            }
+        }
+        if let Some(n) = trim {
+            cmd.argv.insert(
+                2 + n,
+                format!("-ffile-prefix-map={}={}", od.display(), p.import_path).into(),
+            );
+        }
+        cmd.dir = Some(od);
+    }
+    for (i, l) in links.into_iter().enumerate() {
+        steps.insert(at + i, l);
+    }
+}
+
 /// Which compiler a C-side file goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {

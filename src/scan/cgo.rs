@@ -169,23 +169,40 @@ fn safe_cgo_name(s: &str) -> bool {
 
 /// go/build's `makePathsAbsolute`: `-I` and `-L` paths (joined or as the
 /// next argument) made absolute against the package directory, since the
-/// compilers do not run there.
+/// compilers do not run there (joined as Go's `filepath.Join`, which cleans).
 fn make_paths_absolute(args: &mut [String], dir: &Path) {
     let mut next_path = false;
     for a in args.iter_mut() {
         if next_path {
             if !Path::new(a.as_str()).is_absolute() {
-                *a = dir.join(a.as_str()).to_string_lossy().into_owned();
+                *a = join_clean(dir, a);
             }
             next_path = false;
         } else if a.starts_with("-I") || a.starts_with("-L") {
             if a.len() == 2 {
                 next_path = true;
             } else if !Path::new(&a[2..]).is_absolute() {
-                *a = format!("{}{}", &a[..2], dir.join(&a[2..]).display());
+                *a = format!("{}{}", &a[..2], join_clean(dir, &a[2..]));
             }
         }
     }
+}
+
+/// Go's `filepath.Join(dir, rel)` for an absolute `dir`: joined, then `.`
+/// and `..` resolved lexically.
+fn join_clean(dir: &Path, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let joined = format!("{}/{rel}", dir.display());
+    for c in joined.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]
@@ -235,7 +252,7 @@ mod tests {
 
     #[test]
     fn srcdir_quotes_and_relative_paths() {
-        let d = save("#cgo CFLAGS: -I${SRCDIR}/include -Iinc -I rel \"-DNAME=a b\" -DX='1'\n#cgo LDFLAGS: -L${SRCDIR}/../lib -Llib").unwrap();
+        let d = save("#cgo CFLAGS: -I${SRCDIR}/include -Iinc -I rel \"-DNAME=a b\" -DX='1'\n#cgo LDFLAGS: -L${SRCDIR}/../lib -L../lib").unwrap();
         assert_eq!(
             d.cflags,
             [
@@ -247,7 +264,9 @@ mod tests {
                 "-DX=1"
             ]
         );
-        assert_eq!(d.ldflags, ["-L/src/p/../lib", "-L/src/p/lib"]);
+        // ${SRCDIR} makes an absolute path, left as it is; a relative one
+        // is joined and cleaned, as filepath.Join does.
+        assert_eq!(d.ldflags, ["-L/src/p/../lib", "-L/src/lib"]);
     }
 
     #[test]

@@ -87,19 +87,19 @@ fn strings(o: &serde_json::Map<String, Value>, k: &str) -> Vec<String> {
 }
 
 /// Compares the listings for one package set and one target. Fields must
-/// be identical; `CFiles` is compared with go-12 run with cgo on, because
-/// go's loader empties `CFiles` when cgo is off (gccgo-build compiles them
-/// regardless, as golang.org/x/sys/unix needs), while every other field is
-/// compared with cgo off, the build context gccgo-build uses (no `cgo` tag).
+/// be identical, with go-12 run with cgo on: gccgo-build's default for the
+/// host, and for a cross target whose C compiler is installed (the `cgo`
+/// tag set; go's loader also empties `CFiles` when cgo is off, where
+/// gccgo-build compiles them regardless, as golang.org/x/sys/unix needs).
 fn compare_lists(triple: Option<&str>, goarch: Option<&str>, pkgs: &[&str]) {
     let mut ours = gb_gopath(GOPATH);
     ours.args(["list", "-json", "-deps"]);
     if let Some(t) = triple {
         ours.args(["--target", t]);
     }
-    let (ours, _) = ok(run(ours.args(pkgs)));
-    let (theirs, _) = ok(run(go12(goarch, false).args(pkgs)));
+    let (ours, _) = ok(run(ours.env_remove("CGO_ENABLED").args(pkgs)));
     let (theirs_cgo, _) = ok(run(go12(goarch, true).args(pkgs)));
+    let theirs = theirs_cgo.clone();
     let ours = objects(&ours);
     let theirs = objects(&theirs);
     let cgo_c: BTreeMap<String, Vec<String>> = objects(&theirs_cgo)

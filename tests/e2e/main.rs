@@ -7,6 +7,7 @@ mod architecture;
 mod attribution;
 mod buildinfo;
 mod cache;
+mod cgo;
 mod common;
 mod compare;
 mod failures;
