@@ -674,3 +674,40 @@ fn x_sys_unix_with_cgo_on_compiles_gccgo_c_once() {
         .args(["list", "-f", "{{.CFiles}}", "golang.org/x/sys/unix"])));
     assert_eq!(tags, "[gccgo_c.c]\n");
 }
+
+#[test]
+fn test_runs_a_cgo_packages_tests_on_the_host_and_mips() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(&cgodemo_dir(), d.path());
+    write_tree(
+        d.path(),
+        &[
+            (
+                "vec/vec_test.go",
+                "package vec\n\nimport \"testing\"\n\n\
+                 func TestLenAndWalk(t *testing.T) {\n\
+                 \tif got := Len(Point{3, 4}); got != 5 {\n\t\tt.Fatalf(\"Len = %v\", got)\n\t}\n\
+                 \tif got := Walk(4, func(i int) int { return i }); got != 10 {\n\t\tt.Fatalf(\"Walk = %v\", got)\n\t}\n}\n",
+            ),
+            (
+                "vec/x_test.go",
+                "package vec_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/cgodemo/vec\"\n)\n\n\
+                 func TestEcho(t *testing.T) {\n\tif vec.Echo(\"x\") != \"x\" {\n\t\tt.Fatal(\"echo\")\n\t}\n}\n",
+            ),
+        ],
+    );
+    let (out, _) = ok(run(bin()
+        .current_dir(d.path())
+        .args(["test", "-v", "./vec"])));
+    assert!(out.contains("--- PASS: TestLenAndWalk"), "{out}");
+    assert!(out.contains("--- PASS: TestEcho"), "{out}");
+    if have_cross("mips-linux-gnu") {
+        let (out, _) = ok(run(bin().current_dir(d.path()).args([
+            "test",
+            "--target",
+            "mips-linux-gnu",
+            "./vec",
+        ])));
+        assert!(out.starts_with("ok  \texample.com/cgodemo/vec"), "{out}");
+    }
+}

@@ -989,19 +989,26 @@ fn error_local_import_in_non_local_package() {
     );
 }
 
+/// A cgo package builds now (tests/e2e/cgo.rs); with cgo off its cgo
+/// files are left out, and a package made only of them is the go
+/// command's error.
 #[test]
-fn error_cgo_package() {
-    let (err, root, _gp) = gopath_error(
-        &[(
-            "src/cg/cg.go",
-            "package cg\n\n// int one(void) { return 1; }\nimport \"C\"\n\nfunc One() int { return int(C.one()) }\n",
-        )],
-        "cg",
-    );
+fn error_cgo_package_with_cgo_off() {
+    let files = [(
+        "src/cg/cg.go",
+        "package cg\n\n// int one(void) { return 1; }\nimport \"C\"\n\nfunc One() int { return int(C.one()) }\n",
+    )];
+    let gp = tempfile::tempdir().unwrap();
+    write_tree(gp.path(), &files);
+    let gopath = gp.path().display().to_string();
+    ok(run(gb_gopath(&gopath).args(["build", "-n", "cg"])));
+    let (_, err) = fails(run(gb_gopath(&gopath)
+        .env("CGO_ENABLED", "0")
+        .args(["build", "-n", "cg"])));
     assert!(
         err.contains(&format!(
-            "{}:4:8: package cg uses cgo (import \"C\")",
-            root.join("src/cg/cg.go").display()
+            "package cg: build constraints exclude all Go files in {}",
+            gp.path().join("src/cg").display()
         )),
         "{err}"
     );
