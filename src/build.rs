@@ -3,12 +3,14 @@
 //! 1. Toolchain: find and probe the gccgo for `--target` (or the host's):
 //!    version, Go version, GOOS/GOARCH, its standard library's export data.
 //! 2. Context: the build tags in force (GOOS, GOARCH, `gccgo`, `unix`,
-//!    release tags of the toolchain's Go version, `-tags`).
+//!    release tags of the toolchain's Go version, `-tags`, and `cgo` when
+//!    `CGO_ENABLED` says so: `cgo::enabled`).
 //! 3. Resolver: module mode (go.mod at or above the directory) or GOPATH mode.
 //! 4. Patterns: expand the command line's package patterns to import paths.
 //! 5. Graph: scan and resolve everything reachable; reject cycles; freeze.
 //! 6. Outputs: which commands are linked where (`-o`, or the go default).
-//! 7. Plan: every command, with inputs and outputs.
+//! 7. Plan: every command, with inputs and outputs; first, for the cgo
+//!    packages, their flags (with pkg-config's) and the cgo tools.
 //! 8. `-n`: print the plan as a script and stop.
 //! 9. Exec: run the plan in parallel; on failure let running jobs finish.
 //! 10. Report: one size line per linked command; on failure, remove any
@@ -138,11 +140,12 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
             bail!("-tags: invalid build tag {t:?}");
         }
     }
+    let cgo = crate::cgo::enabled(&crate::cgo::Env::from_process(), &toolchain);
     let ctx = BuildContext::new(
         &toolchain.target.goos,
         &toolchain.target.goarch,
         toolchain.go_minor,
-        false,
+        cgo,
         tags,
     );
     let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
@@ -315,7 +318,8 @@ fn make_plan(
     outputs: &BTreeMap<PkgId, PathBuf>,
 ) -> Result<Plan> {
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
-    let mut plan = Plan::new(graph, tc, &cfg.flags, work, outputs);
+    let cgo = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process())?;
+    let mut plan = Plan::new(graph, tc, &cfg.flags, work, outputs, &cgo);
     apply_x(cfg, graph, &mut plan, outputs)?;
     for &main in outputs.keys() {
         let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);

@@ -101,7 +101,13 @@ fn settings(tc: &Toolchain, s: &Settings, dir: &Path) -> Vec<(String, String)> {
     if s.trimpath {
         v.push(("-trimpath".into(), "true".into()));
     }
-    v.push(("CGO_ENABLED".into(), "0".into()));
+    // The go command also records CGO_CFLAGS, CGO_CPPFLAGS, CGO_CXXFLAGS
+    // and CGO_LDFLAGS when cgo is on (load.setBuildInfo). gccgo-build does
+    // not: the build information is compiled into the main package, so a
+    // change of CGO_CFLAGS would recompile every command, where it must
+    // rebuild the cgo packages and the links only.
+    let cgo = crate::cgo::enabled(&crate::cgo::Env::from_process(), tc);
+    v.push(("CGO_ENABLED".into(), if cgo { "1" } else { "0" }.into()));
     v.push(("GOARCH".into(), tc.target.goarch.clone()));
     v.push(("GOOS".into(), tc.target.goos.clone()));
     // The target's architecture variable after GOOS, as `cfg.GetArchEnv`.

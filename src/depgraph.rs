@@ -148,6 +148,8 @@ pub fn drawn(l: &Loaded, store: &Store, std: bool) -> DiGraph<Node, ()> {
         &crate::plan::Flags::default(),
         Path::new("/nonexistent/gccgo-build-graph"),
         &BTreeMap::new(),
+        // Only the inputs matter here, and a cgo package's are its sources.
+        &crate::cgo::Setup::default(),
     );
     let mut g = DiGraph::new();
     let mut at: BTreeMap<String, NodeIndex> = BTreeMap::new();

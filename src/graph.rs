@@ -76,8 +76,8 @@ impl Graph {
     /// Errors (all collected, one paragraph each): scan errors (syntax,
     /// mixed packages), imports that do not resolve (with the importing
     /// `file:line:col`), `internal/` violations, import-comment mismatches
-    /// in GOPATH mode, cgo packages (not built yet), and import cycles
-    /// (the whole path, `a -> b -> a`).
+    /// in GOPATH mode, C++ files in a package without cgo, and import
+    /// cycles (the whole path, `a -> b -> a`).
     ///
     /// With `tests`, the imports of the roots' `_test.go` files are loaded
     /// too (their errors, and the roots' `test_error`, reported the same way).
@@ -331,7 +331,7 @@ impl<'a> Loader<'a> {
         let Some(files) = self.scan(&p) else {
             return;
         };
-        if let Some(e) = cgo_error(&p.import_path, &p.dir, &files) {
+        if let Some(e) = cxx_error(&p.import_path, &files) {
             self.errors.push(e);
         }
         if let Some(e) = self.import_comment_error(&p.import_path, &p.dir, &files) {
@@ -571,22 +571,16 @@ fn test_imports_written(files: &DirPackage, ip: &str) -> Vec<(String, Pos)> {
     out.into_iter().collect()
 }
 
-/// The error for a package that uses cgo, placed at the first cgo file's
-/// `import "C"`: gccgo-build does not run cgo yet, so the message says
-/// what to do instead. `None` for a package without cgo files.
-fn cgo_error(ip: &str, dir: &Path, files: &DirPackage) -> Option<String> {
-    let f = files.cgo_files.first()?;
-    let pos = files
-        .go_files
-        .iter()
-        .find(|g| &g.name == f)
-        .and_then(|g| g.header.imports.iter().find(|i| i.path == "C"))
-        .map(|i| format!("{}:{}:{}", dir.join(f).display(), i.line, i.col))
-        .unwrap_or_else(|| dir.join(f).display().to_string());
-    Some(format!(
-        "{pos}: package {ip} uses cgo (import \"C\"), which gccgo-build does not build yet; \
-         build it with the go command (`go build -compiler=gccgo`) until cgo support lands"
-    ))
+/// go's error for C++ files in a package that does not use cgo
+/// (cmd/go/internal/load: only cgo or SWIG compiles them, whatever the
+/// toolchain); `None` otherwise.
+fn cxx_error(ip: &str, files: &DirPackage) -> Option<String> {
+    (!files.cxx_files.is_empty() && files.cgo_files.is_empty()).then(|| {
+        format!(
+            "package {ip}: C++ source files not allowed when not using cgo or SWIG: {}",
+            files.cxx_files.join(" ")
+        )
+    })
 }
 
 /// Where package `p` imports `target` (after import-path mapping).

@@ -28,6 +28,7 @@ pub mod bisect;
 pub mod build;
 pub mod buildinfo;
 pub mod cache;
+pub mod cgo;
 pub mod cleanup;
 pub mod cli;
 pub mod compare;

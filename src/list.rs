@@ -114,6 +114,9 @@ pub struct PackagePublic {
     /// `.c` files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub c_files: Vec<String>,
+    /// `.cc`, `.cpp` and `.cxx` files.
+    #[serde(rename = "CXXFiles", skip_serializing_if = "Vec::is_empty")]
+    pub cxx_files: Vec<String>,
     /// `.h` files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub h_files: Vec<String>,
@@ -123,8 +126,26 @@ pub struct PackagePublic {
     /// `.syso` files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub syso_files: Vec<String>,
+    /// `#cgo CFLAGS` directives that hold.
+    #[serde(rename = "CgoCFLAGS", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_cflags: Vec<String>,
+    /// `#cgo CPPFLAGS`.
+    #[serde(rename = "CgoCPPFLAGS", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_cppflags: Vec<String>,
+    /// `#cgo CXXFLAGS`.
+    #[serde(rename = "CgoCXXFLAGS", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_cxxflags: Vec<String>,
+    /// `#cgo FFLAGS`.
+    #[serde(rename = "CgoFFLAGS", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_fflags: Vec<String>,
+    /// `#cgo LDFLAGS`.
+    #[serde(rename = "CgoLDFLAGS", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_ldflags: Vec<String>,
+    /// `#cgo pkg-config` names.
+    #[serde(rename = "CgoPkgConfig", skip_serializing_if = "Vec::is_empty")]
+    pub cgo_pkg_config: Vec<String>,
     /// go's `Imports`: resolved import paths (vendored ones as
-    /// `a/vendor/x`), sorted, without "C".
+    /// `a/vendor/x`), sorted, with "C" for a cgo package.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub imports: Vec<String>,
     /// go's `Deps`: every package reachable, sorted, without the package itself.
@@ -521,6 +542,15 @@ fn walk_imports(graph: &Graph, n: &Node) -> Vec<Node> {
     if p.is_main() && !v.contains(&Node::Std("runtime".into())) {
         v.push(Node::Std("runtime".into()));
     }
+    // What cgo's Go code imports, as the go command adds it for gccgo
+    // (cmd/go/internal/load: "unsafe", then "syscall"; not "runtime/cgo").
+    if !p.files.cgo_files.is_empty() {
+        for i in ["unsafe", "syscall"] {
+            if !v.contains(&Node::Std(i.into())) {
+                v.push(Node::Std(i.into()));
+            }
+        }
+    }
     v
 }
 
@@ -616,10 +646,22 @@ fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
         cgo_files: f.cgo_files.clone(),
         ignored_go_files: f.ignored_go_files.clone(),
         c_files: f.c_files.clone(),
+        cxx_files: f.cxx_files.clone(),
         h_files: f.h_files.clone(),
         s_files: f.s_files.clone(),
         syso_files: f.syso_files.clone(),
-        imports: imports(graph, id),
+        cgo_cflags: f.cgo.cflags.clone(),
+        cgo_cppflags: f.cgo.cppflags.clone(),
+        cgo_cxxflags: f.cgo.cxxflags.clone(),
+        cgo_fflags: f.cgo.fflags.clone(),
+        cgo_ldflags: f.cgo.ldflags.clone(),
+        cgo_pkg_config: f.cgo.pkg_config.clone(),
+        // go lists "C" among a cgo package's imports (sorted first: upper case).
+        imports: (!f.cgo_files.is_empty())
+            .then(|| "C".to_string())
+            .into_iter()
+            .chain(imports(graph, id))
+            .collect(),
         deps: deps_of(graph, n),
         test_go_files: f.test_go_files.iter().map(|g| g.name.clone()).collect(),
         test_imports: f.test_imports(false),
@@ -869,9 +911,16 @@ mod tests {
             cgo_files: x(),
             ignored_go_files: x(),
             c_files: x(),
+            cxx_files: x(),
             h_files: x(),
             s_files: x(),
             syso_files: x(),
+            cgo_cflags: x(),
+            cgo_cppflags: x(),
+            cgo_cxxflags: x(),
+            cgo_fflags: x(),
+            cgo_ldflags: x(),
+            cgo_pkg_config: x(),
             imports: x(),
             deps: x(),
             error: Some(PackageError::default()),

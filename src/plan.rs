@@ -17,8 +17,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub mod pkgflags;
+mod cfiles;
+mod cgo;
 mod test;
 
+use cfiles::{SPLIT_STACK_ARCHES, extra_objects, extra_steps};
+pub use cfiles::{c_compiler, mangle_pkgpath};
 pub use pkgflags::PackageFlags;
 pub use test::TestBinary;
 
@@ -245,22 +249,34 @@ pub struct Plan {
 impl Plan {
     /// Builds the plan for the graph. `outputs` maps each main package to
     /// link to its output path; other packages are compiled and checked.
+    /// `cgo` holds the tools and flags of the graph's cgo packages
+    /// (`cgo::Setup::for_graph`); a cgo package it lacks is compiled as if
+    /// cgo failed to find them (the plan then only names its inputs).
     pub fn new(
         graph: &Graph,
         tc: &Toolchain,
         flags: &Flags,
         work: &Path,
         outputs: &BTreeMap<PkgId, PathBuf>,
+        cgo: &crate::cgo::Setup,
     ) -> Plan {
         let mut actions = Vec::new();
         let mut compile_of = BTreeMap::new();
+        let cgo_link = cgo::LinkCgo::new(graph, cgo);
+        let cx = Planning {
+            graph,
+            tc,
+            flags,
+            work,
+            cgo,
+        };
         for id in graph.topo() {
             let deps = graph.deps(id).iter().map(|d| compile_of[d]).collect();
             compile_of.insert(id, ActionId(actions.len()));
-            actions.push(compile_action(graph, id, tc, flags, work, deps));
+            actions.push(compile_action(&cx, id, deps));
         }
         for (&id, out) in outputs {
-            actions.push(link_action(graph, id, out, tc, flags, work, &compile_of));
+            actions.push(link_action(&cx, id, out, &compile_of, &cgo_link));
         }
         Plan {
             work: work.to_path_buf(),
@@ -316,25 +332,34 @@ impl fmt::Display for Plan {
 /// its dependencies with importers before the packages they import; each
 /// package's C, assembler and `.syso` objects follow its Go object.
 fn link_action(
-    graph: &Graph,
+    cx: &Planning,
     id: PkgId,
     out: &Path,
-    tc: &Toolchain,
-    flags: &Flags,
-    work: &Path,
     compile_of: &BTreeMap<PkgId, ActionId>,
+    cgo_link: &cgo::LinkCgo,
 ) -> Action {
+    let Planning {
+        graph,
+        tc,
+        flags,
+        work,
+        ..
+    } = *cx;
     let exe = work.join("exe").join(exe_name(out));
     let closure = graph.deps_closure(id);
+    let order: Vec<PkgId> = std::iter::once(id)
+        .chain(closure.iter().rev().copied())
+        .collect();
     let mut objs: Vec<OsString> = Vec::new();
-    for pid in std::iter::once(id).chain(closure.iter().rev().copied()) {
+    for &pid in &order {
         objs.extend(
             link_objects(graph.pkg(pid), work)
                 .into_iter()
                 .map(PathBuf::into_os_string),
         );
     }
-    let ld = link_flags(tc, flags);
+    let mut ld = cgo_link.flags(&order, &tc.target.goos);
+    ld.extend(link_flags(tc, flags));
     let cmd = Cmd::new(tc.gccgo.as_os_str())
         .arg("-o")
         .arg(exe.as_os_str())
@@ -561,57 +586,82 @@ fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     ld
 }
 
+/// What planning one build's actions shares.
+struct Planning<'a> {
+    graph: &'a Graph,
+    tc: &'a Toolchain,
+    flags: &'a Flags,
+    work: &'a Path,
+    cgo: &'a crate::cgo::Setup,
+}
+
 /// Builds the compile action of one package: the Go compile (with a
 /// per-package import directory when imports are mapped), the export-data
 /// extraction, then one compile per `.c` file (the target's C compiler) and
 /// per `.s`/`.S` file (the gccgo driver with `-xassembler-with-cpp`), as
 /// `cmd/go/internal/work/gccgo.go` does. Outputs: the Go object, the `.gox`
-/// (not for `main`), then the C and assembler objects in file order.
-fn compile_action(
-    graph: &Graph,
-    id: PkgId,
-    tc: &Toolchain,
-    flags: &Flags,
-    work: &Path,
-    deps: Vec<ActionId>,
-) -> Action {
+/// (not for `main`), then the C and assembler objects in file order. A cgo
+/// package runs cgo first and compiles its C side with the cgo flags
+/// instead (`plan::cgo`).
+fn compile_action(cx: &Planning, id: PkgId, deps: Vec<ActionId>) -> Action {
+    let Planning {
+        graph,
+        tc,
+        flags,
+        work,
+        ..
+    } = *cx;
     let p = graph.pkg(id);
     let obj = object_path(work, &p.import_path);
-    let pkg_work = package_work_dir(work, &p.import_path);
-    let files = go_files(p);
+    let cgo_cx = cx.cgo.tools.as_ref().and_then(|tools| {
+        let f = cx.cgo.pkg(&p.import_path).filter(|_| cgo::uses_cgo(p))?;
+        Some(cgo::Ctx {
+            p,
+            tc,
+            tools,
+            flags: f,
+            work,
+        })
+    });
+    let files = match &cgo_cx {
+        Some(_) => cgo::go_files(p, work),
+        None => go_files(p),
+    };
     let cflags = compile_flags(tc, flags, p);
     let (mut steps, mut settings, embed) =
         go_compile_steps(graph, p, tc, &cflags, &files, &obj, work);
+    if let Some(c) = &cgo_cx {
+        steps.insert(0, Step::Mkdir(cgo::objdir(work, &p.import_path)));
+        steps.insert(1, c.cgo_step());
+        settings.extend(c.settings());
+    }
     let paths = path_flags(tc, flags.trimpath.as_deref(), &p.dir, &p.import_path, work);
     let trim_dir = flags.trimpath.as_ref().map(|_| p.dir.as_path());
     steps
         .iter_mut()
         .for_each(|s| add_path_flags(s, &paths, trim_dir));
+    if cgo_cx.is_some() {
+        let trim = trim_dir.map(|_| paths.len());
+        cgo::compile_in_objdir(&mut steps, p, work, trim);
+    }
     if flags.trimpath.is_some() {
         settings.insert("trimpath".into(), "on".into());
     }
     let mut outputs = object_outputs(tc, &obj, !p.is_main(), &mut steps);
-    let mut inputs = files;
+    let mut inputs = if cgo::uses_cgo(p) {
+        cgo::inputs(p)
+    } else {
+        files
+    };
     inputs.extend(embed.iter().flat_map(|c| c.files.values().cloned()));
-    let extra = extra_objects(p, work);
-    if !extra.is_empty() {
-        steps.push(Step::Mkdir(pkg_work.clone()));
-        settings.insert(
-            "cc".into(),
-            format!("{} {}", c_compiler(tc).display(), C_FLAGS.join(" ")),
-        );
-    }
-    for (name, o) in &extra {
-        steps.push(Step::Run(extra_compile(p, tc, name, o)));
-        inputs.push(p.files.source_path(name));
-        outputs.push(Output {
-            role: Role::Extra,
-            path: o.clone(),
-        });
-    }
-    if !extra.is_empty() {
-        // Headers are read by the C and assembler compiles.
-        inputs.extend(p.files.h_files.iter().map(|h| p.files.source_path(h)));
+    let extra = match &cgo_cx {
+        Some(c) => c.c_steps(),
+        None => extra_steps(p, tc, work, &mut settings, &mut inputs),
+    };
+    for (mut st, out) in extra {
+        add_path_flags(&mut st, &paths, trim_dir);
+        steps.push(st);
+        outputs.extend(out);
     }
     inputs.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     Action {
@@ -786,167 +836,15 @@ fn link_steps_to(
     steps
 }
 
-/// The command compiling one C or assembler file `name` of `p` to `obj`:
-/// the target's C compiler with `GOPKGPATH` as a string for `.c`, the gccgo
-/// driver with `-xassembler-with-cpp` and `GOPKGPATH` as a symbol otherwise,
-/// both with `GOOS_<goos>`/`GOARCH_<goarch>` defined, as `work/gccgo.go`.
-fn extra_compile(p: &Package, tc: &Toolchain, name: &str, obj: &Path) -> Cmd {
-    let defs = [
-        "-D".to_string(),
-        format!("GOOS_{}", tc.target.goos),
-        "-D".to_string(),
-        format!("GOARCH_{}", tc.target.goarch),
-    ];
-    let (gcc_major, _) = crate::toolchain::gcc_major_minor(&tc.gcc_version);
-    let symbol = mangle_pkgpath(gcc_major, &p.import_path);
-    let src = p.files.source_path(name);
-    if name.ends_with(".c") {
-        let mut c = Cmd::new(c_compiler(tc))
-            .arg("-c")
-            .args(C_FLAGS.iter().copied())
-            .args(["-D".to_string(), format!("GOPKGPATH=\"{symbol}\"")]);
-        if SPLIT_STACK_ARCHES.contains(&tc.target.goarch.as_str()) {
-            // gccgo's Go code runs on split stacks on these targets; go
-            // compiles C files with -fsplit-stack when gcc accepts it.
-            c = c.arg("-fsplit-stack");
-        }
-        c.args(tc.cflags.iter())
-            .args(defs.iter())
-            .arg("-I")
-            .arg(p.dir.as_os_str())
-            .arg("-o")
-            .arg(obj.as_os_str())
-            .arg(src.as_os_str())
-    } else {
-        Cmd::new(tc.gccgo.as_os_str())
-            .arg("-xassembler-with-cpp")
-            .args(tc.cflags.iter())
-            .args(defs.iter())
-            .args(["-D".to_string(), format!("GOPKGPATH={symbol}")])
-            .arg("-I")
-            .arg(p.dir.as_os_str())
-            .arg("-c")
-            .arg("-o")
-            .arg(obj.as_os_str())
-            .arg(src.as_os_str())
-    }
-}
-
-/// A package path as gccgo spells it in symbol names, which C and
-/// assembler files use through `GOPKGPATH` (golang.org/x/sys/unix's
-/// `gccgo_c.c` names `GOPKGPATH ".realSyscall"`). The scheme depends on the
-/// GCC release, as `cmd/internal/pkgpath` detects by compiling a file:
-/// v3 (`golang.org/x` → `golang_0org_1x`) from GCC 11 (checked: gccgo 11 and
-/// 12 emit `go_0l_u00e4ufer.Run` for package `läufer`), v2 (`.x2e`, `..z2f`)
-/// in GCC 9 and 10, v1 (every other byte `_`) before.
-pub fn mangle_pkgpath(gcc_major: u32, path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-            continue;
-        }
-        match gcc_major {
-            11.. => {
-                let code = match c {
-                    '_' => Some('_'),
-                    '.' => Some('0'),
-                    '/' => Some('1'),
-                    '*' => Some('2'),
-                    ',' => Some('3'),
-                    '{' => Some('4'),
-                    '}' => Some('5'),
-                    '[' => Some('6'),
-                    ']' => Some('7'),
-                    '(' => Some('8'),
-                    ')' => Some('9'),
-                    '"' => Some('a'),
-                    ' ' => Some('b'),
-                    ';' => Some('c'),
-                    _ => None,
-                };
-                match code {
-                    Some(u) => {
-                        out.push('_');
-                        out.push(u);
-                    }
-                    None if (c as u32) < 0x80 => out.push_str(&format!("_x{:02x}", c as u32)),
-                    None if (c as u32) < 0x10000 => out.push_str(&format!("_u{:04x}", c as u32)),
-                    None => out.push_str(&format!("_U{:08x}", c as u32)),
-                }
-            }
-            9 | 10 => match c {
-                '_' => out.push('_'),
-                '.' => out.push_str(".x2e"),
-                c if (c as u32) < 0x80 => out.push_str(&format!("..z{:02x}", c as u32)),
-                c if (c as u32) < 0x10000 => out.push_str(&format!("..u{:04x}", c as u32)),
-                c => out.push_str(&format!("..U{:08x}", c as u32)),
-            },
-            _ => out.push('_'),
-        }
-    }
-    out
-}
-
-/// Flags of every C compile (before the toolchain's own flags), as the
-/// issue's rule `<triple>-gcc -c -O2 -g <cflags> -I <pkgdir>` and go's `-Wall`.
-const C_FLAGS: &[&str] = &["-O2", "-g", "-Wall"];
-
-/// GOARCH values whose gccgo uses split stacks, so C called from Go is
-/// compiled with `-fsplit-stack` (GCC supports it on x86 and s390 GNU/Linux;
-/// go probes `gccSupportsFlag(compiler, "-fsplit-stack")`, which says the same).
-const SPLIT_STACK_ARCHES: &[&str] = &["386", "amd64", "s390", "s390x"];
-
-/// The C compiler of the same GCC installation as the gccgo driver: its
-/// name with `gccgo` replaced by `gcc` (`/usr/bin/mips-linux-gnu-gccgo` →
-/// `/usr/bin/mips-linux-gnu-gcc`, `gccgo-12` → `gcc-12`), so the C objects
-/// match the Go ones (same GCC version and ABI defaults). When that file is
-/// missing: `<machine>-gcc`, then `gcc` from PATH (a build that needs it then
-/// fails naming the program). The `cc` crate was not used: it wants Rust
-/// target triples and adds Cargo's flags (`-ffunction-sections`, `-fPIC`, …).
-pub fn c_compiler(tc: &Toolchain) -> PathBuf {
-    if let Some(name) = tc
-        .gccgo
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        && let Some(i) = name.rfind("gccgo")
-    {
-        let cc = tc
-            .gccgo
-            .with_file_name(format!("{}gcc{}", &name[..i], &name[i + 5..]));
-        if cc.is_file() {
-            return cc;
-        }
-    }
-    let triple = PathBuf::from(format!("{}-gcc", tc.machine));
-    crate::toolchain::find_program(&triple)
-        .or_else(|| crate::toolchain::find_program(Path::new("gcc")))
-        .unwrap_or(triple)
-}
-
-/// The C and assembler objects of a package, in file order: (source file
-/// name, `$WORK/<import path>/_c_<stem>.o` or `_s_<stem>.o`).
-fn extra_objects(p: &Package, work: &Path) -> Vec<(String, PathBuf)> {
-    let dir = package_work_dir(work, &p.import_path);
-    let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_string();
-    p.files
-        .c_files
-        .iter()
-        .map(|n| (n.clone(), dir.join(format!("_c_{}.o", stem(n)))))
-        .chain(
-            p.files
-                .s_files
-                .iter()
-                .map(|n| (n.clone(), dir.join(format!("_s_{}.o", stem(n))))),
-        )
-        .collect()
-}
-
 /// Every object a package contributes to a link: its Go object, its C and
 /// assembler objects, then its `.syso` files (linked as they are).
 pub fn link_objects(p: &Package, work: &Path) -> Vec<PathBuf> {
     let mut v = vec![object_path(work, &p.import_path)];
-    v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
+    if cgo::uses_cgo(p) {
+        v.extend(cgo::objects(p, work));
+    } else {
+        v.extend(extra_objects(p, work).into_iter().map(|(_, o)| o));
+    }
     v.extend(p.files.syso_files.iter().map(|s| p.files.source_path(s)));
     v
 }
@@ -999,32 +897,5 @@ mod tests {
             PathBuf::from("/w/gopkg.in/yaml.v3.o")
         );
         assert_eq!(object_path(w, "a/../../etc"), PathBuf::from("/w/a/etc.o"));
-    }
-
-    #[test]
-    fn pkgpath_mangling_matches_cmd_internal_pkgpath() {
-        // The table of cmd/internal/pkgpath's pkgpath_test.go (Go 1.19): input, v1, v2, v3.
-        let table = [
-            ("", "", "", ""),
-            ("bytes", "bytes", "bytes", "bytes"),
-            ("net/http", "net_http", "net..z2fhttp", "net_1http"),
-            (
-                "golang.org/x/net/http",
-                "golang_org_x_net_http",
-                "golang.x2eorg..z2fx..z2fnet..z2fhttp",
-                "golang_0org_1x_1net_1http",
-            ),
-            (
-                "p\u{e4}\u{4e16}.\u{1f703}",
-                "p____",
-                "p..u00e4..u4e16.x2e..U0001f703",
-                "p_u00e4_u4e16_0_U0001f703",
-            ),
-        ];
-        for (input, v1, v2, v3) in table {
-            assert_eq!(mangle_pkgpath(8, input), v1, "{input}");
-            assert_eq!(mangle_pkgpath(10, input), v2, "{input}");
-            assert_eq!(mangle_pkgpath(12, input), v3, "{input}");
-        }
     }
 }

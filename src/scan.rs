@@ -10,8 +10,12 @@
 //!
 //! The header itself (a small lexer and parser for the package clause,
 //! the import declarations and the constraint comments) is in the
-//! submodule `header`; its items are re-exported here.
+//! submodule `header`; its items are re-exported here. The `#cgo` lines of
+//! a cgo file's preamble are read by the submodule `cgo`. With cgo off
+//! (`BuildContext::cgo_enabled`), files that import "C" are ignored, as
+//! go/build ignores them.
 
+mod cgo;
 mod header;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +26,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::constraint::{self, Expr};
 use crate::target;
+pub use cgo::{CgoDirectives, split_quoted};
 use header::constraint_lines;
 pub use header::{Header, HeaderError, Import, parse_header};
 
@@ -145,9 +150,13 @@ pub struct DirPackage {
     pub ignored_go_files: Vec<String>,
     /// `.c` files.
     pub c_files: Vec<String>,
+    /// `.cc`, `.cpp` and `.cxx` files (go's `CXXFiles`), built only with cgo.
+    pub cxx_files: Vec<String>,
+    /// The `#cgo` directives of the cgo files that hold in this context.
+    pub cgo: CgoDirectives,
     /// `.s` and `.S` files.
     pub s_files: Vec<String>,
-    /// `.h` files.
+    /// `.h`, `.hh`, `.hpp` and `.hxx` files.
     pub h_files: Vec<String>,
     /// `.syso` files.
     pub syso_files: Vec<String>,
@@ -328,7 +337,16 @@ fn test_file(
     if !use_all && !ctx.good_os_arch_file(name) {
         return Ok(None);
     }
-    file_header(ctx, src, path, ".go", use_all).map_err(|e| crate::words::error_text(&e))
+    let h =
+        file_header(ctx, src, path, ".go", use_all).map_err(|e| crate::words::error_text(&e))?;
+    if h.as_ref().is_some_and(Header::uses_cgo) {
+        // go/build's words.
+        return Err(format!(
+            "use of cgo in test {} not supported",
+            path.display()
+        ));
+    }
+    Ok(h)
 }
 
 /// The 1-based line and byte column of the first byte of `bytes` that is
@@ -423,10 +441,11 @@ fn scan_names(
         }
         match ext {
             ".c" => p.c_files.push(name),
+            ".cc" | ".cpp" | ".cxx" => p.cxx_files.push(name),
             ".s" | ".S" | ".sx" => p.s_files.push(name),
-            ".h" => p.h_files.push(name),
+            ".h" | ".hh" | ".hpp" | ".hxx" => p.h_files.push(name),
             ".syso" => p.syso_files.push(name),
-            _ => add_go_file(&mut p, &mut first_name, name, &path, h)?,
+            _ => add_go_file(ctx, &mut p, &mut first_name, name, &path, h)?,
         }
     }
     match first_name {
@@ -468,17 +487,20 @@ fn sort_tests(p: &mut DirPackage, tests: Vec<GoFile>) {
     }
 }
 
-/// The extension of a file `scan_dir` considers (`.go`, `.c`, `.s`, `.S`,
-/// `.sx`, `.h`, `.syso`), as go/build sorts files by it; `None` for any
-/// other file and for names starting with `_` or `.`, which go ignores.
+/// The extension of a file `scan_dir` considers (`.go`, `.c`, `.cc`,
+/// `.cpp`, `.cxx`, `.s`, `.S`, `.sx`, `.h`, `.hh`, `.hpp`, `.hxx`,
+/// `.syso`), as go/build sorts files by it; `None` for any other file and
+/// for names starting with `_` or `.`, which go ignores.
 fn source_ext(name: &str) -> Option<&'static str> {
     if name.starts_with('_') || name.starts_with('.') {
         return None;
     }
     let ext = &name[name.rfind('.')?..];
-    [".go", ".c", ".s", ".S", ".h", ".syso", ".sx"]
-        .into_iter()
-        .find(|e| *e == ext)
+    [
+        ".go", ".c", ".cc", ".cpp", ".cxx", ".s", ".S", ".h", ".hh", ".hpp", ".hxx", ".syso", ".sx",
+    ]
+    .into_iter()
+    .find(|e| *e == ext)
 }
 
 /// The header of a file whose name admits it, when its build constraints
@@ -552,18 +574,21 @@ fn read_source(src: &dyn SourceReader, path: &Path, ext: &str) -> Result<String>
 
 /// Adds a Go file that builds to `p`: its package name (the first file's
 /// name is kept in `first_name` as (package, file)), import comment,
-/// imports with their positions, and whether it uses cgo. A file of
-/// `package documentation` is ignored, as go/build ignores it.
+/// imports with their positions, and whether it uses cgo (then its `#cgo`
+/// directives). A file of `package documentation` is ignored, as go/build
+/// ignores it, and so is a cgo file when cgo is off (with its imports).
 ///
-/// Errors: a package name other than the first file's (`DirError::Multiple`).
+/// Errors: a package name other than the first file's (`DirError::Multiple`),
+/// a bad `#cgo` line.
 fn add_go_file(
+    ctx: &BuildContext,
     p: &mut DirPackage,
     first_name: &mut Option<(String, String)>,
     name: String,
     path: &Path,
     h: Header,
 ) -> Result<()> {
-    if h.package == "documentation" {
+    if h.package == "documentation" || (h.uses_cgo() && !ctx.cgo_enabled) {
         p.ignored_go_files.push(name);
         return Ok(());
     }
@@ -598,6 +623,9 @@ fn add_go_file(
     }
     p.imports = set.into_iter().collect();
     if h.uses_cgo() {
+        if let Some(doc) = &h.cgo_doc {
+            cgo::save_cgo(ctx, path, &p.dir, doc, &mut p.cgo).map_err(anyhow::Error::msg)?;
+        }
         p.cgo_files.push(name.clone());
     }
     p.go_files.push(GoFile { name, header: h });

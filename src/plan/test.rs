@@ -23,7 +23,8 @@ use super::{
     Action, ActionId, ActionKind, Flags, Output, Plan, Role, Step, go_files, link_objects,
     link_steps_to, links_of, object_path, package_work_dir,
 };
-use crate::graph::{Graph, PkgId};
+use crate::cgo::Setup;
+use crate::graph::{Graph, Package, PkgId};
 use crate::process::Cmd;
 use crate::toolchain::Toolchain;
 
@@ -54,6 +55,18 @@ struct Unit<'a> {
     import_map: &'a BTreeMap<String, String>,
     /// The written-by import path, for relative imports.
     import_path: &'a str,
+    /// For a cgo package: cgo run again into the variant's directory
+    /// (`cgo_part`), whose Go files `files` names.
+    cgo: Option<CgoPart>,
+}
+
+/// What a cgo package's variant adds to its compile: the cgo steps, the
+/// sources they read, the settings of their key. Its C objects are those
+/// of the package's own compile: cgo writes the same C for the same files.
+struct CgoPart {
+    steps: Vec<Step>,
+    inputs: Vec<PathBuf>,
+    settings: BTreeMap<String, String>,
 }
 
 /// Which packages a test binary involves (go's `TestPackagesFor`).
@@ -117,6 +130,8 @@ struct Ctx<'a> {
     in_variant: BTreeSet<String>,
     /// Each package's variant compile, when it has one.
     variant_of: BTreeMap<PkgId, ActionId>,
+    /// The build's cgo tools and flags.
+    cgo: &'a Setup,
 }
 
 impl Ctx<'_> {
@@ -133,8 +148,8 @@ impl Ctx<'_> {
 
 impl Plan {
     /// Appends the actions of `t`'s test binary (after every compile that
-    /// `Plan::new` made for the graph); returns the id of its link, whose
-    /// `Role::Exe` output is the binary.
+    /// `Plan::new` made for the graph, with the same `cgo`); returns the id
+    /// of its link, whose `Role::Exe` output is the binary.
     ///
     /// Errors: a test file of the package itself imports a package that
     /// imports the package ("import cycle not allowed in test", as go says).
@@ -144,6 +159,7 @@ impl Plan {
         tc: &Toolchain,
         flags: &Flags,
         t: &TestBinary,
+        cgo: &Setup,
     ) -> Result<ActionId> {
         let p = graph.pkg(t.pkg);
         let ip = p.import_path.clone();
@@ -161,6 +177,7 @@ impl Plan {
                 .map(|&q| graph.pkg(q).import_path.clone())
                 .collect(),
             variant_of: BTreeMap::new(),
+            cgo,
         };
         if shape.internal {
             let id = self.add_internal_variant(&cx, t.pkg);
@@ -194,6 +211,7 @@ impl Plan {
                 .rev()
                 .filter(|q| shape.closure.contains(q)),
         );
+        let cgo_ld = super::cgo::LinkCgo::new(graph, cgo).flags(&order, &tc.target.goos);
         for q in order {
             let mut o = link_objects(graph.pkg(q), &self.work);
             if let Some(&v) = cx.variant_of.get(&q) {
@@ -212,7 +230,7 @@ impl Plan {
             flags,
             &cx.variant,
             exe,
-            objs,
+            (objs, cgo_ld),
             deps,
             t.install.as_deref(),
         );
@@ -233,7 +251,7 @@ impl Plan {
         let p = cx.graph.pkg(pkg);
         let mut map = p.import_map.clone();
         map.extend(p.test_import_map.clone());
-        let mut files = go_files(p);
+        let (mut files, cgo) = self.variant_sources(cx, p);
         files.extend(
             p.files
                 .test_go_files
@@ -262,8 +280,41 @@ impl Plan {
             deps,
             import_map: &map,
             import_path: &p.import_path,
+            cgo,
         };
         self.push_unit(cx, unit)
+    }
+
+    /// The Go files of a variant of `p` (no test files): its own, or for a
+    /// cgo package cgo's, written by the variant's own cgo step into
+    /// `$WORK/_test/<P>/<import path>/_cgo_/` (the package's compile may
+    /// come from the cache, which keeps no generated Go files).
+    fn variant_sources(&self, cx: &Ctx, p: &Package) -> (Vec<PathBuf>, Option<CgoPart>) {
+        let setup = cx.cgo;
+        let part = setup.tools.as_ref().and_then(|tools| {
+            let flags = setup
+                .pkg(&p.import_path)
+                .filter(|_| super::cgo::uses_cgo(p))?;
+            let c = super::cgo::Ctx {
+                p,
+                tc: cx.tc,
+                tools,
+                flags,
+                work: &cx.tw,
+            };
+            Some(CgoPart {
+                steps: vec![
+                    Step::Mkdir(super::cgo::objdir(&cx.tw, &p.import_path)),
+                    c.cgo_step(),
+                ],
+                inputs: super::cgo::inputs(p),
+                settings: c.settings(),
+            })
+        });
+        match part {
+            Some(part) => (super::cgo::go_files(p, &cx.tw), Some(part)),
+            None => (go_files(p), None),
+        }
     }
 
     /// `Q [P.test]`: a package that imports P, compiled against P's variant.
@@ -275,15 +326,17 @@ impl Plan {
             .iter()
             .map(|&d| self.dep_of(cx, d))
             .collect();
+        let (files, cgo) = self.variant_sources(cx, qp);
         let unit = Unit {
             pkg: q,
             label: format!("{} [{}]", qp.import_path, cx.variant),
             pkgpath: Some(qp.import_path.clone()),
-            files: go_files(qp),
+            files,
             obj: object_path(&cx.tw, &qp.import_path),
             deps,
             import_map: &qp.import_map,
             import_path: &qp.import_path,
+            cgo,
         };
         self.push_unit(cx, unit)
     }
@@ -312,6 +365,7 @@ impl Plan {
             deps,
             import_map: &p.test_import_map,
             import_path: &p.import_path,
+            cgo: None,
         };
         self.push_unit(cx, unit)
     }
@@ -337,6 +391,7 @@ impl Plan {
             deps: std::iter::once(p_variant).chain(xtest).collect(),
             import_map: &no_map,
             import_path: ip,
+            cgo: None,
         };
         let id = self.push_unit(cx, unit);
         let main = &mut self.actions[id.index()];
@@ -359,6 +414,13 @@ impl Plan {
         let work = self.work.clone();
         let gox_of = |to: &str| cx.gox_of(&work, to);
         let mut steps = vec![Step::Mkdir(u.obj.parent().unwrap_or(tw).to_path_buf())];
+        let mut settings = BTreeMap::new();
+        let mut inputs: Vec<PathBuf> = Vec::new();
+        if let Some(part) = u.cgo {
+            steps.extend(part.steps);
+            settings.extend(part.settings);
+            inputs.extend(part.inputs);
+        }
         let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
         if let Some(pp) = &u.pkgpath {
             cmd = cmd.arg(format!("-fgo-pkgpath={pp}"));
@@ -367,7 +429,6 @@ impl Plan {
             cmd = cmd.arg(format!("-fgo-relative-import-path={}", u.import_path));
         }
         let links = links_of(graph, u.import_path, u.import_map);
-        let mut settings = BTreeMap::new();
         if !links.is_empty() {
             let root = u.obj.with_extension("").join("_importroot_");
             steps.extend(link_steps_to(&links, &root, &gox_of));
@@ -401,13 +462,9 @@ impl Plan {
             settings.insert("trimpath".into(), "on".into());
         }
         let outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
-        // The generated test main is keyed by its text (`settings`), not a file.
-        let inputs = u
-            .files
-            .iter()
-            .filter(|f| !f.starts_with(tw))
-            .cloned()
-            .collect();
+        // The generated test main is keyed by its text (`settings`), not a
+        // file, and cgo's Go files by the sources cgo read (`inputs`).
+        inputs.extend(u.files.iter().filter(|f| !f.starts_with(tw)).cloned());
         self.actions.push(Action {
             kind: ActionKind::Compile { pkg: u.pkg },
             label: u.label,
@@ -485,11 +542,12 @@ fn test_link(
     flags: &Flags,
     variant: &str,
     exe: PathBuf,
-    objs: Vec<PathBuf>,
+    (objs, cgo_ld): (Vec<PathBuf>, Vec<String>),
     deps: Vec<ActionId>,
     install: Option<&Path>,
 ) -> Action {
-    let ld = super::link_flags(tc, flags);
+    let mut ld = cgo_ld;
+    ld.extend(super::link_flags(tc, flags));
     let cmd = Cmd::new(tc.gccgo.as_os_str())
         .arg("-o")
         .arg(exe.as_os_str())

@@ -37,6 +37,12 @@ pub struct Header {
     /// The legacy `// +build` lines that count (those before the last blank
     /// line preceding the first non-comment text), with line numbers.
     pub plus_build: Vec<(String, usize)>,
+    /// The cgo preamble: the text of the doc comment of `import "C"` (the
+    /// comment group right above the import spec, or above the `import`
+    /// keyword of a declaration with one spec, as go/build's `readGoInfo`
+    /// takes it), comment markers removed; `None` without one. Its `#cgo`
+    /// lines are the package's cgo directives (`scan::cgo`).
+    pub cgo_doc: Option<String>,
 }
 
 impl Header {
@@ -70,7 +76,7 @@ pub fn parse_header(src: &str) -> Result<Header, HeaderError> {
     // still count its three bytes.
     let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
     constraint_lines(&src[start..], &mut h)?;
-    let mut lx = Lexer { src, pos: start };
+    let mut lx = Lexer::new(src, start);
     let tok = lx.next()?;
     match tok.kind {
         TokKind::Ident if tok.text == "package" => {}
@@ -101,7 +107,10 @@ pub fn parse_header(src: &str) -> Result<Header, HeaderError> {
         if !(t.kind == TokKind::Ident && t.text == "import") {
             break;
         }
+        let decl_doc = t.lead;
         let t = lx.next()?;
+        // Each spec with the doc comment of its first token.
+        let mut specs = Vec::new();
         if t.kind == TokKind::Punct && t.text == "(" {
             loop {
                 let mut s = lx.next()?;
@@ -111,15 +120,55 @@ pub fn parse_header(src: &str) -> Result<Header, HeaderError> {
                 if s.kind == TokKind::Punct && s.text == ")" {
                     break;
                 }
-                let imp = import_spec(&mut lx, s)?;
-                h.imports.push(imp);
+                let doc = s.lead;
+                specs.push((import_spec(&mut lx, s)?, doc));
             }
         } else {
-            let imp = import_spec(&mut lx, t)?;
+            let doc = t.lead;
+            specs.push((import_spec(&mut lx, t)?, doc));
+        }
+        let single = specs.len() == 1;
+        for (imp, doc) in specs {
+            // go/ast: a spec's own doc, else the declaration's when it has one spec.
+            let doc = doc.or(if single { decl_doc } else { None });
+            if let (true, Some(range)) = (imp.path == "C", doc) {
+                let text = comment_text(&src[range.0..range.1]);
+                match &mut h.cgo_doc {
+                    Some(d) => {
+                        d.push('\n');
+                        d.push_str(&text);
+                    }
+                    None => h.cgo_doc = Some(text),
+                }
+            }
             h.imports.push(imp);
         }
     }
     Ok(h)
+}
+
+/// The text of a comment group (`//` and `/* */` comments separated by
+/// white space), markers removed, one comment after the other on lines of
+/// their own, as go/ast's `CommentGroup.Text` gives it up to white space
+/// (which go/build's `saveCgo` trims from each line anyway).
+fn comment_text(group: &str) -> String {
+    let mut out = Vec::new();
+    let mut rest = group;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            let end = r.find('\n').unwrap_or(r.len());
+            out.push(&r[..end]);
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            let end = r.find("*/").unwrap_or(r.len());
+            out.push(&r[..end]);
+            rest = r.get(end + 2..).unwrap_or("");
+        } else {
+            break;
+        }
+    }
+    out.join("\n")
 }
 
 fn import_spec(lx: &mut Lexer<'_>, first: Tok<'_>) -> Result<Import, HeaderError> {
@@ -254,6 +303,10 @@ struct Tok<'a> {
     kind: TokKind,
     text: &'a str,
     start: usize,
+    /// The byte range of the token's lead comment: the last comment group
+    /// before it that ends on the line above it (go/parser's `leadComment`,
+    /// which becomes a declaration's or spec's `Doc`).
+    lead: Option<(usize, usize)>,
 }
 
 impl Tok<'_> {
@@ -265,13 +318,70 @@ impl Tok<'_> {
     }
 }
 
-/// A minimal Go lexer: identifiers, string literals, punctuation; comments skipped.
+/// A minimal Go lexer: identifiers, string literals, punctuation; comments
+/// skipped, but grouped as go/parser groups them to find each token's lead
+/// comment.
 struct Lexer<'a> {
     src: &'a str,
     pos: usize,
+    /// End of the previous token, if there was one.
+    prev_end: Option<usize>,
+    /// Newlines are counted up to this offset (`line_at`)…
+    counted: usize,
+    /// …where the line is this.
+    line: usize,
 }
 
 impl<'a> Lexer<'a> {
+    fn new(src: &'a str, pos: usize) -> Self {
+        Lexer {
+            src,
+            pos,
+            prev_end: None,
+            counted: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of byte offset `off`; offsets must not decrease
+    /// from one call to the next (newlines are counted once).
+    fn line_at(&mut self, off: usize) -> usize {
+        let off = off.max(self.counted);
+        self.line += self.src.as_bytes()[self.counted..off]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.counted = off;
+        self.line
+    }
+
+    /// The lead comment of a token at `tok`, given the comments (byte
+    /// ranges) skipped before it, as go/parser's `next` finds it: comments
+    /// on the previous token's line form a line comment (never a lead);
+    /// the others are grouped while each starts at most one line after the
+    /// previous ends, and the last group is the lead when it ends on the
+    /// line right above the token.
+    fn lead_group(&mut self, comments: &[(usize, usize)], tok: usize) -> Option<(usize, usize)> {
+        let &(first, _) = comments.first()?;
+        let prev_line = self.prev_end.map(|e| self.line_at(e.min(first)));
+        // (start, end, end line, lines allowed between members)
+        let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (i, &(s, e)) in comments.iter().enumerate() {
+            let sl = self.line_at(s);
+            let el = self.line_at(e.saturating_sub(1).max(s));
+            match groups.last_mut() {
+                Some(g) if sl <= g.2 + g.3 => (g.1, g.2) = (e, el),
+                _ => {
+                    let n = usize::from(!(i == 0 && prev_line == Some(sl)));
+                    groups.push((s, e, el, n));
+                }
+            }
+        }
+        let line = self.line_at(tok);
+        let &(s, e, el, n) = groups.last()?;
+        (n == 1 && el + 1 == line).then_some((s, e))
+    }
+
     fn line_col(&self, off: usize) -> (usize, usize) {
         line_col(self.src.as_bytes(), off)
     }
@@ -283,33 +393,46 @@ impl<'a> Lexer<'a> {
 
     fn next(&mut self) -> Result<Tok<'a>, HeaderError> {
         let b = self.src.as_bytes();
+        let mut comments = Vec::new();
         loop {
             while self.pos < b.len() && b[self.pos].is_ascii_whitespace() {
                 // A newline after an import spec is an implicit ';'; the parser
                 // tolerates its absence, so newlines are plain space here.
                 self.pos += 1;
             }
-            if self.src[self.pos..].starts_with("//") {
-                self.pos = self.src[self.pos..]
-                    .find('\n')
-                    .map_or(b.len(), |i| self.pos + i);
+            let at = self.pos;
+            if self.src[at..].starts_with("//") {
+                self.pos = self.src[at..].find('\n').map_or(b.len(), |i| at + i);
+                comments.push((at, self.pos));
                 continue;
             }
-            if self.src[self.pos..].starts_with("/*") {
-                match self.src[self.pos + 2..].find("*/") {
+            if self.src[at..].starts_with("/*") {
+                match self.src[at + 2..].find("*/") {
                     Some(i) => self.pos += 2 + i + 2,
-                    None => return Err(self.error_at(self.pos, "comment not terminated".into())),
+                    None => return Err(self.error_at(at, "comment not terminated".into())),
                 }
+                comments.push((at, self.pos));
                 continue;
             }
             break;
         }
         let start = self.pos;
+        let lead = self.lead_group(&comments, start);
+        let mut tok = self.token(start)?;
+        tok.lead = lead;
+        self.prev_end = Some(self.pos);
+        Ok(tok)
+    }
+
+    /// The token starting at `start` (after white space and comments).
+    fn token(&mut self, start: usize) -> Result<Tok<'a>, HeaderError> {
+        let b = self.src.as_bytes();
         if start >= b.len() {
             return Ok(Tok {
                 kind: TokKind::Eof,
                 text: "",
                 start,
+                lead: None,
             });
         }
         let c = self.src[start..].chars().next().unwrap_or('\0');
@@ -323,6 +446,7 @@ impl<'a> Lexer<'a> {
                 kind: TokKind::Ident,
                 text: &self.src[start..end],
                 start,
+                lead: None,
             });
         }
         if c == '"' {
@@ -341,6 +465,7 @@ impl<'a> Lexer<'a> {
             kind,
             text: &self.src[start..self.pos],
             start,
+            lead: None,
         })
     }
 
@@ -358,6 +483,7 @@ impl<'a> Lexer<'a> {
                         kind: TokKind::Str(val),
                         text: &self.src[start..self.pos],
                         start,
+                        lead: None,
                     });
                 }
                 '\\' => match chars.next() {
@@ -387,6 +513,7 @@ impl<'a> Lexer<'a> {
                     kind: TokKind::Str(val),
                     text: &self.src[start..self.pos],
                     start,
+                    lead: None,
                 })
             }
             None => Err(self.error_at(start, "raw string literal not terminated".into())),
@@ -455,5 +582,46 @@ mod tests {
         // After the package clause: does not count.
         let h = parse_header("package a\n\n// +build ignore\n\nimport \"x\"\n").unwrap();
         assert!(h.plus_build.is_empty());
+    }
+
+    #[test]
+    fn cgo_preamble_is_the_doc_comment_of_import_c() {
+        // A block comment right above a single `import "C"`.
+        let h = parse_header(
+            "package v\n\n/*\n#cgo LDFLAGS: -lm\n#include <math.h>\n*/\nimport \"C\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            h.cgo_doc.as_deref(),
+            Some("\n#cgo LDFLAGS: -lm\n#include <math.h>\n")
+        );
+        // Line comments, in a group; a blank line cuts the group.
+        let h = parse_header(
+            "package v\n// not this\n\n// #cgo CFLAGS: -DX\n//#include \"x.h\"\nimport \"C\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            h.cgo_doc.as_deref(),
+            Some(" #cgo CFLAGS: -DX\n#include \"x.h\"")
+        );
+        // A blank line between the comment and the import: no preamble.
+        let h = parse_header("package v\n// #cgo CFLAGS: -DX\n\nimport \"C\"\n").unwrap();
+        assert_eq!(h.cgo_doc, None);
+        // Inside a group: the spec's own doc; the declaration's only when
+        // it has one spec.
+        let h = parse_header(
+            "package v\n// decl\nimport (\n\t\"fmt\"\n\t// #cgo LDFLAGS: -lz\n\t\"C\"\n)\n",
+        )
+        .unwrap();
+        assert_eq!(h.cgo_doc.as_deref(), Some(" #cgo LDFLAGS: -lz"));
+        let h = parse_header("package v\n// #cgo LDFLAGS: -lz\nimport (\n\t\"C\"\n)\n").unwrap();
+        assert_eq!(h.cgo_doc.as_deref(), Some(" #cgo LDFLAGS: -lz"));
+        let h = parse_header("package v\n// decl\nimport (\n\t\"fmt\"\n\t\"C\"\n)\n").unwrap();
+        assert_eq!(h.cgo_doc, None);
+        // A comment on the previous token's line is a line comment, not a lead.
+        let h =
+            parse_header("package v\nimport \"fmt\" // #cgo LDFLAGS: -lz\nimport \"C\"\n").unwrap();
+        assert_eq!(h.cgo_doc, None);
+        assert!(h.uses_cgo());
     }
 }

@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     // Toolchains and checks.
     "toolchain",
     "profile",
+    "cgo",
     "gate",
     "buildinfo",
     "xflag",

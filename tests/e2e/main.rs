@@ -8,6 +8,7 @@ mod attribution;
 mod bisect;
 mod buildinfo;
 mod cache;
+mod cgo;
 mod common;
 mod compare;
 mod failures;
