@@ -739,7 +739,7 @@ fn go_compile_steps(
     (steps, settings, embed)
 }
 
-/// Puts `extra` right after `-c` in a compile step (a gccgo or C `-c`
+/// Puts `extra` before `-o` in a compile step (a gccgo or C `-c`
 /// run). With `trimpath`, the compile also runs in the package's directory
 /// `dir` and names its files there relatively: gccgo's export data records
 /// inlinable bodies' positions by the file names it was given, which no
@@ -750,8 +750,10 @@ pub(crate) fn add_path_flags(step: &mut Step, extra: &[String], trimpath: Option
     if cmd.argv.get(1).is_none_or(|a| a != "-c") {
         return;
     }
+    // Before `-o`: the flags the user chose stay right after `-c`, as -x shows them.
+    let at = cmd.argv.iter().position(|a| a == "-o").unwrap_or(cmd.argv.len());
     for (i, f) in extra.iter().enumerate() {
-        cmd.argv.insert(2 + i, f.into());
+        cmd.argv.insert(at + i, f.into());
     }
     if let Some(dir) = trimpath {
         let mut any = false;
