@@ -105,48 +105,26 @@ fn split_env_quoted(s: &str) -> Result<Vec<String>, String> {
     }
 }
 
-/// Whether `tc` builds for the machine it runs on.
+/// Whether `tc` builds for the machine it runs on (`Toolchain::is_native`).
 pub fn is_native(tc: &Toolchain) -> bool {
-    crate::target::host_goarch() == Some(tc.target.goarch.as_str()) && tc.target.goos == "linux"
+    tc.is_native()
 }
 
-/// `CGO_ENABLED` as the go command defines it: `1` or `0` when set; else
-/// on for a native build, and for a cross build when the target's C
-/// compiler is installed beside its gccgo (`c_compiler`). The `cgo` build
-/// tag follows it, and with it off, files that import "C" are left out.
+/// `CGO_ENABLED` as the go command defines it (`toolchain::cgo_enabled`).
+/// The `cgo` build tag follows it, and with it off, files that import "C"
+/// are left out.
 pub fn enabled(env: &Env, tc: &Toolchain) -> bool {
-    match env.get("CGO_ENABLED") {
-        Some("1") => true,
-        Some("0") => false,
-        _ => is_native(tc) || c_compiler(tc).is_some(),
-    }
+    crate::toolchain::cgo_enabled(env.get("CGO_ENABLED"), tc)
 }
 
-/// The target's C compiler: the `gcc` of the gccgo's own GCC installation,
-/// its name with `gccgo` replaced (`/usr/bin/mipsel-linux-gnu-gccgo` →
-/// `mipsel-linux-gnu-gcc`, `gccgo-12` → `gcc-12`), or with the GCC major
-/// version added (`mipsel-linux-gnu-gcc-12`, which Debian's
-/// gccgo-12-mipsel-linux-gnu always brings). `None` when neither exists.
+/// The target's C compiler (`Toolchain::c_compiler`).
 pub fn c_compiler(tc: &Toolchain) -> Option<PathBuf> {
-    sibling(tc, "gcc")
+    tc.c_compiler()
 }
 
-/// The target's C++ compiler: the C compiler's `g++` sibling, found as
-/// `c_compiler` finds `gcc`.
+/// The target's C++ compiler (`Toolchain::cxx_compiler`).
 pub fn cxx_compiler(tc: &Toolchain) -> Option<PathBuf> {
-    sibling(tc, "g++")
-}
-
-/// `tool` of the same GCC installation as `tc`'s gccgo (see `c_compiler`).
-fn sibling(tc: &Toolchain, tool: &str) -> Option<PathBuf> {
-    let name = tc.gccgo.file_name()?.to_str()?;
-    let i = name.rfind("gccgo")?;
-    let (pre, post) = (&name[..i], &name[i + 5..]);
-    let (major, _) = gcc_major_minor(&tc.gcc_version);
-    [format!("{pre}{tool}{post}"), format!("{pre}{tool}-{major}")]
-        .into_iter()
-        .map(|n| tc.gccgo.with_file_name(n))
-        .find(|p| p.is_file())
+    tc.cxx_compiler()
 }
 
 /// The cgo program for `tc`: the one its gccgo names

@@ -163,7 +163,11 @@ fn column(cfg: &CompareConfig, spec: &Spec, dir: &Path) -> Result<(Column, Optio
     )?;
     if let Some(b) = col.build.binaries.first() {
         // `size` reads gccgo's symbol names; gc's (`pkg.(*T).M`) are another scheme.
-        col.packages = if is_gc { None } else { package_sizes(Path::new(&b.path)) };
+        col.packages = if is_gc {
+            None
+        } else {
+            package_sizes(Path::new(&b.path))
+        };
         if let Some(args) = &cfg.run {
             col.run = Some(measure::run(
                 &cfg.common,

@@ -16,9 +16,9 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub mod pkgflags;
 mod cfiles;
 mod cgo;
+pub mod pkgflags;
 mod test;
 
 use cfiles::{SPLIT_STACK_ARCHES, extra_objects, extra_steps};
@@ -751,7 +751,11 @@ pub(crate) fn add_path_flags(step: &mut Step, extra: &[String], trimpath: Option
         return;
     }
     // Before `-o`: the flags the user chose stay right after `-c`, as -x shows them.
-    let at = cmd.argv.iter().position(|a| a == "-o").unwrap_or(cmd.argv.len());
+    let at = cmd
+        .argv
+        .iter()
+        .position(|a| a == "-o")
+        .unwrap_or(cmd.argv.len());
     for (i, f) in extra.iter().enumerate() {
         cmd.argv.insert(at + i, f.into());
     }

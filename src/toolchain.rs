@@ -167,6 +167,51 @@ pub struct Toolchain {
     pub identity: CompilerId,
 }
 
+impl Toolchain {
+    /// Whether it builds for the machine this runs on (Linux, same GOARCH).
+    pub fn is_native(&self) -> bool {
+        crate::target::host_goarch() == Some(self.target.goarch.as_str())
+            && self.target.goos == "linux"
+    }
+
+    /// The target's C compiler: the `gcc` of the gccgo's own GCC installation,
+    /// its name with `gccgo` replaced (`/usr/bin/mipsel-linux-gnu-gccgo` →
+    /// `mipsel-linux-gnu-gcc`, `gccgo-12` → `gcc-12`), or with the GCC major
+    /// version added (`mipsel-linux-gnu-gcc-12`, which Debian's
+    /// gccgo-12-mipsel-linux-gnu always brings). `None` when neither exists.
+    pub fn c_compiler(&self) -> Option<PathBuf> {
+        self.sibling("gcc")
+    }
+
+    /// The target's C++ compiler: the `g++` found as `c_compiler` finds `gcc`.
+    pub fn cxx_compiler(&self) -> Option<PathBuf> {
+        self.sibling("g++")
+    }
+
+    /// `tool` of the same GCC installation as the gccgo (see `c_compiler`).
+    fn sibling(&self, tool: &str) -> Option<PathBuf> {
+        let name = self.gccgo.file_name()?.to_str()?;
+        let i = name.rfind("gccgo")?;
+        let (pre, post) = (&name[..i], &name[i + 5..]);
+        let (major, _) = gcc_major_minor(&self.gcc_version);
+        [format!("{pre}{tool}{post}"), format!("{pre}{tool}-{major}")]
+            .into_iter()
+            .map(|n| self.gccgo.with_file_name(n))
+            .find(|p| p.is_file())
+    }
+}
+
+/// `CGO_ENABLED` as the go command defines it: `setting` (the variable)
+/// `1` or `0` when set; else on for a native build, and for a cross build
+/// when the target's C compiler is installed beside its gccgo.
+pub fn cgo_enabled(setting: Option<&str>, tc: &Toolchain) -> bool {
+    match setting {
+        Some("1") => true,
+        Some("0") => false,
+        _ => tc.is_native() || tc.c_compiler().is_some(),
+    }
+}
+
 /// Who compiled: what a cache key holds of the compiler, and what
 /// `--explain` compares to say "compiler changed: 12.2.0 → 11.3.0".
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -712,8 +712,12 @@ fn go_vars(
         .join(":");
     out.extend([
         kv("CXX", cxx),
-        // Builds run with the `cgo` build tag false (BuildContext's cgo_enabled).
-        kv("CGO_ENABLED", "0".into()),
+        kv("CGO_ENABLED", {
+            let setting = std::env::var("CGO_ENABLED").ok();
+            let on =
+                crate::toolchain::cgo_enabled(setting.as_deref().filter(|v| !v.is_empty()), tc);
+            if on { "1" } else { "0" }.into()
+        }),
         kv(
             "GOFLAGS",
             super::goenv::getenv("GOFLAGS")
