@@ -51,6 +51,10 @@ pub struct Flags {
     /// directories are recorded as import paths and the working directory
     /// as `.` (`path_flags`).
     pub trimpath: Option<PathBuf>,
+    /// The linker the link runs (`-fuse-ld=NAME`, last on the link line so
+    /// it wins over a profile's); `None` leaves gcc's default. Resolved
+    /// from `--linker` by `link::choose_linker` before planning.
+    pub linker: Option<crate::toolchain::Linker>,
 }
 
 impl Default for Flags {
@@ -61,6 +65,7 @@ impl Default for Flags {
             link: LinkMode::StaticLibgo,
             strip: false,
             trimpath: None,
+            linker: None,
         }
     }
 }
@@ -534,7 +539,7 @@ fn object_outputs(tc: &Toolchain, obj: &Path, export: bool, steps: &mut Vec<Step
 
 /// The flags of a link after its objects: the link mode's
 /// (`-static-libgo`, `-static`, none), the profile's compile and link
-/// flags, then `--ldflags`.
+/// flags, `--ldflags`, then the chosen linker's `-fuse-ld=NAME`.
 fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     let mut ld: Vec<String> = match flags.link {
         LinkMode::StaticLibgo => vec!["-static-libgo".into()],
@@ -544,6 +549,7 @@ fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     ld.extend(tc.cflags.iter().cloned());
     ld.extend(tc.ldflags.iter().cloned());
     ld.extend(flags.ldflags.iter().cloned());
+    ld.extend(flags.linker.map(|l| l.flag()));
     ld
 }
 

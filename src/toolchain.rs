@@ -9,6 +9,7 @@
 //! only answers "what compiler, what std, what target".
 
 mod exports;
+mod linker;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 pub use exports::{StdExports, export_names};
+pub use linker::{Linker, LinkerChoice, fuse_ld};
 
 use crate::process::Cmd;
 use crate::store::Store;
