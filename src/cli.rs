@@ -15,6 +15,7 @@ use crate::plan::{Flags, LinkMode};
 use crate::progress::Explain;
 use crate::store::Store;
 
+pub mod cache;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
@@ -66,6 +67,8 @@ pub enum Command {
     Completion(complete::CompletionArgs),
     /// Print a man page (roff): gccgo-build(1), or a subcommand's.
     Man(complete::ManArgs),
+    /// Show what the build cache holds and how often it hit (`stats`), or trim it (`trim`).
+    Cache(cache::CacheArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -176,6 +179,9 @@ pub struct CompileArgs {
     /// Record source directories as import paths and the working directory as `.` (as `go build -trimpath`), so builds in different checkouts are byte-identical.
     #[arg(long)]
     pub trimpath: bool,
+    /// `--linker`, `--remote-cache`, `--remote-cache-readonly`.
+    #[command(flatten)]
+    pub farm: cache::FarmArgs,
     /// Package loading flags.
     #[command(flatten)]
     pub load: LoadArgs,
@@ -234,7 +240,8 @@ impl CompileArgs {
     /// `--size` folded into the compile and link flags. The fields of
     /// `BuildConfig` that only `build` sets get their defaults.
     ///
-    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`).
+    /// Errors: `-ldflags` that do not parse (`xflag::parse_ldflags`), or
+    /// remote-cache settings that do not (`cache::FarmArgs::cache_options`).
     pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
         let mut flags = Flags::default();
         let mut xs = Vec::new();
@@ -295,6 +302,8 @@ impl CompileArgs {
                 trimpath: self.trimpath,
             },
             xs,
+            linker: self.farm.linker(),
+            cache: self.farm.cache_options()?,
         })
     }
 }
@@ -420,6 +429,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
         Command::Completion(a) => complete::completion_main(&a),
         Command::Man(a) => complete::man_main(&a),
+        Command::Cache(a) => crate::cache::tool_main(&a.config(&cwd)?),
     }
 }
 

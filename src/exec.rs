@@ -224,6 +224,7 @@ pub fn run<'a>(
         helper,
         slots_held: Vec::new(),
         requested: 0,
+        quiet_rerun: BTreeSet::new(),
     };
     s.progress.start(plan.actions.len());
     loop {
@@ -241,6 +242,10 @@ pub fn run<'a>(
             Err(_) => break,
         }
     }
+    if let Some(c) = s.cache.as_deref_mut() {
+        c.finish();
+    }
+    s.cache_warnings();
     s.progress.finish();
     Ok(s.sum)
 }
@@ -259,6 +264,9 @@ struct Scheduler<'a> {
     helper: Option<jobserver::HelperThread>,
     slots_held: Vec<jobserver::Acquired>,
     requested: usize,
+    /// Actions run again because a concurrent trim removed their entries
+    /// (no "corrupted" warning for them).
+    quiet_rerun: BTreeSet<ActionId>,
 }
 
 impl Scheduler<'_> {
@@ -297,12 +305,16 @@ impl Scheduler<'_> {
                     }
                     self.spawn(i)?;
                 }
-                Ok(Lookup::Corrupt { rebuild }) => {
+                Ok(Lookup::Corrupt { rebuild, trimmed }) => {
                     for j in rebuild {
                         self.progress.warn(&format!(
                             "{}: cache entry was corrupted; rebuilding it",
                             self.plan[j].label
                         ));
+                        self.q.run_again(j, i);
+                    }
+                    for j in trimmed {
+                        self.quiet_rerun.insert(j);
                         self.q.run_again(j, i);
                     }
                 }
@@ -311,8 +323,18 @@ impl Scheduler<'_> {
                     self.fail(i, &text);
                 }
             }
+            self.cache_warnings();
         }
         Ok(())
+    }
+
+    /// Shows what the cache has to say (the remote cache's warning).
+    fn cache_warnings(&mut self) {
+        if let Some(c) = self.cache.as_deref_mut() {
+            for w in c.take_warnings() {
+                self.progress.warn(&w);
+            }
+        }
     }
 
     /// A cache hit: installs the restored output where the user asked
@@ -405,12 +427,13 @@ impl Scheduler<'_> {
                 c.installed(plan, i);
             }
         }
-        if self.q.is_rerun(i) {
+        if self.q.is_rerun(i) && !self.quiet_rerun.remove(&i) {
             self.progress.warn(&format!(
                 "{}: cache entry was corrupted; rebuilt it",
                 a.label
             ));
         }
+        self.cache_warnings();
         self.progress.done(&a.label, &output);
         self.sum.succeeded.insert(i);
         self.q.succeeded(i);
@@ -625,8 +648,9 @@ mod tests {
     }
 
     impl Answers {
-        /// Action 0 is a hit; action 1 then finds 0's entry damaged.
-        fn hit_then_corrupt() -> Answers {
+        /// Action 0 is a hit; action 1 then finds 0's entry damaged (or,
+        /// with `trimmed`, removed by a concurrent trim).
+        fn hit_then_gone(trimmed: bool) -> Answers {
             let mut cache = Answers::default();
             cache.answers.insert(
                 0,
@@ -637,8 +661,16 @@ mod tests {
             );
             cache.answers.insert(
                 1,
-                vec![Lookup::Corrupt {
-                    rebuild: vec![ActionId(0)],
+                vec![if trimmed {
+                    Lookup::Corrupt {
+                        rebuild: vec![],
+                        trimmed: vec![ActionId(0)],
+                    }
+                } else {
+                    Lookup::Corrupt {
+                        rebuild: vec![ActionId(0)],
+                        trimmed: vec![],
+                    }
                 }],
             );
             cache
@@ -775,7 +807,7 @@ mod tests {
                 ("user", &format!("test -e '{}'", f.display()), &[0]),
             ],
         );
-        let mut cache = Answers::hit_then_corrupt();
+        let mut cache = Answers::hit_then_gone(false);
         let mut log = Log::default();
         let sum = run(&p, &opts(2, false), &mut log, Some(&mut cache)).unwrap();
         assert!(sum.failed.is_empty(), "{:#?}", log.0);
@@ -788,12 +820,34 @@ mod tests {
         assert_eq!(cache.stored, [0, 1]);
     }
 
+    /// An entry a concurrent `cache trim` removed is a miss like any other:
+    /// the action runs again, and nobody is told of damage.
+    #[test]
+    fn a_trimmed_dependency_runs_again_without_a_warning() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("rebuilt");
+        let p = plan(
+            d.path(),
+            &[
+                ("dep", &format!("touch '{}'", f.display()), &[]),
+                ("user", &format!("test -e '{}'", f.display()), &[0]),
+            ],
+        );
+        let mut cache = Answers::hit_then_gone(true);
+        let mut log = Log::default();
+        let sum = run(&p, &opts(2, false), &mut log, Some(&mut cache)).unwrap();
+        assert!(sum.failed.is_empty(), "{:#?}", log.0);
+        assert_eq!((sum.cached, sum.ran), (1, 2));
+        assert!(!log.0.iter().any(|l| l.starts_with("warn")), "{:#?}", log.0);
+        assert_eq!(cache.stored, [0, 1]);
+    }
+
     #[test]
     fn a_corrupt_dependency_that_fails_again_fails_the_build() {
         let d = tempfile::tempdir().unwrap();
         let mut p = plan(d.path(), &[("dep", "exit 1", &[]), ("user", "true", &[0])]);
         p.actions[0].steps = vec![Step::Run(Cmd::new("sh").args(["-c", "sleep 30"]))];
-        let mut cache = Answers::hit_then_corrupt();
+        let mut cache = Answers::hit_then_gone(false);
         let mut o = opts(2, false);
         o.timeout = Some(Duration::from_millis(300));
         let mut log = Log::default();

@@ -49,6 +49,7 @@ pub mod plan;
 pub mod process;
 pub mod profile;
 pub mod progress;
+pub mod remote;
 pub mod resolve;
 pub mod scan;
 pub mod sizes;
