@@ -74,7 +74,16 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
     let r = json(&rep);
     let cols = r["columns"].as_array().unwrap();
     let specs: Vec<&str> = cols.iter().map(|c| c["spec"].as_str().unwrap()).collect();
-    assert_eq!(specs, ["host", "gccgo-11", "mipsel-linux-gnu", "mipsel-linux-gnu-11", "gc"]);
+    assert_eq!(
+        specs,
+        [
+            "host",
+            "gccgo-11",
+            "mipsel-linux-gnu",
+            "mipsel-linux-gnu-11",
+            "gc"
+        ]
+    );
     for c in cols {
         assert_eq!(c["build"]["ok"], true, "{c}");
         let b = &c["build"]["binaries"][0];
@@ -117,7 +126,11 @@ fn minion_through_host_11_mipsel_and_gc_json_sizes_outputs_and_html() {
         assert_eq!(cols[i]["run"]["status"], "exit status 0");
     }
     assert_eq!(cols[4]["run"]["first_difference"]["this"], "compiler: gc");
-    assert!(cols[3]["compiler"].as_str().unwrap().contains("11."), "{}", cols[3]["compiler"]);
+    assert!(
+        cols[3]["compiler"].as_str().unwrap().contains("11."),
+        "{}",
+        cols[3]["compiler"]
+    );
     assert_eq!(
         cols[0]["run"]["stdout"].as_str().unwrap(),
         minion_expected()

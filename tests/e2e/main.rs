@@ -19,6 +19,7 @@ mod inspect_doctor;
 mod jobserver;
 mod main_job;
 mod progress;
+mod remote;
 mod reproducible;
 mod routers;
 mod size;
