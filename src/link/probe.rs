@@ -2,7 +2,7 @@
 //! program with each candidate (`gcc -fuse-ld=NAME`), fastest first, and
 //! run it (under the toolchain's runner, qemu-user for a foreign target);
 //! the first whose program prints what it should wins. The program starts
-//! 64 goroutines that each recurse 2,000 deep with a 256-byte frame, so a
+//! 16 goroutines that each recurse 1,000 deep with a 256-byte frame, so a
 //! linker that breaks gccgo's split stacks on x86 (the rewriting of calls
 //! into code without split stacks, which gold does) makes it crash.
 //!
@@ -41,12 +41,12 @@ func deep(n int) int {
 
 func main() {
 	var wg sync.WaitGroup
-	sums := make([]int, 64)
+	sums := make([]int, 16)
 	for i := range sums {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			sums[i] = deep(2000 + i)
+			sums[i] = deep(1000 + i)
 			_, _ = os.Getwd()
 			_ = fmt.Sprintf("%d %s", i, "x")
 		}(i)
@@ -63,7 +63,7 @@ func main() {
 /// What `HELLO` prints when it ran well: deep(n) counts the odd numbers
 /// in 1..=n, which is (n+1)/2.
 fn expected_line() -> String {
-    let t: u64 = (0..64u64).map(|i| (2000 + i).div_ceil(2)).sum();
+    let t: u64 = (0..16u64).map(|i| (1000 + i).div_ceil(2)).sum();
     format!("gccgo-build linker probe {t}")
 }
 
@@ -141,7 +141,7 @@ impl LinkerFacts {
 fn memo_path(tc: &Toolchain, store: &Store) -> Option<PathBuf> {
     let (size, mtime) = crate::store::stamp(&tc.gccgo)?;
     let id = format!(
-        "linker 1\n{}\n{size}\n{mtime}\n{:?}\n{:?}\n{:?}",
+        "linker 2\n{}\n{size}\n{mtime}\n{:?}\n{:?}\n{:?}",
         tc.gccgo.display(),
         tc.cflags,
         tc.ldflags,
@@ -269,8 +269,8 @@ mod tests {
 
     #[test]
     fn the_expected_line_is_the_closed_form() {
-        // deep(n) for n = 2000..2063: 1000, 1001, 1001, 1002, …
-        let t: u64 = (2000..2064u64)
+        // deep(n) for n = 1000..1015: 500, 501, 501, 502, …
+        let t: u64 = (1000..1016u64)
             .map(|n| (1..=n).filter(|k| k % 2 == 1).count() as u64)
             .sum();
         assert_eq!(expected_line(), format!("gccgo-build linker probe {t}"));
