@@ -580,3 +580,58 @@ fn an_entry_trimmed_mid_build_is_rebuilt_quietly() {
     assert_eq!(compiled(&log).len(), 5, "{log}");
     p.selftest_ok();
 }
+
+/// The linker is on the link line (`-fuse-ld=`), in the link's key, and
+/// in `--explain`; `GCCGO_BUILD_LINKER` chooses it too; `auto` on the host
+/// picks mold when it is installed, and the program runs (its goroutines'
+/// split stacks work).
+#[test]
+fn the_linker_is_on_the_link_line_in_the_key_and_explained() {
+    let p = Proj::new();
+    let (ok1, log) = p.build_with(&["--linker", "gold"], None);
+    assert!(ok1, "{log}");
+    assert!(log.contains("-static-libgo -fuse-ld=gold"), "{log}");
+    p.selftest_ok();
+    let (ok2, log) = p.build_with(&["--linker", "bfd"], None);
+    assert!(ok2, "{log}");
+    assert!(compiled(&log).is_empty() && links(&log) == 1, "{log}");
+    assert!(log.contains(": linker changed: gold → bfd"), "{log}");
+    p.selftest_ok();
+    // Back to gold through the environment: the link's entry is still there.
+    let o = run(bin()
+        .current_dir(p.root())
+        .env("GCCGO_BUILD_CACHE", p.cache.path())
+        .env("GCCGO_BUILD_LINKER", "gold")
+        .args(["build", "-x", "-o", "minion", "./cmd/minion"]));
+    let (_, log) = ok(o);
+    assert!(compiled(&log).is_empty() && links(&log) == 0, "{log}");
+    let (ok3, log) = p.build();
+    assert!(ok3, "{log}");
+    if std::path::Path::new("/usr/bin/ld.mold").exists() {
+        assert!(
+            log.contains("-fuse-ld=mold"),
+            "auto did not pick mold:\n{log}"
+        );
+    }
+    p.selftest_ok();
+}
+
+/// For MIPS, `auto` never picks mold (no MIPS support) or lld (it fails
+/// on gccgo's MIPS relocations): gold when installed for the target, and
+/// the program runs under qemu.
+#[test]
+fn the_auto_linker_for_mips_is_one_that_links_mips() {
+    let p = Proj::new();
+    let (ok1, log) = p.build_with(&["--target", "mips-linux-gnu"], None);
+    assert!(ok1, "{log}");
+    let link = log
+        .lines()
+        .find(|l| l.contains(" -static-libgo"))
+        .expect("a link line");
+    assert!(!link.contains("=mold") && !link.contains("=lld"), "{link}");
+    if std::path::Path::new("/usr/bin/mips-linux-gnu-ld.gold").exists() {
+        assert!(link.ends_with("-fuse-ld=gold"), "{link}");
+    }
+    let (out, _) = ok(run_target(Some("mips-linux-gnu"), &p.out(), &["-selftest"]));
+    assert_eq!(out, minion_expected());
+}
