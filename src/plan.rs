@@ -307,6 +307,12 @@ impl fmt::Display for Plan {
     }
 }
 
+/// Why a link whose objects mix float ABIs fails (the linker only warns).
+const FLOAT_MIX: &str = "the objects mix soft-float and hard-float code (the linker's warning \
+     above): the program would compute garbage with floats. The toolchain's libgo and crt \
+     files are hard-float; build soft-float with a soft-float toolchain such as an OpenWrt \
+     SDK's (--sdk), or drop -msoft-float";
+
 /// Builds the link action of main package `id`: link every object of its
 /// closure into `$WORK/exe/<name>`, strip it with the target's objcopy when
 /// asked, then install it at `out`. Objects: the main package first, then
@@ -362,14 +368,16 @@ fn link_action(
         steps,
         deps,
         inputs: vec![],
-        fail_when: vec![(
-            "uses -msoft-float".into(),
-            "the objects mix soft-float and hard-float code (the linker's warning above): \
-             the program would compute garbage with floats. The toolchain's libgo and crt \
-             files are hard-float; build soft-float with a soft-float toolchain such as an \
-             OpenWrt SDK's (--sdk), or drop -msoft-float"
-                .into(),
-        )],
+        // ld.bfd says `X uses -msoft-float`; gold (`--linker gold`, auto's
+        // choice for MIPS) says `FP ABI -msoft-float is incompatible with -mfpxx`.
+        fail_when: [
+            "uses -msoft-float",
+            "FP ABI -msoft-float is incompatible with",
+            "is incompatible with -msoft-float",
+        ]
+        .into_iter()
+        .map(|pat| (pat.to_string(), FLOAT_MIX.to_string()))
+        .collect(),
         outputs: vec![Output {
             role: Role::Exe,
             path: exe,
