@@ -1,20 +1,16 @@
 //! Link: decisions about the final executable that are not compiler
-//! commands — which linker runs (`--linker`, probed once per toolchain by
-//! `probe`), its default name (as `go build` names it), and the size line
+//! commands — which linker runs (`--linker`; `auto` asks the toolchain's
+//! linker probe, `toolchain::LinkerFacts`), its default name (as `go build` names it), and the size line
 //! printed after every link, and the check of the file at OUT before a build (the rule
 //! for OUT after one is `store::Store::remove_if_ours`). The link
 //! command itself is planned in `plan`.
-
-mod probe;
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
-pub use probe::{LinkerFacts, Tried};
-
 use crate::store::Store;
-use crate::toolchain::{Linker, LinkerChoice, Toolchain};
+use crate::toolchain::{Linker, LinkerChoice, LinkerFacts, Toolchain};
 
 /// The linker a build's links run with (`plan::Flags::linker`): the one
 /// named; for `auto`, the probe's answer for `tc` (`LinkerFacts::of`,
@@ -37,26 +33,6 @@ pub fn choose_linker(
                 LinkerFacts::of(tc, store).chosen
             }
         }
-    }
-}
-
-/// The `GCCGO_BUILD_LINKER` line of `gccgo-build env` for `tc`: the
-/// choice of `GCCGO_BUILD_LINKER` (default `auto`) and what it resolves
-/// to, e.g. `mold (auto: mold links and runs)` or `gold`. Probes the
-/// linkers when `auto` has no remembered answer. An unknown name in the
-/// variable is shown as it is, with the error.
-pub fn linker_env_value(tc: &Toolchain, store: &Store) -> String {
-    let raw = std::env::var("GCCGO_BUILD_LINKER").unwrap_or_default();
-    match LinkerChoice::parse(&raw) {
-        Ok(LinkerChoice::Named(l)) => l.to_string(),
-        Ok(LinkerChoice::Auto) => {
-            if let Some(l) = crate::toolchain::fuse_ld(&tc.ldflags) {
-                format!("{l} (the profile's -fuse-ld)")
-            } else {
-                LinkerFacts::of(tc, store).summary()
-            }
-        }
-        Err(e) => format!("{raw} ({e})"),
     }
 }
 

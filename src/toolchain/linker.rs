@@ -1,7 +1,7 @@
 //! Linkers: which `ld` a link runs (`gcc -fuse-ld=NAME`), as a name the
-//! plan puts on the link line. Which one `auto` picks, and the probe that
-//! decides it, live in `link` (the probe needs to build and run a program);
-//! this is only the vocabulary, low enough for `plan` to use.
+//! plan puts on the link line, and what the user asked for. The probe that
+//! decides `auto` is `ldprobe` (it builds and runs a program); the choice
+//! is made by `link::choose_linker`.
 
 use std::fmt;
 

@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::{Linker, LinkerChoice, Toolchain, find_program};
 use crate::process::Cmd;
 use crate::store::Store;
-use crate::toolchain::{Linker, Toolchain, find_program};
 
 /// The probe program: goroutines, deep recursion with large frames, a
 /// system call and fmt on each goroutine's stack.
@@ -261,6 +261,23 @@ fn last_line(text: &str, or: &str) -> String {
         .or_else(|| lines().next_back())
         .unwrap_or(or)
         .to_string()
+}
+
+/// The `GCCGO_BUILD_LINKER` line of `gccgo-build env` for `tc`: the
+/// choice of `GCCGO_BUILD_LINKER` (default `auto`) and what it resolves
+/// to, e.g. `mold (auto: mold links and runs)` or `gold`. Probes the
+/// linkers when `auto` has no remembered answer in `store`. An unknown
+/// name in the variable is shown as it is, with the error.
+pub fn linker_env_value(tc: &Toolchain, store: &Store) -> String {
+    let raw = std::env::var("GCCGO_BUILD_LINKER").unwrap_or_default();
+    match LinkerChoice::parse(&raw) {
+        Ok(LinkerChoice::Named(l)) => l.to_string(),
+        Ok(LinkerChoice::Auto) => match super::fuse_ld(&tc.ldflags) {
+            Some(l) => format!("{l} (the profile's -fuse-ld)"),
+            None => LinkerFacts::of(tc, store).summary(),
+        },
+        Err(e) => format!("{raw} ({e})"),
+    }
 }
 
 #[cfg(test)]
