@@ -106,6 +106,23 @@ pub struct BuildConfig {
     pub record: Option<PathBuf>,
     /// `--emit ninja FILE`: write the plan as a Ninja file and build nothing.
     pub emit_ninja: Option<PathBuf>,
+    /// `--linker` (or `GCCGO_BUILD_LINKER`), resolved for the toolchain
+    /// by `flags_for` before planning.
+    pub linker: crate::toolchain::LinkerChoice,
+    /// The remote cache and the local cache's size limit (`explain` is
+    /// filled from the field above when the cache opens).
+    pub cache: crate::cache::Options,
+}
+
+impl BuildConfig {
+    /// The flags to plan with for `tc`: `flags` with the linker that
+    /// `linker` resolves to for it (`link::choose_linker`, which probes the
+    /// linkers once per toolchain for `auto`).
+    pub fn flags_for(&self, tc: &Toolchain) -> Flags {
+        let mut f = self.flags.clone();
+        f.linker = crate::link::choose_linker(self.linker, tc, &f.ldflags, &self.store);
+        f
+    }
 }
 
 /// Probes the toolchain that `--target`, `--toolchain FILE` and `--sdk DIR`
@@ -319,7 +336,7 @@ fn make_plan(
 ) -> Result<Plan> {
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
     let cgo = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process())?;
-    let mut plan = Plan::new(graph, tc, &cfg.flags, work, outputs, &cgo);
+    let mut plan = Plan::new(graph, tc, &cfg.flags_for(tc), work, outputs, &cgo);
     apply_x(cfg, graph, &mut plan, outputs)?;
     for &main in outputs.keys() {
         let info = crate::buildinfo::text(graph, main, &loaded.resolver, tc, &cfg.buildinfo);
@@ -456,7 +473,11 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         jobserver: unsafe { jobserver::Client::from_env() },
     };
     let mut progress = crate::progress::for_stderr(cfg.explain);
-    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, cfg.explain != Explain::Off)?
+    let cache_opts = crate::cache::Options {
+        explain: cfg.explain != Explain::Off,
+        ..cfg.cache.clone()
+    };
+    let mut cache = crate::cache::Cache::open(&cfg.store, tc, plan, &cache_opts)?
         .map(|c| if cfg.rebuild_all { c.rebuild_all() } else { c });
     let hook = cache
         .as_mut()

@@ -18,6 +18,7 @@
 //!     object export extra-N exe     the action's outputs, by role
 //!   index/<hash of label>.json      the inputs of the label's last builds (≤ 8), for --explain
 //!   installed/<hash of OUT>.json    the last file installed at OUT (see `store`)
+//!   builds.jsonl                    each build's hits, remote hits and runs (`cache stats`)
 //!   tmp/                            staging directories for atomic writes
 //! ```
 //!
@@ -25,16 +26,27 @@
 //! action that runs needs them (lazily), and verified against their sha256
 //! as they are copied. A damaged entry is removed and the answer for the
 //! action that needed it is `Corrupt`: the scheduler runs the damaged
-//! action again, then asks again.
+//! action again, then asks again. An entry that a concurrent `cache trim`
+//! removed in the meantime is run again the same way, without a warning.
+//!
+//! With a remote cache (`remote`), a local miss asks the server; what it
+//! returns is checked and stored as a local entry before it is a hit. Each
+//! entry this build stores is uploaded behind the build's back. Every hit
+//! marks its entry used (`entry::touch`), for the trim's LRU order (`trim`).
 
 mod entry;
 mod key;
+mod remote;
+mod report;
+mod trim;
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
 pub use key::{DirtyReason, KeyInputs, Kind};
+pub use report::{Tool, ToolConfig, main as tool_main};
+pub use trim::{BuildRecord, Trimmed, Usage, builds, parse_age, parse_size, trim, usage};
 
 use crate::plan::{ActionId, ActionKind, Plan, Role};
 use crate::store::{FORMAT, Store, hash_file};
@@ -59,12 +71,15 @@ pub enum Lookup {
         reason: DirtyReason,
     },
     /// The action must wait: these dependencies' entries turned out damaged
-    /// when their outputs were copied into the work directory. Run them
-    /// again (their next lookup is a `Miss` with `CorruptEntry`), then ask
-    /// again.
+    /// (or gone) when their outputs were copied into the work directory.
+    /// Run them again (their next lookup is a `Miss` with `CorruptEntry`
+    /// or `EntryTrimmed`), then ask again.
     Corrupt {
-        /// The damaged dependencies.
+        /// The damaged dependencies (each worth a warning).
         rebuild: Vec<ActionId>,
+        /// Dependencies whose entries a concurrent trim removed: run again
+        /// without a warning.
+        trimmed: Vec<ActionId>,
     },
 }
 
@@ -82,6 +97,27 @@ pub trait CacheHook {
     fn store(&mut self, plan: &Plan, action: ActionId, output: &str) -> Result<()>;
     /// Called after `action`'s outputs were installed where the user asked.
     fn installed(&mut self, plan: &Plan, action: ActionId);
+    /// Warnings to show now (the remote cache's one line), drained.
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Called once when the build is over: waits for uploads, records the
+    /// build's hits and misses, trims to the configured size.
+    fn finish(&mut self) {}
+}
+
+/// What the cache of a build does beyond its directory (the command
+/// line's second layer fills it).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--explain`: compute a `DirtyReason` for each miss.
+    pub explain: bool,
+    /// `--remote-cache URL` (or `GCCGO_BUILD_REMOTE_CACHE`) with
+    /// `--remote-cache-readonly`.
+    pub remote: Option<crate::remote::Config>,
+    /// `GCCGO_BUILD_CACHE_MAX_SIZE`, in bytes: after a build that stored
+    /// something, a cache larger than this is trimmed to 90% of it.
+    pub max_size: Option<u64>,
 }
 
 /// What the cache remembers of one package compile: `gccgo-build graph`
@@ -157,8 +193,10 @@ struct State {
     pending: Option<PathBuf>,
     /// sha256 of the export data (compile of a non-main package).
     export: Option<String>,
-    /// The entry was found damaged; the action is being run again.
+    /// The entry was found damaged (or trimmed); the action is being run again.
     corrupt: bool,
+    /// It was trimmed, not damaged (`DirtyReason::EntryTrimmed`).
+    trimmed: bool,
     /// When the lookup answered `Miss` (the scheduler starts the action
     /// right after), for the entry's `wall_ms`.
     started: Option<std::time::Instant>,
@@ -174,18 +212,25 @@ pub struct Cache {
     /// `-a`: every lookup is a miss; results are still stored.
     rebuild_all: bool,
     state: Vec<State>,
+    remote: Option<remote::Remote>,
+    max_size: Option<u64>,
+    /// This build's hits and runs so far.
+    record: BuildRecord,
+    /// Entries this build wrote (locally or from the remote cache).
+    stored: usize,
 }
 
 impl Cache {
     /// Opens (creating if needed) the cache of `store` for `plan`; `None`
-    /// when the store is off. `explain` computes a `DirtyReason` for each miss.
+    /// when the store is off (a remote cache is then not used either: its
+    /// entries are checked and kept locally). See `Options`.
     ///
     /// Errors when the directory cannot be created (names it and the fix).
     pub fn open(
         store: &Store,
         tc: &Toolchain,
         plan: &Plan,
-        explain: bool,
+        opts: &Options,
     ) -> Result<Option<Cache>> {
         let Some(root) = store.versioned() else {
             return Ok(None);
@@ -203,9 +248,13 @@ impl Cache {
             root,
             store: store.clone(),
             compiler: tc.identity.clone(),
-            explain,
+            explain: opts.explain,
             rebuild_all: false,
             state: vec![State::default(); plan.actions.len()],
+            remote: opts.remote.clone().map(remote::Remote::new),
+            max_size: opts.max_size,
+            record: BuildRecord::default(),
+            stored: 0,
         }))
     }
 
@@ -277,8 +326,11 @@ impl Cache {
             let sound = entry::read_meta(&dir)
                 .is_some_and(|meta| entry::restore(&dir, &meta, &plan[j].outputs).is_ok());
             if !sound {
+                // Gone as a whole: a concurrent trim renamed it away.
+                let trimmed = !dir.join("meta.json").exists();
                 let _ = std::fs::remove_dir_all(&dir);
                 self.state[j.index()].corrupt = true;
+                self.state[j.index()].trimmed = trimmed;
                 damaged.push(j);
             }
         }
@@ -290,6 +342,7 @@ impl Cache {
     fn hit(&mut self, plan: &Plan, i: ActionId, key: &str) -> Option<Lookup> {
         let dir = self.entry_dir(key);
         let meta = entry::read_meta(&dir)?;
+        entry::touch(&dir);
         let a = &plan[i];
         match &a.kind {
             ActionKind::Compile { .. } => {
@@ -322,7 +375,9 @@ impl Cache {
 
 impl CacheHook for Cache {
     fn lookup(&mut self, plan: &Plan, i: ActionId) -> Result<Lookup> {
-        let reason = if self.state[i.index()].corrupt {
+        let reason = if self.state[i.index()].trimmed {
+            DirtyReason::EntryTrimmed
+        } else if self.state[i.index()].corrupt {
             DirtyReason::CorruptEntry
         } else {
             let inputs = self.inputs(plan, i)?;
@@ -331,6 +386,15 @@ impl CacheHook for Cache {
             if !self.rebuild_all
                 && let Some(hit) = self.hit(plan, i, &key)
             {
+                self.record.local += 1;
+                return Ok(hit);
+            }
+            if !self.rebuild_all
+                && self.fetch(plan, i, &key)
+                && let Some(hit) = self.hit(plan, i, &key)
+            {
+                self.record.remote += 1;
+                self.stored += 1;
                 return Ok(hit);
             }
             let reason = if self.rebuild_all {
@@ -347,9 +411,13 @@ impl CacheHook for Cache {
         // their objects, so what they restored lazily must be in $WORK now.
         let damaged = self.materialize(plan, &plan[i].deps);
         if !damaged.is_empty() {
-            return Ok(Lookup::Corrupt { rebuild: damaged });
+            let (trimmed, rebuild) = damaged
+                .into_iter()
+                .partition(|j| self.state[j.index()].trimmed);
+            return Ok(Lookup::Corrupt { rebuild, trimmed });
         }
         self.state[i.index()].started = Some(std::time::Instant::now());
+        self.record.ran += 1;
         Ok(Lookup::Miss { reason })
     }
 
@@ -373,19 +441,25 @@ impl CacheHook for Cache {
             st.export = Some(got);
         }
         st.corrupt = false;
+        st.trimmed = false;
         let inputs = st.inputs.take();
         let wall_ms = st
             .started
             .take()
             .map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let dest = self.entry_dir(&key);
         entry::write(
-            &self.entry_dir(&key),
+            &dest,
             &self.root.join("tmp"),
             &a.label,
             &a.outputs,
             output,
             wall_ms,
         )?;
+        self.stored += 1;
+        if let Some(r) = &self.remote {
+            r.push(&key, &dest);
+        }
         if let Some(inputs) = inputs {
             let mut history = self.history(&a.label);
             history.retain(|h| h.key() != key);
@@ -404,5 +478,43 @@ impl CacheHook for Cache {
         if let (Some(out), Some(key)) = (plan[i].installs(), &self.state[i.index()].key) {
             self.store.record_install(out, key);
         }
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        self.remote
+            .as_ref()
+            .and_then(|r| r.take_warning())
+            .into_iter()
+            .collect()
+    }
+
+    fn finish(&mut self) {
+        if let Some(r) = &mut self.remote {
+            self.record.pushed = r.finish().pushed;
+        }
+        self.record.time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        trim::record_build(&self.root, &self.record);
+        if let Some(max) = self.max_size
+            && self.stored > 0
+            && trim::usage(&self.root).total_bytes > max
+        {
+            let _ = trim::trim(&self.root, Some(max / 10 * 9), None);
+        }
+    }
+}
+
+impl Cache {
+    /// On a local miss: whether the remote cache had the entry of `key`
+    /// (now stored locally, checked).
+    fn fetch(&mut self, plan: &Plan, i: ActionId, key: &str) -> bool {
+        let dest = self.entry_dir(key);
+        let tmp = self.root.join("tmp");
+        let Some(r) = &mut self.remote else {
+            return false;
+        };
+        let a = &plan[i];
+        r.fetch(key, &a.label, &entry::names(&a.outputs), &dest, &tmp)
     }
 }

@@ -18,6 +18,7 @@ use crate::progress::Explain;
 use crate::store::Store;
 
 pub mod bisect;
+pub mod cache;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
@@ -75,6 +76,8 @@ pub enum Command {
     Man(complete::ManArgs),
     /// Find the packages and the compiler option behind a program whose output changes with the flags.
     Bisect(bisect::BisectArgs),
+    /// Show what the build cache holds and how often it hit (`stats`), or trim it (`trim`).
+    Cache(cache::CacheArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -198,6 +201,9 @@ pub struct CompileArgs {
     /// Record source directories as import paths and the working directory as `.` (as `go build -trimpath`), so builds in different checkouts are byte-identical.
     #[arg(long)]
     pub trimpath: bool,
+    /// `--linker`, `--remote-cache`, `--remote-cache-readonly`.
+    #[command(flatten)]
+    pub farm: cache::FarmArgs,
     /// Package loading flags.
     #[command(flatten)]
     pub load: LoadArgs,
@@ -324,7 +330,8 @@ impl CompileArgs {
     ///
     /// Errors: a `-gccgoflags` value that `plan::pkgflags::parse` refuses;
     /// `-ldflags` that do not parse (`xflag::parse_ldflags`); a refused flag
-    /// (`Refused::check`).
+    /// (`Refused::check`); remote-cache settings that do not parse
+    /// (`cache::FarmArgs::cache_options`).
     pub fn config(&self, cwd: &std::path::Path) -> anyhow::Result<BuildConfig> {
         self.refused.check()?;
         let mut flags = Flags::default();
@@ -399,6 +406,8 @@ impl CompileArgs {
             xs,
             record: None,
             emit_ninja: None,
+            linker: self.farm.linker(),
+            cache: self.farm.cache_options()?,
         })
     }
 }
@@ -486,6 +495,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Completion(a) => complete::completion_main(&a),
         Command::Man(a) => complete::man_main(&a),
         Command::Bisect(a) => crate::bisect::main(&cwd, &a.config(&cwd)?),
+        Command::Cache(a) => crate::cache::tool_main(&a.config(&cwd)?),
     }
 }
 

@@ -89,7 +89,8 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     let workdir = crate::build::work_dir(bcfg.keep_work)?;
     let work = workdir.path().to_path_buf();
     let cgo = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process())?;
-    let mut plan = Plan::new(graph, tc, &bcfg.flags, &work, &BTreeMap::new(), &cgo);
+    let flags = bcfg.flags_for(tc);
+    let mut plan = Plan::new(graph, tc, &flags, &work, &BTreeMap::new(), &cgo);
     let mut links: Vec<(PkgId, Option<ActionId>)> = Vec::new();
     for &id in &graph.roots {
         let p = graph.pkg(id);
@@ -111,7 +112,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             install,
             name: crate::link::default_exe_name(&p.import_path),
         };
-        links.push((id, Some(plan.add_test(graph, tc, &bcfg.flags, &t, &cgo)?)));
+        links.push((id, Some(plan.add_test(graph, tc, &flags, &t, &cgo)?)));
     }
     if bcfg.keep_work || bcfg.print_commands {
         eprintln!("WORK={}", work.display());

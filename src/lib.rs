@@ -53,6 +53,7 @@ pub mod process;
 pub mod profile;
 pub mod progress;
 pub mod record;
+pub mod remote;
 pub mod resolve;
 pub mod scan;
 pub mod sizes;

@@ -1,5 +1,6 @@
 //! Link: decisions about the final executable that are not compiler
-//! commands — its default name (as `go build` names it), and the size line
+//! commands — which linker runs (`--linker`; `auto` asks the toolchain's
+//! linker probe, `toolchain::LinkerFacts`), its default name (as `go build` names it), and the size line
 //! printed after every link, and the check of the file at OUT before a build (the rule
 //! for OUT after one is `store::Store::remove_if_ours`). The link
 //! command itself is planned in `plan`.
@@ -9,6 +10,31 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::store::Store;
+use crate::toolchain::{Linker, LinkerChoice, LinkerFacts, Toolchain};
+
+/// The linker a build's links run with (`plan::Flags::linker`): the one
+/// named; for `auto`, the probe's answer for `tc` (`LinkerFacts::of`,
+/// remembered in `store`), unless the profile's or the user's link flags
+/// already name one with `-fuse-ld=` (`None`: theirs stands).
+pub fn choose_linker(
+    choice: LinkerChoice,
+    tc: &Toolchain,
+    ldflags: &[String],
+    store: &Store,
+) -> Option<Linker> {
+    match choice {
+        LinkerChoice::Named(l) => Some(l),
+        LinkerChoice::Auto => {
+            let pinned = crate::toolchain::fuse_ld(&tc.ldflags).is_some()
+                || crate::toolchain::fuse_ld(ldflags).is_some();
+            if pinned {
+                None
+            } else {
+                LinkerFacts::of(tc, store).chosen
+            }
+        }
+    }
+}
 
 /// Whether `bytes` start like a file a build may replace: an object or
 /// executable (ELF, an `ar` archive, a `#!` script), as the go command's

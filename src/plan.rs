@@ -62,6 +62,10 @@ pub struct Flags {
     /// directories are recorded as import paths and the working directory
     /// as `.` (`path_flags`).
     pub trimpath: Option<PathBuf>,
+    /// The linker the link runs (`-fuse-ld=NAME`, last on the link line so
+    /// it wins over a profile's); `None` leaves gcc's default. Resolved
+    /// from `--linker` by `link::choose_linker` before planning.
+    pub linker: Option<crate::toolchain::Linker>,
 }
 
 impl Default for Flags {
@@ -73,6 +77,7 @@ impl Default for Flags {
             link: LinkMode::StaticLibgo,
             strip: false,
             trimpath: None,
+            linker: None,
         }
     }
 }
@@ -326,6 +331,12 @@ impl fmt::Display for Plan {
     }
 }
 
+/// Why a link whose objects mix float ABIs fails (the linker only warns).
+const FLOAT_MIX: &str = "the objects mix soft-float and hard-float code (the linker's warning \
+     above): the program would compute garbage with floats. The toolchain's libgo and crt \
+     files are hard-float; build soft-float with a soft-float toolchain such as an OpenWrt \
+     SDK's (--sdk), or drop -msoft-float";
+
 /// Builds the link action of main package `id`: link every object of its
 /// closure into `$WORK/exe/<name>`, strip it with the target's objcopy when
 /// asked, then install it at `out`. Objects: the main package first, then
@@ -390,14 +401,16 @@ fn link_action(
         steps,
         deps,
         inputs: vec![],
-        fail_when: vec![(
-            "uses -msoft-float".into(),
-            "the objects mix soft-float and hard-float code (the linker's warning above): \
-             the program would compute garbage with floats. The toolchain's libgo and crt \
-             files are hard-float; build soft-float with a soft-float toolchain such as an \
-             OpenWrt SDK's (--sdk), or drop -msoft-float"
-                .into(),
-        )],
+        // ld.bfd says `X uses -msoft-float`; gold (`--linker gold`, auto's
+        // choice for MIPS) says `FP ABI -msoft-float is incompatible with -mfpxx`.
+        fail_when: [
+            "uses -msoft-float",
+            "FP ABI -msoft-float is incompatible with",
+            "is incompatible with -msoft-float",
+        ]
+        .into_iter()
+        .map(|pat| (pat.to_string(), FLOAT_MIX.to_string()))
+        .collect(),
         outputs: vec![Output {
             role: Role::Exe,
             path: exe,
@@ -573,7 +586,7 @@ fn object_outputs(tc: &Toolchain, obj: &Path, export: bool, steps: &mut Vec<Step
 
 /// The flags of a link after its objects: the link mode's
 /// (`-static-libgo`, `-static`, none), the profile's compile and link
-/// flags, then `--ldflags`.
+/// flags, `--ldflags`, then the chosen linker's `-fuse-ld=NAME`.
 fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     let mut ld: Vec<String> = match flags.link {
         LinkMode::StaticLibgo => vec!["-static-libgo".into()],
@@ -583,6 +596,7 @@ fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     ld.extend(tc.cflags.iter().cloned());
     ld.extend(tc.ldflags.iter().cloned());
     ld.extend(flags.ldflags.iter().cloned());
+    ld.extend(flags.linker.map(|l| l.flag()));
     ld
 }
 

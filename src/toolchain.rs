@@ -9,6 +9,8 @@
 //! only answers "what compiler, what std, what target".
 
 mod exports;
+mod ldprobe;
+mod linker;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 pub use exports::{StdExports, export_names};
+pub use ldprobe::{LinkerFacts, Tried, linker_env_value};
+pub use linker::{Linker, LinkerChoice, fuse_ld};
 
 use crate::process::Cmd;
 use crate::store::Store;

@@ -100,16 +100,8 @@ pub fn write(
     output: &str,
     wall_ms: Option<u64>,
 ) -> Result<()> {
-    if dest.is_dir() {
-        if read_meta(dest).is_some() {
-            return Ok(());
-        }
-        if let Ok(aside) = tempfile::Builder::new().prefix("damaged-").tempdir_in(tmp) {
-            let aside = aside.keep();
-            if std::fs::rename(dest, aside.join("entry")).is_ok() {
-                let _ = std::fs::remove_dir_all(&aside);
-            }
-        }
+    if sound_or_cleared(dest, tmp) {
+        return Ok(());
     }
     let stage = tempfile::Builder::new()
         .prefix("entry-")
@@ -127,9 +119,37 @@ pub fn write(
         files,
         wall_ms,
     };
+    commit(stage, &meta, dest)
+}
+
+/// Whether a sound entry is at `dest` already (another build stored it
+/// first); a damaged one is moved aside into `tmp` in one rename and
+/// removed, so that a new one can take its place.
+fn sound_or_cleared(dest: &Path, tmp: &Path) -> bool {
+    if !dest.is_dir() {
+        return false;
+    }
+    if read_meta(dest).is_some() {
+        return true;
+    }
+    if let Ok(aside) = tempfile::Builder::new().prefix("damaged-").tempdir_in(tmp) {
+        let aside = aside.keep();
+        if std::fs::rename(dest, aside.join("entry")).is_ok() {
+            let _ = std::fs::remove_dir_all(&aside);
+        }
+    }
+    false
+}
+
+/// Writes `meta.json` into the staging directory and renames it to `dest`.
+/// When another build stored the same entry first, theirs is kept (it is
+/// as good) and the staged copy removed.
+///
+/// Errors when `meta.json` or `dest`'s parent cannot be written.
+fn commit(stage: tempfile::TempDir, meta: &Meta, dest: &Path) -> Result<()> {
     std::fs::write(
         stage.path().join("meta.json"),
-        serde_json::to_vec_pretty(&meta)?,
+        serde_json::to_vec_pretty(meta)?,
     )?;
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)
@@ -137,10 +157,58 @@ pub fn write(
     }
     let staged: PathBuf = stage.keep();
     if std::fs::rename(&staged, dest).is_err() {
-        // Another build stored the same entry first: theirs is as good.
         let _ = std::fs::remove_dir_all(&staged);
     }
     Ok(())
+}
+
+/// Stores an entry whose files arrived as bytes (from the remote cache,
+/// already checked against `meta`'s sizes and sha256), staged in `tmp`
+/// and renamed into place as `write` does. `blobs` are the files' bytes in
+/// `meta.files` order; the `exe` is made executable.
+///
+/// Errors when the staging area cannot be written or `blobs` does not
+/// match `meta.files` in number.
+pub fn place(dest: &Path, tmp: &Path, meta: &Meta, blobs: &[Vec<u8>]) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    if blobs.len() != meta.files.len() {
+        bail!(
+            "internal: {} blobs for {} files",
+            blobs.len(),
+            meta.files.len()
+        );
+    }
+    if sound_or_cleared(dest, tmp) {
+        return Ok(());
+    }
+    let stage = tempfile::Builder::new()
+        .prefix("entry-")
+        .tempdir_in(tmp)
+        .context("creating a cache staging directory")?;
+    for (f, b) in meta.files.iter().zip(blobs) {
+        let p = stage.path().join(&f.name);
+        std::fs::write(&p, b).with_context(|| format!("writing {}", p.display()))?;
+        let mode = if f.name == Role::Exe.name() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting permissions on {}", p.display()))?;
+    }
+    commit(stage, meta, dest)
+}
+
+/// Marks the entry `dir` as used now (its `meta.json`'s mtime), for the
+/// trim's least-recently-used order. Best effort: a read-only cache keeps
+/// the old time.
+pub fn touch(dir: &Path) {
+    if let Ok(f) = std::fs::File::options()
+        .append(true)
+        .open(dir.join("meta.json"))
+    {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
 }
 
 /// Copies an entry's files to the action's `outputs`, checking each sha256.

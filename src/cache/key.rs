@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::toolchain::CompilerId;
+use crate::toolchain::{CompilerId, fuse_ld};
 
 /// Compile or link: the two kinds of cached action.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +61,8 @@ pub enum DirtyReason {
         /// Now.
         new: String,
     },
-    /// Another linker driver, for a link.
+    /// Another linker driver, or another linker (`-fuse-ld=`, `--linker`),
+    /// for a link.
     LinkerChanged {
         /// Before.
         old: String,
@@ -121,6 +122,9 @@ pub enum DirtyReason {
     },
     /// The entry was in the cache but damaged; it is rebuilt.
     CorruptEntry,
+    /// The entry was in the cache when the build began, and a `cache trim`
+    /// running at the same time removed it before its files were used.
+    EntryTrimmed,
     /// The inputs are those of an earlier build whose entry is gone.
     NothingObvious,
     /// `-a`: every action runs, whatever the cache holds.
@@ -149,6 +153,7 @@ impl fmt::Display for DirtyReason {
             R::DepExportChanged { package } => write!(f, "export data of {package} changed"),
             R::DepObjectChanged { package } => write!(f, "object of {package} changed"),
             R::CorruptEntry => f.write_str("cache entry was corrupted"),
+            R::EntryTrimmed => f.write_str("cache entry was trimmed while the build used it"),
             R::NothingObvious => f.write_str("not in cache (built before with these inputs)"),
             R::RebuildAll => f.write_str("-a: rebuilding everything"),
         }
@@ -189,7 +194,8 @@ impl KeyInputs {
     }
 
     /// The first difference between `self` and `old`, in the order a person
-    /// looks for it: compiler, flags, settings, sources, dependencies.
+    /// looks for it: compiler, linker (a link's `-fuse-ld=`), flags,
+    /// settings, sources, dependencies.
     pub fn diff(&self, old: &KeyInputs) -> DirtyReason {
         use DirtyReason as R;
         if self.compiler != old.compiler {
@@ -197,6 +203,14 @@ impl KeyInputs {
             return match self.kind {
                 Kind::Compile => R::CompilerChanged { old: o, new: n },
                 Kind::Link => R::LinkerChanged { old: o, new: n },
+            };
+        }
+        let (old_ld, new_ld) = (fuse_ld(&old.flags), fuse_ld(&self.flags));
+        if self.kind == Kind::Link && old_ld != new_ld {
+            let name = |l: Option<&str>| l.unwrap_or("gcc's default").to_string();
+            return R::LinkerChanged {
+                old: name(old_ld),
+                new: name(new_ld),
             };
         }
         if self.flags != old.flags {
@@ -321,6 +335,23 @@ mod tests {
             "linker changed: 12.2.0 → 11.3.0"
         );
         assert_eq!(new.explain(&[]), DirtyReason::NoPreviousBuild);
+    }
+
+    #[test]
+    fn another_linker_says_linker_changed() {
+        let mut old = inputs();
+        old.kind = Kind::Link;
+        old.flags = vec!["-static-libgo".into()];
+        let mut new = old.clone();
+        new.flags.push("-fuse-ld=mold".into());
+        assert_eq!(
+            new.diff(&old).to_string(),
+            "linker changed: gcc's default → mold"
+        );
+        let mut gold = new.clone();
+        gold.flags = vec!["-static-libgo".into(), "-fuse-ld=gold".into()];
+        assert_eq!(gold.diff(&new).to_string(), "linker changed: mold → gold");
+        assert_ne!(gold.key(), new.key());
     }
 
     #[test]

@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "words",
     "hint",
     "store",
+    "remote",
     "cleanup",
     "console",
     "process",

@@ -463,3 +463,175 @@ fn cache_off_writes_nothing_under_home() {
     ));
     assert!(home.path().join(".cache/gccgo-build").is_dir());
 }
+
+/// Bytes of the files of a cache directory, `tmp/` excepted (what `cache
+/// trim` bounds).
+fn cache_bytes(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            !rel.components().any(|c| c.as_os_str() == "tmp")
+        })
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// `cache trim --max-size` run over and over while a build runs on the
+/// same cache: every trim succeeds, the build succeeds (entries it found
+/// and then lost are rebuilt), and the cache ends at or under the size.
+#[test]
+fn cache_trim_to_a_size_while_a_build_runs() {
+    let p = Proj::new();
+    assert!(p.build().0);
+    let before = cache_bytes(p.cache.path());
+    assert!(before > 10_000_000, "{before}");
+    p.append("cmd/minion/main.go", "\nvar addedByTrimTest = 1\n");
+    let mut child = bin()
+        .current_dir(p.root())
+        .env("GCCGO_BUILD_CACHE", p.cache.path())
+        .args([
+            "build",
+            "-x",
+            "--explain",
+            "-j",
+            "2",
+            "-o",
+            "minion",
+            "./cmd/minion",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let max = 2_000_000u64;
+    let trim = || {
+        let o = bin()
+            .env("GCCGO_BUILD_CACHE", p.cache.path())
+            .args(["cache", "trim", "--max-size", "2M", "--json"])
+            .output()
+            .unwrap();
+        let (out, _) = ok(o);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let mut removed = 0;
+    let mut trims = 0;
+    while child.try_wait().unwrap().is_none() {
+        removed += trim()["removed"].as_u64().unwrap();
+        trims += 1;
+    }
+    let o = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{log}");
+    assert!(
+        removed > 0 && trims > 1,
+        "{trims} trims removed {removed} entries"
+    );
+    assert!(
+        !log.contains("corrupted"),
+        "a trimmed entry is no damage:\n{log}"
+    );
+    p.selftest_ok();
+    let last = trim();
+    assert!(
+        last["left"]["total_bytes"].as_u64().unwrap() <= max,
+        "{last}"
+    );
+    let v2 = p.cache.path().join("v2");
+    assert!(cache_bytes(&v2) <= max, "{} bytes left", cache_bytes(&v2));
+}
+
+/// A compile hit's entry removed by a trim before a later action needed
+/// its files: the compile runs again, with the reason, and no warning.
+#[test]
+fn an_entry_trimmed_mid_build_is_rebuilt_quietly() {
+    let p = Proj::new();
+    // While internal/wire compiles (once `armed` exists), the packages
+    // already answered from the cache have their files only there: trim
+    // everything then.
+    let armed = p.root().join("armed");
+    let path = gccgo_wrapper(
+        &p.root().join("bin"),
+        &format!(
+            "case \"$*\" in *-fgo-pkgpath=example.com/minion/internal/wire*) if [ -e '{}' ]; then \
+             GCCGO_BUILD_CACHE='{}' '{}' cache trim --max-size 1 >/dev/null; fi;; esac",
+            armed.display(),
+            p.cache.path().display(),
+            env!("CARGO_BIN_EXE_gccgo-build")
+        ),
+    );
+    assert!(p.build_with(&[], Some(&path)).0);
+    // A body-only edit: wire compiles, everything else is a hit.
+    p.edit(
+        "internal/wire/name.go",
+        "func readName(b []byte, off int) (string, int, error) {\n",
+        "func readName(b []byte, off int) (string, int, error) {\n\tif off < -1 {\n\t\treturn \"\", 0, ErrCompressed\n\t}\n",
+    );
+    std::fs::write(&armed, "").unwrap();
+    let (ok, log) = p.build_with(&[], Some(&path));
+    assert!(ok, "{log}");
+    assert!(!log.contains("corrupted"), "{log}");
+    assert!(
+        log.contains(": cache entry was trimmed while the build used it"),
+        "{log}"
+    );
+    assert_eq!(compiled(&log).len(), 5, "{log}");
+    p.selftest_ok();
+}
+
+/// The linker is on the link line (`-fuse-ld=`), in the link's key, and
+/// in `--explain`; `GCCGO_BUILD_LINKER` chooses it too; `auto` on the host
+/// picks mold when it is installed, and the program runs (its goroutines'
+/// split stacks work).
+#[test]
+fn the_linker_is_on_the_link_line_in_the_key_and_explained() {
+    let p = Proj::new();
+    let (ok1, log) = p.build_with(&["--linker", "gold"], None);
+    assert!(ok1, "{log}");
+    assert!(log.contains("-static-libgo -fuse-ld=gold"), "{log}");
+    p.selftest_ok();
+    let (ok2, log) = p.build_with(&["--linker", "bfd"], None);
+    assert!(ok2, "{log}");
+    assert!(compiled(&log).is_empty() && links(&log) == 1, "{log}");
+    assert!(log.contains(": linker changed: gold → bfd"), "{log}");
+    p.selftest_ok();
+    // Back to gold through the environment: the link's entry is still there.
+    let o = run(bin()
+        .current_dir(p.root())
+        .env("GCCGO_BUILD_CACHE", p.cache.path())
+        .env("GCCGO_BUILD_LINKER", "gold")
+        .args(["build", "-x", "-o", "minion", "./cmd/minion"]));
+    let (_, log) = ok(o);
+    assert!(compiled(&log).is_empty() && links(&log) == 0, "{log}");
+    let (ok3, log) = p.build();
+    assert!(ok3, "{log}");
+    if std::path::Path::new("/usr/bin/ld.mold").exists() {
+        assert!(
+            log.contains("-fuse-ld=mold"),
+            "auto did not pick mold:\n{log}"
+        );
+    }
+    p.selftest_ok();
+}
+
+/// For MIPS, `auto` never picks mold (no MIPS support) or lld (it fails
+/// on gccgo's MIPS relocations): gold when installed for the target, and
+/// the program runs under qemu.
+#[test]
+fn the_auto_linker_for_mips_is_one_that_links_mips() {
+    let p = Proj::new();
+    let (ok1, log) = p.build_with(&["--target", "mips-linux-gnu"], None);
+    assert!(ok1, "{log}");
+    let link = log
+        .lines()
+        .find(|l| l.contains(" -static-libgo"))
+        .expect("a link line");
+    assert!(!link.contains("=mold") && !link.contains("=lld"), "{link}");
+    if std::path::Path::new("/usr/bin/mips-linux-gnu-ld.gold").exists() {
+        assert!(link.ends_with("-fuse-ld=gold"), "{link}");
+    }
+    let (out, _) = ok(run_target(Some("mips-linux-gnu"), &p.out(), &["-selftest"]));
+    assert_eq!(out, minion_expected());
+}
