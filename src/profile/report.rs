@@ -736,6 +736,9 @@ fn go_vars(
                 .dir()
                 .map_or("off".into(), |d| d.display().to_string()),
         ),
+        // The linker a build would use (`-linker`, `GCCGO_BUILD_LINKER`, the
+        // profile's -fuse-ld, or auto's probe).
+        kv("GCCGO_BUILD_LINKER", crate::toolchain::linker_env_value(tc, store)),
     ]);
     out
 }
