@@ -373,6 +373,40 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Whether each action would run if the plan were built now, without
+    /// running or touching anything (`list`'s `Stale`): `None` when its
+    /// entry is in the cache, else why not (`DirtyReason`'s words, or
+    /// `stale dependency: P` as the go command says it). Actions are
+    /// looked at in plan order, so dependencies come first.
+    ///
+    /// `None` for the whole answer when the store is off.
+    pub fn probe(store: &Store, tc: &Toolchain, plan: &Plan) -> Option<Vec<Option<String>>> {
+        let mut c = Cache::open(store, tc, plan, &Options::default()).ok()??;
+        let mut out: Vec<Option<String>> = Vec::with_capacity(plan.actions.len());
+        for i in plan.ids() {
+            if let Some(d) = plan[i].deps.iter().find(|d| out[d.index()].is_some()) {
+                out.push(Some(format!("stale dependency: {}", plan[*d].label)));
+                continue;
+            }
+            let Ok(inputs) = c.inputs(plan, i) else {
+                out.push(Some(DirtyReason::NothingObvious.to_string()));
+                continue;
+            };
+            let key = inputs.key();
+            match entry::read_meta(&c.entry_dir(&key)) {
+                Some(meta) => {
+                    c.state[i.index()].export = meta.sha_of(Role::Export).map(String::from);
+                    c.state[i.index()].key = Some(key);
+                    out.push(None);
+                }
+                None => out.push(Some(inputs.explain(&c.history(&inputs.label)).to_string())),
+            }
+        }
+        Some(out)
+    }
+}
+
 impl CacheHook for Cache {
     fn lookup(&mut self, plan: &Plan, i: ActionId) -> Result<Lookup> {
         let reason = if self.state[i.index()].trimmed {

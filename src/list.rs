@@ -102,6 +102,15 @@ pub struct PackagePublic {
     /// It could not be loaded (`-e`; see `error`).
     #[serde(skip_serializing_if = "is_false")]
     pub incomplete: bool,
+    /// A build now would compile it: its cache entry is missing (see
+    /// `stale_reason`). Never for a standard-library package (gccgo ships
+    /// them compiled).
+    #[serde(skip_serializing_if = "is_false")]
+    pub stale: bool,
+    /// Why it is stale, in the cache's words (`source changed: x.go`,
+    /// `stale dependency: P`, `not in cache`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub stale_reason: String,
     /// Go files that build and do not import "C".
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub go_files: Vec<String>,
@@ -288,7 +297,11 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
 fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
     let store = crate::store::Store::from_env();
     match crate::build::load(cwd, &args.load, &store) {
-        Ok(loaded) => Ok(listing_of(cwd, &loaded, args)),
+        Ok(loaded) => {
+            let mut packages = listing_of(cwd, &loaded, args);
+            mark_stale(&loaded, &store, &mut packages);
+            Ok(packages)
+        }
         Err(e) if args.errors => listing_each(cwd, args, &store, e),
         Err(e) => Err(e),
     }
@@ -305,6 +318,53 @@ fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> V
         packages.extend(test_packages(&loaded.graph));
     }
     packages
+}
+
+/// Sets `Stale`/`StaleReason` from the cache (`cache::Cache::probe`) for
+/// the plan a plain `build` of the graph would run: the default flags, each
+/// command's build information. Nothing when the cache is off or the plan
+/// cannot be made (cgo tools missing): the fields stay empty.
+fn mark_stale(
+    loaded: &crate::build::Loaded,
+    store: &crate::store::Store,
+    packages: &mut [PackagePublic],
+) {
+    let (graph, tc) = (&loaded.graph, &loaded.toolchain);
+    let Ok(cgo) = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process()) else {
+        return;
+    };
+    let work = std::env::temp_dir().join("gccgo-build-list");
+    let mut plan = crate::plan::Plan::new(
+        graph,
+        tc,
+        &crate::plan::Flags::default(),
+        &work,
+        &Default::default(),
+        &cgo,
+    );
+    for id in graph
+        .topo()
+        .into_iter()
+        .filter(|id| graph.pkg(*id).is_main())
+    {
+        let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
+        plan.add_modinfo(id, crate::buildinfo::go_source(&info));
+    }
+    let Some(reasons) = crate::cache::Cache::probe(store, tc, &plan) else {
+        return;
+    };
+    for p in packages.iter_mut().filter(|p| !p.standard) {
+        let Some(a) = graph
+            .find(&p.import_path)
+            .and_then(|id| plan.compile_of.get(&id))
+        else {
+            continue;
+        };
+        if let Some(why) = &reasons[a.index()] {
+            p.stale = true;
+            p.stale_reason = why.clone();
+        }
+    }
 }
 
 /// go's `Match`: for each import path, the command-line patterns (in
@@ -907,6 +967,8 @@ mod tests {
             standard: true,
             dep_only: true,
             incomplete: true,
+            stale: true,
+            stale_reason: "not in cache".into(),
             go_files: x(),
             cgo_files: x(),
             ignored_go_files: x(),

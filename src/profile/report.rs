@@ -738,7 +738,10 @@ fn go_vars(
         ),
         // The linker a build would use (`-linker`, `GCCGO_BUILD_LINKER`, the
         // profile's -fuse-ld, or auto's probe).
-        kv("GCCGO_BUILD_LINKER", crate::toolchain::linker_env_value(tc, store)),
+        kv(
+            "GCCGO_BUILD_LINKER",
+            crate::toolchain::linker_env_value(tc, store),
+        ),
     ]);
     out
 }

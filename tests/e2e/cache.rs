@@ -635,3 +635,61 @@ fn the_auto_linker_for_mips_is_one_that_links_mips() {
     let (out, _) = ok(run_target(Some("mips-linux-gnu"), &p.out(), &["-selftest"]));
     assert_eq!(out, minion_expected());
 }
+
+/// `list`'s `Stale` and `StaleReason` come from the cache: nothing is
+/// stale after a build; after an edit, the edited package says why and
+/// its importers name it, as the go command's `stale dependency: P`.
+#[test]
+fn list_says_what_is_stale_and_why() {
+    let p = Proj::new();
+    let stale = || {
+        let o = run(bin()
+            .current_dir(p.root())
+            .env("GCCGO_BUILD_CACHE", p.cache.path())
+            .args([
+                "list",
+                "-deps",
+                "-f",
+                "{{.ImportPath}}|{{.Stale}}|{{.StaleReason}}",
+                "./cmd/minion",
+            ]));
+        ok(o).0
+    };
+    let before = stale();
+    assert!(
+        before.contains("example.com/minion/internal/wire|true|not in cache"),
+        "{before}"
+    );
+    assert!(p.build().0);
+    let built = stale();
+    for l in built.lines().filter(|l| l.starts_with("example.com/")) {
+        assert!(
+            l.ends_with("|false|"),
+            "after a build nothing is stale: {built}"
+        );
+    }
+    assert!(
+        built.contains("fmt|false|"),
+        "std packages are never stale: {built}"
+    );
+    p.edit(
+        "internal/wire/name.go",
+        "func readName(b []byte, off int) (string, int, error) {\n",
+        "func readName(b []byte, off int) (string, int, error) {\n\t_ = off\n",
+    );
+    let after = stale();
+    assert!(
+        after.contains("example.com/minion/internal/wire|true|source changed: wire/name.go"),
+        "{after}"
+    );
+    assert!(
+        after.contains(
+            "example.com/minion/cmd/minion|true|stale dependency: example.com/minion/internal/"
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("example.com/minion/internal/version|false|"),
+        "{after}"
+    );
+}
