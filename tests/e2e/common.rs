@@ -27,12 +27,18 @@ pub fn bin() -> Command {
 }
 
 /// A cache directory private to this test binary's run, so tests never
-/// share state with the user's cache.
+/// share state with the user's cache: `<target>/tmp/e2e-cache`, emptied
+/// when the run first asks for it. (A static temporary directory is never
+/// dropped, so it would leave about a gigabyte in /tmp after every run.)
 pub fn cache_home() -> PathBuf {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
-        .path()
-        .to_path_buf()
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-cache");
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("creating the tests' cache directory");
+        d
+    })
+    .clone()
 }
 
 /// examples/minion.

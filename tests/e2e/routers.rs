@@ -402,3 +402,35 @@ fn sdk_tests_run_on_the_router_core_and_catch_the_big_endian_bug() {
         }
     }
 }
+
+/// A cgo program (examples/cgodemo: C structs, C calling Go, libm) built
+/// with each soft-float SDK's gccgo, cgo and C compiler, linked static,
+/// prints under the router's FPU-less core what the host build prints.
+#[test]
+fn cgo_programs_built_with_the_sdk_run_on_the_router_core() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cgodemo");
+    let tmp = tempfile::tempdir().unwrap();
+    let host = tmp.path().join("cgodemo-host");
+    ok(run(bin()
+        .current_dir(&dir)
+        .arg("build")
+        .arg("-o")
+        .arg(&host)
+        .arg("./cmd/cgodemo")));
+    let want = ok(run(&mut Command::new(&host))).0;
+    assert!(want.contains("via C calling Go = 385"), "{want}");
+    for r in [&RAMIPS, &ATH79] {
+        let Some(sdk) = sdk(r) else { continue };
+        let exe = tmp.path().join(format!("cgodemo-{}", r.sdk));
+        ok(run(bin()
+            .current_dir(&dir)
+            .arg("build")
+            .arg("-sdk")
+            .arg(&sdk)
+            .args(["-link", "static", "-o"])
+            .arg(&exe)
+            .arg("./cmd/cgodemo")));
+        let (got, _) = ok(on_core(r.qemu, r.cpu, &exe, &[]));
+        assert_eq!(got, want, "{} under -cpu {}", r.sdk, r.cpu);
+    }
+}
