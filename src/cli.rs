@@ -138,12 +138,7 @@ impl LoadArgs {
     pub fn config(&self) -> crate::build::LoadConfig {
         crate::build::LoadConfig {
             choice: self.select.choice(),
-            tags: self
-                .tags
-                .iter()
-                .filter(|t| !t.is_empty())
-                .cloned()
-                .collect(),
+            tags: nonempty(&self.tags),
             mod_mode: self.mod_mode.clone(),
             modfile: self.modfile.clone(),
             overlay: self.overlay.clone(),
@@ -394,13 +389,7 @@ impl CompileArgs {
             buildinfo: crate::buildinfo::Settings {
                 gccgoflags: (!self.gccgoflags.is_empty()).then(|| self.gccgoflags.join(" ")),
                 ldflags: self.ldflags.clone(),
-                tags: self
-                    .load
-                    .tags
-                    .iter()
-                    .filter(|t| !t.is_empty())
-                    .cloned()
-                    .collect(),
+                tags: nonempty(&self.load.tags),
                 trimpath: self.trimpath,
             },
             xs,
@@ -530,6 +519,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         return Err(format!("`{s}` is negative"));
     }
     Ok((v * mult).round() as u64)
+}
+
+/// `-tags` as given, without the empty entries (`-tags a,,b`).
+pub fn nonempty(tags: &[String]) -> Vec<String> {
+    tags.iter().filter(|t| !t.is_empty()).cloned().collect()
 }
 
 /// Splits a flags string on white space (no quoting, as go's `-gccgoflags`).

@@ -42,6 +42,7 @@ mod generics;
 mod interfaces;
 mod literals;
 mod scope;
+pub use scope::PREDECLARED_TYPES;
 mod stdnames;
 mod walker;
 

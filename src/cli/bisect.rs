@@ -92,12 +92,7 @@ impl BisectArgs {
             options,
             package: self.package.clone(),
             load: crate::build::LoadConfig {
-                tags: self
-                    .tags
-                    .iter()
-                    .filter(|t| !t.is_empty())
-                    .cloned()
-                    .collect(),
+                tags: super::nonempty(&self.tags),
                 mod_mode: self.mod_mode.clone(),
                 overlay: self.overlay.clone(),
                 ..Default::default()

@@ -88,12 +88,7 @@ impl CompareArgs {
             },
             None => None,
         };
-        let tags: Vec<String> = self
-            .tags
-            .iter()
-            .filter(|t| !t.is_empty())
-            .cloned()
-            .collect();
+        let tags: Vec<String> = super::nonempty(&self.tags);
         let mut flags: Vec<String> = Vec::new();
         if let Some(l) = self.link {
             let v = clap::ValueEnum::to_possible_value(&l).map(|v| v.get_name().to_string());

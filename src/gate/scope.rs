@@ -130,7 +130,7 @@ pub(super) fn single_type_name(el: Node<'_>) -> Option<Node<'_>> {
 
 /// The predeclared type names of the Go spec ("Types"): an identifier
 /// among them, unless the package redeclares it, can only be a type.
-pub(super) const PREDECLARED_TYPES: &[&str] = &[
+pub const PREDECLARED_TYPES: &[&str] = &[
     "bool",
     "byte",
     "complex64",

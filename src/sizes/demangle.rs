@@ -63,31 +63,11 @@ const CLONE_SUFFIXES: &[&str] = &[
     "specialize",
 ];
 
-/// Go's predeclared types: their descriptors (`int..d`, `error..p`) belong
-/// to no package.
-const PREDECLARED: &[&str] = &[
-    "bool",
-    "byte",
-    "complex64",
-    "complex128",
-    "error",
-    "float32",
-    "float64",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "rune",
-    "string",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "any",
-];
+/// Go's predeclared types (the gate's list, and `any`): their descriptors
+/// (`int..d`, `error..p`) belong to no package.
+fn predeclared(name: &str) -> bool {
+    name == "any" || crate::gate::PREDECLARED_TYPES.contains(&name)
+}
 
 /// Classifies one symbol name (see the module comment for the forms).
 pub fn classify(name: &str) -> Name {
@@ -156,7 +136,7 @@ pub fn classify(name: &str) -> Name {
             go_name: None,
         };
     }
-    if rest.starts_with('.') && PREDECLARED.contains(&pkg.as_str()) {
+    if rest.starts_with('.') && predeclared(&pkg) {
         return go(Origin::TypeData);
     }
     if !is_import_path(&pkg) {
