@@ -313,13 +313,18 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
         let _ = workdir.keep();
     }
 
-    // 10. Report, and the build record (always kept in the cache).
+    // 10. Report, and the build record: kept in the cache whenever
+    // something ran (a build that ran nothing left the last record true, and
+    // hashing every input and output would cost a no-op build more than the
+    // rest of it), written to `-record FILE` always.
     let code = report(cfg, &plan, &outputs, &summary)?;
-    let installed: Vec<PathBuf> = outputs.values().cloned().collect();
-    let rec = crate::record::of_build(cwd, tc, &cfg.store, &plan, &installed);
-    crate::record::keep(&rec, &cfg.store);
-    if let Some(f) = &cfg.record {
-        crate::record::write(&rec, &cwd.join(f))?;
+    if summary.ran > 0 || cfg.record.is_some() {
+        let installed: Vec<PathBuf> = outputs.values().cloned().collect();
+        let rec = crate::record::of_build(cwd, tc, &cfg.store, &plan, &installed);
+        crate::record::keep(&rec, &cfg.store);
+        if let Some(f) = &cfg.record {
+            crate::record::write(&rec, &cwd.join(f))?;
+        }
     }
     Ok(code)
 }
