@@ -18,8 +18,10 @@ fn make_jobserver_bounds_concurrent_compiles() {
     let log = root.join("concurrency.log");
     let exe = env!("CARGO_BIN_EXE_gccgo-build");
     let minion = minion_dir();
+    // `-linker bfd`: the auto linker's probe compiles a program of its own
+    // (once per fresh cache), which the count below is not about.
     let makefile = format!(
-        "all: a b\n\na:\n\t+{exe} build -C {m} -j 8 --cache {root}/cache-a -o {root}/a ./cmd/minion\n\nb:\n\t+{exe} build -C {m} -j 8 --cache {root}/cache-b -o {root}/b ./cmd/minion\n",
+        "all: a b\n\na:\n\t+{exe} build -C {m} -j 8 -linker bfd --cache {root}/cache-a -o {root}/a ./cmd/minion\n\nb:\n\t+{exe} build -C {m} -j 8 -linker bfd --cache {root}/cache-b -o {root}/b ./cmd/minion\n",
         m = minion.display(),
         root = root.display()
     );
