@@ -100,13 +100,9 @@ pub fn write(
     output: &str,
     wall_ms: Option<u64>,
 ) -> Result<()> {
-    if sound_or_cleared(dest, tmp) {
+    let Some(stage) = staging(dest, tmp)? else {
         return Ok(());
-    }
-    let stage = tempfile::Builder::new()
-        .prefix("entry-")
-        .tempdir_in(tmp)
-        .context("creating a cache staging directory")?;
+    };
     let mut files = Vec::new();
     for (name, o) in names(outputs).into_iter().zip(outputs) {
         let (size, sha256) = copy_hashing(&o.path, &stage.path().join(&name))?;
@@ -120,6 +116,21 @@ pub fn write(
         wall_ms,
     };
     commit(stage, &meta, dest)
+}
+
+/// A staging directory in `tmp` for a new entry at `dest`, or `None` when a
+/// sound entry is there already (`sound_or_cleared`).
+///
+/// Errors: the staging directory cannot be created.
+fn staging(dest: &Path, tmp: &Path) -> Result<Option<tempfile::TempDir>> {
+    if sound_or_cleared(dest, tmp) {
+        return Ok(None);
+    }
+    let stage = tempfile::Builder::new()
+        .prefix("entry-")
+        .tempdir_in(tmp)
+        .context("creating a cache staging directory")?;
+    Ok(Some(stage))
 }
 
 /// Whether a sound entry is at `dest` already (another build stored it
@@ -178,13 +189,9 @@ pub fn place(dest: &Path, tmp: &Path, meta: &Meta, blobs: &[Vec<u8>]) -> Result<
             meta.files.len()
         );
     }
-    if sound_or_cleared(dest, tmp) {
+    let Some(stage) = staging(dest, tmp)? else {
         return Ok(());
-    }
-    let stage = tempfile::Builder::new()
-        .prefix("entry-")
-        .tempdir_in(tmp)
-        .context("creating a cache staging directory")?;
+    };
     for (f, b) in meta.files.iter().zip(blobs) {
         let p = stage.path().join(&f.name);
         std::fs::write(&p, b).with_context(|| format!("writing {}", p.display()))?;
