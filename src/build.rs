@@ -165,6 +165,8 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         cgo,
         tags,
     );
+    // Pattern expansion and the graph read each directory once.
+    let _dirs = crate::resolve::DirMemo::start();
     let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
     if let Some(f) = &args.modfile {
         use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
@@ -307,7 +309,9 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
         eprintln!("WORK={}", work.display());
     }
 
-    // 9. Exec.
+    // 9. Exec (and the toolchain's identity for the build record, when
+    // the store does not remember it: beside the compiles, not after them).
+    let tc_id = crate::record::start_toolchain_id(tc, &cfg.store);
     let summary = execute(cfg, tc, &plan)?;
     if cfg.keep_work {
         let _ = workdir.keep();
@@ -320,7 +324,7 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     let code = report(cfg, &plan, &outputs, &summary)?;
     if summary.ran > 0 || cfg.record.is_some() {
         let installed: Vec<PathBuf> = outputs.values().cloned().collect();
-        let rec = crate::record::of_build(cwd, tc, &cfg.store, &plan, &installed);
+        let rec = crate::record::of_build(cwd, tc, &cfg.store, &plan, &installed, tc_id);
         crate::record::keep(&rec, &cfg.store);
         if let Some(f) = &cfg.record {
             crate::record::write(&rec, &cwd.join(f))?;

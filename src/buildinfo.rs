@@ -27,6 +27,10 @@ pub struct Settings {
     pub tags: Vec<String>,
     /// `-trimpath`.
     pub trimpath: bool,
+    /// `-buildvcs=false`: no `vcs` lines, and git is never run. The
+    /// default (`auto`, and `true`) stamps them when the main package is
+    /// in a git work tree.
+    pub no_vcs: bool,
 }
 
 /// The marker bytes around the text (`INFO_START`, then `INFO_END`), as `modload.ModInfoData` writes them
@@ -123,14 +127,28 @@ fn settings(tc: &Toolchain, s: &Settings, dir: &Path) -> Vec<(String, String)> {
     }
     // Not a go command key: which gccgo built it, as `gccgo --version` says.
     v.push(("gccgo".into(), tc.version_line.clone()));
-    v.extend(vcs(dir));
+    if !s.no_vcs {
+        v.extend(vcs(dir));
+    }
     v
+}
+
+/// The root of the git work tree holding `dir`: the nearest directory at
+/// or above it with a `.git` entry (a directory, or the file of a linked
+/// work tree or submodule), found without running git, as the go
+/// command's `vcs.FromDir` looks for it. `None` outside any work tree.
+fn git_root(dir: &Path) -> Option<&Path> {
+    dir.ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
 }
 
 /// `vcs`, `vcs.revision`, `vcs.time` (UTC, RFC 3339) and `vcs.modified`
 /// when `dir` is in a git checkout and git is installed, as the go command
-/// stamps them.
+/// stamps them. Outside a work tree (`git_root`), git is not run at all.
 fn vcs(dir: &Path) -> Vec<(String, String)> {
+    if git_root(dir).is_none() {
+        return Vec::new();
+    }
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .arg("-C")

@@ -22,9 +22,12 @@
 //!   tmp/                            staging directories for atomic writes
 //! ```
 //!
-//! Outputs of a hit are copied into the work directory only when a later
-//! action that runs needs them (lazily), and verified against their sha256
-//! as they are copied. A damaged entry is removed and the answer for the
+//! Outputs of a hit are put into the work directory only when a later
+//! action that runs needs them (lazily): hard-linked when the cache and the
+//! work directory share a filesystem, else copied. Each file is checked as
+//! it is put there: unchanged since the entry was written (its inode and
+//! mtime, `entry::Stamp`), or else hashed against its sha256. A damaged
+//! entry is removed and the answer for the
 //! action that needed it is `Corrupt`: the scheduler runs the damaged
 //! action again, then asks again. An entry that a concurrent `cache trim`
 //! removed in the meantime is run again the same way, without a warning.
@@ -32,7 +35,7 @@
 //! With a remote cache (`remote`), a local miss asks the server; what it
 //! returns is checked and stored as a local entry before it is a hit. Each
 //! entry this build stores is uploaded behind the build's back. Every hit
-//! marks its entry used (`entry::touch`), for the trim's LRU order (`trim`).
+//! marks its entry used (`entry::touch`, at most hourly), for the trim's LRU order (`trim`).
 
 mod entry;
 mod key;
@@ -341,8 +344,8 @@ impl Cache {
     /// damaged, or a link whose files do not restore).
     fn hit(&mut self, plan: &Plan, i: ActionId, key: &str) -> Option<Lookup> {
         let dir = self.entry_dir(key);
-        let meta = entry::read_meta(&dir)?;
-        entry::touch(&dir);
+        let (meta, used) = entry::read_meta_for_hit(&dir)?;
+        entry::touch(&dir, used);
         let a = &plan[i];
         match &a.kind {
             ActionKind::Compile { .. } => {

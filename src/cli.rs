@@ -196,6 +196,9 @@ pub struct CompileArgs {
     /// Record source directories as import paths and the working directory as `.` (as `go build -trimpath`), so builds in different checkouts are byte-identical.
     #[arg(long)]
     pub trimpath: bool,
+    /// Stamp the git revision, commit time and whether the work tree is modified into the build information (as `go build -buildvcs`): `auto` and `true` do when the main package is in a git work tree; `false` never runs git.
+    #[arg(long, value_name = "BOOL", default_value = "auto", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = ["auto", "true", "false"])]
+    pub buildvcs: String,
     /// `--linker`, `--remote-cache`, `--remote-cache-readonly`.
     #[command(flatten)]
     pub farm: cache::FarmArgs,
@@ -391,6 +394,7 @@ impl CompileArgs {
                 ldflags: self.ldflags.clone(),
                 tags: nonempty(&self.load.tags),
                 trimpath: self.trimpath,
+                no_vcs: self.buildvcs == "false",
             },
             xs,
             record: None,

@@ -558,8 +558,18 @@ pub fn install(from: &Path, to: &Path) -> Result<()> {
         .prefix(".gccgo-build-")
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    std::fs::copy(from, tmp.path())
-        .with_context(|| format!("copying {} to {}", from.display(), tmp.path().display()))?;
+    // The cache stores the same file next, and the build record hashes
+    // what was installed: hash it beside the copy (the kernel's), and the
+    // copy is known to have the same hash.
+    let (hashed, copied) = std::thread::scope(|s| {
+        let h = s.spawn(|| crate::store::hash_file(from));
+        let c = std::fs::copy(from, tmp.path());
+        (h.join(), c)
+    });
+    copied.with_context(|| format!("copying {} to {}", from.display(), tmp.path().display()))?;
+    if let Ok(Ok(sha)) = hashed {
+        crate::store::remember_hash(tmp.path(), &sha);
+    }
     let perms = std::fs::metadata(from)
         .with_context(|| format!("reading {}", from.display()))?
         .permissions();

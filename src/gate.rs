@@ -184,15 +184,20 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
     let warnings = gomod_warnings(graph, tc);
     let mut errors: Vec<(PathBuf, usize, usize, String)> = Vec::new();
     let who = describe(tc);
-    // Packages not remembered as clean, with where to remember them.
-    let mut todo: Vec<(&Package, Option<PathBuf>)> = Vec::new();
-    for id in graph.ids() {
-        let pkg = graph.pkg(id);
-        let memo = memo_path(store, pkg, tc);
-        if !memo.as_ref().is_some_and(|m| m.exists()) {
-            todo.push((pkg, memo));
-        }
+    let memos: Vec<(&Package, Option<PathBuf>)> = graph
+        .ids()
+        .map(|id| (graph.pkg(id), memo_path(store, graph.pkg(id), tc)))
+        .collect();
+    // The whole graph remembered clean: one file to look at, not one a package.
+    let whole = graph_memo_path(store, &memos);
+    if whole.as_ref().is_some_and(|m| m.exists()) {
+        return Ok(warnings);
     }
+    // Packages not remembered as clean, with where to remember them.
+    let todo: Vec<(&Package, Option<PathBuf>)> = memos
+        .into_iter()
+        .filter(|(_, memo)| !memo.as_ref().is_some_and(|m| m.exists()))
+        .collect();
     // Parsing dominates (~0.25 s per MB of source on one core): spread
     // large graphs over the cores, packages handed out in turn.
     let files: usize = todo.iter().map(|(p, _)| p.files.go_files.len()).sum();
@@ -267,7 +272,21 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
         let text: Vec<String> = errors.into_iter().map(|e| e.3).collect();
         bail!("{}", text.join("\n"));
     }
+    if let Some(m) = whole {
+        store.write_memo(&m, b"");
+    }
     Ok(warnings)
+}
+
+/// Where a clean check of every package of the graph is remembered: a hash
+/// of their memos' names (`memo_path`); `None` when a package has none.
+fn graph_memo_path(store: &Store, memos: &[(&Package, Option<PathBuf>)]) -> Option<PathBuf> {
+    let mut id = String::from("gate graph 1\n");
+    for (_, m) in memos {
+        id.push_str(&m.as_ref()?.file_name()?.to_string_lossy());
+        id.push('\n');
+    }
+    store.memo_path("gate", &id, "")
 }
 
 /// Where a clean check of `pkg` with `tc` is remembered: a file named by a

@@ -88,10 +88,24 @@ impl Graph {
         src: &dyn SourceReader,
         tests: bool,
     ) -> Result<Graph> {
-        let mut loader = Loader::new(resolver, ctx, roots, src);
+        let _dirs = crate::resolve::DirMemo::start();
+        let mut loader = Loader::new(resolver, ctx, roots);
         loader.tests = tests;
-        while let Some(next) = loader.queue.pop_front() {
-            loader.visit(next);
+        // Breadth first, a whole frontier at a time: its directories are
+        // read and parsed on all cores, then visited in queue order (so the
+        // graph is the same as one package at a time would make it).
+        while !loader.queue.is_empty() {
+            let mut frontier: Vec<Pending> = Vec::new();
+            let mut taken = BTreeSet::new();
+            for p in loader.queue.drain(..) {
+                if !loader.seen.contains(&p.import_path) && taken.insert(p.import_path.clone()) {
+                    frontier.push(p);
+                }
+            }
+            let scanned = scan_all(ctx, src, &frontier);
+            for (p, s) in frontier.into_iter().zip(scanned) {
+                loader.visit(p, s);
+            }
         }
         loader.finish(roots)
     }
@@ -237,6 +251,47 @@ impl Graph {
 }
 
 /// A package waiting in `Loader`'s queue.
+/// Scans a package's directory (or, for `command-line-arguments`, the
+/// files named).
+fn scan_one(ctx: &BuildContext, src: &dyn SourceReader, p: &Pending) -> Result<DirPackage> {
+    if p.files.is_empty() {
+        scan::scan_dir(ctx, &p.dir, src)
+    } else {
+        scan::scan_files(ctx, &p.dir, &p.files, src)
+    }
+}
+
+/// `scan_one` of each of `ps`, in order: on the available cores when there
+/// are enough of them to be worth a thread.
+fn scan_all(ctx: &BuildContext, src: &dyn SourceReader, ps: &[Pending]) -> Vec<Result<DirPackage>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || ps.len() < 4 {
+        return ps.iter().map(|p| scan_one(ctx, src, p)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<DirPackage>>> = ps.iter().map(|_| None).collect();
+    let done: Vec<Vec<(usize, Result<DirPackage>)>> = std::thread::scope(|s| {
+        let work = || {
+            let mut mine = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(p) = ps.get(i) else { break mine };
+                mine.push((i, scan_one(ctx, src, p)));
+            }
+        };
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = vec![work()];
+        all.extend(helpers.into_iter().map(|h| h.join().unwrap_or_default()));
+        all
+    });
+    for (i, r) in done.into_iter().flatten() {
+        out[i] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("internal: a scan worker panicked"))))
+        .collect()
+}
+
 struct Pending {
     /// Its import path.
     import_path: String,
@@ -269,7 +324,6 @@ struct ResolvedImports {
 struct Loader<'a> {
     resolver: &'a Resolver,
     ctx: &'a BuildContext,
-    src: &'a dyn SourceReader,
     /// Import paths of the roots matched by a `...` pattern.
     wildcard: BTreeSet<&'a str>,
     g: DiGraph<Package, ()>,
@@ -286,12 +340,7 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     /// A loader with `roots` queued, in command-line order.
-    fn new(
-        resolver: &'a Resolver,
-        ctx: &'a BuildContext,
-        roots: &'a [Root],
-        src: &'a dyn SourceReader,
-    ) -> Self {
+    fn new(resolver: &'a Resolver, ctx: &'a BuildContext, roots: &'a [Root]) -> Self {
         let queue = roots
             .iter()
             .map(|r| Pending {
@@ -310,7 +359,6 @@ impl<'a> Loader<'a> {
         Loader {
             resolver,
             ctx,
-            src,
             wildcard,
             g: DiGraph::new(),
             by_path: HashMap::new(),
@@ -324,11 +372,13 @@ impl<'a> Loader<'a> {
 
     /// Loads one queued package (unless already loaded): scans it, checks
     /// it, resolves its imports (queueing new ones) and adds its node.
-    fn visit(&mut self, p: Pending) {
+    /// Adds package `p`, whose scan (`scan_one`) gave `scanned`, and
+    /// queues its imports.
+    fn visit(&mut self, p: Pending, scanned: Result<DirPackage>) {
         if !self.seen.insert(p.import_path.clone()) {
             return;
         }
-        let Some(files) = self.scan(&p) else {
+        let Some(files) = self.scanned(&p, scanned) else {
             return;
         };
         if let Some(e) = cxx_error(&p.import_path, &files) {
@@ -401,17 +451,11 @@ impl<'a> Loader<'a> {
         relative && !p.files.is_empty()
     }
 
-    /// Scans a package's directory (or, for `command-line-arguments`, the
-    /// files named); `None` (with the error recorded) when it does not
-    /// make a package. A root that a `...` pattern matched and
+    /// A package's scan (`scan_one`), or `None` (with the error recorded)
+    /// when it does not make a package. A root that a `...` pattern matched and
     /// whose Go files build constraints all exclude is left out quietly, as
     /// the go command does; if something imports it, that import reports it.
-    fn scan(&mut self, p: &Pending) -> Option<DirPackage> {
-        let scanned = if p.files.is_empty() {
-            scan::scan_dir(self.ctx, &p.dir, self.src)
-        } else {
-            scan::scan_files(self.ctx, &p.dir, &p.files, self.src)
-        };
+    fn scanned(&mut self, p: &Pending, scanned: Result<DirPackage>) -> Option<DirPackage> {
         let e = match scanned {
             Ok(files) => return Some(files),
             Err(e) => e,

@@ -104,11 +104,36 @@ fn ask(gccgo: &Path, flag: &str) -> Option<PathBuf> {
     (p.is_absolute() && p.is_file()).then_some(p)
 }
 
+/// `toolchain_id`, started now on another thread when the store does not
+/// remember it yet (hashing go1 and libgo takes a good part of a second,
+/// which a cold build would otherwise spend after its last link); `None`
+/// when it is remembered. Give the handle to `of_build`.
+pub fn start_toolchain_id(
+    tc: &Toolchain,
+    store: &crate::store::Store,
+) -> Option<std::thread::JoinHandle<ToolchainId>> {
+    let remembered = memo_of(tc, store).is_some_and(|p| p.is_file());
+    if remembered {
+        return None;
+    }
+    let (tc, store) = (tc.clone(), store.clone());
+    std::thread::Builder::new()
+        .name("toolchain-id".into())
+        .spawn(move || toolchain_id(&tc, &store))
+        .ok()
+}
+
+/// Where the store keeps the toolchain's identity: keyed by the compiler's
+/// identity (path, version, size, mtime).
+fn memo_of(tc: &Toolchain, store: &crate::store::Store) -> Option<PathBuf> {
+    let key = serde_json::to_string(&tc.identity).unwrap_or_default();
+    store.memo_path("compilers", &key, ".record.json")
+}
+
 /// The toolchain's identity, hashing its files once per compiler (kept in
 /// the store, keyed by the compiler's identity: path, version, size, mtime).
 pub fn toolchain_id(tc: &Toolchain, store: &crate::store::Store) -> ToolchainId {
-    let key = serde_json::to_string(&tc.identity).unwrap_or_default();
-    let memo = store.memo_path("compilers", &key, ".record.json");
+    let memo = memo_of(tc, store);
     if let Some(id) = memo
         .as_ref()
         .and_then(|p| store.read_memo(p))
@@ -156,6 +181,7 @@ pub fn of_build(
     store: &crate::store::Store,
     plan: &Plan,
     installed: &[PathBuf],
+    started: Option<std::thread::JoinHandle<ToolchainId>>,
 ) -> Record {
     let work = plan.work.as_path();
     let shown = |p: &Path| match p.strip_prefix(work) {
@@ -190,7 +216,9 @@ pub fn of_build(
             .iter()
             .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
             .collect(),
-        toolchain: toolchain_id(tc, store),
+        toolchain: started
+            .and_then(|h| h.join().ok())
+            .unwrap_or_else(|| toolchain_id(tc, store)),
         actions,
         installed: installed
             .iter()

@@ -265,7 +265,7 @@ pub enum DirError {
 }
 
 /// Where a file's contents come from: the tree, or an overlay replacing it.
-pub trait SourceReader {
+pub trait SourceReader: Sync {
     /// Reads a whole file as text.
     fn read(&self, path: &Path) -> std::io::Result<String>;
     /// Lists the file names of a directory (including overlay-added files).
@@ -282,7 +282,7 @@ pub struct Disk;
 
 impl SourceReader for Disk {
     fn read(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+        crate::store::read_text_hashed(path)
     }
     fn list(&self, dir: &Path) -> std::io::Result<Vec<String>> {
         let mut v = Vec::new();

@@ -193,14 +193,107 @@ pub fn short_hash(id: &str) -> String {
     hex(&Sha256::digest(id.as_bytes())[..16])
 }
 
-/// sha256 of a file's contents, in hex.
+/// sha256 of a file's contents, in hex; a file already hashed by this
+/// process and not changed since (same `FileId`) is not read again.
 ///
 /// Errors when the file cannot be read (names it).
 pub fn hash_file(p: &Path) -> Result<String> {
+    if let Some(sha) = std::fs::metadata(p)
+        .ok()
+        .and_then(|md| FileId::of(&md).remembered())
+    {
+        return Ok(sha);
+    }
     let mut f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
-    let (_, sha) = hash_through(&mut f, std::io::sink())
-        .with_context(|| format!("reading {}", p.display()))?;
+    let md = f.metadata().ok();
+    let id = md.as_ref().map(FileId::of);
+    // Source files are small: one read into a buffer of their size, not
+    // a 64 KiB buffer zeroed for each (a no-op build hashes every file).
+    let len = md.map_or(u64::MAX, |m| m.len());
+    let sha = if len <= 1 << 20 {
+        let mut data = Vec::with_capacity(len as usize + 1);
+        f.read_to_end(&mut data)
+            .with_context(|| format!("reading {}", p.display()))?;
+        hex(&Sha256::digest(&data))
+    } else {
+        hash_through(&mut f, std::io::sink())
+            .with_context(|| format!("reading {}", p.display()))?
+            .1
+    };
+    if let Some(id) = id {
+        id.remember(&sha);
+    }
     Ok(sha)
+}
+
+/// Copies `from` to `to` (created or truncated), hashing the bytes as
+/// they pass; returns the size and sha256, and remembers the hash for both
+/// files (see `hash_file`), so neither is read again to hash it.
+///
+/// Errors when either file cannot be opened, read or written.
+pub fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
+    let mut r = std::fs::File::open(from).with_context(|| format!("reading {}", from.display()))?;
+    let mut w = std::fs::File::create(to).with_context(|| format!("writing {}", to.display()))?;
+    let got = hash_through(&mut r, &mut w)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    for f in [&r, &w] {
+        if let Ok(md) = f.metadata() {
+            FileId::of(&md).remember(&got.1);
+        }
+    }
+    Ok(got)
+}
+
+/// Reads the text file at `p` whole (as `std::fs::read_to_string`) and
+/// remembers its hash for `hash_file`: the scanner reads every source file
+/// anyway, so the cache keys do not read them again.
+///
+/// Errors: as `read_to_string` (`InvalidData` for text that is not UTF-8).
+pub fn read_text_hashed(p: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(p)?;
+    let md = f.metadata()?;
+    let mut b = Vec::with_capacity(md.len() as usize + 1);
+    f.read_to_end(&mut b)?;
+    FileId::of(&md).remember(&hex(&Sha256::digest(&b)));
+    String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// Tells `hash_file` that the file at `p`, as it is now, hashes to `sha`
+/// (the caller knows it some other way: a cache entry file whose stamp
+/// shows it unchanged since it was hashed). Best effort.
+pub fn remember_hash(p: &Path, sha: &str) {
+    if let Ok(md) = std::fs::metadata(p) {
+        FileId::of(&md).remember(sha);
+    }
+}
+
+/// A file's identity for `hash_file`'s memo: device, inode, size and
+/// modification time (ns). Hard links share it, so an output hashed when
+/// the cache stored or restored it is not read again by the build record;
+/// a file rewritten (new mtime or size, or a new inode) is hashed again.
+/// The memo lives as long as the process: one build.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FileId(u64, u64, u64, i64, i64);
+
+/// The memo: file identity → sha256 (hex).
+static HASHED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<FileId, String>>> =
+    std::sync::OnceLock::new();
+
+impl FileId {
+    fn of(md: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt as _;
+        FileId(md.dev(), md.ino(), md.size(), md.mtime(), md.mtime_nsec())
+    }
+
+    fn remembered(&self) -> Option<String> {
+        HASHED.get()?.lock().ok()?.get(self).cloned()
+    }
+
+    fn remember(self, sha: &str) {
+        if let Ok(mut m) = HASHED.get_or_init(Default::default).lock() {
+            m.insert(self, sha.to_string());
+        }
+    }
 }
 
 /// Reads `r` to the end, writing what it reads to `w`; returns the byte

@@ -1,7 +1,7 @@
 //! Entries: one directory per key holding an action's output files, named
 //! by role (`object`, `export`, `extra-0`, `exe`), and `meta.json` with the
-//! label, the saved compiler output, each file's size and sha256 and the
-//! action's wall time. An entry is staged in `tmp/` and renamed into place
+//! label, the saved compiler output, each file's size, sha256 and stamp
+//! (inode and mtime when written) and the action's wall time. An entry is staged in `tmp/` and renamed into place
 //! whole, so a reader sees all of it or none.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{Output, Role};
-use crate::store::{FORMAT, hash_through};
+use crate::store::{FORMAT, hash_file};
 
 /// One output file of an entry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,6 +21,40 @@ pub struct FileMeta {
     pub size: u64,
     /// sha256 of the contents, hex.
     pub sha256: String,
+    /// The file's inode and modification time when the entry was written
+    /// (`Stamp`): while they are unchanged, restoring trusts `sha256`
+    /// without reading the file again. Absent in entries written before
+    /// (and in older binaries' reading): those are hashed every time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+}
+
+/// What identifies one version of a file on disk: its inode and its
+/// modification time (s, ns). Writing to the file or replacing it changes
+/// one of them; a hard link or a rename keeps both. As git's index trusts
+/// unchanged stat data, an entry file whose stamp is the one recorded when
+/// the entry was written is taken as unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Inode number.
+    pub ino: u64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: i64,
+    /// Nanoseconds within that second.
+    pub mtime_ns: i64,
+}
+
+impl Stamp {
+    /// The stamp of the file at `p`, if it can be read.
+    pub fn of(p: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let md = std::fs::metadata(p).ok()?;
+        Some(Stamp {
+            ino: md.ino(),
+            mtime: md.mtime(),
+            mtime_ns: md.mtime_nsec(),
+        })
+    }
 }
 
 /// `meta.json` of an entry.
@@ -84,6 +118,20 @@ pub fn read_meta(dir: &Path) -> Option<Meta> {
     Some(m)
 }
 
+/// Reads an entry's `meta.json` for a hit: this format, without looking at
+/// the files (restoring checks each one it needs: `restore`), with the
+/// time `meta.json` was last marked used (for `touch`). `None` for a
+/// missing entry or one whose `meta.json` is damaged.
+pub fn read_meta_for_hit(dir: &Path) -> Option<(Meta, std::time::SystemTime)> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(dir.join("meta.json")).ok()?;
+    let used = f.metadata().ok()?.modified().ok()?;
+    let mut b = Vec::new();
+    f.read_to_end(&mut b).ok()?;
+    let m: Meta = serde_json::from_slice(&b).ok()?;
+    (m.format == FORMAT).then_some((m, used))
+}
+
 /// Stores `outputs` as the entry `dest`, staged in `tmp` and renamed into
 /// place. A sound entry already there (another build stored it first) is
 /// kept; a damaged one is moved aside in one rename and replaced, so the
@@ -105,8 +153,15 @@ pub fn write(
     };
     let mut files = Vec::new();
     for (name, o) in names(outputs).into_iter().zip(outputs) {
-        let (size, sha256) = copy_hashing(&o.path, &stage.path().join(&name))?;
-        files.push(FileMeta { name, size, sha256 });
+        let staged = stage.path().join(&name);
+        let (size, sha256) = link_hashing(&o.path, &staged)?;
+        let stamp = Stamp::of(&staged);
+        files.push(FileMeta {
+            name,
+            size,
+            sha256,
+            stamp,
+        });
     }
     let meta = Meta {
         format: FORMAT.into(),
@@ -192,7 +247,8 @@ pub fn place(dest: &Path, tmp: &Path, meta: &Meta, blobs: &[Vec<u8>]) -> Result<
     let Some(stage) = staging(dest, tmp)? else {
         return Ok(());
     };
-    for (f, b) in meta.files.iter().zip(blobs) {
+    let mut meta = meta.clone();
+    for (f, b) in meta.files.iter_mut().zip(blobs) {
         let p = stage.path().join(&f.name);
         std::fs::write(&p, b).with_context(|| format!("writing {}", p.display()))?;
         let mode = if f.name == Role::Exe.name() {
@@ -202,18 +258,26 @@ pub fn place(dest: &Path, tmp: &Path, meta: &Meta, blobs: &[Vec<u8>]) -> Result<
         };
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode))
             .with_context(|| format!("setting permissions on {}", p.display()))?;
+        f.stamp = Stamp::of(&p);
     }
-    commit(stage, meta, dest)
+    commit(stage, &meta, dest)
 }
 
+/// How stale an entry's last-use time may be before a hit sets it again:
+/// as the go command's cache (`mtimeInterval`, cmd/go/internal/cache), an
+/// hour, so a no-op build does not write to every entry it reads.
+const TOUCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Marks the entry `dir` as used now (its `meta.json`'s mtime), for the
-/// trim's least-recently-used order. Best effort: a read-only cache keeps
-/// the old time.
-pub fn touch(dir: &Path) {
-    if let Ok(f) = std::fs::File::options()
-        .append(true)
-        .open(dir.join("meta.json"))
-    {
+/// trim's least-recently-used order, unless it was marked less than
+/// `TOUCH_INTERVAL` ago. Best effort: a read-only cache keeps the old time.
+/// `used` is the mark it has now (`read_meta_for_hit`).
+pub fn touch(dir: &Path, used: std::time::SystemTime) {
+    let meta = dir.join("meta.json");
+    if used.elapsed().is_ok_and(|age| age < TOUCH_INTERVAL) {
+        return;
+    }
+    if let Ok(f) = std::fs::File::options().append(true).open(&meta) {
         let _ = f.set_modified(std::time::SystemTime::now());
     }
 }
@@ -228,26 +292,70 @@ pub fn restore(dir: &Path, meta: &Meta, outputs: &[Output]) -> Result<()> {
     {
         bail!("entry {} does not hold the action's files", dir.display());
     }
-    for (f, o) in meta.files.iter().zip(outputs) {
-        if let Some(p) = o.path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
-        }
-        let (_, sha) = copy_hashing(&dir.join(&f.name), &o.path)?;
-        if sha != f.sha256 {
+    let r = meta
+        .files
+        .iter()
+        .zip(outputs)
+        .try_for_each(|(f, o)| restore_one(&dir.join(&f.name), f, &o.path));
+    if r.is_err() {
+        // None of the action's files is left half-restored in $WORK.
+        for o in outputs {
             let _ = std::fs::remove_file(&o.path);
-            bail!("{}: sha256 mismatch", dir.join(&f.name).display());
+        }
+    }
+    r
+}
+
+/// Puts the entry's file `from` (described by `f`) at `to` when its
+/// contents are what `f` says: unchanged since the entry was written (the
+/// same `Stamp`), or else hashing to `f.sha256`. A hard link when both are
+/// on one filesystem (no bytes copied; the scheduler never writes to a
+/// restored output: an action whose entry is damaged has its $WORK outputs
+/// removed before it runs again), else a copy, hashed as it is made.
+///
+/// Errors: the file cannot be read, its sha256 is not `f.sha256`, or it
+/// cannot be linked or copied.
+fn restore_one(from: &Path, f: &FileMeta, to: &Path) -> Result<()> {
+    if let Some(p) = to.parent() {
+        std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+    }
+    let _ = std::fs::remove_file(to);
+    let unchanged = f.stamp.is_some() && Stamp::of(from) == f.stamp;
+    if unchanged && std::fs::hard_link(from, to).is_ok() {
+        crate::store::remember_hash(to, &f.sha256);
+        return Ok(());
+    }
+    if hash_file(from)? != f.sha256 {
+        bail!("{}: sha256 mismatch", from.display());
+    }
+    if std::fs::hard_link(from, to).is_err() {
+        let (_, got) = copy_hashing(from, to)?;
+        if got != f.sha256 {
+            bail!("{}: sha256 mismatch", from.display());
         }
     }
     Ok(())
 }
 
+/// Stores the action's output `from` as the staged entry file `to`: a hard
+/// link when both are on one filesystem (the work directory's file is not
+/// written again), else a copy; returns the size and sha256 of the contents.
+///
+/// Errors: `from` cannot be read, or `to` cannot be linked or written.
+fn link_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
+    if std::fs::hard_link(from, to).is_ok() {
+        let size = std::fs::metadata(to)
+            .with_context(|| format!("reading {}", to.display()))?
+            .len();
+        return Ok((size, hash_file(to)?));
+    }
+    copy_hashing(from, to)
+}
+
 /// Copies `from` to `to` with its permissions, returning the size and
 /// sha256 of what was copied.
 fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
-    let mut r = std::fs::File::open(from).with_context(|| format!("reading {}", from.display()))?;
-    let w = std::fs::File::create(to).with_context(|| format!("writing {}", to.display()))?;
-    let got = hash_through(&mut r, w)
-        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    let got = crate::store::copy_hashing(from, to)?;
     let perms = std::fs::metadata(from)
         .with_context(|| format!("reading {}", from.display()))?
         .permissions();

@@ -4,7 +4,8 @@
 //! `GCCGO_BUILD_CACHE_MAX_SIZE` is exceeded).
 //!
 //! Last use is an entry's `meta.json` mtime, set when it is written and on
-//! every hit. Sizes are the files' lengths in bytes, the whole versioned
+//! a hit when it is more than an hour old (`entry::touch`, as the go
+//! command's cache). Sizes are the files' lengths in bytes, the whole versioned
 //! tree counted (entries, index, memos), `tmp/` excepted.
 //!
 //! A trim is safe while builds run on the same cache: it only removes

@@ -22,7 +22,6 @@ use super::Cli;
 /// Anything else unknown in `$GOFLAGS` is an error, as for the go command.
 const GO_ONLY: &[&str] = &[
     "asmflags",
-    "buildvcs",
     "compiler",
     "gcflags",
     "installsuffix",
@@ -297,6 +296,11 @@ pub fn apply(args: Vec<OsString>, goflags: &str) -> Result<Vec<OsString>> {
             format!("--{name}")
         };
         match (takes, value) {
+            // `--name=value`, so that a flag whose value is optional
+            // (`-buildvcs`) takes it too; a letter's value is the next word.
+            (true, Some(v)) if name.chars().count() > 1 => {
+                extra.push(OsString::from(format!("{spelled}={v}")))
+            }
             (true, Some(v)) => extra.extend([OsString::from(spelled), OsString::from(v)]),
             (true, None) => {
                 bail!("flag needs an argument: -{name} (from $GOFLAGS; write -{name}=VALUE there)")
@@ -457,6 +461,12 @@ mod tests {
                 "--tags=a",
                 "."
             ]
+        );
+        // A long flag's value is joined with `=`, so an optional value stays its own.
+        let out = apply(v(&["gccgo-build", "build", "."]), "-buildvcs=false -tags=x").unwrap();
+        assert_eq!(
+            strs(&out),
+            ["gccgo-build", "build", "--buildvcs=false", "--tags=x", "."]
         );
         // A flag that `toolchains` lacks but `build` has is ignored there.
         let out = apply(v(&["gccgo-build", "toolchains"]), "-tags=netgo").unwrap();
