@@ -265,7 +265,11 @@ fn is_dir_output(o: &Path) -> bool {
 
 /// `build` once OUT has been checked: steps 1–10 of the module outline.
 fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
+    let probing = start_linker_probe(cfg);
     let loaded = load(cwd, &cfg.load, &cfg.store)?;
+    if let Some(h) = probing {
+        let _ = h.join();
+    }
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
 
@@ -331,6 +335,27 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
         }
     }
     Ok(code)
+}
+
+/// `--linker auto` with nothing remembered for the toolchain: the linker
+/// probe (a compile, a link and a run of a small program, about half a
+/// second) started on another thread, so that it runs beside loading the
+/// graph and the language check instead of after them; it remembers its
+/// answer in the store, where planning reads it. `None` when there is
+/// nothing to probe, no store to remember in, or the toolchain does not
+/// resolve (`load` says why).
+fn start_linker_probe(cfg: &BuildConfig) -> Option<std::thread::JoinHandle<()>> {
+    if cfg.linker != crate::toolchain::LinkerChoice::Auto || cfg.store.dir().is_none() {
+        return None;
+    }
+    let tc = toolchain_for_selection(&cfg.load.choice.selection(), &cfg.store).ok()?;
+    let (ldflags, store, linker) = (cfg.flags.ldflags.clone(), cfg.store.clone(), cfg.linker);
+    std::thread::Builder::new()
+        .name("linker-probe".into())
+        .spawn(move || {
+            crate::link::choose_linker(linker, &tc, &ldflags, &store);
+        })
+        .ok()
 }
 
 /// Step 7: the plan, with each command's build information and the

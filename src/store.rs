@@ -263,8 +263,14 @@ pub fn read_text_hashed(p: &Path) -> std::io::Result<String> {
 /// shows it unchanged since it was hashed). Best effort.
 pub fn remember_hash(p: &Path, sha: &str) {
     if let Ok(md) = std::fs::metadata(p) {
-        FileId::of(&md).remember(sha);
+        remember_hash_of(&md, sha);
     }
+}
+
+/// `remember_hash` for the file whose metadata is `md` (every hard link
+/// to it).
+pub fn remember_hash_of(md: &std::fs::Metadata, sha: &str) {
+    FileId::of(md).remember(sha);
 }
 
 /// A file's identity for `hash_file`'s memo: device, inode, size and

@@ -47,13 +47,17 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of the file at `p`, if it can be read.
     pub fn of(p: &Path) -> Option<Stamp> {
+        Some(Stamp::of_metadata(&std::fs::metadata(p).ok()?))
+    }
+
+    /// The stamp of a file whose metadata is `md`.
+    pub fn of_metadata(md: &std::fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt as _;
-        let md = std::fs::metadata(p).ok()?;
-        Some(Stamp {
+        Stamp {
             ino: md.ino(),
             mtime: md.mtime(),
             mtime_ns: md.mtime_nsec(),
-        })
+        }
     }
 }
 
@@ -316,25 +320,45 @@ pub fn restore(dir: &Path, meta: &Meta, outputs: &[Output]) -> Result<()> {
 /// Errors: the file cannot be read, its sha256 is not `f.sha256`, or it
 /// cannot be linked or copied.
 fn restore_one(from: &Path, f: &FileMeta, to: &Path) -> Result<()> {
-    if let Some(p) = to.parent() {
-        std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
-    }
-    let _ = std::fs::remove_file(to);
-    let unchanged = f.stamp.is_some() && Stamp::of(from) == f.stamp;
-    if unchanged && std::fs::hard_link(from, to).is_ok() {
-        crate::store::remember_hash(to, &f.sha256);
+    let md = std::fs::metadata(from).with_context(|| format!("reading {}", from.display()))?;
+    if f.stamp.is_some() && Some(Stamp::of_metadata(&md)) == f.stamp && link_into(from, to) {
+        // The same inode: `hash_file` need not read it either.
+        crate::store::remember_hash_of(&md, &f.sha256);
         return Ok(());
     }
     if hash_file(from)? != f.sha256 {
         bail!("{}: sha256 mismatch", from.display());
     }
-    if std::fs::hard_link(from, to).is_err() {
+    if !link_into(from, to) {
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+        }
         let (_, got) = copy_hashing(from, to)?;
         if got != f.sha256 {
             bail!("{}: sha256 mismatch", from.display());
         }
     }
     Ok(())
+}
+
+/// Hard-links `from` at `to`, replacing a file there and creating the
+/// directories on the way (only when the link says they are missing: a
+/// link's 200 objects share a few directories); false when it cannot
+/// (another filesystem, say).
+fn link_into(from: &Path, to: &Path) -> bool {
+    use std::io::ErrorKind;
+    match std::fs::hard_link(from, to) {
+        Ok(()) => true,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            std::fs::remove_file(to).is_ok() && std::fs::hard_link(from, to).is_ok()
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            to.parent()
+                .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+                && std::fs::hard_link(from, to).is_ok()
+        }
+        Err(_) => false,
+    }
 }
 
 /// Stores the action's output `from` as the staged entry file `to`: a hard
