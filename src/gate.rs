@@ -309,7 +309,7 @@ fn memo_path(store: &Store, pkg: &Package, tc: &Toolchain) -> Option<PathBuf> {
             return None;
         }
         let path = pkg.files.source_path(&f.name);
-        let (size, mtime) = crate::store::stamp(&path)?;
+        let (size, mtime) = crate::store::source_stamp(&path)?;
         id.push_str(&format!(
             "{}\n{}\n{size}\n{mtime}\n",
             f.name,

@@ -179,13 +179,18 @@ struct Installed {
 /// predates the epoch.
 pub fn stamp(p: &Path) -> Option<(u64, u128)> {
     let md = std::fs::metadata(p).ok()?;
-    let mtime = md
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((md.len(), mtime))
+    Some((md.len(), mtime_ns(&md)?))
+}
+
+/// A file's mtime in nanoseconds since the epoch (`None` before it).
+fn mtime_ns(md: &std::fs::Metadata) -> Option<u128> {
+    Some(
+        md.modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos(),
+    )
 }
 
 /// The first 32 hex digits (128 bits) of sha256(`id`): a file name.
@@ -211,9 +216,7 @@ pub fn hash_file(p: &Path) -> Result<String> {
     // a 64 KiB buffer zeroed for each (a no-op build hashes every file).
     let len = md.map_or(u64::MAX, |m| m.len());
     let sha = if len <= 1 << 20 {
-        let mut data = Vec::with_capacity(len as usize + 1);
-        f.read_to_end(&mut data)
-            .with_context(|| format!("reading {}", p.display()))?;
+        let data = read_sized(&mut f, len).with_context(|| format!("reading {}", p.display()))?;
         hex(&Sha256::digest(&data))
     } else {
         hash_through(&mut f, std::io::sink())
@@ -252,10 +255,52 @@ pub fn copy_hashing(from: &Path, to: &Path) -> Result<(u64, String)> {
 pub fn read_text_hashed(p: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(p)?;
     let md = f.metadata()?;
-    let mut b = Vec::with_capacity(md.len() as usize + 1);
-    f.read_to_end(&mut b)?;
+    let b = read_sized(&mut f, md.len())?;
     FileId::of(&md).remember(&hex(&Sha256::digest(&b)));
+    if let Ok(mut m) = SCANNED.get_or_init(Default::default).lock() {
+        if let Some(t) = mtime_ns(&md) {
+            m.insert(p.to_path_buf(), (md.len(), t));
+        }
+    }
     String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// Size and mtime (ns) of each file `read_text_hashed` read, as it was
+/// then: the scanner's view of the sources, for memos keyed by it.
+static SCANNED: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<PathBuf, (u64, u128)>>,
+> = std::sync::OnceLock::new();
+
+/// `stamp` of a source file as the scanner read it (`read_text_hashed`),
+/// without asking the file system again; else `stamp` now.
+pub fn source_stamp(p: &Path) -> Option<(u64, u128)> {
+    let seen = SCANNED
+        .get()
+        .and_then(|m| m.lock().ok().and_then(|m| m.get(p).copied()));
+    seen.or_else(|| stamp(p))
+}
+
+/// Reads the rest of `f`, whose length is `len` bytes (as its metadata
+/// said): one buffer of that size and reads until end of file, without
+/// the size probes (`fstat`, `lseek`) that `read_to_end` makes again.
+///
+/// Errors: as `read`.
+pub fn read_sized(f: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut b = vec![0u8; usize::try_from(len).unwrap_or(0) + 1];
+    let mut n = 0;
+    loop {
+        if n == b.len() {
+            b.resize(b.len() * 2, 0);
+        }
+        match f.read(&mut b[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    b.truncate(n);
+    Ok(b)
 }
 
 /// Tells `hash_file` that the file at `p`, as it is now, hashes to `sha`

@@ -127,11 +127,10 @@ pub fn read_meta(dir: &Path) -> Option<Meta> {
 /// time `meta.json` was last marked used (for `touch`). `None` for a
 /// missing entry or one whose `meta.json` is damaged.
 pub fn read_meta_for_hit(dir: &Path) -> Option<(Meta, std::time::SystemTime)> {
-    use std::io::Read as _;
     let mut f = std::fs::File::open(dir.join("meta.json")).ok()?;
-    let used = f.metadata().ok()?.modified().ok()?;
-    let mut b = Vec::new();
-    f.read_to_end(&mut b).ok()?;
+    let md = f.metadata().ok()?;
+    let used = md.modified().ok()?;
+    let b = crate::store::read_sized(&mut f, md.len()).ok()?;
     let m: Meta = serde_json::from_slice(&b).ok()?;
     (m.format == FORMAT).then_some((m, used))
 }
