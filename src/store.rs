@@ -257,10 +257,8 @@ pub fn read_text_hashed(p: &Path) -> std::io::Result<String> {
     let md = f.metadata()?;
     let b = read_sized(&mut f, md.len())?;
     FileId::of(&md).remember(&hex(&Sha256::digest(&b)));
-    if let Ok(mut m) = SCANNED.get_or_init(Default::default).lock() {
-        if let Some(t) = mtime_ns(&md) {
-            m.insert(p.to_path_buf(), (md.len(), t));
-        }
+    if let (Ok(mut m), Some(t)) = (SCANNED.get_or_init(Default::default).lock(), mtime_ns(&md)) {
+        m.insert(p.to_path_buf(), (md.len(), t));
     }
     String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
