@@ -166,7 +166,7 @@ pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
         tags,
     );
     // Pattern expansion and the graph read each directory once.
-    let _dirs = crate::resolve::DirMemo::start();
+    let _dirs = crate::scan::ListingMemo::start();
     let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
     if let Some(f) = &args.modfile {
         use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;

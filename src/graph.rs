@@ -88,7 +88,7 @@ impl Graph {
         src: &dyn SourceReader,
         tests: bool,
     ) -> Result<Graph> {
-        let _dirs = crate::resolve::DirMemo::start();
+        let _dirs = crate::scan::ListingMemo::start();
         let mut loader = Loader::new(resolver, ctx, roots);
         loader.tests = tests;
         // Breadth first, a whole frontier at a time: its directories are
@@ -270,8 +270,10 @@ fn scan_all(ctx: &BuildContext, src: &dyn SourceReader, ps: &[Pending]) -> Vec<R
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut out: Vec<Option<Result<DirPackage>>> = ps.iter().map(|_| None).collect();
+    let memo = scan::ListingMemo::current();
     let done: Vec<Vec<(usize, Result<DirPackage>)>> = std::thread::scope(|s| {
         let work = || {
+            let _listings = scan::ListingMemo::adopt(memo.clone());
             let mut mine = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

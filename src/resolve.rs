@@ -576,71 +576,18 @@ fn why_no_package(dir: &Path) -> String {
     }
 }
 
-thread_local! {
-    /// `has_go_files`' answers while a `DirMemo` is alive on this thread.
-    static DIR_MEMO: std::cell::RefCell<Option<std::collections::HashMap<PathBuf, bool>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// While alive, `has_go_files` reads each directory once on this thread
-/// (resolving 500 imports asks about the same 200 directories again and
-/// again): the tree is taken as unchanged while one graph loads, as the go
-/// command's loader reads each directory once. Nested guards share the
-/// outermost one's memo.
-pub struct DirMemo {
-    outermost: bool,
-}
-
-impl DirMemo {
-    /// Starts remembering (or joins the memo already started).
-    pub fn start() -> DirMemo {
-        let outermost = DIR_MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            let fresh = m.is_none();
-            if fresh {
-                *m = Some(std::collections::HashMap::new());
-            }
-            fresh
-        });
-        DirMemo { outermost }
-    }
-}
-
-impl Drop for DirMemo {
-    fn drop(&mut self) {
-        if self.outermost {
-            DIR_MEMO.with(|m| *m.borrow_mut() = None);
-        }
-    }
-}
-
+/// Whether `dir` holds a Go file that is not a test (go's rule for a
+/// directory that provides a package); read once per load (`scan::listing`).
 fn has_go_files(dir: &Path) -> bool {
-    let known = DIR_MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.get(dir).copied()));
-    if let Some(k) = known {
-        return k;
-    }
-    let answer = read_has_go_files(dir);
-    DIR_MEMO.with(|m| {
-        if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(dir.to_path_buf(), answer);
-        }
-    });
-    answer
-}
-
-fn read_has_go_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok()).any(|e| {
-                let n = e.file_name();
-                let n = n.to_string_lossy();
-                n.ends_with(".go")
-                    && !n.ends_with("_test.go")
-                    && !n.starts_with('_')
-                    && !n.starts_with('.')
-            })
+    crate::scan::listing(dir).is_ok_and(|l| {
+        l.iter().any(|e| {
+            let n = e.name.as_str();
+            n.ends_with(".go")
+                && !n.ends_with("_test.go")
+                && !n.starts_with('_')
+                && !n.starts_with('.')
         })
-        .unwrap_or(false)
+    })
 }
 
 /// Directories at or below `root` that hold Go files, skipping `testdata`,

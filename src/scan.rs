@@ -18,7 +18,7 @@
 mod cgo;
 mod header;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -285,20 +285,108 @@ impl SourceReader for Disk {
         crate::store::read_text_hashed(path)
     }
     fn list(&self, dir: &Path) -> std::io::Result<Vec<String>> {
-        let mut v = Vec::new();
-        for e in std::fs::read_dir(dir)? {
-            let e = e?;
-            if e.file_type()?.is_file()
-                || std::fs::metadata(e.path())
-                    .map(|m| m.is_file())
-                    .unwrap_or(false)
-            {
-                v.push(e.file_name().to_string_lossy().into_owned());
-            }
-        }
+        let mut v: Vec<String> = listing(dir)?
+            .iter()
+            .filter(|e| e.is_file)
+            .map(|e| e.name.clone())
+            .collect();
         v.sort();
         Ok(v)
     }
+}
+
+/// One entry of a directory (`listing`).
+#[derive(Debug, Clone)]
+pub struct DirEntry {
+    /// Its name.
+    pub name: String,
+    /// A regular file, or a symbolic link to one.
+    pub is_file: bool,
+}
+
+/// A directory's listing, shared by the threads of one load.
+type Listing = std::sync::Arc<Vec<DirEntry>>;
+
+/// The listings read while a `ListingMemo` is in force.
+type Listings = std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, Listing>>>;
+
+thread_local! {
+    static LISTINGS: std::cell::RefCell<Option<Listings>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While alive, `listing` reads each directory once: the resolver asks
+/// whether a directory holds Go files, then the scanner lists it, and
+/// 500 imports ask about the same 200 directories. The tree is taken as
+/// unchanged for that long, as the go command's loader reads each
+/// directory once. The memo belongs to the thread that started it and to
+/// the threads it hands it to (`ListingMemo::adopt`); a nested start joins
+/// the memo in force.
+pub struct ListingMemo {
+    previous: Option<Option<Listings>>,
+}
+
+impl ListingMemo {
+    /// Starts remembering on this thread (or joins the memo in force).
+    pub fn start() -> ListingMemo {
+        match ListingMemo::current() {
+            Some(_) => ListingMemo { previous: None },
+            None => ListingMemo::adopt(Some(Listings::default())),
+        }
+    }
+
+    /// The memo in force on this thread, to hand to another (`adopt`).
+    pub fn current() -> Option<Listings> {
+        LISTINGS.with(|l| l.borrow().clone())
+    }
+
+    /// Puts `memo` (from `current` on another thread) in force on this one
+    /// until the guard drops.
+    pub fn adopt(memo: Option<Listings>) -> ListingMemo {
+        let previous = LISTINGS.with(|l| l.replace(memo));
+        ListingMemo {
+            previous: Some(previous),
+        }
+    }
+}
+
+impl Drop for ListingMemo {
+    fn drop(&mut self) {
+        if let Some(p) = self.previous.take() {
+            LISTINGS.with(|l| *l.borrow_mut() = p);
+        }
+    }
+}
+
+/// The entries of `dir` (unsorted), read once while a `ListingMemo` is in
+/// force. A directory entry costs no stat; a symbolic link costs one.
+///
+/// Errors: the directory cannot be read.
+pub fn listing(dir: &Path) -> std::io::Result<Listing> {
+    let memo = ListingMemo::current();
+    if let Some(l) = memo
+        .as_ref()
+        .and_then(|m| m.lock().ok().and_then(|m| m.get(dir).cloned()))
+    {
+        return Ok(l);
+    }
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let ft = e.file_type()?;
+        let is_file = ft.is_file()
+            || (ft.is_symlink() && std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()));
+        v.push(DirEntry {
+            name: e.file_name().to_string_lossy().into_owned(),
+            is_file,
+        });
+    }
+    let l = Listing::new(v);
+    if let Some(m) = memo
+        && let Ok(mut m) = m.lock()
+    {
+        m.insert(dir.to_path_buf(), l.clone());
+    }
+    Ok(l)
 }
 
 /// Whether a file of this name builds in `ctx` given its header, as

@@ -278,15 +278,21 @@ pub fn source_stamp(p: &Path) -> Option<(u64, u128)> {
     seen.or_else(|| stamp(p))
 }
 
-/// Reads the rest of `f`, whose length is `len` bytes (as its metadata
-/// said): one buffer of that size and reads until end of file, without
-/// the size probes (`fstat`, `lseek`) that `read_to_end` makes again.
+/// Reads `f`, whose length is `len` bytes (as its metadata said, just
+/// before): that many bytes, in one buffer, without the size probes
+/// (`fstat`, `lseek`) and the read at end of file that `read_to_end`
+/// makes. The contents are the file as it was when its metadata was read;
+/// a file that turns out shorter is read to its end.
 ///
 /// Errors: as `read`.
 pub fn read_sized(f: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
-    let mut b = vec![0u8; usize::try_from(len).unwrap_or(0) + 1];
+    let want = usize::try_from(len).unwrap_or(0);
+    let mut b = vec![0u8; want.max(1)];
     let mut n = 0;
     loop {
+        if n == want && want > 0 {
+            break;
+        }
         if n == b.len() {
             b.resize(b.len() * 2, 0);
         }
