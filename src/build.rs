@@ -147,7 +147,21 @@ pub fn toolchain_for_selection(
 ///
 /// `store` holds the toolchain probe's and the language gate's memos.
 pub fn load(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
+    load_then(cwd, args, store, |_| {})
+}
+
+/// `load`, calling `probed` with the toolchain as soon as it is known
+/// (before the graph loads), to start work that needs only it.
+///
+/// Errors: as `load`.
+pub fn load_then(
+    cwd: &Path,
+    args: &LoadConfig,
+    store: &Store,
+    probed: impl FnOnce(&Toolchain),
+) -> Result<Loaded> {
     let toolchain = toolchain_for_selection(&args.choice.selection(), store)?;
+    probed(&toolchain);
     if let Some(w) = toolchain.fpu_mismatch() {
         eprintln!("gccgo-build: warning: {w}");
     }
@@ -265,8 +279,10 @@ fn is_dir_output(o: &Path) -> bool {
 
 /// `build` once OUT has been checked: steps 1–10 of the module outline.
 fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
-    let probing = start_linker_probe(cfg);
-    let loaded = load(cwd, &cfg.load, &cfg.store)?;
+    let mut probing = None;
+    let loaded = load_then(cwd, &cfg.load, &cfg.store, |tc| {
+        probing = start_linker_probe(cfg, tc);
+    })?;
     if let Some(h) = probing {
         let _ = h.join();
     }
@@ -342,13 +358,16 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
 /// second) started on another thread, so that it runs beside loading the
 /// graph and the language check instead of after them; it remembers its
 /// answer in the store, where planning reads it. `None` when there is
-/// nothing to probe, no store to remember in, or the toolchain does not
-/// resolve (`load` says why).
-fn start_linker_probe(cfg: &BuildConfig) -> Option<std::thread::JoinHandle<()>> {
-    if cfg.linker != crate::toolchain::LinkerChoice::Auto || cfg.store.dir().is_none() {
+/// nothing to probe (another choice, or the answer remembered) or no
+/// store to remember in.
+fn start_linker_probe(cfg: &BuildConfig, tc: &Toolchain) -> Option<std::thread::JoinHandle<()>> {
+    if cfg.linker != crate::toolchain::LinkerChoice::Auto
+        || cfg.store.dir().is_none()
+        || crate::toolchain::LinkerFacts::remembered(tc, &cfg.store)
+    {
         return None;
     }
-    let tc = toolchain_for_selection(&cfg.load.choice.selection(), &cfg.store).ok()?;
+    let tc = tc.clone();
     let (ldflags, store, linker) = (cfg.flags.ldflags.clone(), cfg.store.clone(), cfg.linker);
     std::thread::Builder::new()
         .name("linker-probe".into())

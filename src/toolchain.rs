@@ -319,9 +319,9 @@ impl Toolchain {
                 gccgo.display()
             )
         })?;
-        let std = list_std(&std_dir)?;
         let (size, mtime_ns) =
             crate::store::stamp(&gccgo).with_context(|| format!("reading {}", gccgo.display()))?;
+        let std = list_std_remembered(&std_dir, (size, mtime_ns), store)?;
         let identity = CompilerId {
             path: gccgo.display().to_string(),
             version: gcc_version.clone(),
@@ -667,6 +667,28 @@ fn find_std_dir(
         }
     }
     None
+}
+
+/// `list_std`, remembered in `store` (`compilers/<hash>.std.json`) for
+/// the compiler binary of stamp `gccgo` (size, mtime) and the directory's
+/// own mtime: a no-op build does not walk the standard library's 300
+/// directories. (An upgraded libgo comes with a new compiler binary.)
+fn list_std_remembered(dir: &Path, gccgo: (u64, u128), store: &Store) -> Result<BTreeSet<String>> {
+    let dir_mtime = crate::store::stamp(dir).map(|s| s.1);
+    let id = format!("std 1\n{}\n{gccgo:?}\n{dir_mtime:?}", dir.display());
+    let memo = store.memo_path("compilers", &id, ".std.json");
+    if let Some(set) = memo
+        .as_ref()
+        .and_then(|m| store.read_memo(m))
+        .and_then(|b| serde_json::from_slice::<BTreeSet<String>>(&b).ok())
+    {
+        return Ok(set);
+    }
+    let set = list_std(dir)?;
+    if let (Some(m), Ok(b)) = (memo, serde_json::to_vec(&set)) {
+        store.write_memo(&m, &b);
+    }
+    Ok(set)
 }
 
 /// The import paths of every `.gox` below `dir`, plus `unsafe`.

@@ -120,6 +120,12 @@ impl LinkerFacts {
         f
     }
 
+    /// Whether the store remembers an answer for `tc` (valid or not: a
+    /// stale one is probed again when asked, `of`).
+    pub fn remembered(tc: &Toolchain, store: &Store) -> bool {
+        memo_path(tc, store).is_some_and(|m| m.is_file())
+    }
+
     /// One line for `env` and `-v`: the linker and why (`mold (auto:
     /// mold links and runs)`, `gold (auto: mold not installed; gold links
     /// and runs)`).
