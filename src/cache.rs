@@ -14,7 +14,7 @@
 //! ```text
 //! <cache>/v2/                       the store's versioned root (see `store`)
 //!   entries/<k[0..2]>/<key>/        one entry, renamed into place whole (see `entry`)
-//!     meta.json                     label, saved compiler output, each file's size and sha256, wall time
+//!     meta.json                     label, saved compiler output, each file's size, sha256 and stamp, wall time
 //!     object export extra-N exe     the action's outputs, by role
 //!   index/<hash of label>.json      the inputs of the label's last builds (≤ 8), for --explain
 //!   installed/<hash of OUT>.json    the last file installed at OUT (see `store`)
