@@ -209,40 +209,9 @@ pub fn check(graph: &Graph, tc: &Toolchain, store: &Store) -> Result<Vec<String>
     // The std's names only when a package is checked (a memo read, ~2 ms).
     let std = (!todo.is_empty()).then(|| tc.std_exports(store));
     let std = std.as_ref();
-    let results: Vec<PkgResult> = if threads <= 1 {
-        todo.iter()
-            .map(|(p, _)| check_package(p, tc.go_minor, std))
-            .collect()
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut slots: Vec<Option<PkgResult>> = todo.iter().map(|_| None).collect();
-        let done: Vec<Vec<(usize, PkgResult)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((p, _)) = todo.get(i) else { break };
-                            mine.push((i, check_package(p, tc.go_minor, std)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        for (i, r) in done.into_iter().flatten() {
-            slots[i] = Some(r);
-        }
-        slots
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("internal: a gate worker panicked"))))
-            .collect()
-    };
+    let results: Vec<PkgResult> = crate::par::map(&todo, threads, "gate", |(p, _)| {
+        check_package(p, tc.go_minor, std)
+    });
     let mut found: Vec<(&Package, Vec<Finding>, Vec<String>)> = Vec::new();
     for ((pkg, memo), r) in todo.iter().zip(results) {
         let (findings, embed_errors) = r?;

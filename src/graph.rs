@@ -250,7 +250,6 @@ impl Graph {
     }
 }
 
-/// A package waiting in `Loader`'s queue.
 /// Scans a package's directory (or, for `command-line-arguments`, the
 /// files named).
 fn scan_one(ctx: &BuildContext, src: &dyn SourceReader, p: &Pending) -> Result<DirPackage> {
@@ -262,38 +261,22 @@ fn scan_one(ctx: &BuildContext, src: &dyn SourceReader, p: &Pending) -> Result<D
 }
 
 /// `scan_one` of each of `ps`, in order: on the available cores when there
-/// are enough of them to be worth a thread.
+/// are enough of them to be worth a thread, each sharing this thread's
+/// directory listings (`scan::ListingMemo`).
 fn scan_all(ctx: &BuildContext, src: &dyn SourceReader, ps: &[Pending]) -> Vec<Result<DirPackage>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || ps.len() < 4 {
-        return ps.iter().map(|p| scan_one(ctx, src, p)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut out: Vec<Option<Result<DirPackage>>> = ps.iter().map(|_| None).collect();
+    let threads = if ps.len() < 4 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
     let memo = scan::ListingMemo::current();
-    let done: Vec<Vec<(usize, Result<DirPackage>)>> = std::thread::scope(|s| {
-        let work = || {
-            let _listings = scan::ListingMemo::adopt(memo.clone());
-            let mut mine = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(p) = ps.get(i) else { break mine };
-                mine.push((i, scan_one(ctx, src, p)));
-            }
-        };
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut all = vec![work()];
-        all.extend(helpers.into_iter().map(|h| h.join().unwrap_or_default()));
-        all
-    });
-    for (i, r) in done.into_iter().flatten() {
-        out[i] = Some(r);
-    }
-    out.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("internal: a scan worker panicked"))))
-        .collect()
+    crate::par::map(ps, threads, "scan", |p| {
+        let _listings = scan::ListingMemo::adopt(memo.clone());
+        scan_one(ctx, src, p)
+    })
 }
 
+/// A package waiting in `Loader`'s queue.
 struct Pending {
     /// Its import path.
     import_path: String,
@@ -372,10 +355,9 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Loads one queued package (unless already loaded): scans it, checks
-    /// it, resolves its imports (queueing new ones) and adds its node.
-    /// Adds package `p`, whose scan (`scan_one`) gave `scanned`, and
-    /// queues its imports.
+    /// Loads one queued package (unless already loaded) from its scan
+    /// (`scan_one`): checks it, resolves its imports (queueing new ones)
+    /// and adds its node.
     fn visit(&mut self, p: Pending, scanned: Result<DirPackage>) {
         if !self.seen.insert(p.import_path.clone()) {
             return;

@@ -48,6 +48,7 @@ pub mod link;
 pub mod list;
 pub mod ninja;
 pub mod overlay;
+pub mod par;
 pub mod plan;
 pub mod process;
 pub mod profile;

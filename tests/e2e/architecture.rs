@@ -11,6 +11,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     // Foundations that every stage may use.
     "words",
+    "par",
     "hint",
     "store",
     "remote",
