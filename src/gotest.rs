@@ -384,11 +384,7 @@ fn run_one(
     } else {
         None
     };
-    if let Some(m) = &memo
-        && let Some(o) = store
-            .read_memo(m)
-            .and_then(|b| serde_json::from_slice::<Outcome>(&b).ok())
-    {
+    if let Some(o) = store.read_json::<Outcome>(memo.as_deref()) {
         return (o, true);
     }
     let mut cmd = crate::process::Cmd::new(&argv[0])
@@ -425,10 +421,8 @@ fn run_one(
         elapsed: start.elapsed().as_secs_f64(),
     };
     // Only a pass is remembered, as go test caches successful runs.
-    if let (Some(m), true) = (&memo, o.passed)
-        && let Ok(data) = serde_json::to_vec(&o)
-    {
-        store.write_memo(m, &data);
+    if o.passed {
+        store.write_json(memo.as_deref(), &o);
     }
     (o, false)
 }

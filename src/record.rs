@@ -134,17 +134,11 @@ fn memo_of(tc: &Toolchain, store: &crate::store::Store) -> Option<PathBuf> {
 /// the store, keyed by the compiler's identity: path, version, size, mtime).
 pub fn toolchain_id(tc: &Toolchain, store: &crate::store::Store) -> ToolchainId {
     let memo = memo_of(tc, store);
-    if let Some(id) = memo
-        .as_ref()
-        .and_then(|p| store.read_memo(p))
-        .and_then(|b| serde_json::from_slice(&b).ok())
-    {
+    if let Some(id) = store.read_json(memo.as_deref()) {
         return id;
     }
     let id = hash_toolchain(tc);
-    if let (Some(p), Ok(b)) = (memo, serde_json::to_vec(&id)) {
-        store.write_memo(&p, &b);
-    }
+    store.write_json(memo.as_deref(), &id);
     id
 }
 

@@ -119,6 +119,20 @@ impl Store {
         }
     }
 
+    /// A memo written by `write_json` at `path` (from `memo_path`), parsed;
+    /// `None` when there is no path (off), no file, or it does not parse.
+    pub fn read_json<T: serde::de::DeserializeOwned>(&self, path: Option<&Path>) -> Option<T> {
+        serde_json::from_slice(&self.read_memo(path?)?).ok()
+    }
+
+    /// Writes `value` as JSON at `path` (from `memo_path`), as `write_memo`;
+    /// nothing when there is no path (off).
+    pub fn write_json<T: Serialize>(&self, path: Option<&Path>, value: &T) {
+        if let (Some(p), Ok(data)) = (path, serde_json::to_vec(value)) {
+            self.write_memo(p, &data);
+        }
+    }
+
     fn installed_record(&self, out: &Path) -> Option<PathBuf> {
         self.memo_path("installed", &out.to_string_lossy(), ".json")
     }

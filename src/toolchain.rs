@@ -449,11 +449,7 @@ impl CompilerFacts {
             let id = format!("2\n{}\n{size}\n{mtime}", gccgo.display());
             store.memo_path("compilers", &id, ".json")
         });
-        if let Some(m) = &memo
-            && let Some(f) = store
-                .read_memo(m)
-                .and_then(|b| serde_json::from_slice(&b).ok())
-        {
+        if let Some(f) = store.read_json(memo.as_deref()) {
             return Ok(f);
         }
         let ask = |flag: &str| -> Result<String> {
@@ -479,9 +475,7 @@ impl CompilerFacts {
             search_dirs,
             float_abi: ask_float_abi(gccgo).map(String::from),
         };
-        if let (Some(m), Ok(data)) = (&memo, serde_json::to_vec(&f)) {
-            store.write_memo(m, &data);
-        }
+        store.write_json(memo.as_deref(), &f);
         Ok(f)
     }
 }
@@ -677,17 +671,11 @@ fn list_std_remembered(dir: &Path, gccgo: (u64, u128), store: &Store) -> Result<
     let dir_mtime = crate::store::stamp(dir).map(|s| s.1);
     let id = format!("std 1\n{}\n{gccgo:?}\n{dir_mtime:?}", dir.display());
     let memo = store.memo_path("compilers", &id, ".std.json");
-    if let Some(set) = memo
-        .as_ref()
-        .and_then(|m| store.read_memo(m))
-        .and_then(|b| serde_json::from_slice::<BTreeSet<String>>(&b).ok())
-    {
+    if let Some(set) = store.read_json(memo.as_deref()) {
         return Ok(set);
     }
     let set = list_std(dir)?;
-    if let (Some(m), Ok(b)) = (memo, serde_json::to_vec(&set)) {
-        store.write_memo(&m, &b);
-    }
+    store.write_json(memo.as_deref(), &set);
     Ok(set)
 }
 

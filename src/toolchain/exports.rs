@@ -70,17 +70,11 @@ impl StdExports {
             );
             store.memo_path("compilers", &id, ".names.json")
         });
-        if let Some(m) = &memo
-            && let Some(e) = store
-                .read_memo(m)
-                .and_then(|b| serde_json::from_slice(&b).ok())
-        {
+        if let Some(e) = store.read_json(memo.as_deref()) {
             return e;
         }
         let e = StdExports::read(std_dir, std);
-        if let (Some(m), Ok(data)) = (&memo, serde_json::to_vec(&e)) {
-            store.write_memo(m, &data);
-        }
+        store.write_json(memo.as_deref(), &e);
         e
     }
 }

@@ -105,18 +105,13 @@ impl LinkerFacts {
     /// valid, else probed now (and remembered; `--cache off` probes every time).
     pub fn of(tc: &Toolchain, store: &Store) -> LinkerFacts {
         let memo = memo_path(tc, store);
-        if let Some(m) = &memo
-            && let Some(f) = store
-                .read_memo(m)
-                .and_then(|b| serde_json::from_slice::<LinkerFacts>(&b).ok())
+        if let Some(f) = store.read_json::<LinkerFacts>(memo.as_deref())
             && f.found.iter().all(|x| stamp_of(&x.prog) == x.stamp)
         {
             return f;
         }
         let f = probe(tc);
-        if let (Some(m), Ok(data)) = (&memo, serde_json::to_vec(&f)) {
-            store.write_memo(m, &data);
-        }
+        store.write_json(memo.as_deref(), &f);
         f
     }
 
