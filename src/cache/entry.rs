@@ -320,22 +320,21 @@ pub fn restore(dir: &Path, meta: &Meta, outputs: &[Output]) -> Result<()> {
 /// cannot be linked or copied.
 fn restore_one(from: &Path, f: &FileMeta, to: &Path) -> Result<()> {
     let md = std::fs::metadata(from).with_context(|| format!("reading {}", from.display()))?;
-    if f.stamp.is_some() && Some(Stamp::of_metadata(&md)) == f.stamp && link_into(from, to) {
+    let unchanged = f.stamp.is_some() && Some(Stamp::of_metadata(&md)) == f.stamp;
+    if !unchanged && hash_file(from)? != f.sha256 {
+        bail!("{}: sha256 mismatch", from.display());
+    }
+    if link_into(from, to) {
         // The same inode: `hash_file` need not read it either.
         crate::store::remember_hash_of(&md, &f.sha256);
         return Ok(());
     }
-    if hash_file(from)? != f.sha256 {
-        bail!("{}: sha256 mismatch", from.display());
+    if let Some(p) = to.parent() {
+        std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
     }
-    if !link_into(from, to) {
-        if let Some(p) = to.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
-        }
-        let (_, got) = copy_hashing(from, to)?;
-        if got != f.sha256 {
-            bail!("{}: sha256 mismatch", from.display());
-        }
+    let (_, got) = copy_hashing(from, to)?;
+    if got != f.sha256 {
+        bail!("{}: sha256 mismatch", from.display());
     }
     Ok(())
 }
