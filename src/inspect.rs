@@ -99,6 +99,9 @@ pub struct ElfInfo {
     pub interpreter: Option<String>,
     /// `DT_NEEDED` names in order.
     pub needed: Vec<String>,
+    /// The C library it was linked against, with the evidence (see
+    /// [`libc_of`]): `"glibc (static: glibc's .note.ABI-tag)"`, or null.
+    pub libc: Option<String>,
     /// `"static"` (linked in), `"shared"` (a `libgo.so` is NEEDED) or `"none"`.
     pub libgo: String,
     /// What decided `libgo` (string), or null.
@@ -280,6 +283,7 @@ fn describe<Elf: FileHeader<Endian = Endianness>>(path: &str, data: &[u8]) -> Re
         mips,
         float_abi,
         linkage: linkage.to_string(),
+        libc: libc_of(dynamic.interpreter.as_deref(), secs.abi_tag, linkage),
         interpreter: dynamic.interpreter,
         needed: dynamic.needed,
         libgo: libgo.to_string(),
@@ -309,6 +313,8 @@ struct SectionFacts<'data> {
     /// `Tag_GNU_*_ABI_FP` of `.gnu.attributes`.
     attr_fp: Option<u64>,
     buildinfo: Option<&'data [u8]>,
+    /// glibc's `.note.ABI-tag` (from its crt1.o) is present.
+    abi_tag: bool,
     symtab: bool,
     debug_info: bool,
     /// Bytes `strip --strip-all -R .go_export` removes (see [`strip_removes`]).
@@ -363,6 +369,7 @@ fn scan_sections<'data, Elf: FileHeader<Endian = Endianness>>(
                 }
             }
             ".go.buildinfo" => f.buildinfo = contents(),
+            ".note.ABI-tag" => f.abi_tag = true,
             ".symtab" => f.symtab = true,
             ".debug_info" => f.debug_info = true,
             _ => {}
@@ -392,6 +399,28 @@ fn comment_strings(d: &[u8]) -> Vec<String> {
         .collect();
     comment.dedup();
     comment
+}
+
+/// The C library of a linked program, with the evidence: the loader's name
+/// for a dynamic one (`ld-musl-*` musl, `ld-uClibc*` uClibc, any other
+/// glibc); for a static one, glibc's `.note.ABI-tag` (every glibc start
+/// file carries it; musl's and uClibc's do not). `None` for an object file.
+pub fn libc_of(interpreter: Option<&str>, abi_tag: bool, linkage: &str) -> Option<String> {
+    if let Some(i) = interpreter {
+        let l = if i.contains("ld-musl") {
+            "musl"
+        } else if i.contains("uClibc") {
+            "uclibc"
+        } else {
+            "glibc"
+        };
+        return Some(format!("{l} (its loader {i})"));
+    }
+    match (linkage, abi_tag) {
+        ("relocatable" | "shared-library", _) => None,
+        (_, true) => Some("glibc (static: glibc's .note.ABI-tag)".into()),
+        (_, false) => Some("not glibc (static, no glibc .note.ABI-tag): musl or uClibc".into()),
+    }
 }
 
 /// Whether `strip --strip-all -R .go_export` removes a section: the
@@ -650,6 +679,9 @@ fn render_machine(s: &mut String, i: &ElfInfo) {
 fn render_linking(s: &mut String, i: &ElfInfo) {
     kv(s, "linkage", &i.linkage);
     kv(s, "interpreter", or_none(&i.interpreter));
+    if let Some(l) = &i.libc {
+        kv(s, "libc", l);
+    }
     if i.needed.is_empty() {
         kv(s, "needed", "none");
     } else {

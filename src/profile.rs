@@ -12,6 +12,10 @@
 //! 4. `--sdk DIR` (or `$STAGING_DIR`): a profile derived from an OpenWrt SDK
 //!    (module `sdk`).
 //!
+//! A router profile (one with `sdk_arch`) named without `--sdk` or
+//! `$STAGING_DIR` is served by an SDK that `toolchains/sdk/build` made,
+//! else by its compiler in PATH (module `locate`).
+//!
 //! `--target NAME` takes a profile name or a triple: a triple some profile
 //! names uses that profile; then the name of a compiler in PATH (module
 //! `discover`: `mipsel-linux-gnu-11` or `mipsel-linux-gnu-gccgo-11` for
@@ -29,6 +33,7 @@
 
 mod discover;
 pub mod goenv;
+mod locate;
 mod report;
 mod sdk;
 mod select;
@@ -43,6 +48,7 @@ use crate::target::{self, Target};
 use crate::toolchain::ToolchainSpec;
 
 pub use goenv::GoEnv;
+pub use locate::{RecipeSdk, locate, recipe_roots, recipe_sdks};
 pub use report::{EnvConfig, Row, Status, ToolchainsConfig, env_main, toolchains_main};
 pub use sdk::{SdkToolchain, find_sdk, profile_from_sdk};
 pub use select::{Choice, Resolved, Selection, resolve};
@@ -103,8 +109,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Profile {
     /// The name `--target` selects it by, e.g. `mips-linux-gnu`, `openwrt-ath79`.
     pub name: String,
-    /// GNU triple, the prefix of the tool names (`mips-openwrt-linux-musl`).
+    /// GNU triple, the prefix of the tool names (`mips-openwrt-linux-gnu`).
     pub triple: Option<String>,
+    /// Router profiles: every triple whose `<triple>-gccgo` serves the
+    /// profile, in the order PATH is searched (module `locate`): the glibc
+    /// `…-openwrt-linux-gnu` of gccgo SDKs, then `…-musl`. Empty: `triple`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triples: Vec<String>,
     /// Debian package that provides the compiler (`gccgo-mips-linux-gnu`).
     pub package: Option<String>,
     /// What to tell a user whose compiler is missing, when no package provides it.
@@ -164,8 +175,12 @@ pub enum Source {
     User(PathBuf),
     /// `--toolchain FILE`.
     File(PathBuf),
-    /// Derived from an OpenWrt SDK at this toolchain directory.
+    /// Derived from an OpenWrt SDK at this toolchain directory (`-sdk`,
+    /// `$STAGING_DIR`).
     Sdk(PathBuf),
+    /// Derived from an SDK `toolchains/sdk/build` made, at this toolchain
+    /// directory (module `locate`).
+    Recipe(PathBuf),
     /// A compiler found in PATH (no profile).
     Path(PathBuf),
     /// A triple with no profile (`<triple>-gccgo` from PATH).
@@ -178,8 +193,41 @@ impl std::fmt::Display for Source {
             Source::Builtin(n) => write!(f, "built-in toolchains/{n}"),
             Source::User(p) | Source::File(p) => write!(f, "{}", p.display()),
             Source::Sdk(p) => write!(f, "OpenWrt SDK {}", p.display()),
+            Source::Recipe(p) => write!(
+                f,
+                "OpenWrt SDK {} (made by toolchains/sdk/build)",
+                p.display()
+            ),
             Source::Path(p) => write!(f, "found in PATH: {}", p.display()),
             Source::Triple => f.write_str("triple, no profile"),
+        }
+    }
+}
+
+impl Source {
+    /// A short form for a table cell (`toolchains`' FROM column):
+    /// `toolchains/host.toml`, `PATH`, `sdk/build ramips-prebuilt-9e929e9cb087`.
+    pub fn short(&self) -> String {
+        // The recipe's SDK dir is <root>/<name>/staging_dir/toolchain-*.
+        let up2 = |p: &Path| {
+            p.parent()
+                .and_then(Path::parent)
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        match self {
+            Source::Builtin(n) => format!("toolchains/{n}"),
+            Source::User(p) | Source::File(p) => p.display().to_string(),
+            Source::Sdk(p) => format!("SDK {}", name(p)),
+            Source::Recipe(p) => format!("sdk/build {}", up2(p)),
+            Source::Path(_) => "PATH".to_string(),
+            Source::Triple => "triple".to_string(),
         }
     }
 }

@@ -267,7 +267,8 @@ fn missing_interpreter(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Option<
             "running it prints `./prog: not found` (busybox ash) although the file is there: what is missing is {interp}"
         )),
         Some(format!(
-            "link fully static so no loader or libc is needed (`--link static`), or build with the device's {libc} toolchain{}",
+            "link fully static so no loader or libc is needed (`--link static`), install {blibc}'s loader and \
+             libraries on the device, or build with a {libc} toolchain{}",
             rec.openwrt_triple
                 .as_deref()
                 .map(|t| format!(" (`--target {t}`)"))
@@ -404,6 +405,7 @@ tmpfs 61.2M 1.3M 60.0M 2% /tmp\n/dev/mtdblock6 12.0M 1.5M 10.6M 12% /overlay\n";
                 source: ".MIPS.abiflags".into(),
             }),
             linkage: "dynamic".into(),
+            libc: Some("glibc (its loader /lib/ld.so.1)".into()),
             interpreter: Some("/lib/ld.so.1".into()),
             needed: vec!["libc.so.6".into()],
             libgo: "static".into(),

@@ -152,8 +152,9 @@ fn link_for_libc(r: &mut Recommendation, d: &Device) {
     if let Some(libc) = d.libc.as_ref().filter(|l| *l != "glibc") {
         r.link = "static".into();
         r.notes.push(format!(
-            "the device uses {libc} ({}), not glibc: with Debian's glibc toolchain link fully static (--link static), \
-             or build with the OpenWrt SDK's {libc} toolchain{}",
+            "the device uses {libc} ({}), not glibc: a binary from a glibc toolchain (Debian's, and gccgo OpenWrt SDKs, \
+             which are glibc builds) must be linked fully static (--link static) or needs glibc's loader and libraries \
+             installed on the device; or build with a {libc} gccgo toolchain where one exists{}",
             d.libc_source.as_deref().unwrap_or(""),
             r.openwrt_triple.as_deref().map(|t| format!(" (--target {t})")).unwrap_or_default()
         ));
@@ -239,7 +240,7 @@ fn command(r: &mut Recommendation) {
         // The profile carries the core's flags and qemu model; the SDK brings
         // the soft-float libgo and libc. Static: the router has no libgo.
         r.command = Some(format!(
-            "gccgo-build build --sdk SDK --target {p} --link static -o prog ."
+            "gccgo-build build --target {p} --link static -o prog ."
         ));
         let which = if p == "openwrt-ramips" {
             "ramips"
@@ -247,8 +248,10 @@ fn command(r: &mut Recommendation) {
             "ath79"
         };
         r.notes.push(format!(
-            "SDK is an OpenWrt SDK whose toolchain has a soft-float gccgo; without one, \
-             `toolchains/sdk/build {which}` (in gccgo-build's source tree) builds it from Debian's sources"
+            "{p} needs an OpenWrt SDK whose toolchain has a soft-float gccgo: one that \
+             `toolchains/sdk/build {which}` (in gccgo-build's source tree) made is found by itself; \
+             name any other with --sdk DIR. gccgo SDKs are glibc builds, and OpenWrt runs musl: \
+             hence --link static (or glibc's loader and libraries installed on the device)"
         ));
         return;
     }
@@ -286,7 +289,10 @@ mod tests {
         assert!(r.gc_env.contains(&"GOMIPS=softfloat".to_string()));
         assert_eq!(r.link, "static");
         let cmd = r.command.expect("command");
-        assert!(cmd.contains("--sdk SDK --target openwrt-ramips"), "{cmd}");
+        assert!(
+            cmd.contains("build --target openwrt-ramips --link static"),
+            "{cmd}"
+        );
         assert_eq!(r.profile.as_deref(), Some("openwrt-ramips"));
         // The FPU-less core that tests and `run` emulate.
         assert_eq!(r.qemu_cpu.as_deref(), Some("24KEc"));

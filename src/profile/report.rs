@@ -72,6 +72,8 @@ pub struct Row {
     pub name: String,
     /// Where the profile came from.
     pub source: String,
+    /// The same, short (the table's FROM column).
+    pub from: String,
     /// The compiler's absolute path, when installed.
     pub gccgo: Option<PathBuf>,
     /// `-dumpfullversion`.
@@ -92,6 +94,7 @@ pub struct Row {
 struct Candidate {
     name: String,
     source: String,
+    from: String,
     spec: Result<ToolchainSpec>,
     hint: String,
     runner_package: Option<String>,
@@ -107,8 +110,15 @@ fn candidate(e: &Entry) -> Candidate {
     Candidate {
         name: e.profile.name.clone(),
         source: e.source.to_string(),
+        from: e.source.short(),
         spec: e.spec(),
-        hint: e.install_hint(),
+        hint: match (&e.profile.sdk_arch, &e.source) {
+            // A router profile no SDK or compiler serves: say where we looked.
+            (Some(_), Source::Builtin(_)) => {
+                format!("{}; {}", e.install_hint(), super::locate::looked_for(e))
+            }
+            _ => e.install_hint(),
+        },
         runner_package: e.profile.runner_package.clone(),
     }
 }
@@ -137,6 +147,7 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsConfig) -> Result<i32> {
 fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
     let store = crate::store::Store::from_env();
     let mut reg = Registry::load()?;
+    reg.locate_routers(&store);
     for f in &args.toolchains {
         reg.add(Entry {
             profile: super::read_profile(f)?,
@@ -166,6 +177,7 @@ fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
                     cands.push(Candidate {
                         name: "$STAGING_DIR".into(),
                         source: d.display().to_string(),
+                        from: "$STAGING_DIR".into(),
                         spec: Err(err),
                         hint: String::new(),
                         runner_package: None,
@@ -240,7 +252,7 @@ fn check_all(cands: &[Candidate], jobs: usize, build_hello: bool) -> Vec<Row> {
 
 /// The rows as an aligned table with a header.
 fn table(rows: &[Row]) -> String {
-    let cells: Vec<[String; 5]> = rows
+    let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
             let status = match r.status {
@@ -255,11 +267,12 @@ fn table(rows: &[Row]) -> String {
                 r.gcc_version.clone().unwrap_or_else(|| "-".into()),
                 r.go_version.clone().unwrap_or_else(|| "-".into()),
                 r.goarch.clone().unwrap_or_else(|| "-".into()),
+                r.from.clone(),
                 status,
             ]
         })
         .collect();
-    let head = ["NAME", "GCC", "GO", "GOARCH", "STATUS"];
+    let head = ["NAME", "GCC", "GO", "GOARCH", "FROM", "STATUS"];
     let mut w = head.map(str::len);
     for c in &cells {
         for (i, s) in c.iter().enumerate() {
@@ -289,6 +302,7 @@ fn check(c: &Candidate, run: bool) -> Row {
     let mut row = Row {
         name: c.name.clone(),
         source: c.source.clone(),
+        from: c.from.clone(),
         gccgo: None,
         gcc_version: None,
         go_version: None,

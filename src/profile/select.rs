@@ -92,7 +92,7 @@ pub(super) fn staging_dir_env() -> Option<PathBuf> {
 /// A named profile for an SDK's triple, with the tools, sysroot and runner
 /// the SDK provides (the profile's own sysroot wins when it has one; the
 /// SDK's runner, which knows where its libc is, wins over the profile's).
-fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
+pub(super) fn merge_sdk(named: &Entry, sdk: &Entry) -> Entry {
     let (n, s) = (&named.profile, &sdk.profile);
     Entry {
         profile: Profile {
@@ -148,7 +148,7 @@ fn triple_base(t: &str) -> &str {
 /// (an OpenWrt SDK may be built for musl, glibc or uClibc).
 fn describes_sdk(named: &Entry, sdk: &Entry) -> bool {
     let arch = match &sdk.source {
-        Source::Sdk(dir) => sdk::arch_cpu_of(dir),
+        Source::Sdk(dir) | Source::Recipe(dir) => sdk::arch_cpu_of(dir),
         _ => None,
     };
     if let (Some(a), Some(b)) = (&named.profile.sdk_arch, &arch) {
@@ -182,7 +182,15 @@ pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved>
     env.check()?;
     let flags = sel.target.is_some() || sel.toolchain.is_some() || sel.sdk.is_some();
     let mut r = if !flags && env.chooses() {
-        let entry = goenv::choose(&env, &Registry::load()?, store)?;
+        let mut reg = Registry::load()?;
+        // A cross GOARCH may be served by a router SDK the recipe made.
+        if env
+            .get("GOARCH")
+            .is_some_and(|a| Some(a) != crate::target::host_goarch())
+        {
+            reg.locate_routers(store);
+        }
+        let entry = goenv::choose(&env, &reg, store)?;
         let spec = entry.spec()?;
         Resolved::new(entry, spec)
     } else {
@@ -215,7 +223,7 @@ fn resolve_flags(sel: &Selection, store: &crate::store::Store) -> Result<Resolve
     if let Some(entry) = sdk_choice(sel, store, &reg)? {
         return done(entry);
     }
-    by_name(&reg, sel.target)
+    by_name(&reg, sel.target, store)
 }
 
 /// The SDK's toolchain when `--sdk DIR` or `$STAGING_DIR` chooses it (see
@@ -292,13 +300,17 @@ fn sdk_choice(
 /// taken from PATH), or the `host` profile without one.
 ///
 /// Errors: NAME is neither a profile nor a triple with a Go name.
-fn by_name(reg: &Registry, target: Option<&str>) -> Result<Resolved> {
+fn by_name(reg: &Registry, target: Option<&str>, store: &crate::store::Store) -> Result<Resolved> {
     let done = |entry: Entry| -> Result<Resolved> {
         let spec = entry.spec()?;
         Ok(Resolved::new(entry, spec))
     };
     match target {
-        Some(t) => match reg.find(t).cloned().or_else(|| discover::select(reg, t)) {
+        Some(t) => match reg
+            .find(t)
+            .map(|e| super::locate(e, store).unwrap_or_else(|| e.clone()))
+            .or_else(|| discover::select(reg, t))
+        {
             Some(e) => done(e),
             None => {
                 let spec = ToolchainSpec::for_triple(t).with_context(|| {

@@ -434,3 +434,92 @@ fn cgo_programs_built_with_the_sdk_run_on_the_router_core() {
         assert_eq!(got, want, "{} under -cpu {}", r.sdk, r.cpu);
     }
 }
+
+/// Issue "`-target openwrt-ramips` finds the SDK that toolchains/sdk/build
+/// made": with only the recipe's SDKs on the machine (no `-sdk`, no
+/// `$STAGING_DIR`, no OpenWrt compiler in PATH), `toolchains` lists both
+/// router profiles as working, from the recipe's SDK, and `-target NAME
+/// --link static` builds minion that runs on each router's FPU-less core.
+#[test]
+fn router_targets_find_the_recipes_sdk_with_nothing_in_path() {
+    let (Some(ramips), Some(ath79)) = (sdk(&RAMIPS), sdk(&ATH79)) else {
+        return;
+    };
+    let root = ramips.parent().expect("the recipe's root").to_path_buf();
+    assert_eq!(ath79.parent(), Some(root.as_path()), "one root for both");
+    let home = tempfile::tempdir().unwrap();
+    let gb_root = |args: &[&str]| -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+        for v in GO_TARGET_VARS {
+            c.env_remove(v);
+        }
+        c.args(args)
+            .current_dir(minion_dir())
+            .env("HOME", home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .env("GCCGO_BUILD_SDK_ROOT", &root)
+            .env("XDG_CACHE_HOME", cache_home())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("STAGING_DIR");
+        run(&mut c)
+    };
+    let (table, _) = ok(gb_root(&["toolchains", "-j", "2"]));
+    for r in [&RAMIPS, &ATH79] {
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{} ", r.profile)))
+            .unwrap_or_else(|| panic!("{table}"));
+        assert!(
+            row.contains(&format!("works (ran under {} -cpu {})", r.qemu, r.cpu))
+                && row.contains(&format!("sdk/build {}-", r.sdk)),
+            "{row}"
+        );
+        let (env, _) = ok(gb_root(&[
+            "env",
+            "-target",
+            r.profile,
+            "GCCGOBUILD_PROFILE",
+        ]));
+        assert!(
+            env.contains("(made by toolchains/sdk/build)") && env.contains("_glibc"),
+            "{env}"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let exe = tmp.path().join("minion");
+        let exe_s = exe.to_string_lossy().into_owned();
+        ok(gb_root(&[
+            "build",
+            "-target",
+            r.profile,
+            "--link",
+            "static",
+            "-o",
+            &exe_s,
+            "./cmd/minion",
+        ]));
+        let (out, _) = ok(on_core(r.qemu, r.cpu, &exe, &["-selftest".to_string()]));
+        assert_eq!(out, minion_expected(), "{} on {}", r.profile, r.cpu);
+        let (info, _) = ok(run(bin().arg("inspect").arg(&exe)));
+        assert!(
+            info.contains("libc: glibc (static: glibc's .note.ABI-tag)"),
+            "{info}"
+        );
+    }
+    // An empty root and no compiler in PATH: not installed, saying where it looked.
+    let empty = tempfile::tempdir().unwrap();
+    let (table, _) = ok(run(bin()
+        .args(["toolchains", "--no-check"])
+        .env("PATH", "/usr/bin:/bin")
+        .env("GCCGO_BUILD_SDK_ROOT", empty.path())
+        .env_remove("STAGING_DIR")));
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("openwrt-ramips "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("not installed")
+            && row.contains("toolchains/sdk/build ramips")
+            && row.contains("mipsel-openwrt-linux-gnu-gccgo or mipsel-openwrt-linux-musl-gccgo"),
+        "{row}"
+    );
+}
