@@ -176,6 +176,8 @@ fn gomips_softfloat_without_a_soft_float_toolchain_fails_clearly() {
         d.path(),
         &[
             ("STAGING_DIR", &empty.path().to_string_lossy()),
+            // No SDK made by toolchains/sdk/build either.
+            ("GCCGO_BUILD_SDK_ROOT", &empty.path().to_string_lossy()),
             ("GOARCH", "mipsle"),
             ("GOMIPS", "softfloat"),
         ],
