@@ -27,7 +27,10 @@ use crate::resolve::{Mode, Resolver};
 
 mod doc;
 mod fields;
+mod modules;
 mod template;
+
+pub use modules::{ModuleError, ModulePublic};
 
 /// What `gccgo-build list` does: made from the command line by
 /// `cli::list::ListArgs::config`.
@@ -44,6 +47,22 @@ pub struct ListConfig {
     pub errors: bool,
     /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
+    /// `-json=A,B`: only these fields (empty: all).
+    pub json_fields: Vec<String>,
+    /// `-m`: list modules, not packages (`modules`).
+    pub modules: bool,
+    /// `-u` (with `-m`): each module's available update.
+    pub update: bool,
+    /// `-versions` (with `-m`): each module's available versions.
+    pub versions: bool,
+    /// `-retracted` (with `-m`): retracted versions too.
+    pub retracted: bool,
+    /// `-compiled`: fill `CompiledGoFiles`.
+    pub compiled: bool,
+    /// `-export`: fill `Export` (and `BuildID`).
+    pub export: bool,
+    /// `-find`: find the packages without resolving their imports.
+    pub find: bool,
     /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
     pub load: crate::build::LoadConfig,
 }
@@ -177,55 +196,6 @@ pub struct PackagePublic {
     pub xtest_imports: Vec<String>,
 }
 
-/// The `Module` of a listed package: the fields of go's
-/// `modinfo.ModulePublic` that can be known offline, in go's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ModulePublic {
-    /// The module path (for a replacement: the path or directory as written).
-    pub path: String,
-    /// The selected version; empty for a main module or a directory.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub version: String,
-    /// The module replacing this one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replace: Option<Box<ModulePublic>>,
-    /// When the version was published (the module cache's `.info`).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub time: String,
-    /// Whether this is a main module (go.mod's, or one go.work uses).
-    #[serde(skip_serializing_if = "is_false")]
-    pub main: bool,
-    /// Required only `// indirect`.
-    #[serde(skip_serializing_if = "is_false")]
-    pub indirect: bool,
-    /// The directory holding its files (none when vendored).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dir: String,
-    /// Its go.mod file.
-    #[serde(rename = "GoMod", skip_serializing_if = "String::is_empty")]
-    pub go_mod: String,
-    /// Its go.mod's `go` directive.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub go_version: String,
-}
-
-impl From<crate::resolve::ModuleInfo> for ModulePublic {
-    fn from(m: crate::resolve::ModuleInfo) -> ModulePublic {
-        ModulePublic {
-            path: m.path,
-            version: m.version,
-            replace: m.replace.map(|r| Box::new(ModulePublic::from(*r))),
-            time: m.time,
-            main: m.main,
-            indirect: m.indirect,
-            dir: m.dir,
-            go_mod: m.gomod,
-            go_version: m.go_version,
-        }
-    }
-}
-
 /// Why a package could not be loaded: go's `load.PackageError` as `-json`
 /// writes it (no field left out).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -259,13 +229,37 @@ enum Node {
 /// before the failure is printed, as go prints it).
 pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if args.json && args.format.is_some() {
-        bail!("list: cannot use -f with -json");
+        bail!("go list -f cannot be used with -json");
+    }
+    if args.modules {
+        return modules::main(cwd, args);
+    }
+    for (on, flag) in [(args.update, "-u"), (args.versions, "-versions")] {
+        if on {
+            bail!("go list {flag} can only be used with -m");
+        }
+    }
+    if args.retracted && std::env::var("GO111MODULE").is_ok_and(|v| v == "off") {
+        bail!("go list -retracted can only be used in module-aware mode");
+    }
+    if args.find && args.deps {
+        bail!("go list -deps cannot be used with -find");
+    }
+    if args.find && args.test {
+        bail!("go list -test cannot be used with -find");
     }
     let format = args.format.as_deref().unwrap_or("{{.ImportPath}}");
     let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("list -f: {e}"))?;
     let packages = listing(cwd, args)?;
     let mut out = String::new();
     for p in &packages {
+        if args.json && !args.json_fields.is_empty() {
+            let v = serde_json::to_value(p)?;
+            let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();
+            out.push_str(&json_subset(&v, &order, &args.json_fields)?);
+            out.push('\n');
+            continue;
+        }
         if args.json {
             out.push_str(&to_go_json(p)?);
             out.push('\n');
@@ -822,6 +816,39 @@ pub fn to_go_json(p: &PackagePublic) -> Result<String> {
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
     p.serialize(&mut ser).context("writing a package as JSON")?;
     String::from_utf8(buf).context("writing a package as JSON")
+}
+
+/// A JSON value as go's `json.MarshalIndent(v, "", "\t")` writes it
+/// (see `to_go_json`); a `serde_json::Value` keeps its fields in the
+/// order they were inserted (the `preserve_order` feature is not needed:
+/// values come from a struct, through `keep_fields`).
+///
+/// Errors only if serde_json fails.
+fn to_go_json_value<T: Serialize>(v: &T) -> Result<String> {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    v.serialize(&mut ser).context("writing JSON")?;
+    String::from_utf8(buf).context("writing JSON")
+}
+
+/// `-json=A,B`: the JSON object `v` with only the fields named, in go's
+/// field order `order`, as go writes a struct whose other fields it
+/// cleared (and `omitempty` then leaves out).
+///
+/// Errors only if serde_json fails.
+fn json_subset(v: &serde_json::Value, order: &[&str], keep: &[String]) -> Result<String> {
+    let mut out = String::from("{");
+    let mut first = true;
+    for k in order.iter().filter(|k| keep.iter().any(|f| f == *k)) {
+        let Some(x) = v.get(*k) else { continue };
+        let text = to_go_json_value(x)?.replace('\n', "\n\t");
+        out.push_str(if first { "\n\t" } else { ",\n\t" });
+        out.push_str(&format!("{}: {text}", serde_json::to_string(k)?));
+        first = false;
+    }
+    out.push_str(if first { "}" } else { "\n}" });
+    Ok(out)
 }
 
 /// Runs a parsed `-f` template on a package's fields (read from its JSON

@@ -20,7 +20,9 @@ use crate::gomod::{GoMod, GoWork};
 mod files;
 mod module;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
-pub use module::{ModuleInfo, ModuleMode, compare_versions};
+pub use module::{
+    GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
+};
 
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
