@@ -292,7 +292,7 @@ fn list_modules(
     let mut seen = std::collections::BTreeSet::new();
     for arg in patterns {
         if let Some((path, vers)) = arg.split_once('@') {
-            mods.push(query(mode, path, vers));
+            mods.push(query(path, vers));
             continue;
         }
         if arg == "all" || arg.contains("...") {
@@ -321,8 +321,14 @@ fn list_modules(
             None => mods.push(failed(arg, "", "not a known dependency")),
         }
     }
-    if args.versions {
-        for m in mods.iter_mut().filter(|m| m.error.is_none()) {
+    for m in mods.iter_mut().filter(|m| m.error.is_none()) {
+        if args.update {
+            add_update(m);
+            if let Some(r) = m.replace.as_deref_mut() {
+                add_update(r);
+            }
+        }
+        if args.versions {
             add_versions(m);
         }
     }
@@ -347,7 +353,7 @@ fn no_module(
     let mut mods = Vec::new();
     for arg in patterns {
         match arg.split_once('@') {
-            Some((path, vers)) => mods.push(query_outside(path, vers)),
+            Some((path, vers)) => mods.push(query(path, vers)),
             None if args.versions => {
                 let mut m = ModulePublic {
                     path: arg.clone(),
@@ -444,17 +450,11 @@ fn failed(path: &str, version: &str, err: &str) -> ModulePublic {
     }
 }
 
-/// `path@vers` inside a module: as outside, but `@upgrade`/`@patch` are
-/// relative to the selected version (which needs the version list too).
-fn query(_mode: &ModuleMode, path: &str, vers: &str) -> ModulePublic {
-    query_outside(path, vers)
-}
-
 /// `path@vers` (go's `queryReuse` then `moduleInfo` without
-/// requirements): a canonical version is read from the module cache
+/// requirements, inside a module or not): a canonical version is read from the module cache
 /// (its `.info`, `.mod` and extracted directory); any other query needs
 /// the module's version list (`versions_of`).
-fn query_outside(path: &str, vers: &str) -> ModulePublic {
+fn query(path: &str, vers: &str) -> ModulePublic {
     if !is_canonical(vers) {
         return match versions_of(path) {
             Err(e) => failed(path, vers, &e),
@@ -526,6 +526,34 @@ fn add_versions(m: &mut ModulePublic) {
             m.versions = v;
         }
         Err(e) => m.error = Some(ModuleError { err: e }),
+    }
+}
+
+/// `-u`: the newest release above the module's version (else the newest
+/// pre-release above it), as go's `addUpdate` with the `upgrade` query.
+/// As go with `GOPROXY=off`, a version list that cannot be had adds
+/// nothing (go ignores a disabled or missing lookup here).
+fn add_update(m: &mut ModulePublic) {
+    if m.version.is_empty() || m.main {
+        return;
+    }
+    let Ok(list) = versions_of(&m.path) else {
+        return;
+    };
+    let newer = |v: &&String| crate::resolve::compare_versions(v, &m.version).is_gt();
+    let best = |pre: bool| {
+        list.iter()
+            .filter(newer)
+            .filter(|v| pre || !v.contains('-'))
+            .max_by(|a, b| crate::resolve::compare_versions(a, b))
+            .cloned()
+    };
+    if let Some(v) = best(false).or_else(|| best(true)) {
+        m.update = Some(Box::new(ModulePublic {
+            path: m.path.clone(),
+            version: v,
+            ..ModulePublic::default()
+        }));
     }
 }
 
