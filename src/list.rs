@@ -26,6 +26,7 @@ use crate::graph::{Graph, PkgId};
 use crate::resolve::{Mode, Resolver};
 
 mod doc;
+mod embeds;
 mod fields;
 mod modules;
 mod template;
@@ -103,6 +104,9 @@ pub struct PackagePublic {
     /// With `-test`: the package a test package or variant is built for.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub for_test: String,
+    /// `-export`: the file holding its export data in the build cache.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub export: String,
     /// The module that provides the package, in module mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<ModulePublic>,
@@ -136,6 +140,10 @@ pub struct PackagePublic {
     /// Go files that build and import "C".
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cgo_files: Vec<String>,
+    /// `-compiled`: the Go files given to the compiler (cgo's outputs
+    /// for the cgo files), as go lists them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compiled_go_files: Vec<String>,
     /// Go files that build constraints or file-name suffixes exclude.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_go_files: Vec<String>,
@@ -154,6 +162,12 @@ pub struct PackagePublic {
     /// `.syso` files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub syso_files: Vec<String>,
+    /// The `//go:embed` patterns of its Go files, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub embed_patterns: Vec<String>,
+    /// The files they match, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub embed_files: Vec<String>,
     /// `#cgo CFLAGS` directives that hold.
     #[serde(rename = "CgoCFLAGS", skip_serializing_if = "Vec::is_empty")]
     pub cgo_cflags: Vec<String>,
@@ -188,12 +202,24 @@ pub struct PackagePublic {
     /// Their imports as written, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub test_imports: Vec<String>,
+    /// The `//go:embed` patterns of its own test files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test_embed_patterns: Vec<String>,
+    /// The files they match.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test_embed_files: Vec<String>,
     /// `_test.go` files of package `<name>_test` that build.
     #[serde(rename = "XTestGoFiles", skip_serializing_if = "Vec::is_empty")]
     pub xtest_go_files: Vec<String>,
     /// Their imports as written, sorted.
     #[serde(rename = "XTestImports", skip_serializing_if = "Vec::is_empty")]
     pub xtest_imports: Vec<String>,
+    /// The `//go:embed` patterns of its external test files.
+    #[serde(rename = "XTestEmbedPatterns", skip_serializing_if = "Vec::is_empty")]
+    pub xtest_embed_patterns: Vec<String>,
+    /// The files they match.
+    #[serde(rename = "XTestEmbedFiles", skip_serializing_if = "Vec::is_empty")]
+    pub xtest_embed_files: Vec<String>,
 }
 
 /// Why a package could not be loaded: go's `load.PackageError` as `-json`
@@ -310,6 +336,12 @@ fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> V
     }
     if args.test {
         packages.extend(test_packages(&loaded.graph));
+    } else {
+        // go matches the tests' embed patterns only when it loads the tests.
+        for p in &mut packages {
+            p.test_embed_files.clear();
+            p.xtest_embed_files.clear();
+        }
     }
     packages
 }
@@ -525,6 +557,11 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
         }
         let ip = &p.import_path;
         let variant = format!("{ip}.test");
+        // As go's test variants: `P [P.test]` embeds the package's and its
+        // tests' files; `P_test [P.test]` its own (no patterns of its own).
+        let e = embeds::embeds(p, &f.go_files);
+        let t = embeds::embeds(p, &f.test_go_files);
+        let x = embeds::embeds(p, &f.xtest_go_files);
         let dir = p.dir.display().to_string();
         out.push(PackagePublic {
             dir: dir.clone(),
@@ -541,6 +578,12 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
                 name: f.name.clone(),
                 for_test: ip.clone(),
                 go_files,
+                embed_patterns: e.patterns,
+                embed_files: e.files.into_iter().chain(t.files.clone()).collect(),
+                test_embed_patterns: t.patterns,
+                test_embed_files: t.files,
+                xtest_embed_patterns: x.patterns.clone(),
+                xtest_embed_files: x.files.clone(),
                 ..PackagePublic::default()
             });
         }
@@ -551,6 +594,7 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
                 name: format!("{}_test", f.name),
                 for_test: ip.clone(),
                 go_files: f.xtest_go_files.iter().map(|g| g.name.clone()).collect(),
+                embed_files: x.files,
                 ..PackagePublic::default()
             });
         }
@@ -686,6 +730,9 @@ fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
     let mut sources: Vec<String> = f.plain_go_files();
     sources.extend(f.cgo_files.iter().cloned());
     sources.sort();
+    let embed = embeds::embeds(p, &f.go_files);
+    let test_embed = embeds::embeds(p, &f.test_go_files);
+    let xtest_embed = embeds::embeds(p, &f.xtest_go_files);
     PackagePublic {
         dir: p.dir.display().to_string(),
         import_path: p.import_path.clone(),
@@ -704,6 +751,12 @@ fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
         h_files: f.h_files.clone(),
         s_files: f.s_files.clone(),
         syso_files: f.syso_files.clone(),
+        embed_patterns: embed.patterns,
+        embed_files: embed.files,
+        test_embed_patterns: test_embed.patterns,
+        test_embed_files: test_embed.files,
+        xtest_embed_patterns: xtest_embed.patterns,
+        xtest_embed_files: xtest_embed.files,
         cgo_cflags: f.cgo.cflags.clone(),
         cgo_cppflags: f.cgo.cppflags.clone(),
         cgo_cxxflags: f.cgo.cxxflags.clone(),
@@ -988,6 +1041,7 @@ mod tests {
             target: "t".into(),
             root: "r".into(),
             for_test: "t".into(),
+            export: "e".into(),
             module: Some(ModulePublic::default()),
             matches: x(),
             goroot: true,
@@ -998,12 +1052,15 @@ mod tests {
             stale_reason: "not in cache".into(),
             go_files: x(),
             cgo_files: x(),
+            compiled_go_files: x(),
             ignored_go_files: x(),
             c_files: x(),
             cxx_files: x(),
             h_files: x(),
             s_files: x(),
             syso_files: x(),
+            embed_patterns: x(),
+            embed_files: x(),
             cgo_cflags: x(),
             cgo_cppflags: x(),
             cgo_cxxflags: x(),
@@ -1017,6 +1074,10 @@ mod tests {
             test_imports: x(),
             xtest_go_files: x(),
             xtest_imports: x(),
+            test_embed_patterns: x(),
+            test_embed_files: x(),
+            xtest_embed_patterns: x(),
+            xtest_embed_files: x(),
         };
         let v = serde_json::to_value(&full).unwrap();
         let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();

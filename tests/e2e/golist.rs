@@ -325,3 +325,51 @@ fn list_m_all_in_a_workspace_equals_go() {
         same(&mut f.go("ws"), &mut f.ours("ws"), args);
     }
 }
+
+#[test]
+fn list_embed_fields_equal_go_with_and_without_test() {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[
+            ("go.mod", "module example.com/emb\n\ngo 1.18\n"),
+            ("static/a.txt", "hi\n"),
+            ("static/sub/b.txt", "x\n"),
+            ("static/.hidden", "y\n"),
+            ("data/t.txt", "t\n"),
+            ("u.txt", "u\n"),
+            (
+                "e.go",
+                "package emb\n\nimport \"embed\"\n\n//go:embed static u.txt\nvar F embed.FS\n\n//go:embed static/*.txt\nvar G embed.FS\n",
+            ),
+            (
+                "e_test.go",
+                "package emb\n\nimport _ \"embed\"\n\n//go:embed data/t.txt\nvar T string\n",
+            ),
+            (
+                "x_test.go",
+                "package emb_test\n\nimport _ \"embed\"\n\n//go:embed all:static\nvar X string\n",
+            ),
+        ],
+    );
+    let f = "{{.ImportPath}} {{.EmbedPatterns}} {{.EmbedFiles}} {{.TestEmbedPatterns}} \
+             {{.TestEmbedFiles}} {{.XTestEmbedPatterns}} {{.XTestEmbedFiles}}";
+    let mut go = Command::new("go");
+    go.current_dir(d.path())
+        .env("GOFLAGS", "")
+        .env("GOWORK", "off");
+    let mut ours = bin();
+    ours.current_dir(d.path()).env("GOWORK", "off");
+    let out = same(&mut go, &mut ours, &["list", "-f", f, "."]);
+    assert!(
+        out.contains("[static/a.txt static/sub/b.txt u.txt]"),
+        "{out}"
+    );
+    let mut go = Command::new("go");
+    go.current_dir(d.path())
+        .env("GOFLAGS", "")
+        .env("GOWORK", "off");
+    let mut ours = bin();
+    ours.current_dir(d.path()).env("GOWORK", "off");
+    same(&mut go, &mut ours, &["list", "-test", "-f", f, "."]);
+}
