@@ -413,10 +413,10 @@ fn matches(
         return out;
     }
     for pat in patterns {
-        for root in resolver
-            .expand(std::slice::from_ref(pat), cwd)
-            .unwrap_or_default()
-        {
+        let (roots, _) = resolver
+            .expand_quietly(std::slice::from_ref(pat), cwd)
+            .unwrap_or_default();
+        for root in roots {
             let v = out.entry(root.import_path).or_default();
             if !v.contains(pat) {
                 v.push(pat.clone());
@@ -455,7 +455,10 @@ fn listing_each(
         }
     };
     for pat in &patterns {
-        let roots = match resolver.expand(std::slice::from_ref(pat), cwd) {
+        let roots = match resolver
+            .expand_quietly(std::slice::from_ref(pat), cwd)
+            .map(|r| r.0)
+        {
             Ok(r) if r.iter().any(|r| !r.files.is_empty()) => return Err(first),
             Ok(r) => r,
             Err(e) => {

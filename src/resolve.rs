@@ -265,12 +265,33 @@ impl Resolver {
     ///
     /// `./...` skips `testdata`, `vendor`, `_*` and `.*` directories and
     /// nested modules, and keeps only directories with Go files.
-    /// Errors: a directory outside the main module or GOPATH, or a pattern
-    /// that matches nothing.
+    /// A wildcard pattern that matches nothing is go's warning
+    /// (`go: warning: "./..." matched no packages`, printed here, as
+    /// `search.WarnUnmatched`), not an error: the command goes on.
+    ///
+    /// Errors: a directory outside the main module or GOPATH, a named
+    /// package that is not found.
     pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<Root>> {
-        if let Some(root) = go_files_root(patterns, cwd)? {
-            return Ok(vec![root]);
+        let (roots, unmatched) = self.expand_quietly(patterns, cwd)?;
+        for pat in unmatched {
+            eprintln!("gccgo-build: warning: {pat:?} matched no packages");
         }
+        Ok(roots)
+    }
+
+    /// `expand`, returning the patterns that matched no packages instead
+    /// of warning about them.
+    ///
+    /// Errors: as `expand`.
+    pub fn expand_quietly(
+        &self,
+        patterns: &[String],
+        cwd: &Path,
+    ) -> Result<(Vec<Root>, Vec<String>)> {
+        if let Some(root) = go_files_root(patterns, cwd)? {
+            return Ok((vec![root], vec![]));
+        }
+        let mut unmatched = Vec::new();
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
         let pats: Vec<String> = if patterns.is_empty() {
@@ -329,7 +350,7 @@ impl Resolver {
                 }
             }
             if found.is_empty() {
-                bail!("pattern {pat}: matched no packages");
+                unmatched.push(pat.clone());
             }
             for (ip, d) in found {
                 match out.entry(ip) {
@@ -342,7 +363,7 @@ impl Resolver {
                 }
             }
         }
-        Ok(order
+        let roots = order
             .into_iter()
             .map(|ip| {
                 let (dir, wildcard) = out[&ip].clone();
@@ -353,7 +374,8 @@ impl Resolver {
                     files: Vec::new(),
                 }
             })
-            .collect())
+            .collect();
+        Ok((roots, unmatched))
     }
 
     /// The import path of a directory named by a local pattern: its

@@ -79,7 +79,8 @@ impl FlagSet {
     fn of(cmd: &clap::Command) -> FlagSet {
         let mut f = FlagSet::default();
         for a in cmd.get_arguments().filter(|a| !a.is_positional()) {
-            let takes = a.get_action().takes_values();
+            // A flag whose value must follow `=` (`-json=A,B`) never takes the next word.
+            let takes = a.get_action().takes_values() && !a.is_require_equals_set();
             for l in a.get_long_and_visible_aliases().into_iter().flatten() {
                 f.longs.insert(l.to_string(), takes);
             }

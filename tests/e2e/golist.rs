@@ -373,3 +373,50 @@ fn list_embed_fields_equal_go_with_and_without_test() {
     ours.current_dir(d.path()).env("GOWORK", "off");
     same(&mut go, &mut ours, &["list", "-test", "-f", f, "."]);
 }
+
+/// stderr's warnings and errors, each tool's prefix off (`go: warning: `,
+/// `gccgo-build: warning: `, `go: `, `gccgo-build: error: `).
+fn warnings(o: &Output) -> Vec<String> {
+    let (_, err) = text(o);
+    err.lines()
+        .map(|l| {
+            let l = l
+                .strip_prefix("gccgo-build: ")
+                .or_else(|| l.strip_prefix("go: "))
+                .unwrap_or(l);
+            l.strip_prefix("error: ").unwrap_or(l).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_pattern_matching_nothing_is_gos_warning_and_the_command_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[
+            ("go.mod", "module example.com/e\n\ngo 1.18\n"),
+            ("sub/README", "no Go here\n"),
+        ],
+    );
+    for args in [
+        &["list", "./..."][..],
+        &["list", "-json", "-deps", "./...", "./sub/..."],
+        &["build", "./..."],
+        &["test", "./..."],
+    ] {
+        let mut go = Command::new("go");
+        go.current_dir(d.path())
+            .env("GOFLAGS", "")
+            .env("GOWORK", "off")
+            .args(args);
+        let mut ours = bin();
+        ours.current_dir(d.path()).env("GOWORK", "off").args(args);
+        let (g, o) = (run(&mut go), run(&mut ours));
+        assert_eq!(
+            (g.status.code(), text(&g).0, warnings(&g)),
+            (o.status.code(), text(&o).0, warnings(&o)),
+            "{args:?}"
+        );
+    }
+}
