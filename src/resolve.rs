@@ -19,10 +19,12 @@ use crate::gomod::{GoMod, GoWork};
 
 mod files;
 mod module;
+mod nomod;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{
     GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
 };
+pub use nomod::NO_MOD_ROOT;
 
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +138,9 @@ impl Resolver {
         }
         if self.is_std(path) {
             return Ok(Found::Std);
+        }
+        if self.without_main_module(from_dir) {
+            return Err(ResolveError::NotFound(nomod::no_provider(path)));
         }
         match &self.mode {
             Mode::Module(m) => m.resolve(path),
@@ -299,7 +304,11 @@ impl Resolver {
         } else {
             patterns.to_vec()
         };
+        let no_module = self.without_main_module(cwd);
         for pat in &pats {
+            if no_module && let Some(e) = self.no_module_pattern_error(pat) {
+                bail!("{e}");
+            }
             let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
