@@ -329,10 +329,28 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
 
 fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> Vec<PackagePublic> {
     let ctx = Ctx::new(loaded);
-    let mut packages = list(&ctx, args.deps);
+    let all = args.load.packages.iter().any(|p| p == "all");
+    let mut packages = list(&ctx, args.deps || all);
     let matched = matches(cwd, &loaded.resolver, &args.load.packages);
     for p in packages.iter_mut().filter(|p| !p.dep_only) {
         p.matches = matched.get(&p.import_path).cloned().unwrap_or_default();
+    }
+    if all {
+        // `all` matches every package the main packages import (not the
+        // linker's own `runtime`), listed sorted.
+        let imported: BTreeSet<String> = packages.iter().flat_map(|p| p.imports.clone()).collect();
+        packages
+            .retain(|p| !p.dep_only || p.import_path != "runtime" || imported.contains("runtime"));
+        for p in &mut packages {
+            p.dep_only = false;
+            if !p.matches.iter().any(|m| m == "all") {
+                p.matches.push("all".into());
+            }
+        }
+    }
+    add_std_roots(&ctx, &loaded.std_roots, &mut packages);
+    if all {
+        packages.sort_by(|a, b| a.import_path.cmp(&b.import_path));
     }
     if args.test {
         packages.extend(test_packages(&loaded.graph));
@@ -344,6 +362,27 @@ fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> V
         }
     }
     packages
+}
+
+/// The standard-library packages the patterns named or matched (`std`,
+/// `fmt`, `net/...`): listed as `describe` lists a std package, after the
+/// packages with sources, or marked as named when already listed as a
+/// dependency.
+fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<PackagePublic>) {
+    for (ip, pat) in std {
+        let at = match packages.iter().position(|p| &p.import_path == ip) {
+            Some(i) => i,
+            None => {
+                packages.push(describe(ctx, &Node::Std(ip.clone()), false));
+                packages.len() - 1
+            }
+        };
+        let p = &mut packages[at];
+        p.dep_only = false;
+        if !p.matches.contains(pat) {
+            p.matches.push(pat.clone());
+        }
+    }
 }
 
 /// Sets `Stale`/`StaleReason` from the cache (`cache::Cache::probe`) for
@@ -413,9 +452,10 @@ fn matches(
         return out;
     }
     for pat in patterns {
-        let (roots, _) = resolver
+        let roots = resolver
             .expand_quietly(std::slice::from_ref(pat), cwd)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .roots;
         for root in roots {
             let v = out.entry(root.import_path).or_default();
             if !v.contains(pat) {
@@ -457,7 +497,7 @@ fn listing_each(
     for pat in &patterns {
         let roots = match resolver
             .expand_quietly(std::slice::from_ref(pat), cwd)
-            .map(|r| r.0)
+            .map(|r| r.roots)
         {
             Ok(r) if r.iter().any(|r| !r.files.is_empty()) => return Err(first),
             Ok(r) => r,

@@ -26,6 +26,44 @@ pub use module::{
 };
 pub use nomod::NO_MOD_ROOT;
 
+/// What package patterns expand to (`Resolver::expand_quietly`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expanded {
+    /// The packages with sources, in command-line order.
+    pub roots: Vec<Root>,
+    /// The patterns that matched no packages (go warns about each).
+    pub unmatched: Vec<String>,
+    /// The standard-library packages matched, each with the pattern
+    /// that matched it: gccgo ships them compiled, so there is nothing to
+    /// build, but `list` lists them.
+    pub std: Vec<(String, String)>,
+}
+
+/// go's `search.MatchPattern` without its vendor rule: `...` matches any
+/// string, and `x/...` also matches `x`.
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    if let Some(base) = pattern.strip_suffix("/...")
+        && name == base
+    {
+        return true;
+    }
+    let pieces: Vec<&str> = pattern.split("...").collect();
+    let Some(mut rest) = name.strip_prefix(pieces[0]) else {
+        return false;
+    };
+    let last = pieces.len() - 1;
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        if i == last {
+            return rest.ends_with(piece);
+        }
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Root {
@@ -277,26 +315,26 @@ impl Resolver {
     /// Errors: a directory outside the main module or GOPATH, a named
     /// package that is not found.
     pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<Root>> {
-        let (roots, unmatched) = self.expand_quietly(patterns, cwd)?;
-        for pat in unmatched {
+        let e = self.expand_quietly(patterns, cwd)?;
+        for pat in e.unmatched {
             eprintln!("gccgo-build: warning: {pat:?} matched no packages");
         }
-        Ok(roots)
+        Ok(e.roots)
     }
 
     /// `expand`, returning the patterns that matched no packages instead
     /// of warning about them.
     ///
     /// Errors: as `expand`.
-    pub fn expand_quietly(
-        &self,
-        patterns: &[String],
-        cwd: &Path,
-    ) -> Result<(Vec<Root>, Vec<String>)> {
+    pub fn expand_quietly(&self, patterns: &[String], cwd: &Path) -> Result<Expanded> {
         if let Some(root) = go_files_root(patterns, cwd)? {
-            return Ok((vec![root], vec![]));
+            return Ok(Expanded {
+                roots: vec![root],
+                ..Expanded::default()
+            });
         }
         let mut unmatched = Vec::new();
+        let mut std = Vec::new();
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
         let pats: Vec<String> = if patterns.is_empty() {
@@ -309,11 +347,22 @@ impl Resolver {
             if no_module && let Some(e) = self.no_module_pattern_error(pat) {
                 bail!("{e}");
             }
+            let std_here = self.std_matching(pat);
+            std.extend(std_here.iter().map(|p| (p.clone(), pat.clone())));
+            if matches!(pat.as_str(), "std" | "cmd") || self.is_std(pat) {
+                if std_here.is_empty() {
+                    unmatched.push(pat.clone());
+                }
+                continue;
+            }
+            // `all`: the packages of the main modules (GOPATH: of every
+            // entry) and, in the graph, everything they import.
+            let pat = if pat == "all" { "..." } else { pat.as_str() };
             let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
                 None if pat == "..." => (String::new(), true),
-                None => (pat.clone(), false),
+                None => (pat.to_string(), false),
             };
             let mut found = Vec::new();
             if local {
@@ -358,8 +407,8 @@ impl Resolver {
                     Err(e) => bail!("{e}"),
                 }
             }
-            if found.is_empty() {
-                unmatched.push(pat.clone());
+            if found.is_empty() && std_here.is_empty() {
+                unmatched.push(pat.to_string());
             }
             for (ip, d) in found {
                 match out.entry(ip) {
@@ -384,7 +433,33 @@ impl Resolver {
                 }
             })
             .collect();
-        Ok((roots, unmatched))
+        Ok(Expanded {
+            roots,
+            unmatched,
+            std,
+        })
+    }
+
+    /// The standard-library packages (of the chosen gccgo) a pattern
+    /// matches, sorted: all of them for `std`, the one named, or those a
+    /// `...` pattern whose first element has no dot matches (go's
+    /// `search.MatchPackages` over GOROOT). `cmd` matches none: gccgo
+    /// ships no commands' sources.
+    pub fn std_matching(&self, pat: &str) -> Vec<String> {
+        if pat == "std" {
+            return self.std.iter().cloned().collect();
+        }
+        if self.is_std(pat) {
+            return vec![pat.to_string()];
+        }
+        if !pat.contains("...") || is_local_path(pat) || first_element(pat).contains('.') {
+            return vec![];
+        }
+        self.std
+            .iter()
+            .filter(|p| wildcard_match(pat, p))
+            .cloned()
+            .collect()
     }
 
     /// The import path of a directory named by a local pattern: its

@@ -420,3 +420,124 @@ fn a_pattern_matching_nothing_is_gos_warning_and_the_command_goes_on() {
         );
     }
 }
+
+/// A module importing `embed`, for the pattern tests.
+fn embed_module() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[
+            ("go.mod", "module example.com/emb\n\ngo 1.18\n"),
+            ("u.txt", "u\n"),
+            (
+                "e.go",
+                "package emb\n\nimport _ \"embed\"\n\n//go:embed u.txt\nvar U string\n",
+            ),
+        ],
+    );
+    d
+}
+
+#[test]
+fn std_all_and_cmd_patterns_follow_go() {
+    let d = embed_module();
+    let pair = || {
+        let mut go = Command::new("go-12");
+        go.current_dir(d.path())
+            .env("GOFLAGS", "")
+            .env("GOWORK", "off");
+        let mut ours = bin();
+        ours.current_dir(d.path()).env("GOWORK", "off");
+        (go, ours)
+    };
+    for args in [
+        &["list", "fmt"][..],
+        &["list", "-json", "fmt"],
+        &["list", "all"],
+        &[
+            "list",
+            "-f",
+            "{{.ImportPath}}:{{.Match}}:{{.DepOnly}}",
+            "all",
+            "fmt",
+        ],
+        &["list", "cmd"],
+        &["build", "fmt"],
+    ] {
+        let (mut go, mut ours) = pair();
+        let (g, o) = (run(go.args(args)), run(ours.args(args)));
+        assert_eq!(
+            (g.status.code(), text(&g).0, warnings(&g)),
+            (o.status.code(), text(&o).0, warnings(&o)),
+            "{args:?}"
+        );
+    }
+    // `std` is the chosen gccgo's library (go-12 finds no sources to match).
+    let (_, mut ours) = pair();
+    let (std, _) = ok(run(ours.args(["list", "std"])));
+    for p in ["fmt", "net/http", "embed", "encoding/json"] {
+        assert!(std.lines().any(|l| l == p), "{p} not in list std");
+    }
+    let (_, mut ours) = pair();
+    let (net, _) = ok(run(ours.args(["list", "net/..."])));
+    assert!(
+        net.lines().all(|l| l == "net" || l.starts_with("net/")),
+        "{net}"
+    );
+    assert!(net.lines().any(|l| l == "net/http"), "{net}");
+    let (_, mut ours) = pair();
+    let (out, err) = ok(run(ours.args(["build", "std"])));
+    assert_eq!((out.as_str(), err.as_str()), ("", ""));
+}
+
+#[test]
+fn outside_a_module_go_mod_not_found_is_gos_error() {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[
+            ("x/x.go", "package x\n"),
+            (
+                "m.go",
+                "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }\n",
+            ),
+            (
+                "_bad/m.go",
+                "package main\n\nimport \"example.com/foo\"\n\nfunc main() { foo.X() }\n",
+            ),
+        ],
+    );
+    for module in ["", "on", "auto"] {
+        for args in [
+            &["list", "./x"][..],
+            &["list", "."],
+            &["list", "./..."],
+            &["list", "example.com/foo"],
+            &["list", "m.go"],
+            &["build", "./x"],
+            &["build", "-o", "/dev/null", "_bad/m.go"],
+        ] {
+            let mut go = Command::new("go");
+            go.current_dir(d.path())
+                .env("GOFLAGS", "")
+                .env("GOWORK", "")
+                .env("GOPATH", d.path().join("gopath"))
+                .env("GO111MODULE", module);
+            let mut ours = bin();
+            ours.current_dir(d.path())
+                .env("GOWORK", "")
+                .env("GOPATH", d.path().join("gopath"))
+                .env("GO111MODULE", module);
+            let (g, o) = (run(go.args(args)), run(ours.args(args)));
+            let first = |o: &Output| warnings(o).first().cloned().unwrap_or_default();
+            // go names $GOROOT/src among the places searched; gccgo has no such tree.
+            let abs = format!("{}/", d.path().display());
+            let tail = |s: String| s.replace(&abs, "");
+            assert_eq!(
+                (g.status.code(), text(&g).0, tail(first(&g))),
+                (o.status.code(), text(&o).0, tail(first(&o))),
+                "GO111MODULE={module} {args:?}"
+            );
+        }
+    }
+}
