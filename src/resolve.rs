@@ -355,60 +355,9 @@ impl Resolver {
                 }
                 continue;
             }
-            // `all`: the packages of the main modules (GOPATH: of every
-            // entry) and, in the graph, everything they import.
-            let pat = if pat == "all" { "..." } else { pat.as_str() };
-            let local = is_local_path(pat);
-            let (base, wild) = match pat.strip_suffix("/...") {
-                Some(b) => (b.to_string(), true),
-                None if pat == "..." => (String::new(), true),
-                None => (pat.to_string(), false),
-            };
-            let mut found = Vec::new();
-            if local {
-                let dir = clean(&cwd.join(&base));
-                if wild {
-                    let module_mode = matches!(self.mode, Mode::Module(_));
-                    for root in self.local_roots(&dir) {
-                        for d in walk_package_dirs(&root) {
-                            // A directory in no main module: outside the build, as go's matcher.
-                            match self.local_import_path(&d) {
-                                Ok(ip) => found.push((ip, d)),
-                                Err(_) if module_mode && d != dir => {}
-                                Err(e) => return Err(e),
-                            }
-                        }
-                    }
-                } else {
-                    if !dir.is_dir() {
-                        bail!("directory {} does not exist (pattern {pat})", dir.display());
-                    }
-                    let ip = self.local_import_path(&dir)?;
-                    found.push((ip, dir));
-                }
-            } else if wild {
-                for root in self.roots_for(&base) {
-                    for d in walk_package_dirs(&root) {
-                        if let Some(ip) = self.import_path_for_dir(&d)
-                            && under(&ip, &base).is_some()
-                        {
-                            found.push((ip, d));
-                        }
-                    }
-                }
-            } else {
-                match self.resolve(&base, cwd) {
-                    Ok(Found::Dir {
-                        import_path, dir, ..
-                    }) => found.push((import_path, dir)),
-                    Ok(Found::Std) => {
-                        bail!("{pat} is a standard-library package: gccgo ships it prebuilt")
-                    }
-                    Err(e) => bail!("{e}"),
-                }
-            }
+            let (found, wild) = self.packages_matching(pat, cwd)?;
             if found.is_empty() && std_here.is_empty() {
-                unmatched.push(pat.to_string());
+                unmatched.push(pat.clone());
             }
             for (ip, d) in found {
                 match out.entry(ip) {
@@ -438,6 +387,67 @@ impl Resolver {
             unmatched,
             std,
         })
+    }
+
+    /// The packages with sources one pattern matches, as (import path,
+    /// directory), and whether the pattern is a wildcard.
+    ///
+    /// Errors: a local directory that does not exist or is outside the
+    /// build, a named package that does not resolve.
+    fn packages_matching(&self, pat: &str, cwd: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
+        // `all`: the packages of the main modules (GOPATH: of every
+        // entry) and, in the graph, everything they import.
+        let pat = if pat == "all" { "..." } else { pat };
+        let local = is_local_path(pat);
+        let (base, wild) = match pat.strip_suffix("/...") {
+            Some(b) => (b.to_string(), true),
+            None if pat == "..." => (String::new(), true),
+            None => (pat.to_string(), false),
+        };
+        let mut found = Vec::new();
+        if local {
+            let dir = clean(&cwd.join(&base));
+            if wild {
+                let module_mode = matches!(self.mode, Mode::Module(_));
+                for root in self.local_roots(&dir) {
+                    for d in walk_package_dirs(&root) {
+                        // A directory in no main module: outside the build, as go's matcher.
+                        match self.local_import_path(&d) {
+                            Ok(ip) => found.push((ip, d)),
+                            Err(_) if module_mode && d != dir => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            } else {
+                if !dir.is_dir() {
+                    bail!("directory {} does not exist (pattern {pat})", dir.display());
+                }
+                let ip = self.local_import_path(&dir)?;
+                found.push((ip, dir));
+            }
+        } else if wild {
+            for root in self.roots_for(&base) {
+                for d in walk_package_dirs(&root) {
+                    if let Some(ip) = self.import_path_for_dir(&d)
+                        && under(&ip, &base).is_some()
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        } else {
+            match self.resolve(&base, cwd) {
+                Ok(Found::Dir {
+                    import_path, dir, ..
+                }) => found.push((import_path, dir)),
+                Ok(Found::Std) => {
+                    bail!("{pat} is a standard-library package: gccgo ships it prebuilt")
+                }
+                Err(e) => bail!("{e}"),
+            }
+        }
+        Ok((found, wild))
     }
 
     /// The standard-library packages (of the chosen gccgo) a pattern
