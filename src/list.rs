@@ -319,7 +319,7 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
     match crate::build::load(cwd, &args.load, &store) {
         Ok(loaded) => {
             let mut packages = listing_of(cwd, &loaded, args);
-            mark_stale(&loaded, &store, &mut packages);
+            mark_stale(&loaded, &store, args.export, &mut packages);
             Ok(packages)
         }
         Err(e) if args.errors => listing_each(cwd, args, &store, e),
@@ -349,6 +349,16 @@ fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> V
         }
     }
     add_std_roots(&ctx, &loaded.std_roots, &mut packages);
+    for p in packages.iter_mut().filter(|p| !p.standard) {
+        if args.find {
+            // -find: the packages only, their imports not resolved (go's IgnoreImports).
+            p.deps.clear();
+            p.imports.clear();
+        }
+        if args.compiled {
+            p.compiled_go_files = compiled_go_files(p);
+        }
+    }
     if all {
         packages.sort_by(|a, b| a.import_path.cmp(&b.import_path));
     }
@@ -362,6 +372,24 @@ fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> V
         }
     }
     packages
+}
+
+/// `-compiled`'s `CompiledGoFiles`: the Go files given to the compiler,
+/// as go's builder lists them: the Go files without cgo, then cgo's
+/// outputs, `_cgo_gotypes.go` and one `NAME.cgo1.go` per cgo file (go
+/// lists these as paths in its cache; gccgo-build names them as cgo
+/// writes them in the package's work directory).
+fn compiled_go_files(p: &PackagePublic) -> Vec<String> {
+    let mut v = p.go_files.clone();
+    if !p.cgo_files.is_empty() {
+        v.push("_cgo_gotypes.go".into());
+        v.extend(
+            p.cgo_files
+                .iter()
+                .map(|f| format!("{}.cgo1.go", f.trim_end_matches(".go"))),
+        );
+    }
+    v
 }
 
 /// The standard-library packages the patterns named or matched (`std`,
@@ -389,9 +417,14 @@ fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<Pac
 /// the plan a plain `build` of the graph would run: the default flags, each
 /// command's build information. Nothing when the cache is off or the plan
 /// cannot be made (cgo tools missing): the fields stay empty.
+///
+/// With `export` (`-export`), also `Export`: the export data in the cache
+/// entry of each package the cache holds. Unlike go, nothing is built
+/// first: a stale package has no `Export` (build it, then list).
 fn mark_stale(
     loaded: &crate::build::Loaded,
     store: &crate::store::Store,
+    export: bool,
     packages: &mut [PackagePublic],
 ) {
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
@@ -415,7 +448,7 @@ fn mark_stale(
         let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
         plan.add_modinfo(id, crate::buildinfo::go_source(&info));
     }
-    let Some(reasons) = crate::cache::Cache::probe(store, tc, &plan) else {
+    let Some((reasons, entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
         return;
     };
     for p in packages.iter_mut().filter(|p| !p.standard) {
@@ -428,6 +461,12 @@ fn mark_stale(
         if let Some(why) = &reasons[a.index()] {
             p.stale = true;
             p.stale_reason = why.clone();
+        }
+        let file = entries[a.index()]
+            .as_ref()
+            .map(|d| d.join(crate::plan::Role::Export.name()));
+        if let Some(f) = file.filter(|f| export && f.is_file()) {
+            p.export = f.display().to_string();
         }
     }
 }

@@ -541,3 +541,49 @@ fn outside_a_module_go_mod_not_found_is_gos_error() {
         }
     }
 }
+
+#[test]
+fn list_find_compiled_and_export_flags() {
+    let d = embed_module();
+    let pair = || {
+        let mut go = Command::new("go");
+        go.current_dir(d.path())
+            .env("GOFLAGS", "")
+            .env("GOWORK", "off");
+        let mut ours = bin();
+        ours.current_dir(d.path()).env("GOWORK", "off");
+        (go, ours)
+    };
+    for args in [
+        &[
+            "list",
+            "-find",
+            "-f",
+            "{{.ImportPath}} {{.Deps}} {{.Imports}}",
+            ".",
+        ][..],
+        &["list", "-compiled", "-f", "{{.CompiledGoFiles}}", "."],
+        &["list", "-find", "-deps", "."],
+        &["list", "-find", "-test", "."],
+        &["list", "-versions", "."],
+        &["list", "-json", "-f", "{{.Name}}", "."],
+        &["list", "-json=Name,EmbedPatterns", "."],
+    ] {
+        let (mut go, mut ours) = pair();
+        same(&mut go, &mut ours, args);
+    }
+    // -export names the export data in the cache once the package is built.
+    let (_, mut ours) = pair();
+    ok(run(ours.args(["build", "."])));
+    let (_, mut ours) = pair();
+    let (out, _) = ok(run(ours.args([
+        "list",
+        "-export",
+        "-f",
+        "{{.Stale}} {{.Export}}",
+        ".",
+    ])));
+    let export = out.trim().strip_prefix("false ").expect(&out);
+    let data = std::fs::read(export).unwrap();
+    assert!(!data.is_empty() && export.ends_with("/export"), "{out}");
+}
