@@ -395,7 +395,7 @@ impl Cache {
         store: &Store,
         tc: &Toolchain,
         plan: &Plan,
-    ) -> Option<(Vec<Option<String>>, Vec<Option<PathBuf>>)> {
+    ) -> Option<Probed> {
         let mut c = Cache::open(store, tc, plan, &Options::default()).ok()??;
         let mut out: Vec<Option<String>> = Vec::with_capacity(plan.actions.len());
         let mut dirs: Vec<Option<PathBuf>> = Vec::with_capacity(plan.actions.len());
@@ -427,6 +427,10 @@ impl Cache {
         Some((out, dirs))
     }
 }
+
+/// What `Cache::probe_entries` finds, per action: why it is stale (`None`
+/// when cached), and its entry directory when cached.
+pub type Probed = (Vec<Option<String>>, Vec<Option<PathBuf>>);
 
 impl CacheHook for Cache {
     fn lookup(&mut self, plan: &Plan, i: ActionId) -> Result<Lookup> {
