@@ -391,11 +391,7 @@ impl Cache {
     /// `probe`, with each action's entry directory where the cache holds
     /// one (`None` for a stale action); the entry's files are named by
     /// their role (`export`, `object`, …). `list -export` reads it.
-    pub fn probe_entries(
-        store: &Store,
-        tc: &Toolchain,
-        plan: &Plan,
-    ) -> Option<Probed> {
+    pub fn probe_entries(store: &Store, tc: &Toolchain, plan: &Plan) -> Option<Probed> {
         let mut c = Cache::open(store, tc, plan, &Options::default()).ok()??;
         let mut out: Vec<Option<String>> = Vec::with_capacity(plan.actions.len());
         let mut dirs: Vec<Option<PathBuf>> = Vec::with_capacity(plan.actions.len());
