@@ -39,6 +39,9 @@ pub struct Loaded {
     pub resolver: Resolver,
     /// The frozen package graph.
     pub graph: Graph,
+    /// The standard-library packages the patterns matched, each with its
+    /// pattern (nothing to build: gccgo ships them; `list` lists them).
+    pub std_roots: Vec<(String, String)>,
 }
 
 /// What to load, as the command line chose it (`cli::LoadArgs::config`).
@@ -185,7 +188,11 @@ pub fn load_then(
     if let Some(f) = &args.modfile {
         use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
     }
-    let roots = resolver.expand(&args.packages, cwd)?;
+    let expanded = resolver.expand_quietly(&args.packages, cwd)?;
+    for pat in &expanded.unmatched {
+        eprintln!("gccgo-build: warning: {pat:?} matched no packages");
+    }
+    let roots = expanded.roots;
     let graph = match &args.overlay {
         Some(f) => {
             let overlay = crate::overlay::Overlay::read(&cwd.join(f), cwd)?;
@@ -197,6 +204,7 @@ pub fn load_then(
         eprintln!("gccgo-build: warning: {w}");
     }
     Ok(Loaded {
+        std_roots: expanded.std,
         toolchain,
         ctx,
         resolver,

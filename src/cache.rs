@@ -385,30 +385,48 @@ impl Cache {
     ///
     /// `None` for the whole answer when the store is off.
     pub fn probe(store: &Store, tc: &Toolchain, plan: &Plan) -> Option<Vec<Option<String>>> {
+        Cache::probe_entries(store, tc, plan).map(|(reasons, _)| reasons)
+    }
+
+    /// `probe`, with each action's entry directory where the cache holds
+    /// one (`None` for a stale action); the entry's files are named by
+    /// their role (`export`, `object`, …). `list -export` reads it.
+    pub fn probe_entries(store: &Store, tc: &Toolchain, plan: &Plan) -> Option<Probed> {
         let mut c = Cache::open(store, tc, plan, &Options::default()).ok()??;
         let mut out: Vec<Option<String>> = Vec::with_capacity(plan.actions.len());
+        let mut dirs: Vec<Option<PathBuf>> = Vec::with_capacity(plan.actions.len());
         for i in plan.ids() {
             if let Some(d) = plan[i].deps.iter().find(|d| out[d.index()].is_some()) {
                 out.push(Some(format!("stale dependency: {}", plan[*d].label)));
+                dirs.push(None);
                 continue;
             }
             let Ok(inputs) = c.inputs(plan, i) else {
                 out.push(Some(DirtyReason::NothingObvious.to_string()));
+                dirs.push(None);
                 continue;
             };
             let key = inputs.key();
             match entry::read_meta(&c.entry_dir(&key)) {
                 Some(meta) => {
                     c.state[i.index()].export = meta.sha_of(Role::Export).map(String::from);
+                    dirs.push(Some(c.entry_dir(&key)));
                     c.state[i.index()].key = Some(key);
                     out.push(None);
                 }
-                None => out.push(Some(inputs.explain(&c.history(&inputs.label)).to_string())),
+                None => {
+                    out.push(Some(inputs.explain(&c.history(&inputs.label)).to_string()));
+                    dirs.push(None);
+                }
             }
         }
-        Some(out)
+        Some((out, dirs))
     }
 }
+
+/// What `Cache::probe_entries` finds, per action: why it is stale (`None`
+/// when cached), and its entry directory when cached.
+pub type Probed = (Vec<Option<String>>, Vec<Option<PathBuf>>);
 
 impl CacheHook for Cache {
     fn lookup(&mut self, plan: &Plan, i: ActionId) -> Result<Lookup> {

@@ -85,6 +85,10 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     bcfg.keep_going = true;
     let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
+    if graph.roots.is_empty() {
+        // go test's words after its "matched no packages" warnings.
+        bail!("no packages to test");
+    }
     let api = testing_api(tc)?;
     let workdir = crate::build::work_dir(bcfg.keep_work)?;
     let work = workdir.path().to_path_buf();

@@ -561,7 +561,9 @@ impl<'a> Loader<'a> {
             .iter()
             .filter_map(|r| self.by_path.get(&r.import_path).copied())
             .collect();
-        if root_ids.is_empty() {
+        // No roots at all (patterns that matched nothing, which `resolve`
+        // warned about) is an empty graph, as go goes on with none.
+        if root_ids.is_empty() && !roots.is_empty() {
             bail!(
                 "the patterns matched only directories whose Go files build constraints exclude for {}/{}",
                 self.ctx.goos,

@@ -26,8 +26,15 @@ use crate::graph::{Graph, PkgId};
 use crate::resolve::{Mode, Resolver};
 
 mod doc;
+mod embeds;
 mod fields;
+mod modules;
+mod public;
 mod template;
+
+pub use modules::{ModuleError, ModulePublic};
+use public::is_false;
+pub use public::{PackageError, PackagePublic};
 
 /// What `gccgo-build list` does: made from the command line by
 /// `cli::list::ListArgs::config`.
@@ -44,204 +51,24 @@ pub struct ListConfig {
     pub errors: bool,
     /// The `-f` template; `None` prints `{{.ImportPath}}`.
     pub format: Option<String>,
+    /// `-json=A,B`: only these fields (empty: all).
+    pub json_fields: Vec<String>,
+    /// `-m`: list modules, not packages (`modules`).
+    pub modules: bool,
+    /// `-u` (with `-m`): each module's available update.
+    pub update: bool,
+    /// `-versions` (with `-m`): each module's available versions.
+    pub versions: bool,
+    /// `-retracted` (with `-m`): retracted versions too.
+    pub retracted: bool,
+    /// `-compiled`: fill `CompiledGoFiles`.
+    pub compiled: bool,
+    /// `-export`: fill `Export` (and `BuildID`).
+    pub export: bool,
+    /// `-find`: find the packages without resolving their imports.
+    pub find: bool,
     /// How to load the packages (toolchain, tags, `-mod`, overlay, patterns).
     pub load: crate::build::LoadConfig,
-}
-
-/// One listed package: the fields of the go command's `PackagePublic`
-/// (cmd/go/internal/load/pkg.go) that gccgo-build knows, declared in go's
-/// order so that serde writes them in that order, each left out when empty
-/// or false as go's `json:",omitempty"` leaves it out.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PackagePublic {
-    /// The package directory, absolute.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dir: String,
-    /// The import path (`_/abs/dir` for a directory outside every GOPATH).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub import_path: String,
-    /// The path of an import comment (`package p // import "path"`).
-    // An Option, not a String empty when absent: `// import ""` has always
-    // listed as `"ImportComment": ""` (go leaves it out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub import_comment: Option<String>,
-    /// The package name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// The first sentence of the package's doc comment (go/doc's synopsis).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub doc: String,
-    /// Where `go install` would put it (see `target`); empty for std
-    /// packages (gccgo ships them), libraries in module mode and local
-    /// packages, as go-12 with `-compiler=gccgo`.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub target: String,
-    /// The root holding the package: the GOPATH entry whose `src/` holds
-    /// it, its module's root, or the toolchain's root for std.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub root: String,
-    /// With `-test`: the package a test package or variant is built for.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub for_test: String,
-    /// The module that provides the package, in module mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub module: Option<ModulePublic>,
-    /// The command-line patterns that matched it (named packages only).
-    #[serde(rename = "Match", skip_serializing_if = "Vec::is_empty")]
-    pub matches: Vec<String>,
-    /// In the toolchain's root (a standard-library package here).
-    #[serde(skip_serializing_if = "is_false")]
-    pub goroot: bool,
-    /// A standard-library package.
-    #[serde(skip_serializing_if = "is_false")]
-    pub standard: bool,
-    /// Listed only as a dependency of the packages named (`-deps`).
-    #[serde(skip_serializing_if = "is_false")]
-    pub dep_only: bool,
-    /// It could not be loaded (`-e`; see `error`).
-    #[serde(skip_serializing_if = "is_false")]
-    pub incomplete: bool,
-    /// A build now would compile it: its cache entry is missing (see
-    /// `stale_reason`). Never for a standard-library package (gccgo ships
-    /// them compiled).
-    #[serde(skip_serializing_if = "is_false")]
-    pub stale: bool,
-    /// Why it is stale, in the cache's words (`source changed: x.go`,
-    /// `stale dependency: P`, `not in cache`).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub stale_reason: String,
-    /// Go files that build and do not import "C".
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub go_files: Vec<String>,
-    /// Go files that build and import "C".
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cgo_files: Vec<String>,
-    /// Go files that build constraints or file-name suffixes exclude.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ignored_go_files: Vec<String>,
-    /// `.c` files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub c_files: Vec<String>,
-    /// `.cc`, `.cpp` and `.cxx` files.
-    #[serde(rename = "CXXFiles", skip_serializing_if = "Vec::is_empty")]
-    pub cxx_files: Vec<String>,
-    /// `.h` files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub h_files: Vec<String>,
-    /// `.s`, `.S` and `.sx` files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub s_files: Vec<String>,
-    /// `.syso` files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub syso_files: Vec<String>,
-    /// `#cgo CFLAGS` directives that hold.
-    #[serde(rename = "CgoCFLAGS", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_cflags: Vec<String>,
-    /// `#cgo CPPFLAGS`.
-    #[serde(rename = "CgoCPPFLAGS", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_cppflags: Vec<String>,
-    /// `#cgo CXXFLAGS`.
-    #[serde(rename = "CgoCXXFLAGS", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_cxxflags: Vec<String>,
-    /// `#cgo FFLAGS`.
-    #[serde(rename = "CgoFFLAGS", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_fflags: Vec<String>,
-    /// `#cgo LDFLAGS`.
-    #[serde(rename = "CgoLDFLAGS", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_ldflags: Vec<String>,
-    /// `#cgo pkg-config` names.
-    #[serde(rename = "CgoPkgConfig", skip_serializing_if = "Vec::is_empty")]
-    pub cgo_pkg_config: Vec<String>,
-    /// go's `Imports`: resolved import paths (vendored ones as
-    /// `a/vendor/x`), sorted, with "C" for a cgo package.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub imports: Vec<String>,
-    /// go's `Deps`: every package reachable, sorted, without the package itself.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deps: Vec<String>,
-    /// Why it could not be loaded (`-e`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<PackageError>,
-    /// `_test.go` files of the package itself that build.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub test_go_files: Vec<String>,
-    /// Their imports as written, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub test_imports: Vec<String>,
-    /// `_test.go` files of package `<name>_test` that build.
-    #[serde(rename = "XTestGoFiles", skip_serializing_if = "Vec::is_empty")]
-    pub xtest_go_files: Vec<String>,
-    /// Their imports as written, sorted.
-    #[serde(rename = "XTestImports", skip_serializing_if = "Vec::is_empty")]
-    pub xtest_imports: Vec<String>,
-}
-
-/// The `Module` of a listed package: the fields of go's
-/// `modinfo.ModulePublic` that can be known offline, in go's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ModulePublic {
-    /// The module path (for a replacement: the path or directory as written).
-    pub path: String,
-    /// The selected version; empty for a main module or a directory.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub version: String,
-    /// The module replacing this one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replace: Option<Box<ModulePublic>>,
-    /// When the version was published (the module cache's `.info`).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub time: String,
-    /// Whether this is a main module (go.mod's, or one go.work uses).
-    #[serde(skip_serializing_if = "is_false")]
-    pub main: bool,
-    /// Required only `// indirect`.
-    #[serde(skip_serializing_if = "is_false")]
-    pub indirect: bool,
-    /// The directory holding its files (none when vendored).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dir: String,
-    /// Its go.mod file.
-    #[serde(rename = "GoMod", skip_serializing_if = "String::is_empty")]
-    pub go_mod: String,
-    /// Its go.mod's `go` directive.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub go_version: String,
-}
-
-impl From<crate::resolve::ModuleInfo> for ModulePublic {
-    fn from(m: crate::resolve::ModuleInfo) -> ModulePublic {
-        ModulePublic {
-            path: m.path,
-            version: m.version,
-            replace: m.replace.map(|r| Box::new(ModulePublic::from(*r))),
-            time: m.time,
-            main: m.main,
-            indirect: m.indirect,
-            dir: m.dir,
-            go_mod: m.gomod,
-            go_version: m.go_version,
-        }
-    }
-}
-
-/// Why a package could not be loaded: go's `load.PackageError` as `-json`
-/// writes it (no field left out).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PackageError {
-    /// The imports that led to it from a package named (empty here).
-    pub import_stack: Vec<String>,
-    /// `file:line:col` of the error, when it has one apart from the message.
-    pub pos: String,
-    /// The message.
-    pub err: String,
-}
-
-/// `skip_serializing_if` for a bool: go's `omitempty` leaves out `false`.
-fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 /// A node of the listing: a package of source, or a std package.
@@ -259,13 +86,37 @@ enum Node {
 /// before the failure is printed, as go prints it).
 pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if args.json && args.format.is_some() {
-        bail!("list: cannot use -f with -json");
+        bail!("go list -f cannot be used with -json");
+    }
+    if args.modules {
+        return modules::main(cwd, args);
+    }
+    for (on, flag) in [(args.update, "-u"), (args.versions, "-versions")] {
+        if on {
+            bail!("go list {flag} can only be used with -m");
+        }
+    }
+    if args.retracted && std::env::var("GO111MODULE").is_ok_and(|v| v == "off") {
+        bail!("go list -retracted can only be used in module-aware mode");
+    }
+    if args.find && args.deps {
+        bail!("go list -deps cannot be used with -find");
+    }
+    if args.find && args.test {
+        bail!("go list -test cannot be used with -find");
     }
     let format = args.format.as_deref().unwrap_or("{{.ImportPath}}");
     let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("list -f: {e}"))?;
     let packages = listing(cwd, args)?;
     let mut out = String::new();
     for p in &packages {
+        if args.json && !args.json_fields.is_empty() {
+            let v = serde_json::to_value(p)?;
+            let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();
+            out.push_str(&json_subset(&v, &order, &args.json_fields)?);
+            out.push('\n');
+            continue;
+        }
         if args.json {
             out.push_str(&to_go_json(p)?);
             out.push('\n');
@@ -299,7 +150,7 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
     match crate::build::load(cwd, &args.load, &store) {
         Ok(loaded) => {
             let mut packages = listing_of(cwd, &loaded, args);
-            mark_stale(&loaded, &store, &mut packages);
+            mark_stale(&loaded, &store, args.export, &mut packages);
             Ok(packages)
         }
         Err(e) if args.errors => listing_each(cwd, args, &store, e),
@@ -309,24 +160,102 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
 
 fn listing_of(cwd: &Path, loaded: &crate::build::Loaded, args: &ListConfig) -> Vec<PackagePublic> {
     let ctx = Ctx::new(loaded);
-    let mut packages = list(&ctx, args.deps);
+    let all = args.load.packages.iter().any(|p| p == "all");
+    let mut packages = list(&ctx, args.deps || all);
     let matched = matches(cwd, &loaded.resolver, &args.load.packages);
     for p in packages.iter_mut().filter(|p| !p.dep_only) {
         p.matches = matched.get(&p.import_path).cloned().unwrap_or_default();
     }
+    if all {
+        // `all` matches every package the main packages import (not the
+        // linker's own `runtime`), listed sorted.
+        let imported: BTreeSet<String> = packages.iter().flat_map(|p| p.imports.clone()).collect();
+        packages
+            .retain(|p| !p.dep_only || p.import_path != "runtime" || imported.contains("runtime"));
+        for p in &mut packages {
+            p.dep_only = false;
+            if !p.matches.iter().any(|m| m == "all") {
+                p.matches.push("all".into());
+            }
+        }
+    }
+    add_std_roots(&ctx, &loaded.std_roots, &mut packages);
+    for p in packages.iter_mut().filter(|p| !p.standard) {
+        if args.find {
+            // -find: the packages only, their imports not resolved (go's IgnoreImports).
+            p.deps.clear();
+            p.imports.clear();
+        }
+        if args.compiled {
+            p.compiled_go_files = compiled_go_files(p);
+        }
+    }
+    if all {
+        packages.sort_by(|a, b| a.import_path.cmp(&b.import_path));
+    }
     if args.test {
         packages.extend(test_packages(&loaded.graph));
+    } else {
+        // go matches the tests' embed patterns only when it loads the tests.
+        for p in &mut packages {
+            p.test_embed_files.clear();
+            p.xtest_embed_files.clear();
+        }
     }
     packages
+}
+
+/// `-compiled`'s `CompiledGoFiles`: the Go files given to the compiler,
+/// as go's builder lists them: the Go files without cgo, then cgo's
+/// outputs, `_cgo_gotypes.go` and one `NAME.cgo1.go` per cgo file (go
+/// lists these as paths in its cache; gccgo-build names them as cgo
+/// writes them in the package's work directory).
+fn compiled_go_files(p: &PackagePublic) -> Vec<String> {
+    let mut v = p.go_files.clone();
+    if !p.cgo_files.is_empty() {
+        v.push("_cgo_gotypes.go".into());
+        v.extend(
+            p.cgo_files
+                .iter()
+                .map(|f| format!("{}.cgo1.go", f.trim_end_matches(".go"))),
+        );
+    }
+    v
+}
+
+/// The standard-library packages the patterns named or matched (`std`,
+/// `fmt`, `net/...`): listed as `describe` lists a std package, after the
+/// packages with sources, or marked as named when already listed as a
+/// dependency.
+fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<PackagePublic>) {
+    for (ip, pat) in std {
+        let at = match packages.iter().position(|p| &p.import_path == ip) {
+            Some(i) => i,
+            None => {
+                packages.push(describe(ctx, &Node::Std(ip.clone()), false));
+                packages.len() - 1
+            }
+        };
+        let p = &mut packages[at];
+        p.dep_only = false;
+        if !p.matches.contains(pat) {
+            p.matches.push(pat.clone());
+        }
+    }
 }
 
 /// Sets `Stale`/`StaleReason` from the cache (`cache::Cache::probe`) for
 /// the plan a plain `build` of the graph would run: the default flags, each
 /// command's build information. Nothing when the cache is off or the plan
 /// cannot be made (cgo tools missing): the fields stay empty.
+///
+/// With `export` (`-export`), also `Export`: the export data in the cache
+/// entry of each package the cache holds. Unlike go, nothing is built
+/// first: a stale package has no `Export` (build it, then list).
 fn mark_stale(
     loaded: &crate::build::Loaded,
     store: &crate::store::Store,
+    export: bool,
     packages: &mut [PackagePublic],
 ) {
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
@@ -350,7 +279,7 @@ fn mark_stale(
         let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
         plan.add_modinfo(id, crate::buildinfo::go_source(&info));
     }
-    let Some(reasons) = crate::cache::Cache::probe(store, tc, &plan) else {
+    let Some((reasons, entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
         return;
     };
     for p in packages.iter_mut().filter(|p| !p.standard) {
@@ -363,6 +292,12 @@ fn mark_stale(
         if let Some(why) = &reasons[a.index()] {
             p.stale = true;
             p.stale_reason = why.clone();
+        }
+        let file = entries[a.index()]
+            .as_ref()
+            .map(|d| d.join(crate::plan::Role::Export.name()));
+        if let Some(f) = file.filter(|f| export && f.is_file()) {
+            p.export = f.display().to_string();
         }
     }
 }
@@ -387,10 +322,11 @@ fn matches(
         return out;
     }
     for pat in patterns {
-        for root in resolver
-            .expand(std::slice::from_ref(pat), cwd)
+        let roots = resolver
+            .expand_quietly(std::slice::from_ref(pat), cwd)
             .unwrap_or_default()
-        {
+            .roots;
+        for root in roots {
             let v = out.entry(root.import_path).or_default();
             if !v.contains(pat) {
                 v.push(pat.clone());
@@ -429,7 +365,10 @@ fn listing_each(
         }
     };
     for pat in &patterns {
-        let roots = match resolver.expand(std::slice::from_ref(pat), cwd) {
+        let roots = match resolver
+            .expand_quietly(std::slice::from_ref(pat), cwd)
+            .map(|r| r.roots)
+        {
             Ok(r) if r.iter().any(|r| !r.files.is_empty()) => return Err(first),
             Ok(r) => r,
             Err(e) => {
@@ -531,6 +470,11 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
         }
         let ip = &p.import_path;
         let variant = format!("{ip}.test");
+        // As go's test variants: `P [P.test]` embeds the package's and its
+        // tests' files; `P_test [P.test]` its own (no patterns of its own).
+        let e = embeds::embeds(p, &f.go_files);
+        let t = embeds::embeds(p, &f.test_go_files);
+        let x = embeds::embeds(p, &f.xtest_go_files);
         let dir = p.dir.display().to_string();
         out.push(PackagePublic {
             dir: dir.clone(),
@@ -547,6 +491,12 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
                 name: f.name.clone(),
                 for_test: ip.clone(),
                 go_files,
+                embed_patterns: e.patterns,
+                embed_files: e.files.into_iter().chain(t.files.clone()).collect(),
+                test_embed_patterns: t.patterns,
+                test_embed_files: t.files,
+                xtest_embed_patterns: x.patterns.clone(),
+                xtest_embed_files: x.files.clone(),
                 ..PackagePublic::default()
             });
         }
@@ -557,6 +507,7 @@ fn test_packages(graph: &Graph) -> Vec<PackagePublic> {
                 name: format!("{}_test", f.name),
                 for_test: ip.clone(),
                 go_files: f.xtest_go_files.iter().map(|g| g.name.clone()).collect(),
+                embed_files: x.files,
                 ..PackagePublic::default()
             });
         }
@@ -692,6 +643,9 @@ fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
     let mut sources: Vec<String> = f.plain_go_files();
     sources.extend(f.cgo_files.iter().cloned());
     sources.sort();
+    let embed = embeds::embeds(p, &f.go_files);
+    let test_embed = embeds::embeds(p, &f.test_go_files);
+    let xtest_embed = embeds::embeds(p, &f.xtest_go_files);
     PackagePublic {
         dir: p.dir.display().to_string(),
         import_path: p.import_path.clone(),
@@ -710,6 +664,12 @@ fn describe(ctx: &Ctx<'_>, n: &Node, dep_only: bool) -> PackagePublic {
         h_files: f.h_files.clone(),
         s_files: f.s_files.clone(),
         syso_files: f.syso_files.clone(),
+        embed_patterns: embed.patterns,
+        embed_files: embed.files,
+        test_embed_patterns: test_embed.patterns,
+        test_embed_files: test_embed.files,
+        xtest_embed_patterns: xtest_embed.patterns,
+        xtest_embed_files: xtest_embed.files,
         cgo_cflags: f.cgo.cflags.clone(),
         cgo_cppflags: f.cgo.cppflags.clone(),
         cgo_cxxflags: f.cgo.cxxflags.clone(),
@@ -824,6 +784,39 @@ pub fn to_go_json(p: &PackagePublic) -> Result<String> {
     String::from_utf8(buf).context("writing a package as JSON")
 }
 
+/// A JSON value as go's `json.MarshalIndent(v, "", "\t")` writes it
+/// (see `to_go_json`); a `serde_json::Value` keeps its fields in the
+/// order they were inserted (the `preserve_order` feature is not needed:
+/// values come from a struct, through `keep_fields`).
+///
+/// Errors only if serde_json fails.
+fn to_go_json_value<T: Serialize>(v: &T) -> Result<String> {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    v.serialize(&mut ser).context("writing JSON")?;
+    String::from_utf8(buf).context("writing JSON")
+}
+
+/// `-json=A,B`: the JSON object `v` with only the fields named, in go's
+/// field order `order`, as go writes a struct whose other fields it
+/// cleared (and `omitempty` then leaves out).
+///
+/// Errors only if serde_json fails.
+fn json_subset(v: &serde_json::Value, order: &[&str], keep: &[String]) -> Result<String> {
+    let mut out = String::from("{");
+    let mut first = true;
+    for k in order.iter().filter(|k| keep.iter().any(|f| f == *k)) {
+        let Some(x) = v.get(*k) else { continue };
+        let text = to_go_json_value(x)?.replace('\n', "\n\t");
+        out.push_str(if first { "\n\t" } else { ",\n\t" });
+        out.push_str(&format!("{}: {text}", serde_json::to_string(k)?));
+        first = false;
+    }
+    out.push_str(if first { "}" } else { "\n}" });
+    Ok(out)
+}
+
 /// Runs a parsed `-f` template on a package's fields (read from its JSON
 /// form, see `fields`): the text, or go's message and what was written
 /// before the failure.
@@ -844,179 +837,4 @@ pub fn render(format: &str, p: &PackagePublic) -> Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pkg() -> PackagePublic {
-        PackagePublic {
-            import_path: "a/b".into(),
-            name: "b".into(),
-            go_files: vec!["x.go".into(), "y.go".into()],
-            ..PackagePublic::default()
-        }
-    }
-
-    #[test]
-    fn templates_print_like_go() {
-        let p = pkg();
-        assert_eq!(render("{{.ImportPath}}", &p).unwrap(), "a/b");
-        assert_eq!(
-            render("{{.Name}}: {{.GoFiles}}", &p).unwrap(),
-            "b: [x.go y.go]"
-        );
-        assert_eq!(render("{{join .GoFiles \",\"}}", &p).unwrap(), "x.go,y.go");
-        assert_eq!(render("{{.CFiles}} {{.Standard}}", &p).unwrap(), "[] false");
-        // Fields go has and gccgo-build does not fill print go's zero value.
-        assert_eq!(
-            render(
-                "{{.CgoCFLAGS}} {{.BinaryOnly}} {{.Shlib}}|{{.DepsErrors}}",
-                &p
-            )
-            .unwrap(),
-            "[] false |[]"
-        );
-        assert!(render("{{.Nope}}", &p).is_err());
-        assert!(render("{{range .GoFiles}}", &p).is_err());
-    }
-
-    #[test]
-    fn json_is_tab_indented() {
-        let s = to_go_json(&pkg()).unwrap();
-        assert_eq!(
-            s,
-            "{\n\t\"ImportPath\": \"a/b\",\n\t\"Name\": \"b\",\n\t\"GoFiles\": [\n\t\t\"x.go\",\n\t\t\"y.go\"\n\t]\n}"
-        );
-    }
-
-    #[test]
-    fn json_fields_come_in_go_order_and_the_module_nests() {
-        let p = PackagePublic {
-            dir: "/d".into(),
-            import_path: "m/p".into(),
-            name: "p".into(),
-            module: Some(ModulePublic {
-                main: true,
-                path: "m".into(),
-                dir: "/d".into(),
-                go_mod: "/d/go.mod".into(),
-                go_version: "1.18".into(),
-                ..ModulePublic::default()
-            }),
-            dep_only: true,
-            ..PackagePublic::default()
-        };
-        assert_eq!(
-            to_go_json(&p).unwrap(),
-            "{\n\t\"Dir\": \"/d\",\n\t\"ImportPath\": \"m/p\",\n\t\"Name\": \"p\",\n\t\"Module\": {\n\t\t\"Path\": \"m\",\n\t\t\"Main\": true,\n\t\t\"Dir\": \"/d\",\n\t\t\"GoMod\": \"/d/go.mod\",\n\t\t\"GoVersion\": \"1.18\"\n\t},\n\t\"DepOnly\": true\n}"
-        );
-        assert_eq!(render("{{.Module}} {{.DepOnly}}", &p).unwrap(), "m true");
-        assert_eq!(render("{{.Module}}", &pkg()).unwrap(), "<nil>");
-        let replaced = PackagePublic {
-            module: Some(ModulePublic {
-                path: "x.org/a".into(),
-                version: "v1.0.0".into(),
-                replace: Some(Box::new(ModulePublic {
-                    path: "../a".into(),
-                    ..ModulePublic::default()
-                })),
-                ..ModulePublic::default()
-            }),
-            ..pkg()
-        };
-        assert_eq!(
-            render("{{.Module}}|{{.Module.Replace.Path}}", &replaced).unwrap(),
-            "x.org/a v1.0.0 => ../a|../a"
-        );
-    }
-
-    #[test]
-    fn errors_list_as_go_lists_them() {
-        let p = failed(
-            "x.org/none",
-            None,
-            "x.org/none",
-            &anyhow::anyhow!("no module provides it"),
-        );
-        assert_eq!(
-            to_go_json(&p).unwrap(),
-            "{\n\t\"ImportPath\": \"x.org/none\",\n\t\"Match\": [\n\t\t\"x.org/none\"\n\t],\n\t\"Incomplete\": true,\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\"Pos\": \"\",\n\t\t\"Err\": \"no module provides it\"\n\t}\n}"
-        );
-        assert_eq!(
-            render("{{.Incomplete}} {{.Error}} {{.Error.Err}}", &p).unwrap(),
-            "true no module provides it no module provides it"
-        );
-    }
-
-    /// Every field of `PackagePublic` is one of go's, with go's type, so
-    /// `-f` sees it.
-    #[test]
-    fn struct_fields_are_gos() {
-        let x = || vec!["x".to_string()];
-        let full = PackagePublic {
-            dir: "d".into(),
-            import_path: "i".into(),
-            import_comment: Some("c".into()),
-            name: "n".into(),
-            doc: "d".into(),
-            target: "t".into(),
-            root: "r".into(),
-            for_test: "t".into(),
-            module: Some(ModulePublic::default()),
-            matches: x(),
-            goroot: true,
-            standard: true,
-            dep_only: true,
-            incomplete: true,
-            stale: true,
-            stale_reason: "not in cache".into(),
-            go_files: x(),
-            cgo_files: x(),
-            ignored_go_files: x(),
-            c_files: x(),
-            cxx_files: x(),
-            h_files: x(),
-            s_files: x(),
-            syso_files: x(),
-            cgo_cflags: x(),
-            cgo_cppflags: x(),
-            cgo_cxxflags: x(),
-            cgo_fflags: x(),
-            cgo_ldflags: x(),
-            cgo_pkg_config: x(),
-            imports: x(),
-            deps: x(),
-            error: Some(PackageError::default()),
-            test_go_files: x(),
-            test_imports: x(),
-            xtest_go_files: x(),
-            xtest_imports: x(),
-        };
-        let v = serde_json::to_value(&full).unwrap();
-        let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();
-        let text = to_go_json(&full).unwrap();
-        // The keys as written (serde_json's map sorts them).
-        let written: Vec<&str> = text
-            .split("\n\t\"")
-            .skip(1)
-            .filter_map(|l| l.split('"').next())
-            .collect();
-        assert_eq!(written.len(), v.as_object().unwrap().len());
-        let mut last = 0;
-        for k in written {
-            let val = &v[k];
-            let Some(at) = order.iter().position(|n| *n == k) else {
-                panic!("{k} is not a field of go's PackagePublic");
-            };
-            let kind = fields::PACKAGE[at].1;
-            let ok = match kind {
-                fields::Kind::Str => val.is_string(),
-                fields::Kind::Bool => val.is_boolean(),
-                fields::Kind::Strings => val.is_array(),
-                _ => val.is_object(),
-            };
-            assert!(ok, "{k}: {val} is not a {kind:?}");
-            assert!(at >= last, "{k} out of go's order");
-            last = at;
-        }
-    }
-}
+mod tests;

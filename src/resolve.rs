@@ -19,8 +19,50 @@ use crate::gomod::{GoMod, GoWork};
 
 mod files;
 mod module;
+mod nomod;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
-pub use module::{ModuleInfo, ModuleMode, compare_versions};
+pub use module::{
+    GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
+};
+pub use nomod::NO_MOD_ROOT;
+
+/// What package patterns expand to (`Resolver::expand_quietly`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expanded {
+    /// The packages with sources, in command-line order.
+    pub roots: Vec<Root>,
+    /// The patterns that matched no packages (go warns about each).
+    pub unmatched: Vec<String>,
+    /// The standard-library packages matched, each with the pattern
+    /// that matched it: gccgo ships them compiled, so there is nothing to
+    /// build, but `list` lists them.
+    pub std: Vec<(String, String)>,
+}
+
+/// go's `search.MatchPattern` without its vendor rule: `...` matches any
+/// string, and `x/...` also matches `x`.
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    if let Some(base) = pattern.strip_suffix("/...")
+        && name == base
+    {
+        return true;
+    }
+    let pieces: Vec<&str> = pattern.split("...").collect();
+    let Some(mut rest) = name.strip_prefix(pieces[0]) else {
+        return false;
+    };
+    let last = pieces.len() - 1;
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        if i == last {
+            return rest.ends_with(piece);
+        }
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
 
 /// A package named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +176,9 @@ impl Resolver {
         }
         if self.is_std(path) {
             return Ok(Found::Std);
+        }
+        if self.without_main_module(from_dir) {
+            return Err(ResolveError::NotFound(nomod::no_provider(path)));
         }
         match &self.mode {
             Mode::Module(m) => m.resolve(path),
@@ -263,12 +308,33 @@ impl Resolver {
     ///
     /// `./...` skips `testdata`, `vendor`, `_*` and `.*` directories and
     /// nested modules, and keeps only directories with Go files.
-    /// Errors: a directory outside the main module or GOPATH, or a pattern
-    /// that matches nothing.
+    /// A wildcard pattern that matches nothing is go's warning
+    /// (`go: warning: "./..." matched no packages`, printed here, as
+    /// `search.WarnUnmatched`), not an error: the command goes on.
+    ///
+    /// Errors: a directory outside the main module or GOPATH, a named
+    /// package that is not found.
     pub fn expand(&self, patterns: &[String], cwd: &Path) -> Result<Vec<Root>> {
-        if let Some(root) = go_files_root(patterns, cwd)? {
-            return Ok(vec![root]);
+        let e = self.expand_quietly(patterns, cwd)?;
+        for pat in e.unmatched {
+            eprintln!("gccgo-build: warning: {pat:?} matched no packages");
         }
+        Ok(e.roots)
+    }
+
+    /// `expand`, returning the patterns that matched no packages instead
+    /// of warning about them.
+    ///
+    /// Errors: as `expand`.
+    pub fn expand_quietly(&self, patterns: &[String], cwd: &Path) -> Result<Expanded> {
+        if let Some(root) = go_files_root(patterns, cwd)? {
+            return Ok(Expanded {
+                roots: vec![root],
+                ..Expanded::default()
+            });
+        }
+        let mut unmatched = Vec::new();
+        let mut std = Vec::new();
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
         let pats: Vec<String> = if patterns.is_empty() {
@@ -276,58 +342,22 @@ impl Resolver {
         } else {
             patterns.to_vec()
         };
+        let no_module = self.without_main_module(cwd);
         for pat in &pats {
-            let local = is_local_path(pat);
-            let (base, wild) = match pat.strip_suffix("/...") {
-                Some(b) => (b.to_string(), true),
-                None if pat == "..." => (String::new(), true),
-                None => (pat.clone(), false),
-            };
-            let mut found = Vec::new();
-            if local {
-                let dir = clean(&cwd.join(&base));
-                if wild {
-                    let module_mode = matches!(self.mode, Mode::Module(_));
-                    for root in self.local_roots(&dir) {
-                        for d in walk_package_dirs(&root) {
-                            // A directory in no main module: outside the build, as go's matcher.
-                            match self.local_import_path(&d) {
-                                Ok(ip) => found.push((ip, d)),
-                                Err(_) if module_mode && d != dir => {}
-                                Err(e) => return Err(e),
-                            }
-                        }
-                    }
-                } else {
-                    if !dir.is_dir() {
-                        bail!("directory {} does not exist (pattern {pat})", dir.display());
-                    }
-                    let ip = self.local_import_path(&dir)?;
-                    found.push((ip, dir));
-                }
-            } else if wild {
-                for root in self.roots_for(&base) {
-                    for d in walk_package_dirs(&root) {
-                        if let Some(ip) = self.import_path_for_dir(&d)
-                            && under(&ip, &base).is_some()
-                        {
-                            found.push((ip, d));
-                        }
-                    }
-                }
-            } else {
-                match self.resolve(&base, cwd) {
-                    Ok(Found::Dir {
-                        import_path, dir, ..
-                    }) => found.push((import_path, dir)),
-                    Ok(Found::Std) => {
-                        bail!("{pat} is a standard-library package: gccgo ships it prebuilt")
-                    }
-                    Err(e) => bail!("{e}"),
-                }
+            if no_module && let Some(e) = self.no_module_pattern_error(pat) {
+                bail!("{e}");
             }
-            if found.is_empty() {
-                bail!("pattern {pat}: matched no packages");
+            let std_here = self.std_matching(pat);
+            std.extend(std_here.iter().map(|p| (p.clone(), pat.clone())));
+            if matches!(pat.as_str(), "std" | "cmd") || self.is_std(pat) {
+                if std_here.is_empty() {
+                    unmatched.push(pat.clone());
+                }
+                continue;
+            }
+            let (found, wild) = self.packages_matching(pat, cwd)?;
+            if found.is_empty() && std_here.is_empty() {
+                unmatched.push(pat.clone());
             }
             for (ip, d) in found {
                 match out.entry(ip) {
@@ -340,7 +370,7 @@ impl Resolver {
                 }
             }
         }
-        Ok(order
+        let roots = order
             .into_iter()
             .map(|ip| {
                 let (dir, wildcard) = out[&ip].clone();
@@ -351,7 +381,95 @@ impl Resolver {
                     files: Vec::new(),
                 }
             })
-            .collect())
+            .collect();
+        Ok(Expanded {
+            roots,
+            unmatched,
+            std,
+        })
+    }
+
+    /// The packages with sources one pattern matches, as (import path,
+    /// directory), and whether the pattern is a wildcard.
+    ///
+    /// Errors: a local directory that does not exist or is outside the
+    /// build, a named package that does not resolve.
+    fn packages_matching(&self, pat: &str, cwd: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
+        // `all`: the packages of the main modules (GOPATH: of every
+        // entry) and, in the graph, everything they import.
+        let pat = if pat == "all" { "..." } else { pat };
+        let local = is_local_path(pat);
+        let (base, wild) = match pat.strip_suffix("/...") {
+            Some(b) => (b.to_string(), true),
+            None if pat == "..." => (String::new(), true),
+            None => (pat.to_string(), false),
+        };
+        let mut found = Vec::new();
+        if local {
+            let dir = clean(&cwd.join(&base));
+            if wild {
+                let module_mode = matches!(self.mode, Mode::Module(_));
+                for root in self.local_roots(&dir) {
+                    for d in walk_package_dirs(&root) {
+                        // A directory in no main module: outside the build, as go's matcher.
+                        match self.local_import_path(&d) {
+                            Ok(ip) => found.push((ip, d)),
+                            Err(_) if module_mode && d != dir => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            } else {
+                if !dir.is_dir() {
+                    bail!("directory {} does not exist (pattern {pat})", dir.display());
+                }
+                let ip = self.local_import_path(&dir)?;
+                found.push((ip, dir));
+            }
+        } else if wild {
+            for root in self.roots_for(&base) {
+                for d in walk_package_dirs(&root) {
+                    if let Some(ip) = self.import_path_for_dir(&d)
+                        && under(&ip, &base).is_some()
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        } else {
+            match self.resolve(&base, cwd) {
+                Ok(Found::Dir {
+                    import_path, dir, ..
+                }) => found.push((import_path, dir)),
+                Ok(Found::Std) => {
+                    bail!("{pat} is a standard-library package: gccgo ships it prebuilt")
+                }
+                Err(e) => bail!("{e}"),
+            }
+        }
+        Ok((found, wild))
+    }
+
+    /// The standard-library packages (of the chosen gccgo) a pattern
+    /// matches, sorted: all of them for `std`, the one named, or those a
+    /// `...` pattern whose first element has no dot matches (go's
+    /// `search.MatchPackages` over GOROOT). `cmd` matches none: gccgo
+    /// ships no commands' sources.
+    pub fn std_matching(&self, pat: &str) -> Vec<String> {
+        if pat == "std" {
+            return self.std.iter().cloned().collect();
+        }
+        if self.is_std(pat) {
+            return vec![pat.to_string()];
+        }
+        if !pat.contains("...") || is_local_path(pat) || first_element(pat).contains('.') {
+            return vec![];
+        }
+        self.std
+            .iter()
+            .filter(|p| wildcard_match(pat, p))
+            .cloned()
+            .collect()
     }
 
     /// The import path of a directory named by a local pattern: its

@@ -71,6 +71,8 @@ const GO_ONLY: &[&str] = &[
 struct FlagSet {
     longs: BTreeMap<String, bool>,
     shorts: BTreeMap<char, bool>,
+    /// Long flags whose value must follow `=` (`-json=A,B`): the next word is never theirs.
+    equals_only: BTreeSet<String>,
 }
 
 impl FlagSet {
@@ -80,6 +82,11 @@ impl FlagSet {
         let mut f = FlagSet::default();
         for a in cmd.get_arguments().filter(|a| !a.is_positional()) {
             let takes = a.get_action().takes_values();
+            if a.is_require_equals_set()
+                && let Some(l) = a.get_long()
+            {
+                f.equals_only.insert(l.to_string());
+            }
             for l in a.get_long_and_visible_aliases().into_iter().flatten() {
                 f.longs.insert(l.to_string(), takes);
             }
@@ -185,6 +192,7 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
         // A flag's value is the next word, whatever it looks like.
         if takes == Some(true)
             && !has_value
+            && !set.equals_only.contains(name)
             && let Some((_, v)) = it.next()
         {
             out.push(v);

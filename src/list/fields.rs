@@ -97,7 +97,7 @@ pub(super) const PACKAGE: &[(&str, Kind)] = &[
 
 /// `modinfo.ModulePublic`'s fields in go's order (`Origin`, which needs
 /// the network, left out).
-const MODULE: &[(&str, Kind)] = &[
+pub(super) const MODULE: &[(&str, Kind)] = &[
     ("Path", Str),
     ("Version", Str),
     ("Query", Str),
@@ -124,6 +124,11 @@ const PACKAGE_ERROR: &[(&str, Kind)] = &[
     ("IsImportCycle", Bool),
     ("Hard", Bool),
 ];
+
+/// The template value of a module (`list -m`) from its JSON form.
+pub(super) fn module_value(j: &Json) -> Value {
+    field(Module, Some(j))
+}
 
 /// The template value of a package from its JSON form.
 pub(super) fn package_value(j: &Json) -> Value {
@@ -162,7 +167,15 @@ fn field(kind: Kind, j: Option<&Json>) -> Value {
                 })
                 .unwrap_or_else(BTreeMap::new),
         ),
-        (Module, Some(m)) => strukt("*modinfo.ModulePublic", MODULE, m, Some(module_string(m))),
+        (Module, Some(m)) => {
+            let shown = module_string(m);
+            let mut v = strukt("*modinfo.ModulePublic", MODULE, m, Some(shown.clone()));
+            // The `String` method, as a template calls it (`{{.String}}`, go list -m's default).
+            if let Value::Struct { fields, .. } = &mut v {
+                fields.push(("String", Value::Str(shown)));
+            }
+            v
+        }
         (Module, None) => Value::Nil("*modinfo.ModulePublic"),
         (Error, Some(e)) => error_value(e),
         (Error, None) => Value::Nil("*load.PackageError"),
@@ -171,13 +184,14 @@ fn field(kind: Kind, j: Option<&Json>) -> Value {
                 .map(|a| a.iter().map(error_value).collect())
                 .unwrap_or_default(),
         ),
-        (Time, Some(t)) => Value::Str(text(Some(t))),
+        (Time, Some(t)) => Value::Str(go_time(&text(Some(t)))),
         (Time, None) => Value::Nil("*time.Time"),
         (ModError, Some(e)) => strukt(
             "*modinfo.ModuleError",
             &[("Err", Str)],
             e,
-            Some(text(e.get("Err"))),
+            // No String or Error method: printed as go prints a struct, `{text}`.
+            None,
         ),
         (ModError, None) => Value::Nil("*modinfo.ModuleError"),
     }
@@ -194,7 +208,8 @@ fn error_value(e: &Json) -> Value {
     strukt("*load.PackageError", PACKAGE_ERROR, e, Some(shown))
 }
 
-/// `ModulePublic.String`: `path[ version][ => replacement[ version]]`.
+/// `ModulePublic.String` (cmd/go/internal/modinfo): `path[ version[
+/// (retracted)][ [update]]][ (deprecated)][ => replacement[ version]]`.
 fn module_string(m: &Json) -> String {
     let s = |j: &Json, k: &str| {
         j.get(k)
@@ -202,15 +217,100 @@ fn module_string(m: &Json) -> String {
             .unwrap_or_default()
             .to_string()
     };
+    let version = |j: &Json| {
+        let retracted = j
+            .get("Retracted")
+            .and_then(Json::as_array)
+            .is_some_and(|a| !a.is_empty());
+        if retracted {
+            format!("{} (retracted)", s(j, "Version"))
+        } else {
+            s(j, "Version")
+        }
+    };
     let mut out = s(m, "Path");
     if !s(m, "Version").is_empty() {
-        out = format!("{out} {}", s(m, "Version"));
+        out = format!("{out} {}", version(m));
+        if let Some(u) = m.get("Update") {
+            out = format!("{out} [{}]", version(u));
+        }
+    }
+    if !s(m, "Deprecated").is_empty() {
+        out.push_str(" (deprecated)");
     }
     if let Some(r) = m.get("Replace") {
         out = format!("{out} => {}", s(r, "Path"));
         if !s(r, "Version").is_empty() {
-            out = format!("{out} {}", s(r, "Version"));
+            out = format!("{out} {}", version(r));
+            if let Some(u) = r.get("Update") {
+                out = format!("{out} [{}]", version(u));
+            }
+        }
+        if !s(r, "Deprecated").is_empty() {
+            out.push_str(" (deprecated)");
         }
     }
     out
+}
+
+/// An RFC 3339 time (`2022-10-10T00:00:00Z`, as `.info` files and
+/// `-json` hold it) as Go's `time.Time.String` prints it in a template:
+/// `2022-10-10 00:00:00 +0000 UTC`, fractional seconds without trailing
+/// zeros, a numeric zone named by its offset (`+0200 +0200`). Text that
+/// is not such a time is returned as it is.
+fn go_time(t: &str) -> String {
+    let Some((date, rest)) = t.split_once('T') else {
+        return t.to_string();
+    };
+    let (clock, zone) = match rest.find(['Z', '+', '-']) {
+        Some(i) => rest.split_at(i),
+        None => return t.to_string(),
+    };
+    let clock = match clock.split_once('.') {
+        Some((hms, frac)) => {
+            let f = frac.trim_end_matches('0');
+            if f.is_empty() {
+                hms.to_string()
+            } else {
+                format!("{hms}.{f}")
+            }
+        }
+        None => clock.to_string(),
+    };
+    if zone == "Z" {
+        return format!("{date} {clock} +0000 UTC");
+    }
+    let z = zone.replace(':', "");
+    format!("{date} {clock} {z} {z}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_as_go_prints_a_time() {
+        assert_eq!(
+            go_time("2022-10-10T00:00:00Z"),
+            "2022-10-10 00:00:00 +0000 UTC"
+        );
+        assert_eq!(
+            go_time("2019-09-04T18:05:59.500Z"),
+            "2019-09-04 18:05:59.5 +0000 UTC"
+        );
+        assert_eq!(
+            go_time("2022-10-10T01:02:03+02:00"),
+            "2022-10-10 01:02:03 +0200 +0200"
+        );
+    }
+
+    #[test]
+    fn modules_print_as_their_string_method() {
+        let m: Json = serde_json::json!({
+            "Path": "x.org/a", "Version": "v1.0.0",
+            "Update": {"Path": "x.org/a", "Version": "v1.1.0"},
+            "Replace": {"Path": "../a"}
+        });
+        assert_eq!(module_string(&m), "x.org/a v1.0.0 [v1.1.0] => ../a");
+    }
 }

@@ -20,6 +20,9 @@ use super::{
 };
 use crate::gomod::{GoMod, GoWork, Replace};
 
+mod graph;
+pub use graph::{GraphError, ModGraph, ModVersion, missing_text};
+
 /// Module-mode state: the main modules, their requirements and replacements.
 #[derive(Debug, Clone)]
 pub struct ModuleMode {
@@ -186,13 +189,13 @@ impl ModuleMode {
         if self.work.is_some() {
             return true;
         }
-        let mut reqs = self
+        // go's `!rs.direct[path]`: a module no main module requires
+        // (reached through the graph) is indirect too.
+        !self
             .mains
             .iter()
             .flat_map(|m| &m.require)
-            .filter(|r| r.path == modpath)
-            .peekable();
-        reqs.peek().is_some() && reqs.all(|r| r.indirect)
+            .any(|r| r.path == modpath && !r.indirect)
     }
 
     /// The replacement of `modpath` at `version` in force: go.work's
@@ -433,17 +436,24 @@ impl ModuleMode {
     /// `modpath` (a main module, a requirement, or a replaced one). `None`
     /// for a path that is none of them.
     pub fn module_info(&self, modpath: &str) -> Option<ModuleInfo> {
+        Some(self.module_info_at(modpath, self.selected_version(modpath)))
+    }
+
+    /// `module_info` of `modpath` at `version` (the one the module graph
+    /// selects, see `module_graph`), as go's `modload.moduleInfo` with the
+    /// main module's requirements: a main module, else the version with
+    /// its replacement and what the module cache holds of it.
+    pub fn module_info_at(&self, modpath: &str, version: Option<&str>) -> ModuleInfo {
         if let Some(m) = self.main_named(modpath) {
-            return Some(ModuleInfo {
+            return ModuleInfo {
                 path: m.module.clone(),
                 main: true,
                 dir: m.dir().display().to_string(),
                 gomod: m.file.display().to_string(),
                 go_version: m.go.clone().unwrap_or_default(),
                 ..ModuleInfo::default()
-            });
+            };
         }
-        let version = self.selected_version(modpath);
         let mut info = ModuleInfo {
             path: modpath.into(),
             version: version.unwrap_or_default().into(),
@@ -476,7 +486,7 @@ impl ModuleMode {
                 info.replace = Some(Box::new(rep));
             }
         }
-        Some(info)
+        info
     }
 
     /// A replacement's path as `go list` shows it: as written, except that

@@ -17,6 +17,7 @@ mod gate;
 mod gocmd;
 mod gocompat;
 mod goenv;
+mod golist;
 mod gotest;
 mod inspect_doctor;
 mod jobserver;

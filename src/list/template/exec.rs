@@ -107,7 +107,14 @@ impl State<'_> {
                 Node::Action(p) => {
                     let v = self.pipe(p, dot)?;
                     if p.vars.is_empty() {
-                        self.out.push_str(&print_value(&v));
+                        // text/template's printableValue: a pointer is
+                        // printed through (`{a b}`, not fmt's `&{a b}`).
+                        let text = print_value(&v);
+                        let through = matches!(v, Value::Struct { shown: None, .. });
+                        self.out.push_str(match text.strip_prefix('&') {
+                            Some(t) if through => t,
+                            _ => &text,
+                        });
                     }
                 }
                 Node::If(p, then, els) | Node::With(p, then, els) => {
