@@ -95,6 +95,49 @@ pub fn declare_vars(import_path: &str, local_dir: Option<&str>, files: &[String]
         .collect()
 }
 
+/// One source file of a covered package, rewritten (`annotate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewritten {
+    /// The file the compile reads otherwise (absolute; an overlay's
+    /// replacement when there is one).
+    pub source: std::path::PathBuf,
+    /// The file's base name in its package (`wire.go`).
+    pub file: String,
+    /// The rewritten source (its `//line` names the package's file).
+    pub text: String,
+}
+
+/// Rewrites the files of one package for coverage: each of `vars`, read
+/// from `source_of(file)` and named `dir/file` in its `//line` directive.
+///
+/// Errors: a file cannot be read, or does not parse (file and line).
+pub fn rewrite_package(
+    dir: &std::path::Path,
+    vars: &[CoverVar],
+    mode: Mode,
+    source_of: impl Fn(&str) -> std::path::PathBuf,
+) -> Result<Vec<Rewritten>> {
+    vars.iter()
+        .map(|v| {
+            let source = source_of(&v.file);
+            let src = std::fs::read_to_string(&source).map_err(|e| {
+                anyhow::anyhow!(
+                    "reading {} for coverage: {}",
+                    source.display(),
+                    crate::words::io_error(&e)
+                )
+            })?;
+            let shown = dir.join(&v.file).display().to_string();
+            let (text, _) = annotate::annotate(&src, &shown, mode, &v.var)?;
+            Ok(Rewritten {
+                source,
+                file: v.file.clone(),
+                text,
+            })
+        })
+        .collect()
+}
+
 /// What a test binary's main registers with `testing.RegisterCover`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestCover {
