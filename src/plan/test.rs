@@ -106,7 +106,7 @@ impl Shape {
         }
         closure.remove(&pkg);
         let internal = !p.files.test_go_files.is_empty() || t.cover.contains_key(&pkg);
-        let recompile: BTreeSet<PkgId> = if internal {
+        let mut recompile: BTreeSet<PkgId> = if internal {
             closure
                 .iter()
                 .copied()
@@ -115,6 +115,9 @@ impl Shape {
         } else {
             BTreeSet::new()
         };
+        // A command the test main imports (a `-coverpkg` package) is built
+        // as a library for it, as go's `recompileForTest` forces main packages.
+        recompile.extend(t.extra_imports.iter().filter(|&&q| graph.pkg(q).is_main()));
         check_no_test_cycle(graph, pkg, &recompile)?;
         Ok(Shape {
             closure,
