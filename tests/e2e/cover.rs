@@ -96,3 +96,198 @@ fn the_rewrite_is_go_tool_covers_byte_for_byte() {
         bad.join("\n")
     );
 }
+
+/// A private copy of examples/minion.
+fn minion_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = crate::common::minion_dir();
+    for e in walkdir::WalkDir::new(&from) {
+        let e = e.unwrap();
+        let dest = dir.path().join(e.path().strip_prefix(&from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+    dir
+}
+
+/// The go command (gc, go 1.19) in `dir`, without the caller's GOFLAGS or
+/// target; `gopath`: GOPATH mode with that GOPATH.
+fn go(dir: &Path, gopath: Option<&str>) -> Command {
+    let mut c = Command::new("go");
+    for v in crate::common::GO_TARGET_VARS {
+        c.env_remove(v);
+    }
+    c.current_dir(dir).env("GOENV", "off");
+    match gopath {
+        Some(p) => c.env("GOPATH", p).env("GO111MODULE", "off"),
+        None => c.env("GO111MODULE", ""),
+    };
+    c
+}
+
+/// gccgo-build in `dir` (the suite's shared cache), as `go`.
+fn ours(dir: &Path, gopath: Option<&str>) -> Command {
+    let mut c = crate::common::bin();
+    c.current_dir(dir);
+    if let Some(p) = gopath {
+        c.env("GOPATH", p).env("GO111MODULE", "off");
+    }
+    c
+}
+
+/// `go tool cover -func` of `profile` (run in `dir`, so that it finds the
+/// packages' sources): one (place and function, percentage) a line, the
+/// total last.
+fn func_table(profile: &Path, dir: &Path, gopath: Option<&str>) -> Vec<(String, String)> {
+    let out = crate::common::run(
+        go(dir, gopath)
+            .args(["tool", "cover"])
+            .arg(format!("-func={}", profile.display())),
+    );
+    let (stdout, stderr) = crate::common::text(&out);
+    assert!(out.status.success(), "go tool cover -func: {stderr}");
+    stdout
+        .lines()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[..w.len() - 1].join(" "), w[w.len() - 1].to_string())
+        })
+        .collect()
+}
+
+/// The `ok`/`FAIL`/`?` lines of go test's output, without the elapsed time.
+fn summaries(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.starts_with("ok  ") || l.starts_with("FAIL") || l.starts_with("?   "))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let keep: Vec<&str> = f
+                .iter()
+                .enumerate()
+                .filter(|(i, x)| !(*i == 2 && (x.ends_with('s') || **x == "(cached)")))
+                .map(|(_, x)| *x)
+                .collect();
+            keep.join("\t")
+        })
+        .collect()
+}
+
+/// The profile's lines, sorted (test binaries and map order make go's order vary).
+fn sorted_profile(p: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(p).unwrap();
+    let mut v: Vec<String> = text.lines().map(String::from).collect();
+    v.sort();
+    v
+}
+
+/// Runs `go test ARGS -coverprofile=gc.out PKGS` and ours with
+/// `-coverprofile=ours.out` (plus `extra` flags) in `dir`; asserts that
+/// both pass with the same summary lines (coverage figures included) and
+/// returns the two profiles' paths and our stdout.
+fn both(
+    dir: &Path,
+    gopath: Option<&str>,
+    args: &[&str],
+    extra: &[&str],
+) -> (PathBuf, PathBuf, String) {
+    let (gc, us) = (dir.join("gc.out"), dir.join("ours.out"));
+    let g = crate::common::run(
+        go(dir, gopath)
+            .arg("test")
+            .arg(format!("-coverprofile={}", gc.display()))
+            .args(args),
+    );
+    let (gout, gerr) = crate::common::text(&g);
+    assert!(g.status.success(), "go test: {gout}{gerr}");
+    let o = crate::common::run(
+        ours(dir, gopath)
+            .arg("test")
+            .arg(format!("-coverprofile={}", us.display()))
+            .args(extra)
+            .args(args),
+    );
+    let (oout, oerr) = crate::common::text(&o);
+    assert!(o.status.success(), "gccgo-build test: {oout}{oerr}");
+    assert_eq!(
+        summaries(&oout),
+        summaries(&gout),
+        "ours:\n{oout}\ngc:\n{gout}"
+    );
+    (gc, us, oout)
+}
+
+#[test]
+fn minion_coverage_on_the_host_is_gcs_per_function_and_comes_back_from_the_cache() {
+    let d = minion_copy();
+    let (gc, us, _) = both(d.path(), None, &["./..."], &[]);
+    let want = func_table(&gc, d.path(), None);
+    assert_eq!(func_table(&us, d.path(), None), want);
+    assert!(want.len() > 10, "{want:?}");
+    // Again: the results come from the cache, figures and profile with them.
+    std::fs::remove_file(&us).unwrap();
+    let (_, _, out) = both(d.path(), None, &["./..."], &[]);
+    assert!(
+        out.contains("(cached)\tcoverage: 79.2% of statements"),
+        "{out}"
+    );
+    assert_eq!(func_table(&us, d.path(), None), want);
+    // Without -cover the same tests are other binaries: no coverage, not cached.
+    let o = crate::common::run(ours(d.path(), None).args(["test", "./internal/wire"]));
+    let (plain, _) = crate::common::text(&o);
+    assert!(
+        plain.starts_with("ok  \texample.com/minion/internal/wire\t")
+            && !plain.contains("coverage"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn minion_coverpkg_count_profile_is_gcs_line_for_line() {
+    let d = minion_copy();
+    let args = ["-coverpkg=./...", "-covermode=count", "./..."];
+    let (gc, us, out) = both(d.path(), None, &args, &[]);
+    assert!(out.contains("of statements in ./...\n"), "{out}");
+    assert_eq!(sorted_profile(&us), sorted_profile(&gc));
+}
+
+#[test]
+fn minion_coverage_under_qemu_mips_is_gcs_line_for_line() {
+    let d = minion_copy();
+    let args = ["-covermode=atomic", "./..."];
+    let (gc, us, _) = both(d.path(), None, &args, &["-target", "mips-linux-gnu"]);
+    assert_eq!(sorted_profile(&us), sorted_profile(&gc));
+    assert_eq!(
+        func_table(&us, d.path(), None),
+        func_table(&gc, d.path(), None)
+    );
+}
+
+#[test]
+fn x_text_language_coverage_on_the_host_and_under_qemu_mips_is_gcs_per_function() {
+    let d = tempfile::tempdir().unwrap();
+    let gopath = Some(crate::common::GOPATH);
+    let pkg = ["golang.org/x/text/language"];
+    let (gc, us, _) = both(d.path(), gopath, &pkg, &[]);
+    let want = func_table(&gc, d.path(), gopath);
+    assert!(want.len() > 50, "{want:?}");
+    assert_eq!(func_table(&us, d.path(), gopath), want);
+    let (_, us, _) = both(d.path(), gopath, &pkg, &["-target", "mips-linux-gnu"]);
+    assert_eq!(func_table(&us, d.path(), gopath), want);
+}
+
+#[test]
+fn a_bad_covermode_is_refused_in_gos_words() {
+    let d = minion_copy();
+    let o = crate::common::run(ours(d.path(), None).args(["test", "-covermode=often", "./..."]));
+    let (_, err) = crate::common::text(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(
+            "invalid value \"often\" for flag -covermode: valid modes are \"set\", \"count\", or \"atomic\""
+        ),
+        "{err}"
+    );
+}
