@@ -46,8 +46,10 @@ pub struct TestArgs {
     /// Test binaries run at once, and compiles too unless -j says otherwise (default: available parallelism), as `go test -p`.
     #[arg(short = 'p', value_name = "N")]
     pub parallel: Option<usize>,
-    /// Coverage mode: set (default), count or atomic. Sets -cover (the flag `go test -cover`
-    /// shares with build's refused flags: `CompileArgs::refused.cover`).
+    /// Enable coverage analysis, as `go test -cover` (go 1.19's: the sources are rewritten as cmd/cover does).
+    #[arg(long)]
+    pub cover: bool,
+    /// Coverage mode: set (default), count or atomic. Sets -cover.
     #[arg(long, value_name = "MODE")]
     pub covermode: Option<String>,
     /// Cover the packages matching these comma-separated patterns in every test binary. Sets -cover.
@@ -78,10 +80,7 @@ impl TestArgs {
                 self.timeout
             );
         }
-        // `-cover` is test's (build refuses it).
-        let mut compile = self.compile.clone();
-        compile.refused.cover = false;
-        let mut build = compile.config(cwd)?;
+        let mut build = self.compile.config(cwd)?;
         build.output = self.output.clone();
         build.quiet = true;
         if let (Some(p), None) = (self.parallel, self.compile.jobs) {
@@ -113,7 +112,7 @@ impl TestArgs {
     ///
     /// Errors: a `-covermode` other than set, count or atomic (go's message).
     fn cover_config(&self, cwd: &Path) -> Result<Option<crate::gotest::CoverConfig>> {
-        let on = self.compile.refused.cover
+        let on = self.cover
             || self.covermode.is_some()
             || self.coverpkg.is_some()
             || self.coverprofile.is_some();
