@@ -598,6 +598,39 @@ func TestMain(m *testing.M) { m.Run() }
     }
 
     #[test]
+    fn a_covered_main_registers_every_files_counters_before_main_start() {
+        let mut f = TestFuncs::default();
+        discover(FILE, "wire_test.go", Side::Internal, &mut f).unwrap();
+        let vars =
+            crate::cover::declare_vars("example.com/wire", None, &["b.go".into(), "a.go".into()]);
+        let cover = crate::cover::TestCover {
+            mode: crate::cover::Mode::Count,
+            packages: vec![("example.com/wire".into(), vars.clone())],
+            paths: vec!["./...".into()],
+        };
+        let m = render_with_cover(
+            "example.com/wire",
+            false,
+            &f,
+            TestingApi { fuzz_targets: true },
+            Some(&cover),
+        );
+        assert!(m.contains("\t_cover0 \"example.com/wire\"\n"), "{m}");
+        // Files in name order, as go's template ranges over a map.
+        let a = m.find("\"example.com/wire/a.go\", _cover0.").unwrap();
+        let b = m.find("\"example.com/wire/b.go\", _cover0.").unwrap();
+        assert!(a < b, "{m}");
+        assert!(
+            m.contains(&format!("_cover0.{}.Count[:]", vars[0].var)),
+            "{m}"
+        );
+        let reg = m.find("testing.RegisterCover(testing.Cover{").unwrap();
+        assert!(reg < m.find("testing.MainStart(").unwrap());
+        assert!(m.contains("Mode: \"count\","), "{m}");
+        assert!(m.contains("CoveredPackages: \" in ./...\","), "{m}");
+    }
+
+    #[test]
     fn the_testing_api_is_read_from_export_data() {
         let g12 = b"v3;\nfunc MainStart (deps <type 28>, tests <type 202>, benchmarks <type 199>, fuzzTargets <type 201>, examples <type 200>) <type 122>\n";
         let g11 = b"func MainStart (deps <type 21>, tests <type 130>, benchmarks <type 128>, examples <type 129>) <type 79>\n";

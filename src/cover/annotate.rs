@@ -87,7 +87,7 @@ pub fn annotate(src: &str, name: &str, mode: Mode, var: &str) -> Result<(String,
     w.walk(root);
     let mut out = format!("//line {name}:1\n");
     out.push_str(&apply(src, &w.inserts));
-    w.add_variables(&mut out);
+    w.add_variables(&mut out, &LineTable::new(src, root));
     Ok((out, w.blocks))
 }
 
@@ -477,22 +477,24 @@ impl<'s> Walk<'s> {
     }
 
     /// cmd/cover's `addVariables`: the counter struct after the source.
-    fn add_variables(&self, w: &mut String) {
+    fn add_variables(&self, w: &mut String, lines: &LineTable) {
         let n = self.blocks.len();
-        let lines = LineTable::new(self.src);
         let var = self.var;
         let _ = write!(
             w,
             "\nvar {var} = struct {{\n\tCount     [{n}]uint32\n\tPos       [3 * {n}]uint32\n\tNumStmt   [{n}]uint16\n}} {{\n\tPos: [3 * {n}]uint32{{\n"
         );
-        let mut seen: BTreeSet<(usize, usize, usize, usize)> = BTreeSet::new();
+        // cmd/cover's `dedup`: a repeated pair (a `//line` without a column)
+        // gets its end column moved on.
+        type Pair = (String, usize, usize, String, usize, usize);
+        let mut seen: BTreeSet<Pair> = BTreeSet::new();
         for (i, b) in self.blocks.iter().enumerate() {
-            let (l0, c0) = lines.position(b.start);
-            let (l1, mut c1) = lines.position(b.end);
-            while seen.contains(&(l0, c0, l1, c1)) {
+            let (f0, l0, c0) = lines.position(b.start);
+            let (f1, l1, mut c1) = lines.position(b.end);
+            while seen.contains(&(f0.clone(), l0, c0, f1.clone(), l1, c1)) {
                 c1 += 1;
             }
-            seen.insert((l0, c0, l1, c1));
+            seen.insert((f0, l0, c0, f1, l1, c1));
             let packed = ((c1 & 0xFFFF) << 16) | (c0 & 0xFFFF);
             let _ = writeln!(w, "\t\t{l0}, {l1}, {packed:#x}, // [{i}]");
         }
@@ -507,21 +509,118 @@ impl<'s> Walk<'s> {
     }
 }
 
-/// Byte offset → (line, column), both from 1, columns in bytes, as
-/// go/token's `Position` (without `//line` adjustments).
+/// A `//line` (or `/*line */`) directive: from byte `offset` on, positions
+/// are reported as `file:line[:col]` (go/token's `lineInfo`).
+struct LineInfo {
+    offset: usize,
+    file: String,
+    line: usize,
+    /// 0: unknown (a directive without a column).
+    col: usize,
+}
+
+/// Byte offset → (file, line, column), lines and columns from 1, columns
+/// in bytes, as go/token's `Position` with go/scanner's `//line`
+/// directives applied (`File.unpack`, adjusted).
 struct LineTable {
     starts: Vec<usize>,
+    infos: Vec<LineInfo>,
 }
 
 impl LineTable {
-    fn new(src: &str) -> LineTable {
+    fn new(src: &str, root: Node) -> LineTable {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineTable { starts }
+        let mut t = LineTable {
+            starts,
+            infos: Vec::new(),
+        };
+        let mut comments = Vec::new();
+        collect_comments(root, &mut comments);
+        for c in comments {
+            t.directive(src, c);
+        }
+        t
     }
 
-    fn position(&self, offset: usize) -> (usize, usize) {
+    /// go/scanner's `updateLineInfo` for one comment.
+    fn directive(&mut self, src: &str, c: Node) {
+        let text = &src[c.byte_range()];
+        let block = text.starts_with("/*");
+        let at_line_start = self.starts.binary_search(&c.start_byte()).is_ok();
+        if !(text[2..].starts_with("line ") && (block || at_line_start)) {
+            return;
+        }
+        let mut next = c.end_byte();
+        if !block && src.as_bytes().get(next) == Some(&b'\n') {
+            next += 1;
+        }
+        let body = if block {
+            &text[7..text.len() - 2]
+        } else {
+            &text[7..]
+        };
+        let Some((rest, n)) = trailing_number(body) else {
+            return;
+        };
+        let (file, line, col) = match trailing_number(rest) {
+            // `file:line:col`; an empty file keeps the previous one.
+            Some(_) if n == 0 => return,
+            Some(("", line)) => (self.infos.last().map_or("", |i| i.file.as_str()), line, n),
+            Some((file, line)) => (file, line, n),
+            None => (rest, n, 0),
+        };
+        if line == 0 {
+            return;
+        }
+        let file = file.to_string();
+        let last = self.infos.last().map(|i| i.offset);
+        if last.is_none_or(|o| o < next) && next < src.len() {
+            self.infos.push(LineInfo {
+                offset: next,
+                file,
+                line,
+                col,
+            });
+        }
+    }
+
+    fn position(&self, offset: usize) -> (String, usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
-        (line, offset - self.starts[line - 1] + 1)
+        let col = offset - self.starts[line - 1] + 1;
+        let i = self.infos.partition_point(|x| x.offset <= offset);
+        let Some(alt) = i.checked_sub(1).map(|i| &self.infos[i]) else {
+            return (String::new(), line, col);
+        };
+        let base = self.starts.partition_point(|&s| s <= alt.offset);
+        let d = line - base;
+        let col = if alt.col == 0 {
+            0
+        } else if d == 0 {
+            alt.col + (offset - alt.offset)
+        } else {
+            col
+        };
+        (alt.file.clone(), alt.line + d, col)
+    }
+}
+
+/// go/scanner's `trailingDigits`: `text` = `rest:N` with N a number →
+/// (rest, N); `None` without a colon or when what follows is not a number.
+fn trailing_number(text: &str) -> Option<(&str, usize)> {
+    let i = text.rfind(':')?;
+    let n = text[i + 1..].parse::<usize>().ok()?;
+    Some((&text[..i], n))
+}
+
+fn collect_comments<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+    if n.kind() == "comment" {
+        out.push(n);
+        return;
+    }
+    let mut c = n.walk();
+    let kids: Vec<Node> = n.children(&mut c).collect();
+    for k in kids {
+        collect_comments(k, out);
     }
 }

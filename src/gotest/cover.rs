@@ -141,8 +141,12 @@ impl Coverage {
         let p = graph.pkg(id);
         if self.cfg.pkgs.is_empty() {
             let c = cover_package(graph, id, self.cfg.mode)?;
-            out.main.packages.push((p.import_path.clone(), c.vars));
-            out.cover.insert(id, c.files);
+            // A package of test files only has nothing to cover (go adds
+            // only packages with cover variables to the test main).
+            if !c.vars.is_empty() {
+                out.main.packages.push((p.import_path.clone(), c.vars));
+                out.cover.insert(id, c.files);
+            }
             return Ok(out);
         }
         for (q, c) in &self.global {

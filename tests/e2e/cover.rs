@@ -39,6 +39,26 @@ fn go_cover(file: &Path, mode: &str, var: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Line directives of every form go/scanner reads (`//line f:N`,
+/// `//line f:N:C`, `/*line f:N:C*/`, a `//line` not at a line's start,
+/// which is not one), with blocks that repeat a position.
+const LINE_DIRECTIVES: &str = "package p
+
+//line gen.y:10
+func a(x int) int {
+	if x > 0 { return 1 } else if x < 0 { return -1 }
+	return 0
+}
+
+//line :40:5
+func b() { for { break } }
+/*line other.y:7:3*/func c(s []int) (n int) { for range s { n++ }; return }
+	//line ignored.y:99
+func d() { switch { case true: d(); default: } }
+//line gen.y:20
+func e() { a(1) }; func f() { a(2) }
+";
+
 #[test]
 fn the_rewrite_is_go_tool_covers_byte_for_byte() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -62,7 +82,12 @@ fn the_rewrite_is_go_tool_covers_byte_for_byte() {
         extra.iter().map(String::as_str).collect()
     };
     let mut bad = Vec::new();
-    for (i, f) in go_files(&dirs).iter().enumerate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = tmp.path().join("lines.go");
+    std::fs::write(&lines, LINE_DIRECTIVES).unwrap();
+    let mut files = go_files(&dirs);
+    files.push(lines);
+    for (i, f) in files.iter().enumerate() {
         let mode = ["set", "count", "atomic"][i % 3];
         let want = go_cover(f, mode, "GoCover_0_abcdef012345");
         let src = std::fs::read_to_string(f).unwrap();
@@ -88,7 +113,7 @@ fn the_rewrite_is_go_tool_covers_byte_for_byte() {
             ));
         }
     }
-    eprintln!("compared {} files", go_files(&dirs).len());
+    eprintln!("compared {} files", files.len());
     assert!(
         bad.is_empty(),
         "{} files differ:\n{}",
