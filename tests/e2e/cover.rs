@@ -316,3 +316,18 @@ fn a_bad_covermode_is_refused_in_gos_words() {
         "{err}"
     );
 }
+
+#[test]
+fn minion_coverage_on_a_routers_core_is_gcs_per_function() {
+    // The ramips SDK's soft-float gccgo, run as a 24KEc (no FPU) under qemu.
+    let Some(sdk) = crate::routers::sdk(&crate::routers::RAMIPS) else {
+        return;
+    };
+    let d = minion_copy();
+    let sdk = sdk.to_string_lossy().to_string();
+    let (gc, us, _) = both(d.path(), None, &["./..."], &["--sdk", &sdk]);
+    assert_eq!(
+        func_table(&us, d.path(), None),
+        func_table(&gc, d.path(), None)
+    );
+}
