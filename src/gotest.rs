@@ -114,30 +114,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             links.push((id, None));
             continue;
         }
-        let funcs = discover(graph, id)?;
-        let covered = coverage
-            .as_ref()
-            .map(|c| c.for_test(graph, id))
-            .transpose()?;
-        let main = crate::testmain::render_with_cover(
-            &p.import_path,
-            !p.files.xtest_go_files.is_empty(),
-            &funcs,
-            api,
-            covered.as_ref().map(|c| &c.main),
-        );
-        let install = cfg.compile_only.then(|| c_output(cwd, cfg, graph, id));
-        let t = TestBinary {
-            pkg: id,
-            testmain: main,
-            install,
-            name: crate::link::default_exe_name(&p.import_path),
-            cover: covered
-                .as_ref()
-                .map(|c| c.cover.clone())
-                .unwrap_or_default(),
-            extra_imports: covered.map(|c| c.extra_imports).unwrap_or_default(),
-        };
+        let t = test_binary(cwd, cfg, graph, id, api, coverage.as_ref())?;
         links.push((id, Some(plan.add_test(graph, tc, &flags, &t, &cgo)?)));
     }
     if bcfg.keep_work || bcfg.print_commands {
@@ -159,14 +136,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         }
         return Ok(0);
     }
-    let profile = match cfg
-        .cover
-        .as_ref()
-        .and_then(|c| Some((c.profile.as_ref()?, c.mode)))
-    {
-        Some((path, mode)) => Some(cover::ProfileFile::create(path, mode)?),
-        None => None,
-    };
+    let profile = cover::ProfileFile::for_config(cfg.cover.as_ref())?;
     let jobs: Vec<Job> = links
         .iter()
         .enumerate()
@@ -191,6 +161,42 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         .collect();
     let failed = run_all(cfg, tc, &bcfg.store, &jobs, profile)?;
     Ok(i32::from(failed))
+}
+
+/// Package `id`'s test binary: its test main (with the coverage `coverage`
+/// asks for) and where `-c` installs it.
+///
+/// Errors: a test file that cannot be read or has a test function of the
+/// wrong signature; a covered file that cannot be read or parsed.
+fn test_binary(
+    cwd: &Path,
+    cfg: &TestConfig,
+    graph: &Graph,
+    id: PkgId,
+    api: TestingApi,
+    coverage: Option<&cover::Coverage>,
+) -> Result<TestBinary> {
+    let p = graph.pkg(id);
+    let funcs = discover(graph, id)?;
+    let covered = coverage.map(|c| c.for_test(graph, id)).transpose()?;
+    let main = crate::testmain::render_with_cover(
+        &p.import_path,
+        !p.files.xtest_go_files.is_empty(),
+        &funcs,
+        api,
+        covered.as_ref().map(|c| &c.main),
+    );
+    let (cover, extra_imports) = covered
+        .map(|c| (c.cover, c.extra_imports))
+        .unwrap_or_default();
+    Ok(TestBinary {
+        pkg: id,
+        testmain: main,
+        install: cfg.compile_only.then(|| c_output(cwd, cfg, graph, id)),
+        name: crate::link::default_exe_name(&p.import_path),
+        cover,
+        extra_imports,
+    })
 }
 
 /// Where `-c` writes a package's test binary: `-o FILE` (one package), or

@@ -183,6 +183,16 @@ pub(super) struct ProfileFile {
 }
 
 impl ProfileFile {
+    /// The `-coverprofile` file of `cfg`, created; `None` without one.
+    ///
+    /// Errors: the file cannot be created.
+    pub fn for_config(cfg: Option<&CoverConfig>) -> Result<Option<ProfileFile>> {
+        match cfg.and_then(|c| Some((c.profile.as_ref()?, c.mode))) {
+            Some((path, mode)) => Ok(Some(ProfileFile::create(path, mode)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Creates `path` with the `mode:` line.
     ///
     /// Errors: the file cannot be created.
