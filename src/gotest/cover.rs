@@ -76,6 +76,16 @@ fn cover_package(graph: &Graph, id: PkgId, mode: Mode) -> Result<Covered> {
     Ok(Covered { vars, files })
 }
 
+/// A pattern that may name standard packages (`std`, `all`, `fmt`,
+/// `net/...`: no dot in its first element), which go would cover.
+fn std_like(p: &Pattern) -> bool {
+    match p {
+        Pattern::Std | Pattern::All => true,
+        Pattern::ImportPath(ip) => !ip.split('/').next().unwrap_or("").contains('.'),
+        Pattern::Cmd | Pattern::Dir { .. } => false,
+    }
+}
+
 impl Coverage {
     /// Decides the run's coverage; warns (stderr, go's words) about a
     /// `-coverpkg` pattern that matches no package.
@@ -106,6 +116,12 @@ impl Coverage {
                         "warning: no packages being tested depend on matches for pattern {}",
                         cfg.pkgs[i]
                     );
+                    if std_like(&pats[i]) {
+                        eprintln!(
+                            "note: gccgo's standard library comes compiled (libgo): \
+                             gccgo-build cannot cover it"
+                        );
+                    }
                 }
             }
         }

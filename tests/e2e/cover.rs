@@ -331,3 +331,40 @@ fn minion_coverage_on_a_routers_core_is_gcs_per_function() {
         func_table(&gc, d.path(), None)
     );
 }
+
+#[test]
+fn a_local_packages_profile_names_its_files_by_path_and_an_unused_pattern_is_warned_of() {
+    // GOPATH mode outside GOPATH: `_/abs/dir` packages, whose profiles
+    // name files by absolute path (go's `declareCoverVars` for Local).
+    let d = tempfile::tempdir().unwrap();
+    crate::common::write_tree(
+        d.path(),
+        &[
+            (
+                "lib/lib.go",
+                "package lib\n\nfunc F(x int) int {\n\tif x > 10 {\n\t\treturn 0\n\t}\n\treturn x * 2\n}\n",
+            ),
+            (
+                "lib/lib_test.go",
+                "package lib\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) { F(1) }\n",
+            ),
+        ],
+    );
+    let nowhere = d.path().join("gopath").display().to_string();
+    let args = ["-coverpkg=./...,nosuch/...", "./lib"];
+    let (gc, us, _) = both(d.path(), Some(&nowhere), &args, &[]);
+    assert_eq!(sorted_profile(&us), sorted_profile(&gc));
+    assert!(
+        sorted_profile(&us)[0].starts_with(&format!("{}/lib/lib.go:", d.path().display())),
+        "{:?}",
+        sorted_profile(&us)
+    );
+    let o = crate::common::run(ours(d.path(), Some(&nowhere)).args(["test"]).args(args));
+    let (_, err) = crate::common::text(&o);
+    assert!(
+        err.contains(
+            "warning: no packages being tested depend on matches for pattern nosuch/...\n"
+        ),
+        "{err}"
+    );
+}
