@@ -263,7 +263,7 @@ impl From<LinkArg> for LinkMode {
     }
 }
 
-/// `-race`, `-msan`, `-asan`, `-cover` and `-buildmode` (other than `exe`
+/// `-race`, `-msan`, `-asan` and `-buildmode` (other than `exe`
 /// or `default`): accepted by the parser so that they are refused in one
 /// clear line each (`Refused::check`), not as unknown flags. Hidden from
 /// `-help`.
@@ -278,9 +278,6 @@ pub struct Refused {
     /// As `go build -asan`.
     #[arg(long, hide = true)]
     pub asan: bool,
-    /// As `go build -cover`.
-    #[arg(long, hide = true)]
-    pub cover: bool,
     /// As `go build -buildmode=MODE`.
     #[arg(long, hide = true, value_name = "MODE")]
     pub buildmode: Option<String>,
@@ -288,8 +285,9 @@ pub struct Refused {
 
 impl Refused {
     /// Errors: one line for the first flag given, saying why gccgo cannot
-    /// do it (gccgo has no race detector, sanitizer or coverage runtime for
-    /// Go, and gccgo-build links executables only).
+    /// do it (gccgo has no race detector or sanitizer runtime for Go, and
+    /// gccgo-build links executables only). `-cover` is test's (go 1.19's
+    /// build has none).
     pub fn check(&self) -> Result<()> {
         let why = if self.race {
             "-race: gccgo has no race detector (it is gc's ThreadSanitizer runtime); use the go \
@@ -298,8 +296,6 @@ impl Refused {
             "-msan: gccgo has no MemorySanitizer support for Go (gc with clang only)"
         } else if self.asan {
             "-asan: gccgo has no AddressSanitizer support for Go (gc only)"
-        } else if self.cover {
-            "-cover: gccgo has no coverage instrumentation for Go (gc's cover tool only)"
         } else {
             match self.buildmode.as_deref() {
                 None | Some("exe" | "default") => return Ok(()),

@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
+mod cover;
+pub use cover::CoverConfig;
+
 use crate::build::BuildConfig;
 use crate::graph::{Graph, PkgId};
 use crate::plan::{ActionId, Plan, Role, TestBinary};
@@ -60,6 +63,8 @@ pub struct TestConfig {
     pub parallel: usize,
     /// Arguments after `-args`, passed to every binary.
     pub args: Vec<String>,
+    /// `-cover` and its flags; `None` without coverage.
+    pub cover: Option<CoverConfig>,
 }
 
 /// One package's outcome.
@@ -71,6 +76,10 @@ struct Outcome {
     passed: bool,
     /// Wall time, seconds.
     elapsed: f64,
+    /// The `-test.coverprofile` the binary wrote (kept with a cached result,
+    /// as go's test cache keeps it).
+    #[serde(default)]
+    cover_profile: Option<String>,
 }
 
 /// Runs `gccgo-build test`; returns the exit status (0, or 1 when a
@@ -95,6 +104,13 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     let cgo = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process())?;
     let flags = bcfg.flags_for(tc);
     let mut plan = Plan::new(graph, tc, &flags, &work, &BTreeMap::new(), &cgo);
+    let coverage = match &cfg.cover {
+        Some(c) => Some(cover::Coverage::new(cwd, graph, c)?),
+        None => None,
+    };
+    if let Some(c) = &coverage {
+        c.apply_global(&mut plan);
+    }
     let mut links: Vec<(PkgId, Option<ActionId>)> = Vec::new();
     for &id in &graph.roots {
         let p = graph.pkg(id);
@@ -102,20 +118,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             links.push((id, None));
             continue;
         }
-        let funcs = discover(graph, id)?;
-        let main = crate::testmain::render(
-            &p.import_path,
-            !p.files.xtest_go_files.is_empty(),
-            &funcs,
-            api,
-        );
-        let install = cfg.compile_only.then(|| c_output(cwd, cfg, graph, id));
-        let t = TestBinary {
-            pkg: id,
-            testmain: main,
-            install,
-            name: crate::link::default_exe_name(&p.import_path),
-        };
+        let t = test_binary(cwd, cfg, graph, id, api, coverage.as_ref())?;
         links.push((id, Some(plan.add_test(graph, tc, &flags, &t, &cgo)?)));
     }
     if bcfg.keep_work || bcfg.print_commands {
@@ -137,9 +140,15 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         }
         return Ok(0);
     }
+    let profile = cover::ProfileFile::for_config(cfg.cover.as_ref())?;
     let jobs: Vec<Job> = links
         .iter()
-        .map(|(id, l)| Job {
+        .enumerate()
+        .map(|(i, (id, l))| Job {
+            cover_out: coverage
+                .as_ref()
+                .filter(|c| c.wants_profile())
+                .map(|_| work.join(format!("_cover_{i}.out"))),
             import_path: graph.pkg(*id).import_path.clone(),
             dir: graph.pkg(*id).dir.clone(),
             exe: match l {
@@ -154,8 +163,44 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             },
         })
         .collect();
-    let failed = run_all(cfg, tc, &bcfg.store, &jobs)?;
+    let failed = run_all(cfg, tc, &bcfg.store, &jobs, profile)?;
     Ok(i32::from(failed))
+}
+
+/// Package `id`'s test binary: its test main (with the coverage `coverage`
+/// asks for) and where `-c` installs it.
+///
+/// Errors: a test file that cannot be read or has a test function of the
+/// wrong signature; a covered file that cannot be read or parsed.
+fn test_binary(
+    cwd: &Path,
+    cfg: &TestConfig,
+    graph: &Graph,
+    id: PkgId,
+    api: TestingApi,
+    coverage: Option<&cover::Coverage>,
+) -> Result<TestBinary> {
+    let p = graph.pkg(id);
+    let funcs = discover(graph, id)?;
+    let covered = coverage.map(|c| c.for_test(graph, id)).transpose()?;
+    let main = crate::testmain::render_with_cover(
+        &p.import_path,
+        !p.files.xtest_go_files.is_empty(),
+        &funcs,
+        api,
+        covered.as_ref().map(|c| &c.main),
+    );
+    let (cover, extra_imports) = covered
+        .map(|c| (c.cover, c.extra_imports))
+        .unwrap_or_default();
+    Ok(TestBinary {
+        pkg: id,
+        testmain: main,
+        install: cfg.compile_only.then(|| c_output(cwd, cfg, graph, id)),
+        name: crate::link::default_exe_name(&p.import_path),
+        cover,
+        extra_imports,
+    })
 }
 
 /// Where `-c` writes a package's test binary: `-o FILE` (one package), or
@@ -210,6 +255,8 @@ fn discover(graph: &Graph, id: PkgId) -> Result<TestFuncs> {
 
 /// A package to report on.
 struct Job {
+    /// Where the binary writes its `-test.coverprofile`, when one is asked for.
+    cover_out: Option<PathBuf>,
     import_path: String,
     dir: PathBuf,
     exe: Binary,
@@ -225,7 +272,13 @@ enum Binary {
 /// package's result in order; returns whether any package failed.
 ///
 /// Errors: a worker thread could not start.
-fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Result<bool> {
+fn run_all(
+    cfg: &TestConfig,
+    tc: &Toolchain,
+    store: &Store,
+    jobs: &[Job],
+    mut profile: Option<cover::ProfileFile>,
+) -> Result<bool> {
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<(Outcome, bool)>)>();
     let next = std::sync::Mutex::new(0usize);
     let mut any_failed = false;
@@ -262,6 +315,11 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
         for (i, r) in rx {
             done.insert(i, r);
             while let Some(r) = done.remove(&shown) {
+                if let (Some(pf), Some((o, _))) = (profile.as_mut(), &r)
+                    && let Some(msg) = pf.append(o.cover_profile.as_deref().unwrap_or(""))
+                {
+                    print!("{msg}");
+                }
                 any_failed |= report(cfg, &jobs[shown], r);
                 shown += 1;
             }
@@ -306,8 +364,13 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             } else {
                 format!("{:.3}s", o.elapsed)
             };
+            let coverage = if cfg.cover.is_some() {
+                crate::cover::percentage_suffix(&o.output)
+            } else {
+                String::new()
+            };
             let summary = if o.passed {
-                format!("ok  \t{ip}\t{time}\n")
+                format!("ok  \t{ip}\t{time}{coverage}\n")
             } else {
                 format!("FAIL\t{ip}\t{time}\n")
             };
@@ -379,11 +442,17 @@ fn run_one(
     job: &Job,
     exe: &Path,
 ) -> (Outcome, bool) {
-    let flags = test_flags(cfg);
+    let mut flags = test_flags(cfg);
     let argv = runner_command(cfg.exec.as_deref(), tc, exe);
     let cacheable = cfg.count.is_none() && cfg.bench.is_none();
+    // The key names the profile flag, not the work directory's file.
+    let mut keyed = flags.clone();
+    if let Some(out) = &job.cover_out {
+        keyed.push("-test.coverprofile".into());
+        flags.insert(0, format!("-test.coverprofile={}", out.display()));
+    }
     let memo = if cacheable {
-        result_key(exe, &argv[..argv.len() - 1], &flags, &job.dir)
+        result_key(exe, &argv[..argv.len() - 1], &keyed, &job.dir)
             .and_then(|k| store.memo_path("testresults", &k, ".json"))
     } else {
         None
@@ -423,6 +492,10 @@ fn run_one(
         output,
         passed,
         elapsed: start.elapsed().as_secs_f64(),
+        cover_profile: job
+            .cover_out
+            .as_ref()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default()),
     };
     // Only a pass is remembered, as go test caches successful runs.
     if o.passed {

@@ -34,6 +34,7 @@ pub mod cli;
 pub mod compare;
 pub mod console;
 pub mod constraint;
+pub mod cover;
 pub mod depgraph;
 pub mod doctor;
 pub mod embed;

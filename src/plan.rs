@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 mod cfiles;
 mod cgo;
+mod cover;
 pub mod pkgflags;
 mod test;
 

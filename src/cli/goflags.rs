@@ -33,6 +33,7 @@ const GO_ONLY: &[&str] = &[
     "i",
     "debug-actiongraph",
     "debug-deprecated-importcfg",
+    "cover",
     "covermode",
     "coverpkg",
     "coverprofile",

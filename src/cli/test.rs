@@ -46,6 +46,18 @@ pub struct TestArgs {
     /// Test binaries run at once, and compiles too unless -j says otherwise (default: available parallelism), as `go test -p`.
     #[arg(short = 'p', value_name = "N")]
     pub parallel: Option<usize>,
+    /// Enable coverage analysis, as `go test -cover` (go 1.19's: the sources are rewritten as cmd/cover does).
+    #[arg(long)]
+    pub cover: bool,
+    /// Coverage mode: set (default), count or atomic. Sets -cover.
+    #[arg(long, value_name = "MODE")]
+    pub covermode: Option<String>,
+    /// Cover the packages matching these comma-separated patterns in every test binary. Sets -cover.
+    #[arg(long, value_name = "PATTERNS")]
+    pub coverpkg: Option<String>,
+    /// Write the coverage profile of all the tests to this file. Sets -cover.
+    #[arg(long, value_name = "FILE")]
+    pub coverprofile: Option<PathBuf>,
     /// Compile flags and packages.
     #[command(flatten)]
     pub compile: CompileArgs,
@@ -90,7 +102,42 @@ impl TestArgs {
             exec: self.exec.as_deref().map(super::split_flags),
             parallel: parallel.max(1),
             args: self.args.clone(),
+            cover: self.cover_config(cwd)?,
         })
+    }
+
+    /// `-cover` and the flags that set it, as go's `coverFlag`s; `None`
+    /// when none is given. The default mode is `set` (go's `atomic` comes
+    /// with `-race`, which gccgo-build does not have).
+    ///
+    /// Errors: a `-covermode` other than set, count or atomic (go's message).
+    fn cover_config(&self, cwd: &Path) -> Result<Option<crate::gotest::CoverConfig>> {
+        let on = self.cover
+            || self.covermode.is_some()
+            || self.coverpkg.is_some()
+            || self.coverprofile.is_some();
+        if !on {
+            return Ok(None);
+        }
+        let mode = match self.covermode.as_deref() {
+            None | Some("") => crate::cover::Mode::Set,
+            Some(m) => crate::cover::Mode::parse(m)?,
+        };
+        let pkgs = match self.coverpkg.as_deref() {
+            None | Some("") => Vec::new(),
+            Some(v) => v.split(',').map(String::from).collect(),
+        };
+        // As go's initCoverProfile: none with -c; relative to the working directory.
+        let profile = self
+            .coverprofile
+            .as_ref()
+            .filter(|_| !self.compile_only)
+            .map(|p| cwd.join(p));
+        Ok(Some(crate::gotest::CoverConfig {
+            mode,
+            pkgs,
+            profile,
+        }))
     }
 }
 

@@ -39,6 +39,14 @@ pub struct TestBinary {
     pub install: Option<PathBuf>,
     /// The binary's name without `.test` (go's default name of the command).
     pub name: String,
+    /// Coverage: the rewritten sources of the packages whose variants this
+    /// binary compiles covered (P's own, which P then always gets, as go's
+    /// `-cover` without `-coverpkg` makes `ptest`; a recompiled `Q [P.test]`).
+    pub cover: BTreeMap<PkgId, Vec<crate::cover::Rewritten>>,
+    /// Packages the test main imports besides P and `P_test` (the
+    /// `-coverpkg` packages, as go's pmain imports `cover.Pkgs`); they and
+    /// their dependencies are linked in.
+    pub extra_imports: Vec<PkgId>,
 }
 
 /// One compile of a test binary's variant.
@@ -83,7 +91,7 @@ impl Shape {
     /// The shape of P's test binary.
     ///
     /// Errors: see `check_no_test_cycle`.
-    fn of(graph: &Graph, pkg: PkgId) -> Result<Shape> {
+    fn of(graph: &Graph, pkg: PkgId, t: &TestBinary) -> Result<Shape> {
         let p = graph.pkg(pkg);
         let test_deps: Vec<PkgId> = p
             .test_import_map
@@ -92,13 +100,13 @@ impl Shape {
             .filter(|&d| d != pkg)
             .collect();
         let mut closure: BTreeSet<PkgId> = graph.deps_closure(pkg).into_iter().collect();
-        for &d in &test_deps {
+        for &d in test_deps.iter().chain(&t.extra_imports) {
             closure.insert(d);
             closure.extend(graph.deps_closure(d));
         }
         closure.remove(&pkg);
-        let internal = !p.files.test_go_files.is_empty();
-        let recompile: BTreeSet<PkgId> = if internal {
+        let internal = !p.files.test_go_files.is_empty() || t.cover.contains_key(&pkg);
+        let mut recompile: BTreeSet<PkgId> = if internal {
             closure
                 .iter()
                 .copied()
@@ -107,6 +115,9 @@ impl Shape {
         } else {
             BTreeSet::new()
         };
+        // A command the test main imports (a `-coverpkg` package) is built
+        // as a library for it, as go's `recompileForTest` forces main packages.
+        recompile.extend(t.extra_imports.iter().filter(|&&q| graph.pkg(q).is_main()));
         check_no_test_cycle(graph, pkg, &recompile)?;
         Ok(Shape {
             closure,
@@ -163,7 +174,7 @@ impl Plan {
     ) -> Result<ActionId> {
         let p = graph.pkg(t.pkg);
         let ip = p.import_path.clone();
-        let shape = Shape::of(graph, t.pkg)?;
+        let shape = Shape::of(graph, t.pkg, t)?;
         let mut cx = Ctx {
             graph,
             tc,
@@ -181,6 +192,9 @@ impl Plan {
         };
         if shape.internal {
             let id = self.add_internal_variant(&cx, t.pkg);
+            if let Some(r) = t.cover.get(&t.pkg) {
+                super::cover::cover_action(&mut self.actions[id.index()], r);
+            }
             cx.variant_of.insert(t.pkg, id);
         }
         for q in graph
@@ -189,6 +203,9 @@ impl Plan {
             .filter(|q| shape.recompile.contains(q))
         {
             let id = self.add_recompiled(&cx, q);
+            if let Some(r) = t.cover.get(&q) {
+                super::cover::cover_action(&mut self.actions[id.index()], r);
+            }
             cx.variant_of.insert(q, id);
         }
         let p_variant = self.dep_of(&cx, t.pkg);
@@ -388,7 +405,10 @@ impl Plan {
             pkgpath: None,
             files: vec![main_src.clone()],
             obj: cx.tw.join("_testmain.o"),
-            deps: std::iter::once(p_variant).chain(xtest).collect(),
+            deps: std::iter::once(p_variant)
+                .chain(xtest)
+                .chain(t.extra_imports.iter().map(|&d| self.dep_of(cx, d)))
+                .collect(),
             import_map: &no_map,
             import_path: ip,
             cgo: None,

@@ -32,6 +32,8 @@ const LAYERS: &[&str] = &[
     "profile",
     "cgo",
     "gate",
+    // Coverage: rewrites sources before they are planned (go 1.19 cmd/cover).
+    "cover",
     "buildinfo",
     "xflag",
     "inspect",

@@ -369,14 +369,13 @@ fn host_goarch() -> &'static str {
 }
 
 #[test]
-fn race_msan_asan_cover_and_buildmode_are_refused_in_one_line() {
+fn race_msan_asan_and_buildmode_are_refused_in_one_line() {
     let d = tempfile::tempdir().unwrap();
     module(d.path());
     for (flag, want) in [
         ("-race", "-race: gccgo has no race detector"),
         ("-msan", "-msan: gccgo has no MemorySanitizer"),
         ("-asan", "-asan: gccgo has no AddressSanitizer"),
-        ("-cover", "-cover: gccgo has no coverage instrumentation"),
         (
             "-buildmode=c-shared",
             "-buildmode=c-shared: gccgo-build links executables only",

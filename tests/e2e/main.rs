@@ -11,6 +11,7 @@ mod cache;
 mod cgo;
 mod common;
 mod compare;
+mod cover;
 mod failures;
 mod faults;
 mod gate;
