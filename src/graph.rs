@@ -446,6 +446,12 @@ impl<'a> Loader<'a> {
         };
         let ip = &p.import_path;
         match e.downcast_ref::<scan::DirError>() {
+            // go test tests a package of test files alone (cmd/go's
+            // `TestPackagesFor` needs no non-test file); only building it
+            // needs one.
+            Some(scan::DirError::NoGo {
+                test_only: Some(t), ..
+            }) if self.tests && p.is_root => return Some((**t).clone()),
             Some(scan::DirError::NoGo { .. })
                 if p.is_root && self.wildcard.contains(ip.as_str()) =>
             {
@@ -544,15 +550,41 @@ impl<'a> Loader<'a> {
         out
     }
 
+    /// Records an error for each import (by a package or by a root's test
+    /// files) of a package made of test files alone, which cannot be built
+    /// (go's "no non-test Go files in DIR" when it builds the importer).
+    fn refuse_imports_of_test_only(&mut self) {
+        for n in self.g.node_indices() {
+            let p = &self.g[n];
+            let imported = self.g.neighbors(n).map(|d| &self.g[d]).chain(
+                p.test_import_map
+                    .values()
+                    .filter(|to| **to != p.import_path)
+                    .filter_map(|to| self.by_path.get(to).map(|d| &self.g[d.0])),
+            );
+            for d in imported {
+                if d.files.go_files.is_empty() {
+                    self.errors.push(format!(
+                        "package {} imports {}: no non-test Go files in {}",
+                        p.import_path,
+                        d.import_path,
+                        d.dir.display()
+                    ));
+                }
+            }
+        }
+    }
+
     /// Adds the edges, then reports every error collected, a load that
     /// left no root (all excluded by build constraints), or a cycle;
     /// otherwise the frozen graph.
     fn finish(mut self, roots: &[Root]) -> Result<Graph> {
-        for (from, to) in self.pending_edges {
+        for (from, to) in std::mem::take(&mut self.pending_edges) {
             if let Some(&t) = self.by_path.get(&to) {
                 self.g.update_edge(from.0, t.0, ());
             }
         }
+        self.refuse_imports_of_test_only();
         if !self.errors.is_empty() {
             self.errors.dedup();
             bail!("{}", self.errors.join("\n"));
