@@ -339,7 +339,10 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             // -json carries all of the output; the text shows it for -v
             // and for a failure.
             let mut text = String::new();
-            if cfg.json || cfg.verbose || cfg.list || !o.passed {
+            // go streams the output of benchmarks and of a run without
+            // package arguments (`builderRunTest`).
+            let shown = cfg.verbose || cfg.list || cfg.bench.is_some() || !cfg.packages_named;
+            if cfg.json || shown || !o.passed {
                 text.push_str(&o.output);
                 if !text.is_empty() && !text.ends_with('\n') && !cfg.json {
                     text.push('\n');

@@ -18,6 +18,7 @@ mod gocmd;
 mod gocompat;
 mod goenv;
 mod gotest;
+mod gotest_flags;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
