@@ -10,8 +10,9 @@
 //! 4. `-c`: install the binaries and stop.
 //! 5. Run each binary (`-p` at a time) under the target's runner (the
 //!    profile's qemu-user with its `-cpu` model, or `-exec CMD`), in the
-//!    package's directory, with the `-test.*` flags; or reuse the cached
-//!    result of the same binary, flags and test data.
+//!    package's directory, with the `-test.*` flags (`flags`); or reuse
+//!    the cached result of the same binary and flags whose inputs (the
+//!    files and variables its last run read, `testlog`) are unchanged.
 //! 6. Print each package's result in command-line order, as `go test` does
 //!    (`ok  \tP\t0.012s`, `FAIL\tP [build failed]`), or the `-json` event
 //!    stream; exit 1 when any package failed.

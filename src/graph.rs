@@ -321,6 +321,9 @@ struct Loader<'a> {
     errors: Vec<String>,
     /// Load the roots' test imports too.
     tests: bool,
+    /// A `...` pattern matched a package of test files alone, left out
+    /// (not testing), as `go build` leaves it out (`omitTestOnly`).
+    test_only_left_out: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -352,6 +355,7 @@ impl<'a> Loader<'a> {
             pending_edges: Vec::new(),
             errors: Vec::new(),
             tests: false,
+            test_only_left_out: false,
         }
     }
 
@@ -452,9 +456,10 @@ impl<'a> Loader<'a> {
             Some(scan::DirError::NoGo {
                 test_only: Some(t), ..
             }) if self.tests && p.is_root => return Some((**t).clone()),
-            Some(scan::DirError::NoGo { .. })
+            Some(scan::DirError::NoGo { test_only, .. })
                 if p.is_root && self.wildcard.contains(ip.as_str()) =>
             {
+                self.test_only_left_out |= test_only.is_some();
                 self.seen.remove(ip);
             }
             Some(scan::DirError::NoGo {
@@ -593,6 +598,12 @@ impl<'a> Loader<'a> {
             .iter()
             .filter_map(|r| self.by_path.get(&r.import_path).copied())
             .collect();
+        if root_ids.is_empty() && self.test_only_left_out {
+            bail!(
+                "the patterns matched only packages of test files (no non-test Go files), which \
+                 only `gccgo-build test` builds"
+            );
+        }
         if root_ids.is_empty() {
             bail!(
                 "the patterns matched only directories whose Go files build constraints exclude for {}/{}",
