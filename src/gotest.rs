@@ -157,6 +157,9 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         if !failed.is_empty() {
             bail!("build failed: {}", failed.join(", "));
         }
+        for (id, _) in links.iter().filter(|(_, l)| l.is_none()) {
+            println!("?   \t{}\t[no test files]", graph.pkg(*id).import_path);
+        }
         return Ok(0);
     }
     let jobs: Vec<Job> = links
@@ -465,7 +468,8 @@ struct ResultCache<'a> {
 
 impl<'a> ResultCache<'a> {
     /// `None` when go would not cache this run: no packages named, `-exec`
-    /// (go then writes no test log), a flag that is not cacheable, a
+    /// or a profile's runner that is not qemu-user (go then writes no test
+    /// log), a flag that is not cacheable, a
     /// package outside any module or GOPATH, or an unreadable binary.
     fn new(
         cfg: &TestConfig,
@@ -475,7 +479,17 @@ impl<'a> ResultCache<'a> {
         argv: &[String],
         flags: &[String],
     ) -> Option<ResultCache<'a>> {
-        if !cfg.packages_named || cfg.exec.is_some() || flags::uncacheable_arg(flags).is_some() {
+        // The log is written where the binary runs: on this machine, natively
+        // or under qemu-user; any other runner of a profile counts as -exec.
+        let local = argv.len() == 1
+            || Path::new(&argv[0])
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("qemu-"));
+        if !cfg.packages_named
+            || cfg.exec.is_some()
+            || !local
+            || flags::uncacheable_arg(flags).is_some()
+        {
             return None;
         }
         let root = testlog::package_root(&job.dir, &crate::resolve::gopath())?;

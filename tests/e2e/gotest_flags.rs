@@ -326,6 +326,22 @@ const FLAG_CASES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The `-test.` words of the run of a test binary that `-x` printed (the
+/// test log's path left out: it is a temporary file's).
+fn binary_args(err: &str) -> Option<BTreeSet<String>> {
+    let line = err
+        .lines()
+        .find(|l| l.contains(".test -test.") && l.contains("-test.paniconexit0"))?;
+    Some(
+        line.split_whitespace()
+            // gccgo-build shell-quotes a word (`'-test.run=A|C'`), go does not.
+            .map(|w| w.trim_matches('\''))
+            .filter(|w| w.starts_with("-test.") && !w.starts_with("-test.testlogfile="))
+            .map(String::from)
+            .collect(),
+    )
+}
+
 #[test]
 fn test_flags_reach_the_binary_as_go_test_passes_them() {
     for f in gccgo_build::gotest::flags::PASS_TO_TEST {
@@ -337,7 +353,17 @@ fn test_flags_reach_the_binary_as_go_test_passes_them() {
     }
     let b = Both::shared();
     for (name, args) in FLAG_CASES {
-        let (g, o) = b.same(args);
+        let with_x: Vec<&str> = std::iter::once("-x").chain(args.iter().copied()).collect();
+        let (g, o) = b.same(&with_x);
+        // The binary's -test.* arguments, as -x shows its run (when it ran:
+        // a result from the cache shows none).
+        if let (Some(ga), Some(oa)) = (binary_args(&g.err), binary_args(&o.err)) {
+            assert_eq!(ga, oa, "{with_x:?}");
+            assert!(
+                ga.iter().any(|a| a.starts_with(&format!("-test.{name}="))),
+                "{ga:?}"
+            );
+        }
         let lines = |out: &str, pat: &str| out.lines().filter(|l| l.contains(pat)).count();
         match *name {
             "failfast" => assert!(!o.out.contains("TestC"), "{}", o.out),
