@@ -184,7 +184,9 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     if failed && !cfg.json && cfg.packages_named {
         println!("FAIL");
     }
-    Ok(i32::from(failed))
+    // As go: 2 when a compile failed (its output printed), else 1.
+    let build_failed = jobs.iter().any(|j| matches!(j.exe, Binary::BuildFailed));
+    Ok(if build_failed { 2 } else { i32::from(failed) })
 }
 
 /// Where `-c` writes a package's test binary: `-o FILE` (one package), or

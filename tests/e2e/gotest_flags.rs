@@ -65,8 +65,8 @@ func ExampleAdd() {
 "#;
 
 /// A module with a package and tests, an external-tests-only package, an
-/// internal-tests-only package, a test calling os.Exit(0), and a test that
-/// reads a file and a variable. Every file is a minute old (go trusts no
+/// internal-tests-only package, a test calling os.Exit(0), a test that
+/// does not compile, and a test that reads a file and a variable. Every file is a minute old (go trusts no
 /// file for its result cache written in the last two seconds).
 fn fixture(root: &Path) {
     std::fs::create_dir_all(root).unwrap();
@@ -91,6 +91,11 @@ fn fixture(root: &Path) {
             (
                 "exit0/e_test.go",
                 "package exit0\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestFine(t *testing.T) {}\n\nfunc TestExit(t *testing.T) { os.Exit(0) }\n",
+            ),
+            ("broken/b.go", "package broken\n"),
+            (
+                "broken/b_test.go",
+                "package broken\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) { undefinedThing() }\n",
             ),
             ("rd/rd.go", "package rd\n"),
             ("rd/testdata/in.txt", "one\n"),
@@ -257,6 +262,14 @@ fn packages_of_test_files_alone_are_tested_and_left_out_of_build_as_go_does() {
     }
     assert!(
         g.out.ends_with("FAIL\n") && o.out.ends_with("FAIL\n"),
+        "{}",
+        o.out
+    );
+    // A test that does not compile fails its package alone, with go's exit status 2.
+    let (_, o) = b.same(&["./broken", "./tonly"]);
+    assert_eq!(o.code, 2, "{}{}", o.out, o.err);
+    assert!(
+        results(&o.out).contains("FAIL example.com/t/broken"),
         "{}",
         o.out
     );
