@@ -496,7 +496,7 @@ fn a_result_is_cached_as_go_caches_it_by_the_files_and_variables_a_test_read() {
     );
 }
 
-/// The events, without times and elapsed seconds, each package's in
+/// The events, without times, elapsed seconds and `(cached)`, each package's in
 /// order (packages run in parallel, so theirs interleave). A benchmark's
 /// name and its result are one event or two as the pipe delivered them
 /// to go's test2json (two when the benchmark took time); they are joined.
@@ -521,7 +521,7 @@ fn events(out: &str) -> Vec<String> {
                 let o = o
                     .split_whitespace()
                     .map(|w| {
-                        if w.ends_with('s') && w.contains('.') {
+                        if (w.ends_with('s') && w.contains('.')) || w == "(cached)" {
                             "T"
                         } else {
                             w
