@@ -10,14 +10,18 @@
 //! 4. `-c`: install the binaries and stop.
 //! 5. Run each binary (`-p` at a time) under the target's runner (the
 //!    profile's qemu-user with its `-cpu` model, or `-exec CMD`), in the
-//!    package's directory, with the `-test.*` flags; or reuse the cached
-//!    result of the same binary, flags and test data.
+//!    package's directory, with the `-test.*` flags (`flags`); or reuse
+//!    the cached result of the same binary and flags whose inputs (the
+//!    files and variables its last run read, `testlog`) are unchanged.
 //! 6. Print each package's result in command-line order, as `go test` does
 //!    (`ok  \tP\t0.012s`, `FAIL\tP [build failed]`), or the `-json` event
 //!    stream; exit 1 when any package failed.
 //!
 //! `run` builds one command and runs it under the same runner, its exit
 //! status passed through.
+
+pub mod flags;
+mod testlog;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,8 +52,8 @@ pub struct TestConfig {
     pub count: Option<u32>,
     /// `-short`.
     pub short: bool,
-    /// `-timeout D`, a Go duration (`10m`, `1s`); the test binary panics
-    /// after it, and is killed a minute later.
+    /// `-timeout D`, a Go duration as Go prints it (`10m0s`); the test
+    /// binary panics after it, and is killed a minute later.
     pub timeout: String,
     /// `-bench RE`.
     pub bench: Option<String>,
@@ -65,6 +69,16 @@ pub struct TestConfig {
     pub args: Vec<String>,
     /// `-cover` and its flags; `None` without coverage.
     pub cover: Option<CoverConfig>,
+    /// The flags given that go test passes to the binary as
+    /// `-test.NAME=VALUE` (`flags::PASS_TO_TEST`): (name, value).
+    pub pass: Vec<(String, String)>,
+    /// `-list RE`: the output of a passing binary is shown, as with `-v`.
+    pub list: bool,
+    /// `-vet` asked for checks (not `off`): say once that none ran.
+    pub vet_skipped: bool,
+    /// Packages were named on the command line; without, go test caches
+    /// no result ("local directory mode").
+    pub packages_named: bool,
 }
 
 /// One package's outcome.
@@ -97,6 +111,18 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     if graph.roots.is_empty() {
         // go test's words after its "matched no packages" warnings.
         bail!("no packages to test");
+    }
+    // go 1.19's checks (cmd/go/internal/test, runTest).
+    if graph.roots.len() != 1 {
+        if cfg.compile_only {
+            bail!("cannot use -c flag with multiple packages");
+        }
+        if cfg.build.output.is_some() {
+            bail!("cannot use -o flag with multiple packages");
+        }
+    }
+    if cfg.vet_skipped {
+        eprintln!("gccgo-build: -vet: gccgo has no vet; vet did not run");
     }
     let api = testing_api(tc)?;
     let workdir = crate::build::work_dir(bcfg.keep_work)?;
@@ -138,6 +164,9 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         if !failed.is_empty() {
             bail!("build failed: {}", failed.join(", "));
         }
+        for (id, _) in links.iter().filter(|(_, l)| l.is_none()) {
+            println!("?   \t{}\t[no test files]", graph.pkg(*id).import_path);
+        }
         return Ok(0);
     }
     let profile = cover::ProfileFile::for_config(cfg.cover.as_ref())?;
@@ -164,7 +193,13 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
         })
         .collect();
     let failed = run_all(cfg, tc, &bcfg.store, &jobs, profile)?;
-    Ok(i32::from(failed))
+    // go test's last line when something failed (`printExitStatus`).
+    if failed && !cfg.json && cfg.packages_named {
+        println!("FAIL");
+    }
+    // As go: 2 when a compile failed (its output printed), else 1.
+    let build_failed = jobs.iter().any(|j| matches!(j.exe, Binary::BuildFailed));
+    Ok(if build_failed { 2 } else { i32::from(failed) })
 }
 
 /// Package `id`'s test binary: its test main (with the coverage `coverage`
@@ -183,9 +218,13 @@ fn test_binary(
     let p = graph.pkg(id);
     let funcs = discover(graph, id)?;
     let covered = coverage.map(|c| c.for_test(graph, id)).transpose()?;
+    let imports = crate::testmain::Imports {
+        internal: !p.files.go_files.is_empty() || !p.files.test_go_files.is_empty(),
+        external: !p.files.xtest_go_files.is_empty(),
+    };
     let main = crate::testmain::render_with_cover(
         &p.import_path,
-        !p.files.xtest_go_files.is_empty(),
+        imports,
         &funcs,
         api,
         covered.as_ref().map(|c| &c.main),
@@ -196,7 +235,8 @@ fn test_binary(
     Ok(TestBinary {
         pkg: id,
         testmain: main,
-        install: cfg.compile_only.then(|| c_output(cwd, cfg, graph, id)),
+        install: (cfg.compile_only || cfg.build.output.is_some())
+            .then(|| c_output(cwd, cfg, graph, id)),
         name: crate::link::default_exe_name(&p.import_path),
         cover,
         extra_imports,
@@ -377,7 +417,10 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             // -json carries all of the output; the text shows it for -v
             // and for a failure.
             let mut text = String::new();
-            if cfg.json || cfg.verbose || !o.passed {
+            // go streams the output of benchmarks and of a run without
+            // package arguments (`builderRunTest`).
+            let shown = cfg.verbose || cfg.list || cfg.bench.is_some() || !cfg.packages_named;
+            if cfg.json || shown || !o.passed {
                 text.push_str(&o.output);
                 if !text.is_empty() && !text.ends_with('\n') && !cfg.json {
                     text.push('\n');
@@ -390,27 +433,16 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
     }
 }
 
-/// The `-test.*` arguments of a run, in go test's order.
+/// The `-test.*` arguments of a run and those after `-args`, as go test
+/// passes them (`flags::binary_args`).
 fn test_flags(cfg: &TestConfig) -> Vec<String> {
-    let mut v = Vec::new();
-    if cfg.verbose || cfg.json {
-        v.push("-test.v=true".to_string());
-    }
-    if let Some(r) = &cfg.run {
-        v.push(format!("-test.run={r}"));
-    }
-    if let Some(b) = &cfg.bench {
-        v.push(format!("-test.bench={b}"));
-    }
-    if let Some(c) = cfg.count {
-        v.push(format!("-test.count={c}"));
-    }
-    if cfg.short {
-        v.push("-test.short=true".to_string());
-    }
-    v.push(format!("-test.timeout={}", cfg.timeout));
-    v.extend(cfg.args.iter().cloned());
-    v
+    let given: Vec<(&str, String)> = cfg
+        .pass
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.clone()))
+        .collect();
+    let timeout = parse_go_duration(&cfg.timeout).unwrap_or_default();
+    flags::binary_args(&given, cfg.json, timeout, &cfg.args)
 }
 
 /// The command that runs `exe`: `-exec CMD`, else the toolchain's runner
@@ -434,7 +466,11 @@ pub fn is_host(tc: &Toolchain) -> bool {
 /// Runs one package's binary, or takes its cached result; returns the
 /// outcome and whether it came from the cache.
 ///
-/// A binary that cannot be started is a failed run (its error is the output).
+/// The binary gets `-test.paniconexit0` (so a test calling `os.Exit(0)`
+/// fails, as under go test) and, when its result may be cached,
+/// `-test.testlogfile` (go's rule, `tryCacheWithID`: packages named, no
+/// `-exec`, only cacheable flags; see `testlog`). A binary that cannot be
+/// started is a failed run (its error is the output).
 fn run_one(
     cfg: &TestConfig,
     tc: &Toolchain,
@@ -444,25 +480,23 @@ fn run_one(
 ) -> (Outcome, bool) {
     let mut flags = test_flags(cfg);
     let argv = runner_command(cfg.exec.as_deref(), tc, exe);
-    let cacheable = cfg.count.is_none() && cfg.bench.is_none();
     // The key names the profile flag, not the work directory's file.
     let mut keyed = flags.clone();
     if let Some(out) = &job.cover_out {
         keyed.push("-test.coverprofile".into());
         flags.insert(0, format!("-test.coverprofile={}", out.display()));
     }
-    let memo = if cacheable {
-        result_key(exe, &argv[..argv.len() - 1], &keyed, &job.dir)
-            .and_then(|k| store.memo_path("testresults", &k, ".json"))
-    } else {
-        None
-    };
-    if let Some(o) = store.read_json::<Outcome>(memo.as_deref()) {
+    let cache = ResultCache::new(cfg, store, job, exe, &argv, &keyed);
+    if let Some(o) = cache.as_ref().and_then(ResultCache::lookup) {
         return (o, true);
     }
-    let mut cmd = crate::process::Cmd::new(&argv[0])
-        .args(&argv[1..])
-        .args(&flags);
+    let log_dir = cache.as_ref().and_then(|_| tempfile::tempdir().ok());
+    let log_file = log_dir.as_ref().map(|d| d.path().join("testlog.txt"));
+    let mut cmd = crate::process::Cmd::new(&argv[0]).args(&argv[1..]);
+    if let Some(f) = &log_file {
+        cmd = cmd.arg(format!("-test.testlogfile={}", f.display()));
+    }
+    cmd = cmd.arg("-test.paniconexit0").args(&flags);
     cmd.dir = Some(job.dir.clone());
     if cfg.build.print_commands {
         // As go test -x shows the run of each test binary.
@@ -498,34 +532,95 @@ fn run_one(
             .map(|p| std::fs::read_to_string(p).unwrap_or_default()),
     };
     // Only a pass is remembered, as go test caches successful runs.
-    if o.passed {
-        store.write_json(memo.as_deref(), &o);
+    if let (true, Some(c), Some(f)) = (o.passed, &cache, &log_file) {
+        c.save(f, &o);
     }
     (o, false)
 }
 
-/// The key of a cached result: the binary's contents, how it is run, its
-/// flags, and the size and mtime of every file under the package's
-/// `testdata/` (go test watches the files a test opens; this watches the
-/// ones tests conventionally read). `None` when the binary cannot be read.
-fn result_key(exe: &Path, runner: &[String], flags: &[String], dir: &Path) -> Option<String> {
-    let mut id = format!(
-        "test result 1\n{}\n{}\n{}\n{}\n",
-        crate::store::hash_file(exe).ok()?,
-        runner.join(" "),
-        flags.join(" "),
-        dir.display()
-    );
-    for e in walkdir::WalkDir::new(dir.join("testdata"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if let Some((size, mtime)) = crate::store::stamp(e.path()) {
-            id.push_str(&format!("{} {size} {mtime}\n", e.path().display()));
+/// Where one run's result is cached, as go test keys it: first the
+/// binary (its contents), how it is run and its cacheable flags name the
+/// test log of the last passing run (`testlog/`); then that key with the
+/// present state of the inputs the log lists names the result
+/// (`testresults/`).
+struct ResultCache<'a> {
+    store: &'a Store,
+    test_id: String,
+    dir: PathBuf,
+    root: PathBuf,
+}
+
+impl<'a> ResultCache<'a> {
+    /// `None` when go would not cache this run: no packages named, `-exec`
+    /// or a profile's runner that is not qemu-user (go then writes no test
+    /// log), a flag that is not cacheable, a
+    /// package outside any module or GOPATH, or an unreadable binary.
+    fn new(
+        cfg: &TestConfig,
+        store: &'a Store,
+        job: &Job,
+        exe: &Path,
+        argv: &[String],
+        flags: &[String],
+    ) -> Option<ResultCache<'a>> {
+        // The log is written where the binary runs: on this machine, natively
+        // or under qemu-user; any other runner of a profile counts as -exec.
+        let local = argv.len() == 1
+            || Path::new(&argv[0])
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("qemu-"));
+        if !cfg.packages_named
+            || cfg.exec.is_some()
+            || !local
+            || flags::uncacheable_arg(flags).is_some()
+        {
+            return None;
         }
+        let root = testlog::package_root(&job.dir, &crate::resolve::gopath())?;
+        let test_id = format!(
+            "test result 2\n{}\n{}\n{}\n{}\n",
+            crate::store::hash_file(exe).ok()?,
+            argv[..argv.len() - 1].join(" "),
+            flags.join(" "),
+            job.dir.display()
+        );
+        Some(ResultCache {
+            store,
+            test_id,
+            dir: job.dir.clone(),
+            root,
+        })
     }
-    Some(id)
+
+    fn log_memo(&self) -> Option<PathBuf> {
+        self.store.memo_path("testlog", &self.test_id, ".json")
+    }
+
+    fn result_memo(&self, inputs: &str) -> Option<PathBuf> {
+        let key = format!("{}inputs\n{inputs}", self.test_id);
+        self.store.memo_path("testresults", &key, ".json")
+    }
+
+    /// The cached outcome, when the inputs the last run read are unchanged.
+    fn lookup(&self) -> Option<Outcome> {
+        let log: String = self.store.read_json(self.log_memo().as_deref())?;
+        let inputs = testlog::inputs_id(&log, &self.dir, Some(&self.root))?;
+        self.store.read_json(self.result_memo(&inputs).as_deref())
+    }
+
+    /// Remembers a passing run with the log it wrote at `log_file` (nothing
+    /// when the log is missing or names an input too new to trust).
+    fn save(&self, log_file: &Path, o: &Outcome) {
+        let Ok(log) = std::fs::read_to_string(log_file) else {
+            return;
+        };
+        let Some(inputs) = testlog::inputs_id(&log, &self.dir, Some(&self.root)) else {
+            return;
+        };
+        self.store.write_json(self.log_memo().as_deref(), &log);
+        self.store
+            .write_json(self.result_memo(&inputs).as_deref(), o);
+    }
 }
 
 /// Parses a Go duration (`10m`, `1.5s`, `1h30m`, `250ms`, `0`), as

@@ -321,6 +321,9 @@ struct Loader<'a> {
     errors: Vec<String>,
     /// Load the roots' test imports too.
     tests: bool,
+    /// A `...` pattern matched a package of test files alone, left out
+    /// (not testing), as `go build` leaves it out (`omitTestOnly`).
+    test_only_left_out: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -352,6 +355,7 @@ impl<'a> Loader<'a> {
             pending_edges: Vec::new(),
             errors: Vec::new(),
             tests: false,
+            test_only_left_out: false,
         }
     }
 
@@ -446,9 +450,16 @@ impl<'a> Loader<'a> {
         };
         let ip = &p.import_path;
         match e.downcast_ref::<scan::DirError>() {
-            Some(scan::DirError::NoGo { .. })
+            // go test tests a package of test files alone (cmd/go's
+            // `TestPackagesFor` needs no non-test file); only building it
+            // needs one.
+            Some(scan::DirError::NoGo {
+                test_only: Some(t), ..
+            }) if self.tests && p.is_root => return Some((**t).clone()),
+            Some(scan::DirError::NoGo { test_only, .. })
                 if p.is_root && self.wildcard.contains(ip.as_str()) =>
             {
+                self.test_only_left_out |= test_only.is_some();
                 self.seen.remove(ip);
             }
             Some(scan::DirError::NoGo {
@@ -544,15 +555,41 @@ impl<'a> Loader<'a> {
         out
     }
 
+    /// Records an error for each import (by a package or by a root's test
+    /// files) of a package made of test files alone, which cannot be built
+    /// (go's "no non-test Go files in DIR" when it builds the importer).
+    fn refuse_imports_of_test_only(&mut self) {
+        for n in self.g.node_indices() {
+            let p = &self.g[n];
+            let imported = self.g.neighbors(n).map(|d| &self.g[d]).chain(
+                p.test_import_map
+                    .values()
+                    .filter(|to| **to != p.import_path)
+                    .filter_map(|to| self.by_path.get(to).map(|d| &self.g[d.0])),
+            );
+            for d in imported {
+                if d.files.go_files.is_empty() {
+                    self.errors.push(format!(
+                        "package {} imports {}: no non-test Go files in {}",
+                        p.import_path,
+                        d.import_path,
+                        d.dir.display()
+                    ));
+                }
+            }
+        }
+    }
+
     /// Adds the edges, then reports every error collected, a load that
     /// left no root (all excluded by build constraints), or a cycle;
     /// otherwise the frozen graph.
     fn finish(mut self, roots: &[Root]) -> Result<Graph> {
-        for (from, to) in self.pending_edges {
+        for (from, to) in std::mem::take(&mut self.pending_edges) {
             if let Some(&t) = self.by_path.get(&to) {
                 self.g.update_edge(from.0, t.0, ());
             }
         }
+        self.refuse_imports_of_test_only();
         if !self.errors.is_empty() {
             self.errors.dedup();
             bail!("{}", self.errors.join("\n"));
@@ -561,6 +598,12 @@ impl<'a> Loader<'a> {
             .iter()
             .filter_map(|r| self.by_path.get(&r.import_path).copied())
             .collect();
+        if root_ids.is_empty() && self.test_only_left_out {
+            bail!(
+                "the patterns matched only packages of test files (no non-test Go files), which \
+                 only `gccgo-build test` builds"
+            );
+        }
         // No roots at all (patterns that matched nothing, which `resolve`
         // warned about) is an empty graph, as go goes on with none.
         if root_ids.is_empty() && !roots.is_empty() {

@@ -248,7 +248,8 @@ pub struct Plan {
     pub work: PathBuf,
     /// Actions, dependencies before dependents.
     pub actions: Vec<Action>,
-    /// For each package, its compile action.
+    /// For each package, its compile action (none for a package of test
+    /// files alone).
     pub compile_of: BTreeMap<PkgId, ActionId>,
 }
 
@@ -277,6 +278,12 @@ impl Plan {
             cgo,
         };
         for id in graph.topo() {
+            if graph.pkg(id).files.go_files.is_empty() {
+                // A package of test files alone, loaded to be tested: only
+                // its test binary compiles anything (`Plan::add_test`), and
+                // nothing imports it (the graph refuses that).
+                continue;
+            }
             let deps = graph.deps(id).iter().map(|d| compile_of[d]).collect();
             compile_of.insert(id, ActionId(actions.len()));
             actions.push(compile_action(&cx, id, deps));

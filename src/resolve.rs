@@ -694,6 +694,19 @@ fn why_no_package(dir: &Path) -> String {
     }
 }
 
+/// Whether `dir` holds a Go file, a test or not: the rule by which a
+/// `...` pattern matches a directory (cmd/go/internal/imports's `ScanDir`
+/// reads test files too; `go build` then leaves out the packages of test
+/// files alone, `go test` tests them).
+fn has_any_go_files(dir: &Path) -> bool {
+    crate::scan::listing(dir).is_ok_and(|l| {
+        l.iter().any(|e| {
+            let n = e.name.as_str();
+            n.ends_with(".go") && !n.starts_with('_') && !n.starts_with('.')
+        })
+    })
+}
+
 /// Whether `dir` holds a Go file that is not a test (go's rule for a
 /// directory that provides a package); read once per load (`scan::listing`).
 fn has_go_files(dir: &Path) -> bool {
@@ -730,7 +743,7 @@ pub fn walk_package_dirs(root: &Path) -> Vec<PathBuf> {
                 || e.path().join("go.mod").is_file())
         });
     for e in it.flatten() {
-        if has_go_files(e.path()) {
+        if has_any_go_files(e.path()) {
             out.push(e.path().to_path_buf());
         }
     }

@@ -222,13 +222,18 @@ impl DirPackage {
 /// Why a directory does not make a package.
 #[derive(Debug, thiserror::Error)]
 pub enum DirError {
-    /// The directory holds no buildable Go file (go's `NoGoError`).
-    #[error("no Go files in {0}", .dir.display())]
+    /// The directory holds no buildable Go file that is not a test (go's
+    /// `NoGoError`, worded as cmd/go/internal/load words it).
+    #[error("{} {}", if .test_only.is_some() { "no non-test Go files in" } else { "no Go files in" }, .dir.display())]
     NoGo {
         /// The directory.
         dir: PathBuf,
         /// Whether Go files existed but all were excluded by build constraints.
         all_excluded: bool,
+        /// When the directory holds test files that build: the package they
+        /// make (no `go_files`, its name read from the test files as
+        /// go/build reads it), which `go test` tests as it is.
+        test_only: Option<Box<DirPackage>>,
     },
     /// Two package names among the chosen files (go's `MultiplePackageError`).
     #[error("found packages {a} ({fa}) and {b} ({fb}) in {}", .dir.display())]
@@ -539,9 +544,21 @@ fn scan_names(
     match first_name {
         Some((n, _)) => p.name = n,
         None => {
+            // go/build: the first file's package names the package, less
+            // a `_test` suffix (its file is then an external test).
+            let first = tests.first().map(|f| {
+                let n = &f.header.package;
+                n.strip_suffix("_test").unwrap_or(n).to_string()
+            });
+            let test_only = first.map(|name| {
+                p.name = name;
+                sort_tests(&mut p, tests);
+                Box::new(p)
+            });
             return Err(DirError::NoGo {
                 dir: dir.to_path_buf(),
                 all_excluded: saw_go,
+                test_only,
             }
             .into());
         }

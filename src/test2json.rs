@@ -157,7 +157,15 @@ pub fn convert(pkg: &str, output: &str, exited_ok: bool, elapsed: f64, time: &st
         events: Vec::new(),
     };
     for line in output.split_inclusive('\n') {
-        c.line(line);
+        match benchmark_split(line) {
+            // The two writes of a benchmark's result line, each an output
+            // event, as test2json's `lineBuffer` sees them from a pipe.
+            Some((name, rest)) => {
+                c.output(name);
+                c.output(rest);
+            }
+            None => c.line(line),
+        }
     }
     c.flush_report(0);
     // The exit status decides, as test2json's `Exited`.
@@ -171,6 +179,20 @@ pub fn convert(pkg: &str, output: &str, exited_ok: bool, elapsed: f64, time: &st
         output: None,
     });
     c.events
+}
+
+/// A benchmark's result line split where `testing` splits its writes:
+/// after the name and its tab (`BenchmarkX-2   \t`), the rest after the
+/// run. test2json emits the first part alone, before the line ends
+/// (`lineBuffer.write` with `isBenchmarkName`).
+fn benchmark_split(line: &str) -> Option<(&str, &str)> {
+    let tab = line.find('\t')?;
+    let name = line[..tab].trim_end_matches(' ');
+    let rest = name.strip_prefix("Benchmark")?;
+    if rest.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    Some(line.split_at(tab + 1))
 }
 
 /// The current time in RFC 3339 with nanoseconds, UTC (`2026-12-01T06:00:00.123456789Z`).
@@ -217,5 +239,14 @@ mod tests {
             r#"{"Time":"T","Action":"run","Package":"p","Test":"TestA"}"#
         );
         assert_eq!(ev.last().unwrap().elapsed, Some(0.5));
+    }
+
+    #[test]
+    fn a_benchmark_result_line_is_two_output_events_as_test2json_reads_a_pipe() {
+        let out = "BenchmarkD-2   \t1000\t 3 ns/op\nPASS\n";
+        let ev = convert("p", out, true, 0.1, "T");
+        let outputs: Vec<&str> = ev.iter().filter_map(|e| e.output.as_deref()).collect();
+        assert_eq!(outputs, ["BenchmarkD-2   \t", "1000\t 3 ns/op\n", "PASS\n"]);
+        assert_eq!(benchmark_split("Benchmarking\tx\n"), None);
     }
 }

@@ -314,14 +314,24 @@ fn text<'s>(n: Node, src: &'s str) -> &'s str {
     &src[n.byte_range()]
 }
 
-/// Writes the test main of the package with import path `import_path`:
-/// `has_external` says whether it has test files of package `P_test`.
-/// The package under test is always imported (its `init` runs, as with `go
-/// test`), `P_test` when there is one; each by name when the main calls
-/// into it, else for its side effects (`_`). The same text as the go command's `testmainTmpl` without
-/// coverage, for `api`.
-pub fn render(import_path: &str, has_external: bool, funcs: &TestFuncs, api: TestingApi) -> String {
-    render_with_cover(import_path, has_external, funcs, api, None)
+/// Which packages a test main imports (go's `testFuncs.ImportTest` and
+/// `ImportXtest`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imports {
+    /// The package under test has Go files, its own or its tests' (false
+    /// for a package of external tests alone, which has nothing to import).
+    pub internal: bool,
+    /// It has test files of package `P_test`.
+    pub external: bool,
+}
+
+/// Writes the test main of the package with import path `import_path`.
+/// The package under test is imported whenever it has Go files (its
+/// `init` runs, as with `go test`), `P_test` when there is one; each by
+/// name when the main calls into it, else for its side effects (`_`). The
+/// same text as the go command's `testmainTmpl` without coverage, for `api`.
+pub fn render(import_path: &str, imports: Imports, funcs: &TestFuncs, api: TestingApi) -> String {
+    render_with_cover(import_path, imports, funcs, api, None)
 }
 
 /// `render`, with go 1.19's coverage part of `testmainTmpl` when `cover`
@@ -331,7 +341,7 @@ pub fn render(import_path: &str, has_external: bool, funcs: &TestFuncs, api: Tes
 /// `coverage: N% of statements` and writes `-test.coverprofile`.
 pub fn render_with_cover(
     import_path: &str,
-    has_external: bool,
+    imports: Imports,
     funcs: &TestFuncs,
     api: TestingApi,
     cover: Option<&crate::cover::TestCover>,
@@ -347,8 +357,10 @@ pub fn render_with_cover(
         let alias = if funcs.uses(side) { side.alias() } else { "_" };
         let _ = writeln!(s, "\t{alias} {path:?}");
     };
-    import(&mut s, Side::Internal, import_path.to_string());
-    if has_external {
+    if imports.internal {
+        import(&mut s, Side::Internal, import_path.to_string());
+    }
+    if imports.external {
         import(&mut s, Side::External, format!("{import_path}_test"));
     }
     if let Some(c) = cover {
@@ -566,7 +578,10 @@ func TestMain(m *testing.M) { m.Run() }
         discover(FILE, "wire_test.go", Side::Internal, &mut f).unwrap();
         let go118 = render(
             "example.com/wire",
-            true,
+            Imports {
+                internal: true,
+                external: true,
+            },
             &f,
             TestingApi { fuzz_targets: true },
         );
@@ -587,7 +602,10 @@ func TestMain(m *testing.M) { m.Run() }
         assert!(go118.contains("_test.TestMain(m)"));
         let go116 = render(
             "example.com/wire",
-            false,
+            Imports {
+                internal: true,
+                external: false,
+            },
             &f,
             TestingApi {
                 fuzz_targets: false,
@@ -610,7 +628,10 @@ func TestMain(m *testing.M) { m.Run() }
         };
         let m = render_with_cover(
             "example.com/wire",
-            false,
+            Imports {
+                internal: true,
+                external: false,
+            },
             &f,
             TestingApi { fuzz_targets: true },
             Some(&cover),

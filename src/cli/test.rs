@@ -10,7 +10,8 @@ use clap::Args;
 use super::CompileArgs;
 use crate::gotest::{RunConfig, TestConfig};
 
-/// `gccgo-build test` flags.
+/// `gccgo-build test` flags: go 1.19's `go test` flags (those that reach
+/// the test binary are listed in `gotest::flags::PASS_TO_TEST`).
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Run only the tests, examples and fuzz targets matching this regular expression.
@@ -19,22 +20,46 @@ pub struct TestArgs {
     /// Show every test's output, not only the failures'.
     #[arg(short = 'v')]
     pub verbose: bool,
-    /// Run each test N times (`-count=1` also skips the cached results).
+    /// Run each test N times (any -count also skips the cached results).
     #[arg(long, value_name = "N")]
     pub count: Option<u32>,
     /// Tell long-running tests to shorten their run (`testing.Short`).
     #[arg(long)]
     pub short: bool,
     /// Make a test binary that runs longer than this panic (a Go duration: `10m`, `30s`; 0: no limit).
-    #[arg(long, value_name = "D", default_value = "10m")]
-    pub timeout: String,
+    #[arg(long, value_name = "D")]
+    pub timeout: Option<String>,
     /// Run the benchmarks matching this regular expression.
     #[arg(long, value_name = "RE")]
     pub bench: Option<String>,
+    /// Run each benchmark for this long, or this many times (`1s`, `100x`).
+    #[arg(long, value_name = "D")]
+    pub benchtime: Option<String>,
+    /// Print memory allocation statistics of benchmarks.
+    #[arg(long)]
+    pub benchmem: bool,
+    /// Stop after the first failing test of each package.
+    #[arg(long)]
+    pub failfast: bool,
+    /// Run at most N tests that call `t.Parallel` at once (default: GOMAXPROCS).
+    #[arg(long = "parallel", value_name = "N", id = "test_parallel")]
+    pub test_parallel: Option<u32>,
+    /// Run the tests with each GOMAXPROCS of this comma-separated list.
+    #[arg(long, value_name = "LIST")]
+    pub cpu: Option<String>,
+    /// Run tests and benchmarks in random order: `off`, `on`, or a seed.
+    #[arg(long, value_name = "off|on|N")]
+    pub shuffle: Option<String>,
+    /// List the tests, benchmarks, fuzz targets and examples matching this regular expression; run none.
+    #[arg(long, value_name = "RE")]
+    pub list: Option<String>,
+    /// go vet's checks during go test: accepted; gccgo has no vet, so none run.
+    #[arg(long, value_name = "LIST")]
+    pub vet: Option<String>,
     /// Build the test binaries (`<name>.test`) but do not run them.
     #[arg(short = 'c')]
     pub compile_only: bool,
-    /// With -c: write the test binary here (a file, or a directory).
+    /// Write the test binary here (a file, or a directory to write `<name>.test` into); without -c the test still runs.
     #[arg(short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Print go test's JSON event stream (as `go test -json`) on stdout.
@@ -67,19 +92,54 @@ pub struct TestArgs {
 }
 
 impl TestArgs {
+    /// The flags given that reach the test binary, in
+    /// `gotest::flags::PASS_TO_TEST`'s order: (name, value as go prints it).
+    ///
+    /// Errors: a `-timeout` that is not a Go duration, a bad `-shuffle`.
+    fn passed(&self) -> Result<Vec<(&'static str, String)>> {
+        let t = |b: bool| b.then(|| "true".to_string());
+        let timeout = match &self.timeout {
+            Some(d) => match crate::gotest::parse_go_duration(d) {
+                Some(d) => Some(crate::gotest::flags::go_duration(d)),
+                None => bail!(
+                    "invalid value {d:?} for flag -timeout: parse error (a Go duration: 10m, 30s, 1m30s, 0)"
+                ),
+            },
+            None => None,
+        };
+        if let Some(s) = &self.shuffle {
+            crate::gotest::flags::check_shuffle(s).map_err(anyhow::Error::msg)?;
+        }
+        let values = [
+            ("bench", self.bench.clone()),
+            ("benchmem", t(self.benchmem)),
+            ("benchtime", self.benchtime.clone()),
+            ("count", self.count.map(|n| n.to_string())),
+            ("cpu", self.cpu.clone()),
+            ("failfast", t(self.failfast)),
+            ("list", self.list.clone()),
+            ("parallel", self.test_parallel.map(|n| n.to_string())),
+            ("run", self.run.clone()),
+            ("short", t(self.short)),
+            ("shuffle", self.shuffle.clone()),
+            ("timeout", timeout),
+            ("v", t(self.verbose)),
+        ];
+        Ok(values
+            .into_iter()
+            .filter_map(|(n, v)| v.map(|v| (n, v)))
+            .collect())
+    }
+
     /// The second layer.
     ///
-    /// Errors: `-o` without `-c`, or a `-timeout` that is not a Go duration.
+    /// Errors: a bad flag value (`passed`, `-vet`).
     pub fn config(&self, cwd: &Path) -> Result<TestConfig> {
-        if self.output.is_some() && !self.compile_only {
-            bail!("test: -o is only for -c (write the test binary instead of running it)");
-        }
-        if crate::gotest::parse_go_duration(&self.timeout).is_none() {
-            bail!(
-                "test: -timeout {:?} is not a duration (e.g. 10m, 30s, 1m30s, 0)",
-                self.timeout
-            );
-        }
+        let pass = self.passed()?;
+        let vet_off = match &self.vet {
+            Some(v) => Some(crate::gotest::flags::check_vet(v).map_err(anyhow::Error::msg)?),
+            None => None,
+        };
         let mut build = self.compile.config(cwd)?;
         build.output = self.output.clone();
         build.quiet = true;
@@ -89,13 +149,18 @@ impl TestArgs {
         let parallel = self
             .parallel
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let timeout = pass
+            .iter()
+            .find(|(n, _)| *n == "timeout")
+            .map_or_else(|| "10m0s".to_string(), |(_, v)| v.clone());
         Ok(TestConfig {
+            packages_named: !build.load.packages.is_empty(),
             build,
             run: self.run.clone(),
             verbose: self.verbose,
             count: self.count,
             short: self.short,
-            timeout: self.timeout.clone(),
+            timeout,
             bench: self.bench.clone(),
             compile_only: self.compile_only,
             json: self.json,
@@ -103,6 +168,9 @@ impl TestArgs {
             parallel: parallel.max(1),
             args: self.args.clone(),
             cover: self.cover_config(cwd)?,
+            pass: pass.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+            list: self.list.is_some(),
+            vet_skipped: vet_off == Some(false),
         })
     }
 

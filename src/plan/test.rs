@@ -208,19 +208,27 @@ impl Plan {
             }
             cx.variant_of.insert(q, id);
         }
-        let p_variant = self.dep_of(&cx, t.pkg);
+        // None: P is external tests alone, with nothing to compile.
+        let p_variant = self.dep_of_opt(&cx, t.pkg);
         let xtest =
             (!p.files.xtest_go_files.is_empty()).then(|| self.add_xtest(&cx, t.pkg, p_variant));
         let main_id = self.add_testmain(&cx, t, p_variant, xtest);
         // The link: the test main, P_test, P (its variant), then the rest
         // with importers before the packages they import.
         let mut objs: Vec<PathBuf> = vec![cx.tw.join("_testmain.o")];
-        let mut deps = vec![main_id, p_variant, self.compile_of[&t.pkg]];
+        let mut deps: Vec<ActionId> = [
+            Some(main_id),
+            p_variant,
+            self.compile_of.get(&t.pkg).copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if let Some(x) = xtest {
             objs.push(object_path(&cx.tw, &format!("{ip}_test")));
             deps.push(x);
         }
-        let mut order: Vec<PkgId> = vec![t.pkg];
+        let mut order: Vec<PkgId> = p_variant.map(|_| t.pkg).into_iter().collect();
         order.extend(
             graph
                 .topo()
@@ -235,7 +243,7 @@ impl Plan {
                 o[0] = object_path(&cx.tw, &graph.pkg(q).import_path);
                 deps.push(v);
             }
-            deps.push(self.compile_of[&q]);
+            deps.extend(self.compile_of.get(&q));
             objs.extend(o);
         }
         deps.sort();
@@ -260,7 +268,16 @@ impl Plan {
         cx.variant_of
             .get(&d)
             .copied()
-            .unwrap_or(self.compile_of[&d])
+            .unwrap_or_else(|| self.compile_of[&d])
+    }
+
+    /// `dep_of`, or `None` for a package with nothing to compile (external
+    /// tests alone: no variant, no compile of its own).
+    fn dep_of_opt(&self, cx: &Ctx, d: PkgId) -> Option<ActionId> {
+        cx.variant_of
+            .get(&d)
+            .or_else(|| self.compile_of.get(&d))
+            .copied()
     }
 
     /// `P [P.test]`: P compiled with its own test files, under its import path.
@@ -359,9 +376,9 @@ impl Plan {
     }
 
     /// `P_test [P.test]`: the external test package.
-    fn add_xtest(&mut self, cx: &Ctx, pkg: PkgId, p_variant: ActionId) -> ActionId {
+    fn add_xtest(&mut self, cx: &Ctx, pkg: PkgId, p_variant: Option<ActionId>) -> ActionId {
         let p = cx.graph.pkg(pkg);
-        let mut deps = vec![p_variant];
+        let mut deps: Vec<ActionId> = p_variant.into_iter().collect();
         deps.extend(
             test_deps_of(cx.graph, p, true)
                 .iter()
@@ -393,7 +410,7 @@ impl Plan {
         &mut self,
         cx: &Ctx,
         t: &TestBinary,
-        p_variant: ActionId,
+        p_variant: Option<ActionId>,
         xtest: Option<ActionId>,
     ) -> ActionId {
         let main_src = cx.tw.join("_testmain.go");
@@ -405,7 +422,8 @@ impl Plan {
             pkgpath: None,
             files: vec![main_src.clone()],
             obj: cx.tw.join("_testmain.o"),
-            deps: std::iter::once(p_variant)
+            deps: p_variant
+                .into_iter()
                 .chain(xtest)
                 .chain(t.extra_imports.iter().map(|&d| self.dep_of(cx, d)))
                 .collect(),

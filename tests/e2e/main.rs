@@ -20,6 +20,7 @@ mod gocompat;
 mod goenv;
 mod golist;
 mod gotest;
+mod gotest_flags;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
