@@ -17,6 +17,7 @@ use anyhow::{Result, bail};
 
 use crate::gomod::{GoMod, GoWork};
 
+mod download;
 mod files;
 mod module;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
