@@ -21,6 +21,7 @@ mod gotest;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
+mod modfetch;
 mod progress;
 mod remote;
 mod replay;
