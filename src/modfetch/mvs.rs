@@ -28,8 +28,8 @@ struct Summary {
     pruned: bool,
 }
 
-/// Loads the go.mod of `src` (`goModSummary`).
-fn summary(f: &Fetcher, src: &Source) -> Result<Summary> {
+/// Loads the go.mod of `src` (`goModSummary`), reached through a pruned edge when `pruned`.
+fn summary(f: &Fetcher, src: &Source, pruned: bool) -> Result<Summary> {
     let (file, text) = match src {
         Source::Dir(d) => {
             let file = d.join("go.mod");
@@ -43,6 +43,15 @@ fn summary(f: &Fetcher, src: &Source) -> Result<Summary> {
                     });
                 }
             }
+        }
+        // Lazy loading (go ≥ 1.17): go reads a pruned module's go.mod only
+        // when it needs it, so under -mod=readonly one go.sum lacks is no
+        // error here; the package it provides reports the missing sum.
+        Source::Module(p, v) if pruned && f.readonly && !f.has_sum(p, &format!("{v}/go.mod")) => {
+            return Ok(Summary {
+                require: Vec::new(),
+                pruned: true,
+            });
         }
         Source::Module(p, v) => {
             let data = f.go_mod(p, v)?;
@@ -97,8 +106,8 @@ pub fn build_list(
         }
     }
     while !frontier.is_empty() {
-        let loaded = crate::par::map(&frontier, jobs, "reading go.mod files", |(p, v, _)| {
-            summary(f, &replace(p, v))
+        let loaded = crate::par::map(&frontier, jobs, "reading go.mod files", |(p, v, pr)| {
+            summary(f, &replace(p, v), *pr)
         });
         let mut next = Vec::new();
         for ((_, _, node_pruned), s) in frontier.iter().zip(loaded) {

@@ -438,3 +438,455 @@ fn module_project_builds_from_an_empty_cache_through_an_http_proxy_without_go() 
     unseal(&cache);
     unseal(&ours);
 }
+
+/// A one-module world: example.com/greet v1.0.0 (source under `root/src`)
+/// in a proxy at `root/proxy`, and `root/hello` requiring it with the
+/// proxy's go.sum.
+fn greet_world(root: &Path) -> (PathBuf, PathBuf) {
+    let src = root.join("src");
+    write_tree(
+        &src,
+        &[
+            ("go.mod", "module example.com/greet\n\ngo 1.17\n"),
+            (
+                "greet.go",
+                "package greet\n\nfunc Hello() string { return \"hello from greet\" }\n",
+            ),
+        ],
+    );
+    let proxy = root.join("proxy");
+    make_proxy(
+        &proxy,
+        &[("example.com/greet", "v1.0.0", src.to_str().unwrap())],
+    );
+    let hello = root.join("hello");
+    write_tree(
+        &hello,
+        &[
+            (
+                "go.mod",
+                "module example.com/hello\n\ngo 1.17\n\nrequire example.com/greet v1.0.0\n",
+            ),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/greet\"\n)\n\nfunc main() { fmt.Println(greet.Hello()) }\n",
+            ),
+        ],
+    );
+    std::fs::copy(proxy.join("go.sum.all"), hello.join("go.sum")).unwrap();
+    (proxy, hello)
+}
+
+fn greet_zip(proxy: &Path) -> PathBuf {
+    proxy.join("example.com/greet/@v/v1.0.0.zip")
+}
+
+/// Writes a zip of (name, contents, is symlink) entries over `zip`.
+fn write_zip(zip: &Path, entries: &[(&str, &str, bool)]) {
+    use std::io::Write;
+    let f = std::fs::File::create(zip).unwrap();
+    let mut w = ::zip::ZipWriter::new(f);
+    for (name, body, link) in entries {
+        let opts = ::zip::write::SimpleFileOptions::default();
+        if *link {
+            w.add_symlink(*name, *body, opts).unwrap();
+        } else {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(body.as_bytes()).unwrap();
+        }
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn tampered_zip_is_refused_with_go_sum_security_error_as_go() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    // The proxy now serves other bits than go.sum recorded.
+    write_zip(
+        &greet_zip(&proxy),
+        &[
+            (
+                "example.com/greet@v1.0.0/go.mod",
+                "module example.com/greet\n\ngo 1.17\n",
+                false,
+            ),
+            (
+                "example.com/greet@v1.0.0/greet.go",
+                "package greet\n\nfunc Hello() string { return \"pwned\" }\n",
+                false,
+            ),
+        ],
+    );
+    let url = format!("file://{}", proxy.display());
+    let cache = d.path().join("cache");
+    let (_, err) = fails(gb_mod(&hello, &cache, &url, &["build", "-o", "hello", "."]));
+    assert!(
+        err.contains("verifying example.com/greet@v1.0.0: checksum mismatch\n\tdownloaded: h1:"),
+        "{err}"
+    );
+    assert!(err.contains("\n\tgo.sum:     h1:"), "{err}");
+    assert!(
+        err.contains(
+            "SECURITY ERROR\nThis download does NOT match an earlier download recorded in go.sum."
+        ),
+        "{err}"
+    );
+    assert!(!hello.join("hello").exists(), "a binary was written");
+    assert!(
+        !cache.join("example.com/greet@v1.0.0").exists(),
+        "the module was extracted"
+    );
+    assert!(
+        !cache
+            .join("cache/download/example.com/greet/@v/v1.0.0.zip")
+            .exists(),
+        "the zip was kept"
+    );
+    // go says the same and fails too.
+    let o = go_mod(
+        &hello,
+        &d.path().join("gocache"),
+        &url,
+        &["build", "-o", "hello", "."],
+    );
+    let go_err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && go_err.contains("SECURITY ERROR"),
+        "{go_err}"
+    );
+    assert!(
+        go_err.contains("verifying example.com/greet@v1.0.0: checksum mismatch"),
+        "{go_err}"
+    );
+    unseal(&d.path().join("gocache"));
+}
+
+#[test]
+fn zip_slip_entries_and_symlinks_are_refused_and_nothing_is_written() {
+    let cases: &[(&[(&str, &str, bool)], &str)] = &[
+        (
+            &[(
+                "example.com/greet@v1.0.0/../../escaped.go",
+                "package x\n",
+                false,
+            )],
+            "malformed file path \"../../escaped.go\"",
+        ),
+        (
+            &[("/tmp/escaped-abs.go", "package x\n", false)],
+            "zip for example.com/greet@v1.0.0 has unexpected file /tmp/escaped-abs.go",
+        ),
+        (
+            &[("example.com/greet@v1.0.0/link.go", "/etc/passwd", true)],
+            "symbolic link",
+        ),
+    ];
+    for (entries, want) in cases {
+        let d = tempfile::tempdir().unwrap();
+        let (proxy, hello) = greet_world(d.path());
+        let mut all = vec![(
+            "example.com/greet@v1.0.0/go.mod",
+            "module example.com/greet\n\ngo 1.17\n",
+            false,
+        )];
+        all.extend_from_slice(entries);
+        write_zip(&greet_zip(&proxy), &all);
+        // No go.sum line for the zip: -mod=mod takes what the proxy gives, so the zip checks alone must refuse it.
+        std::fs::write(hello.join("go.sum"), "").unwrap();
+        let cache = d.path().join("cache");
+        let url = format!("file://{}", proxy.display());
+        let (_, err) = fails(gb_mod(
+            &hello,
+            &cache,
+            &url,
+            &["build", "-mod=mod", "-o", "hello", "."],
+        ));
+        assert!(err.contains(want), "want {want:?} in:\n{err}");
+        assert!(!hello.join("hello").exists());
+        assert!(
+            !cache.join("example.com/greet@v1.0.0").exists(),
+            "the module was extracted"
+        );
+        let escaped: Vec<_> = walkdir::WalkDir::new(d.path())
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with("escaped") || e.file_name() == "link.go"
+            })
+            .collect();
+        assert!(escaped.is_empty(), "written: {escaped:?}");
+        assert!(!Path::new("/tmp/escaped-abs.go").exists());
+    }
+}
+
+#[test]
+fn zip_whose_go_mod_differs_from_the_proxy_go_mod_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    write_zip(
+        &greet_zip(&proxy),
+        &[
+            (
+                "example.com/greet@v1.0.0/go.mod",
+                "module example.com/greet\n\ngo 1.17\n\nrequire example.com/evil v1.0.0\n",
+                false,
+            ),
+            (
+                "example.com/greet@v1.0.0/greet.go",
+                "package greet\n\nfunc Hello() string { return \"x\" }\n",
+                false,
+            ),
+        ],
+    );
+    std::fs::write(hello.join("go.sum"), "").unwrap();
+    let cache = d.path().join("cache");
+    let url = format!("file://{}", proxy.display());
+    let (_, err) = fails(gb_mod(
+        &hello,
+        &cache,
+        &url,
+        &["build", "-mod=mod", "-o", "hello", "."],
+    ));
+    assert!(err.contains("example.com/greet@v1.0.0: the go.mod in the module zip differs from the go.mod the proxy served"), "{err}");
+    assert!(!cache.join("example.com/greet@v1.0.0").exists());
+}
+
+#[test]
+fn truncated_zip_is_refused_and_leaves_nothing_in_the_cache() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let z = greet_zip(&proxy);
+    let bytes = std::fs::read(&z).unwrap();
+    std::fs::write(&z, &bytes[..bytes.len() / 2]).unwrap();
+    let cache = d.path().join("cache");
+    let url = format!("file://{}", proxy.display());
+    let (_, err) = fails(gb_mod(&hello, &cache, &url, &["build", "-o", "hello", "."]));
+    assert!(
+        err.contains("example.com/greet@v1.0.0: the proxy's zip is not a valid zip file"),
+        "{err}"
+    );
+    let left = files_under(&cache.join("cache/download/example.com/greet/@v"));
+    assert!(left.iter().all(|f| !f.contains(".zip")), "left: {left:?}");
+    assert!(!cache.join("example.com/greet@v1.0.0").exists());
+    // The good zip back: the next build succeeds.
+    std::fs::write(&z, &bytes).unwrap();
+    ok(gb_mod(&hello, &cache, &url, &["build", "-o", "hello", "."]));
+    let out = run(&mut Command::new(hello.join("hello")));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from greet\n");
+}
+
+#[test]
+fn goproxy_lists_fall_through_on_404_and_410_after_comma_and_on_any_error_after_pipe() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let empty = d.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let server = ProxyServer::start(&empty);
+    let file = format!("file://{}", proxy.display());
+    let build = |goproxy: &str, n: usize| {
+        let cache = d.path().join(format!("cache{n}"));
+        let o = gb_mod(&hello, &cache, goproxy, &["build", "-o", "hello", "."]);
+        unseal(&cache);
+        o
+    };
+    // 404 (nothing there) and 410 fall through `,`.
+    ok(build(&format!("{},{file}", server.url("/nothing")), 1));
+    ok(build(&format!("{},{file}", server.url("/gone")), 2));
+    // A 500 stops at `,` …
+    let (_, err) = fails(build(&format!("{},{file}", server.url("/fail500")), 3));
+    assert!(
+        err.contains("/fail500/example.com/greet/@v/v1.0.0.mod: 500 Internal Server Error"),
+        "{err}"
+    );
+    // … but not at `|`.
+    ok(build(&format!("{}|{file}", server.url("/fail500")), 4));
+    // A proxy that refuses connections: an error naming it; `|` goes on.
+    let down = format!("http://127.0.0.1:{}", free_port());
+    let (_, err) = fails(build(&format!("{down},{file}"), 5));
+    assert!(
+        err.contains(&format!("reading {down}/example.com/greet/@v/v1.0.0.mod")),
+        "{err}"
+    );
+    ok(build(&format!("{down}|{file}"), 6));
+    // go agrees on the 500 that does not fall through.
+    let o = go_mod(
+        &hello,
+        &d.path().join("gocache"),
+        &format!("{},{file}", server.url("/fail500")),
+        &["build", "-o", "hello", "."],
+    );
+    assert!(!o.status.success(), "go fell through a 500");
+    unseal(&d.path().join("gocache"));
+}
+
+#[test]
+fn missing_go_sum_entry_is_reported_in_go_words_under_mod_readonly() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    std::fs::write(hello.join("go.sum"), "").unwrap();
+    let url = format!("file://{}", proxy.display());
+    let (_, err) = fails(gb_mod(
+        &hello,
+        &d.path().join("cache"),
+        &url,
+        &["build", "-o", "hello", "."],
+    ));
+    // go names the importer (`to add: go get example.com/hello`); we say `go mod download`.
+    let want = "main.go:6:2: missing go.sum entry for module providing package example.com/greet";
+    assert!(err.contains(want), "{err}");
+    assert!(
+        err.contains("to add:\n\tgo mod download example.com/greet"),
+        "{err}"
+    );
+    let o = go_mod(
+        &hello,
+        &d.path().join("gocache"),
+        &url,
+        &["build", "-o", "hello", "."],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains(want), "{o:?}");
+    // An unpruned main module (go 1.16) loads the whole graph first: the go.mod's sum is missing.
+    let go116 = "module example.com/hello\n\ngo 1.16\n\nrequire example.com/greet v1.0.0\n";
+    std::fs::write(hello.join("go.mod"), go116).unwrap();
+    let (_, err) = fails(gb_mod(
+        &hello,
+        &d.path().join("cache"),
+        &url,
+        &["build", "-o", "hello", "."],
+    ));
+    let want = "example.com/greet@v1.0.0: missing go.sum entry; to add it:\n\tgo mod download example.com/greet";
+    assert!(err.contains(want), "{err}");
+    let o = go_mod(
+        &hello,
+        &d.path().join("gocache"),
+        &url,
+        &["build", "-o", "hello", "."],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains(want), "{o:?}");
+    // -mod=mod downloads and records both hashes in go.sum, as go does.
+    ok(gb_mod(
+        &hello,
+        &d.path().join("cache"),
+        &url,
+        &["build", "-mod=mod", "-o", "hello", "."],
+    ));
+    let sum = std::fs::read_to_string(hello.join("go.sum")).unwrap();
+    assert_eq!(
+        sum,
+        std::fs::read_to_string(proxy.join("go.sum.all")).unwrap()
+    );
+    unseal(&d.path().join("cache"));
+}
+
+#[test]
+fn an_interrupted_download_leaves_nothing_a_later_build_trusts() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    // A zip large enough to take seconds at 64 KB/s.
+    let mut big = String::from("package greet\n\nvar pad = []string{\n");
+    for i in 0..40000 {
+        big.push_str(&format!("\t\"{i:08x}{:032}\",\n", i * 7919));
+    }
+    big.push_str("}\n");
+    std::fs::write(d.path().join("src/pad.go"), big).unwrap();
+    std::fs::remove_dir_all(&proxy).unwrap();
+    make_proxy(
+        &proxy,
+        &[(
+            "example.com/greet",
+            "v1.0.0",
+            d.path().join("src").to_str().unwrap(),
+        )],
+    );
+    std::fs::copy(proxy.join("go.sum.all"), hello.join("go.sum")).unwrap();
+    let server = ProxyServer::start(&proxy);
+    let cache = d.path().join("cache");
+    let mut c = bin();
+    c.current_dir(&hello)
+        .env("PATH", path_without_go())
+        .env("GOMODCACHE", &cache)
+        .env("GOPROXY", server.url("/slow"))
+        .env("GOSUMDB", "off")
+        .args(["build", "-o", "hello", "."])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    // Kill it once the .mod is in and the zip is on its way.
+    let modfile = cache.join("cache/download/example.com/greet/@v/v1.0.0.mod");
+    let t0 = Instant::now();
+    while !modfile.exists() && t0.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGKILL) };
+    let _ = child.wait();
+    assert!(
+        !cache
+            .join("cache/download/example.com/greet/@v/v1.0.0.ziphash")
+            .exists(),
+        "the download finished before the kill"
+    );
+    // An extraction cut short leaves its .partial marker: also distrusted.
+    let dir = cache.join("example.com/greet@v1.0.0");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("greet.go"),
+        "package greet\n\nfunc Hello() string { return \"half\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        cache.join("cache/download/example.com/greet/@v/v1.0.0.partial"),
+        "",
+    )
+    .unwrap();
+    ok(gb_mod(
+        &hello,
+        &cache,
+        &server.url(""),
+        &["build", "-o", "hello", "."],
+    ));
+    let out = run(&mut Command::new(hello.join("hello")));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from greet\n");
+    assert!(
+        !cache
+            .join("cache/download/example.com/greet/@v/v1.0.0.partial")
+            .exists()
+    );
+    unseal(&cache);
+}
+
+#[test]
+fn two_builds_downloading_the_same_module_at_once_both_succeed() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let server = ProxyServer::start(&proxy);
+    let cache = d.path().join("cache");
+    let spawn = |out: &str| {
+        bin()
+            .current_dir(&hello)
+            .env("PATH", path_without_go())
+            .env("GOMODCACHE", &cache)
+            .env("GOPROXY", server.url("/slow"))
+            .env("GOSUMDB", "off")
+            .args(["build", "-o", out, "."])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("hello-a"), spawn("hello-b"));
+    for c in [a, b] {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for exe in ["hello-a", "hello-b"] {
+        let out = run(&mut Command::new(hello.join(exe)));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from greet\n");
+    }
+    assert_eq!(
+        files_under(&cache.join("example.com/greet@v1.0.0")),
+        ["go.mod", "greet.go"]
+    );
+    unseal(&cache);
+}
