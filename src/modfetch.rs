@@ -96,7 +96,7 @@ pub struct Fetcher {
     pub cache: Cache,
     env: Env,
     list: Vec<Spec>,
-    client: proxy::Client,
+    pub(crate) client: proxy::Client,
     sumdb: Option<sumdb::SumDb>,
     /// go.sum, read and added to.
     pub sums: Mutex<GoSum>,

@@ -890,3 +890,132 @@ fn two_builds_downloading_the_same_module_at_once_both_succeed() {
     );
     unseal(&cache);
 }
+
+/// golang.org/x/mod/sumdb's test server over `proxy`'s modules (the
+/// `modproxy sumdb` fixture) on 127.0.0.1; `flags`: `-lie PATH` (signs a
+/// wrong zip hash for PATH), `-badkey` (advertises another key). Returns
+/// the GOSUMDB value (`name+key url`) and the server, killed when dropped.
+struct SumdbServer {
+    gosumdb: String,
+    child: Child,
+}
+
+impl SumdbServer {
+    fn start(proxy: &Path, flags: &[&str]) -> SumdbServer {
+        use std::io::BufRead;
+        let mut child = Command::new(modproxy())
+            .arg("sumdb")
+            .arg(proxy)
+            .arg("sum.example")
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        SumdbServer {
+            gosumdb: line.trim().to_string(),
+            child,
+        }
+    }
+}
+
+impl Drop for SumdbServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// gccgo-build with a checksum database, -mod=mod and an empty go.sum.
+fn gb_sumdb(hello: &Path, cache: &Path, goproxy: &str, gosumdb: &str) -> Output {
+    std::fs::write(hello.join("go.sum"), "").unwrap();
+    run(bin()
+        .current_dir(hello)
+        .env("PATH", path_without_go())
+        .env("GOMODCACHE", cache)
+        .env("GOPROXY", goproxy)
+        .env("GOSUMDB", gosumdb)
+        .env_remove("GOPRIVATE")
+        .env_remove("GONOSUMDB")
+        .args(["build", "-mod=mod", "-o", "hello", "."]))
+}
+
+#[test]
+fn checksum_database_proofs_are_checked_and_a_lie_or_bad_signature_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let url = format!("file://{}", proxy.display());
+    // An honest database: the module is downloaded and go.sum gets both lines.
+    let honest = SumdbServer::start(&proxy, &[]);
+    ok(gb_sumdb(
+        &hello,
+        &d.path().join("c1"),
+        &url,
+        &honest.gosumdb,
+    ));
+    assert_eq!(
+        std::fs::read_to_string(hello.join("go.sum")).unwrap(),
+        std::fs::read_to_string(proxy.join("go.sum.all")).unwrap()
+    );
+    unseal(&d.path().join("c1"));
+    // A database that signs another zip hash: go's SECURITY ERROR, nothing built.
+    let liar = SumdbServer::start(&proxy, &["-lie", "example.com/greet"]);
+    let (_, err) = fails(gb_sumdb(&hello, &d.path().join("c2"), &url, &liar.gosumdb));
+    assert!(
+        err.contains(
+            "example.com/greet@v1.0.0: verifying module: checksum mismatch\n\tdownloaded: h1:"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("\n\tsum.example: h1:AAAA"), "{err}");
+    assert!(
+        err.contains("This download does NOT match the one reported by the checksum server."),
+        "{err}"
+    );
+    assert!(!hello.join("hello").exists());
+    assert!(!d.path().join("c2/example.com/greet@v1.0.0").exists());
+    // A tree head signed by another key: refused.
+    let forged = SumdbServer::start(&proxy, &["-badkey"]);
+    let (_, err) = fails(gb_sumdb(
+        &hello,
+        &d.path().join("c3"),
+        &url,
+        &forged.gosumdb,
+    ));
+    assert!(
+        err.contains("example.com/greet@v1.0.0: verifying go.mod: sum.example:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no signature by the key in GOSUMDB") || err.contains("invalid signature"),
+        "{err}"
+    );
+    assert!(!hello.join("hello").exists());
+    // go refuses both too.
+    for (db, what) in [
+        (&liar, "SECURITY ERROR"),
+        (&forged, "note has no verifiable signatures"),
+    ] {
+        std::fs::write(hello.join("go.sum"), "").unwrap();
+        let o = run(Command::new("go")
+            .current_dir(&hello)
+            .env("GOMODCACHE", d.path().join("gocache"))
+            .env("GOPROXY", &url)
+            .env("GOSUMDB", &db.gosumdb)
+            // go remembers each database's latest tree in $GOPATH/pkg/sumdb.
+            .env("GOPATH", d.path().join(format!("gopath-{what}")))
+            .env("GOFLAGS", "-mod=mod")
+            .env(
+                "GOCACHE",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("modfetch-gocache"),
+            )
+            .args(["build", "-o", "hello", "."]));
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && e.contains(what), "go: {e}");
+        unseal(&d.path().join("gocache"));
+    }
+}
