@@ -295,7 +295,7 @@ impl SumDb {
             return Ok(*leaf);
         }
         let contains = lo <= i && i < hi;
-        if n.is_power_of_two() && !contains && lo % n == 0 {
+        if n.is_power_of_two() && !contains && lo.is_multiple_of(n) {
             return self.stored(f, n.trailing_zeros(), lo >> n.trailing_zeros(), size);
         }
         let k = if n.is_power_of_two() {

@@ -564,7 +564,9 @@ fn tampered_zip_is_refused_with_go_sum_security_error_as_go() {
 
 #[test]
 fn zip_slip_entries_and_symlinks_are_refused_and_nothing_is_written() {
-    let cases: &[(&[(&str, &str, bool)], &str)] = &[
+    // (zip entries: name, contents, symlink), the words of the refusal.
+    type Case<'a> = (&'a [(&'a str, &'a str, bool)], &'a str);
+    let cases: &[Case] = &[
         (
             &[(
                 "example.com/greet@v1.0.0/../../escaped.go",
