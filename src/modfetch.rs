@@ -97,7 +97,9 @@ pub struct Fetcher {
     env: Env,
     list: Vec<Spec>,
     pub(crate) client: proxy::Client,
-    sumdb: Option<sumdb::SumDb>,
+    /// The checksum database, or why GOSUMDB is unusable (reported only
+    /// when a lookup is needed, as go's lazy `dbDial`).
+    sumdb: std::result::Result<Option<sumdb::SumDb>, String>,
     /// go.sum, read and added to.
     pub sums: Mutex<GoSum>,
     /// `-mod=readonly` outside workspace mode: a module go.sum lacks is an
@@ -111,10 +113,11 @@ const MAX_SMALL: u64 = 16 << 20;
 impl Fetcher {
     /// A fetcher for `modcache` with `env`, checking `sums`.
     ///
-    /// Errors: a GOPROXY or GOSUMDB that does not parse, in go's words.
+    /// Errors: a GOPROXY that does not parse, in go's words (a bad GOSUMDB
+    /// fails the first lookup that needs it).
     pub fn new(modcache: PathBuf, env: Env, sums: GoSum, readonly: bool) -> Result<Fetcher> {
         let list = proxy::parse_list(&env.goproxy)?;
-        let sumdb = sumdb::SumDb::from_env(&env, &modcache)?;
+        let sumdb = sumdb::SumDb::from_env(&env, &modcache).map_err(|e| format!("{e:#}"));
         Ok(Fetcher {
             cache: Cache {
                 root: modcache,
@@ -185,10 +188,12 @@ impl Fetcher {
             ),
             Check::Missing => {}
         }
-        if let Some(db) = &self.sumdb
-            && !proxy::match_prefix_patterns(&self.env.gonosumdb, path)
-        {
-            db.check(self, path, key, h)?;
+        if !proxy::match_prefix_patterns(&self.env.gonosumdb, path) {
+            match &self.sumdb {
+                Ok(Some(db)) => db.check(self, path, key, h)?,
+                Ok(None) => {}
+                Err(e) => bail!("{path}@{key}: verifying: {e}"),
+            }
         }
         if let Ok(mut s) = self.sums.lock() {
             s.add(path, key, h);

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use super::{Env, Fetcher, cache::escape};
 
 /// sum.golang.org's verifier key (cmd/go's `knownGOSUMDB`).
-const SUM_GOLANG_ORG: &str = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ey18htTTNODZcWg4";
+const SUM_GOLANG_ORG: &str = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
 
 /// The text after a checksum database mismatch (`sumdbMismatch`).
 const SUMDB_MISMATCH: &str = "\n\nSECURITY ERROR\nThis download does NOT match the one reported by the checksum server.\nThe bits may have been replaced on the origin server, or an attacker may\nhave intercepted the download attempt.\n\nFor more information, see 'go help module-auth'.";

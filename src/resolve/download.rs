@@ -26,7 +26,7 @@ impl ModuleMode {
     ///
     /// Errors: GOPROXY/GOSUMDB malformed, or a go.mod of the graph that
     /// cannot be fetched or verified (go's words, naming the module).
-    pub(super) fn load_build_list(&mut self, mod_flag: &str) -> Result<()> {
+    pub fn load_build_list(&mut self, mod_flag: &str) -> Result<()> {
         if self.vendor {
             return Ok(());
         }

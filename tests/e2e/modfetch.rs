@@ -1021,3 +1021,33 @@ fn checksum_database_proofs_are_checked_and_a_lie_or_bad_signature_refused() {
         unseal(&d.path().join("gocache"));
     }
 }
+
+#[test]
+fn mod_download_json_matches_go_and_x_prints_each_fetch() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let server = ProxyServer::start(&proxy);
+    let (ours, theirs) = (d.path().join("ours"), d.path().join("theirs"));
+    let (out, err) = ok(gb_mod(
+        &hello,
+        &ours,
+        &server.url(""),
+        &["mod", "download", "-json", "-x"],
+    ));
+    let zip_url = server.url("/example.com/greet/@v/v1.0.0.zip");
+    assert!(err.contains(&format!("# get {zip_url}\n")), "{err}");
+    assert!(err.contains(&format!("# get {zip_url}: 200 OK (")), "{err}");
+    let o = go_mod(
+        &hello,
+        &theirs,
+        &server.url(""),
+        &["mod", "download", "-json"],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let go_out = String::from_utf8_lossy(&o.stdout)
+        .replace(theirs.to_str().unwrap(), ours.to_str().unwrap());
+    assert_eq!(out, go_out);
+    assert_eq!(files_under(&ours), files_under(&theirs));
+    unseal(&ours);
+    unseal(&theirs);
+}
