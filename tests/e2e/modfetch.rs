@@ -1051,3 +1051,28 @@ fn mod_download_json_matches_go_and_x_prints_each_fetch() {
     unseal(&ours);
     unseal(&theirs);
 }
+
+#[test]
+fn goflags_modcacherw_leaves_extracted_modules_writable() {
+    let d = tempfile::tempdir().unwrap();
+    let (proxy, hello) = greet_world(d.path());
+    let url = format!("file://{}", proxy.display());
+    let cache = d.path().join("cache");
+    ok(run(bin()
+        .current_dir(&hello)
+        .env("PATH", path_without_go())
+        .env("GOMODCACHE", &cache)
+        .env("GOPROXY", &url)
+        .env("GOSUMDB", "off")
+        .env("GOFLAGS", "-modcacherw")
+        .args(["build", "-o", "hello", "."])));
+    let dir = cache.join("example.com/greet@v1.0.0");
+    assert!(!std::fs::metadata(&dir).unwrap().permissions().readonly());
+    // Files are read-only either way, as go's Unzip writes them.
+    assert!(
+        std::fs::metadata(dir.join("greet.go"))
+            .unwrap()
+            .permissions()
+            .readonly()
+    );
+}
