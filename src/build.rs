@@ -248,7 +248,8 @@ fn use_modfile(resolver: &mut Resolver, cwd: &Path, file: &Path, mod_mode: &str)
     m.vendor = mod_mode == "vendor"
         || (mod_mode.is_empty() && has_vendor && alt.go_version().is_some_and(|v| v >= (1, 14)));
     m.mains[0] = alt;
-    Ok(())
+    // The build list and the downloads follow the file in force.
+    m.load_build_list(mod_mode)
 }
 
 /// Runs `gccgo-build build`; returns the exit status (0 or 1).

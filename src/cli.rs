@@ -26,6 +26,7 @@ pub mod goflags;
 pub mod graph;
 pub mod inspect;
 pub mod list;
+pub mod mod_cmd;
 pub mod size;
 pub mod test;
 pub mod toolchains;
@@ -78,6 +79,8 @@ pub enum Command {
     Bisect(bisect::BisectArgs),
     /// Show what the build cache holds and how often it hit (`stats`), or trim it (`trim`).
     Cache(cache::CacheArgs),
+    /// Module maintenance: `mod download [-json] [-x] [modules]` fetches modules into GOMODCACHE from GOPROXY, verified against go.sum, as `go mod download`.
+    Mod(mod_cmd::ModArgs),
 }
 
 /// The flags that choose a toolchain (`build`, `list`, `env`); see
@@ -362,6 +365,8 @@ impl CompileArgs {
         }
         flags.strip = self.strip || (self.size && !self.no_strip);
         flags.trimpath = self.trimpath.then(|| cwd.to_path_buf());
+        // -x also prints each module fetch (`# get URL`), as go does.
+        crate::modfetch::set_trace(self.print_commands);
         Ok(BuildConfig {
             load: self.load.config(),
             output: None,
@@ -485,6 +490,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Man(a) => complete::man_main(&a),
         Command::Bisect(a) => crate::bisect::main(&cwd, &a.config(&cwd)?),
         Command::Cache(a) => crate::cache::tool_main(&a.config(&cwd)?),
+        Command::Mod(a) => mod_cmd::main(&cwd, &a),
     }
 }
 

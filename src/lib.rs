@@ -47,6 +47,7 @@ pub mod hint;
 pub mod inspect;
 pub mod link;
 pub mod list;
+pub mod modfetch;
 pub mod ninja;
 pub mod overlay;
 pub mod par;

@@ -17,6 +17,7 @@ use anyhow::{Result, bail};
 
 use crate::gomod::{GoMod, GoWork};
 
+mod download;
 mod files;
 mod module;
 mod nomod;

@@ -8,10 +8,13 @@
 //! requires or replaces, at the highest version required (MVS over the
 //! main modules' own requirements); a go.work `replace` wins over the
 //! modules' own, and a directory replacement is relative to the file that
-//! wrote it. Nothing is downloaded.
+//! wrote it. A module the cache lacks is downloaded (`download.rs`, through
+//! `modfetch`), and the build list is MVS over the whole requirement graph.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 
@@ -19,6 +22,7 @@ use super::{
     Found, ResolveError, clean, escape_path, has_go_files, is_local_path, join_rel, under,
 };
 use crate::gomod::{GoMod, GoWork, Replace};
+use crate::modfetch::{Fetcher, mvs};
 
 mod graph;
 pub use graph::{GraphError, ModGraph, ModVersion, missing_text};
@@ -36,6 +40,11 @@ pub struct ModuleMode {
     pub vendor: bool,
     /// The module cache (`GOMODCACHE`).
     pub modcache: PathBuf,
+    /// The build list: module path → selected version (MVS over the
+    /// requirement graph, main modules excluded); empty in vendor mode.
+    pub build_list: BTreeMap<String, String>,
+    /// Downloads and go.sum checks (none in vendor mode).
+    pub fetcher: Option<Arc<Fetcher>>,
 }
 
 /// A replacement in force, with the directory a relative replacement
@@ -93,12 +102,16 @@ impl ModuleMode {
                 || (mod_flag.is_empty()
                     && has_vendor
                     && main.go_version().is_some_and(|v| v >= (1, 14)));
-            return Ok(ModuleMode {
+            let mut mm = ModuleMode {
                 mains: vec![main],
                 work: None,
                 vendor,
                 modcache,
-            });
+                build_list: BTreeMap::new(),
+                fetcher: None,
+            };
+            mm.load_build_list(mod_flag)?;
+            return Ok(mm);
         };
         if !mod_flag.is_empty() && mod_flag != "readonly" {
             bail!(
@@ -140,12 +153,16 @@ impl ModuleMode {
                 );
             }
         }
-        Ok(ModuleMode {
+        let mut mm = ModuleMode {
             mains,
             work: Some(work),
             vendor: false,
             modcache,
-        })
+            build_list: BTreeMap::new(),
+            fetcher: None,
+        };
+        mm.load_build_list(mod_flag)?;
+        Ok(mm)
     }
 
     /// The first main module: go.mod's, or the first go.work uses.
@@ -174,6 +191,9 @@ impl ModuleMode {
     /// The version of `modpath` the build selects: the highest any main
     /// module requires (MVS over their own requirements), as written.
     pub fn selected_version(&self, modpath: &str) -> Option<&str> {
+        if let Some(v) = self.build_list.get(modpath) {
+            return Some(v);
+        }
         self.mains
             .iter()
             .flat_map(|m| &m.require)
@@ -201,6 +221,20 @@ impl ModuleMode {
     /// The replacement of `modpath` at `version` in force: go.work's
     /// first, then the main modules' in go.work's order (the go command
     /// refuses two modules replacing one differently; the first wins here).
+    /// Where the go.mod of `modpath` at `version` comes from when a
+    /// replacement is in force (a directory, or another module version).
+    pub(super) fn replacement_source(&self, modpath: &str, version: &str) -> Option<mvs::Source> {
+        let f = self.replacement(modpath, Some(version))?;
+        Some(if is_local_path(&f.replace.new) {
+            mvs::Source::Dir(clean(&f.base.join(&f.replace.new)))
+        } else {
+            mvs::Source::Module(
+                f.replace.new.clone(),
+                f.replace.new_version.clone().unwrap_or_default(),
+            )
+        })
+    }
+
     fn replacement(&self, modpath: &str, version: Option<&str>) -> Option<InForce<'_>> {
         let matches = |r: &Replace| {
             r.old == modpath && (r.old_version.is_none() || r.old_version.as_deref() == version)
@@ -274,7 +308,8 @@ impl ModuleMode {
                     .iter()
                     .flat_map(|m| m.replace.iter().map(|r| r.old.as_str())),
             )
-            .chain(work_replaces.map(|r| r.old.as_str()));
+            .chain(work_replaces.map(|r| r.old.as_str()))
+            .chain(self.build_list.keys().map(String::as_str));
         for c in candidates {
             if !self.is_main(c)
                 && under(path, c).is_some()
@@ -406,6 +441,16 @@ impl ModuleMode {
         version: Option<&str>,
     ) -> Result<(PathBuf, String), ResolveError> {
         let (mod_dir, shown) = self.locate(modpath, version);
+        let (real, real_version) = match self.replacement(modpath, version) {
+            Some(f) => (
+                f.replace.new.clone(),
+                f.replace.new_version.clone().unwrap_or_default(),
+            ),
+            None => (modpath.to_string(), version.unwrap_or_default().to_string()),
+        };
+        if let Some(r) = self.fetch_module_dir(path, &real, &real_version) {
+            return r.map(|d| (d, shown));
+        }
         if mod_dir.is_dir() {
             return Ok((mod_dir, shown));
         }
@@ -639,11 +684,11 @@ mod tests {
         let files = [
             (
                 "go.work",
-                "go 1.18\nuse (\n\t./a\n\t./b\n)\nreplace example.com/dep => ./dep-work\n",
+                "go 1.18\nuse (\n\t./a\n\t./b\n)\nreplace example.com/dep => ./dep-work\nreplace example.com/x => ./x\n",
             ),
             (
                 "a/go.mod",
-                "module example.com/a\ngo 1.18\nrequire (\n\texample.com/dep v1.0.0\n\texample.com/x v1.2.0 // indirect\n)\nreplace example.com/dep => ../dep-a\n",
+                "module example.com/a\ngo 1.18\nrequire (\n\texample.com/dep v1.0.0\n\texample.com/x v1.2.0 // indirect\n)\nreplace example.com/dep => ../dep-a\nreplace example.com/x => ../x\n",
             ),
             ("a/p/p.go", "package p\n"),
             ("a/b/c/c.go", "package c\n"),
@@ -655,6 +700,8 @@ mod tests {
             ("dep-work/go.mod", "module example.com/dep\ngo 1.17\n"),
             ("dep-work/d.go", "package dep\n"),
             ("dep-a/d.go", "package dep\n"),
+            // Replaced by a directory, so the build list needs no download.
+            ("x/go.mod", "module example.com/x\ngo 1.17\n"),
         ];
         for (rel, body) in files {
             let p = d.path().join(rel);

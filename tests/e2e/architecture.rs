@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "constraint",
     "scan",
     "gomod",
+    "modfetch",
     "resolve",
     "overlay",
     "graph",

@@ -24,6 +24,7 @@ mod gotest_flags;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
+mod modfetch;
 mod progress;
 mod remote;
 mod replay;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 /// A free TCP port on 127.0.0.1 (bound, then released for the server).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -21,7 +21,7 @@ fn free_port() -> u16 {
 }
 
 /// Waits until something listens on `port` (10 s at most).
-fn wait_listening(port: u16, what: &str, log: &Path) {
+pub fn wait_listening(port: u16, what: &str, log: &Path) {
     let t0 = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -34,7 +34,7 @@ fn wait_listening(port: u16, what: &str, log: &Path) {
 }
 
 /// Sends SIGTERM to `pid` (the servers' fast shutdown).
-fn terminate(pid: u32) {
+pub fn terminate(pid: u32) {
     // SAFETY: kill(2) with a pid we started and a valid signal.
     unsafe {
         libc::kill(pid as libc::pid_t, libc::SIGTERM);
