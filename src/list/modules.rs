@@ -7,7 +7,7 @@
 //!
 //! What needs a module proxy — `-versions`, `-u`'s `Update`, `-retracted`,
 //! and queries (`@latest`, `@upgrade`, `@v1`, `@<v1.2`) — goes through
-//! `versions_of`, the one place that will ask `modfetch` for a module's
+//! `versions_of`, the one place that asks `modfetch` for a module's
 //! version list. Offline, and with `GOPROXY=off`, they behave as go does
 //! with `GOPROXY=off`: `-u` and `-retracted` add nothing, `-versions` and
 //! queries fail with `module lookup disabled by GOPROXY=off`.
@@ -458,7 +458,23 @@ fn query(path: &str, vers: &str) -> ModulePublic {
     if !is_canonical(vers) {
         return match versions_of(path) {
             Err(e) => failed(path, vers, &e),
-            Ok(_) => failed(path, vers, "version queries are not supported yet"),
+            // `latest` (go's `Latest` query): resolved by the proxy, then
+            // read as that version.
+            Ok(_) if vers == "latest" => match fetcher()
+                .and_then(|f| {
+                    let info = crate::modfetch::query::latest(&f, path)?;
+                    f.info(path, &info.version)?;
+                    f.go_mod(path, &info.version)?;
+                    Ok(info.version)
+                }) {
+                Ok(v) => query(path, &v),
+                Err(e) => failed(path, vers, &format!("{e:#}")),
+            },
+            Ok(_) => failed(
+                path,
+                vers,
+                "version queries other than a version or `latest` are not supported",
+            ),
         };
     }
     let modcache = crate::resolve::modcache();
@@ -558,18 +574,28 @@ fn add_update(m: &mut ModulePublic) {
 }
 
 /// The versions of module `path` that the module proxy lists
-/// (`GOPROXY/<path>/@v/list`). This is where `modfetch` plugs in: until
-/// it does, only `GOPROXY=off`'s answer is given, in go's words, and
-/// anything else says that the proxy is not asked.
+/// (`GOPROXY/<path>/@v/list`, through `modfetch`), in semver order;
+/// `GOPROXY=off` gives go's words.
 ///
 /// Errors: the message for the module's `Error`.
 pub fn versions_of(path: &str) -> std::result::Result<Vec<String>, String> {
     if std::env::var("GOPROXY").is_ok_and(|p| p == "off") {
         return Err("module lookup disabled by GOPROXY=off".into());
     }
-    Err(format!(
-        "listing the versions of {path} needs the module proxy, which gccgo-build does not ask yet"
-    ))
+    let f = fetcher().map_err(|e| format!("{e:#}"))?;
+    crate::modfetch::query::versions(&f, path).map_err(|e| format!("{e:#}"))
+}
+
+/// A fetcher for version lists and queries: the module cache and the go
+/// command's GOPROXY … variables; no go.sum (a list is not verified, as
+/// go's `@v/list` is not).
+fn fetcher() -> anyhow::Result<crate::modfetch::Fetcher> {
+    crate::modfetch::Fetcher::new(
+        crate::resolve::modcache(),
+        crate::modfetch::Env::from_env(),
+        crate::modfetch::gosum::GoSum::default(),
+        false,
+    )
 }
 
 #[cfg(test)]
