@@ -460,13 +460,12 @@ fn query(path: &str, vers: &str) -> ModulePublic {
             Err(e) => failed(path, vers, &e),
             // `latest` (go's `Latest` query): resolved by the proxy, then
             // read as that version.
-            Ok(_) if vers == "latest" => match fetcher()
-                .and_then(|f| {
-                    let info = crate::modfetch::query::latest(&f, path)?;
-                    f.info(path, &info.version)?;
-                    f.go_mod(path, &info.version)?;
-                    Ok(info.version)
-                }) {
+            Ok(_) if vers == "latest" => match fetcher().and_then(|f| {
+                let info = crate::modfetch::query::latest(&f, path)?;
+                f.info(path, &info.version)?;
+                f.go_mod(path, &info.version)?;
+                Ok(info.version)
+            }) {
                 Ok(v) => query(path, &v),
                 Err(e) => failed(path, vers, &format!("{e:#}")),
             },

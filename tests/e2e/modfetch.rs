@@ -1076,3 +1076,66 @@ fn goflags_modcacherw_leaves_extracted_modules_writable() {
             .readonly()
     );
 }
+
+/// `list -m -versions`, `list -m -u all` and `list -m path@latest` ask the
+/// proxy (file://) and print what go prints for the same module graph.
+#[test]
+fn list_m_versions_update_and_latest_from_the_proxy_equal_go() {
+    let root = tempfile::tempdir().unwrap();
+    let src = root.path().join("src");
+    write_tree(
+        &src,
+        &[
+            ("go.mod", "module example.com/greet\n\ngo 1.17\n"),
+            (
+                "greet.go",
+                "package greet\n\nfunc Hello() string { return \"hi\" }\n",
+            ),
+        ],
+    );
+    let proxy = root.path().join("proxy");
+    let s = src.to_str().unwrap();
+    make_proxy(
+        &proxy,
+        &[
+            ("example.com/greet", "v1.0.0", s),
+            ("example.com/greet", "v1.1.0", s),
+            ("example.com/greet", "v1.2.0-rc.1", s),
+        ],
+    );
+    let hello = root.path().join("hello");
+    write_tree(
+        &hello,
+        &[
+            (
+                "go.mod",
+                "module example.com/hello\n\ngo 1.17\n\nrequire example.com/greet v1.0.0\n",
+            ),
+            (
+                "main.go",
+                "package main\n\nimport \"example.com/greet\"\n\nfunc main() { println(greet.Hello()) }\n",
+            ),
+        ],
+    );
+    std::fs::copy(proxy.join("go.sum.all"), hello.join("go.sum")).unwrap();
+    let goproxy = format!("file://{}", proxy.display());
+    for args in [
+        &["list", "-m", "-versions", "example.com/greet"][..],
+        &["list", "-m", "-u", "all"],
+        &[
+            "list",
+            "-m",
+            "-f",
+            "{{.Path}} {{.Version}}",
+            "example.com/greet@latest",
+        ],
+    ] {
+        let ours_cache = root.path().join("ours-cache");
+        let go_cache = root.path().join("go-cache");
+        let (ours, _) = ok(gb_mod(&hello, &ours_cache, &goproxy, args));
+        let (theirs, _) = ok(go_mod(&hello, &go_cache, &goproxy, args));
+        assert_eq!(ours, theirs, "{args:?}");
+        unseal(&ours_cache);
+        unseal(&go_cache);
+    }
+}
