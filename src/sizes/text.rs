@@ -77,6 +77,11 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
         },
     );
     s.push_str(&table(&head, &rows));
+    s.push_str(&format!(
+        "on flash: {} as strip leaves it: {}\n",
+        human_bytes(a.flash.raw),
+        super::flash::describe(&a.flash, human_bytes)
+    ));
     let outside: Vec<String> = a
         .outside_symbols
         .iter()
@@ -179,6 +184,11 @@ mod tests {
                 section: ".debug_info".into(),
                 bytes: 2000,
             }],
+            flash: super::super::flash::Flash {
+                raw: 3000,
+                squashfs_xz: 1200,
+                jffs2_zlib: 1600,
+            },
         };
         let t = render_text(&a, By::Package, 2);
         let lines: Vec<&str> = t.lines().collect();
@@ -187,6 +197,10 @@ mod tests {
         assert_eq!(lines[3], "  600    600 B   20.0%  user  main");
         assert_eq!(lines[4], "  400    400 B   13.3%        … 1 more packages");
         assert_eq!(lines[5], " 3000  2.9 KiB  100.0%        total in symbols");
-        assert!(lines[6].contains(".debug_info 2.0 KiB"), "{t}");
+        assert_eq!(
+            lines[6],
+            "on flash: 2.9 KiB as strip leaves it: 1.2 KiB xz (squashfs), 1.6 KiB zlib (jffs2)"
+        );
+        assert!(lines[7].contains(".debug_info 2.0 KiB"), "{t}");
     }
 }

@@ -13,6 +13,7 @@ mod common;
 mod compare;
 mod failures;
 mod faults;
+mod flash;
 mod gate;
 mod gocmd;
 mod gocompat;
