@@ -41,6 +41,7 @@ pub mod demangle;
 pub mod flash;
 pub mod text;
 pub mod treemap;
+pub mod why;
 
 use demangle::Origin;
 pub use text::render_text;

@@ -82,6 +82,14 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
         human_bytes(a.flash.raw),
         super::flash::describe(&a.flash, human_bytes)
     ));
+    s.push_str(&footer(a));
+    s
+}
+
+/// The lines under the table: what the file holds besides symbols, the
+/// `.bss` left out, and a word when only `.dynsym` was there.
+fn footer(a: &Attribution) -> String {
+    let mut s = String::new();
     let outside: Vec<String> = a
         .outside_symbols
         .iter()

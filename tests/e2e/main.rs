@@ -28,5 +28,6 @@ mod replay;
 mod reproducible;
 mod routers;
 mod size;
+mod size_why;
 mod toolchains;
 mod workspace;
