@@ -133,7 +133,7 @@ fn python_zlib(data: &[u8], tmp: &Path) -> u64 {
 
 /// The plain soft-float ramips SDK (as tests/e2e/routers.rs finds it),
 /// or `None` (the test is skipped) when this machine has none.
-fn ramips_sdk() -> Option<PathBuf> {
+pub(crate) fn ramips_sdk() -> Option<PathBuf> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/sdk/build");
     let o = run(Command::new(script).args(["--no-build", "ramips", "plain"]));
     if o.status.code() == Some(3) {

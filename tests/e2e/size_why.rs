@@ -60,6 +60,20 @@ fn size_why_prints_the_import_chain_go_mod_why_prints() {
 
 #[test]
 fn size_why_net_on_dnsq_starts_at_main_and_ends_at_net() {
+    why_net_on_dnsq(&[]);
+}
+
+#[test]
+fn size_why_net_on_dnsq_for_the_ramips_sdk() {
+    let Some(sdk) = crate::flash::ramips_sdk() else {
+        return;
+    };
+    why_net_on_dnsq(&["--sdk", &sdk.to_string_lossy()]);
+}
+
+/// `size -why net` (and a module package) on examples/dnsq, loaded for
+/// the toolchain `select` chooses.
+fn why_net_on_dnsq(select: &[&str]) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = run(bin()
         .current_dir(repo.join("examples/dnsq/src/dnsq"))
@@ -68,7 +82,9 @@ fn size_why_net_on_dnsq_starts_at_main_and_ends_at_net() {
             format!("{}:{GOPATH}", repo.join("examples/dnsq").display()),
         )
         .env("GO111MODULE", "off")
-        .args(["size", "-why", "net", "-why", "golang.org/x/net/ipv4"]));
+        .arg("size")
+        .args(select)
+        .args(["-why", "net", "-why", "golang.org/x/net/ipv4"]));
     let (out, _) = ok(o);
     let blocks: Vec<&str> = out.split("\n\n").collect();
     let net: Vec<&str> = blocks[0].lines().collect();
