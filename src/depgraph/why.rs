@@ -5,7 +5,10 @@
 //! The edges of the program's own packages come from the loaded graph; a
 //! standard-library package's imports from its export data (the `import`
 //! lines at the head of `<std_dir>/<path>.gox`, gccgo's export format), as
-//! gccgo-build compiles no standard-library package itself.
+//! gccgo-build compiles no standard-library package itself. gccgo installs
+//! no export data for internal standard-library packages
+//! (`crypto/elliptic/internal/nistec`), so what only they import has no
+//! chain here; the answer says so instead of "does not need".
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -65,6 +68,18 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
             out.push('\n');
         }
         let chain = import_chain(&roots, &imports, t);
+        let known = imports.contains_key(t) || imports.values().any(|v| v.contains(t));
+        if chain.is_none() && !known {
+            // Not `go mod why`'s answer: gccgo installs no export data for
+            // internal standard-library packages, so their imports (and
+            // so packages only they import) are not seen.
+            out.push_str(&format!(
+                "# {t}\n(no package seen imports {t}: the program's packages and the standard \
+                 library's with export data (.gox) do not; an internal standard-library \
+                 package, whose export data gccgo does not install, may)\n"
+            ));
+            continue;
+        }
         out.push_str(&render_why(t, chain.as_deref()));
     }
     print!("{out}");
