@@ -77,11 +77,6 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
         },
     );
     s.push_str(&table(&head, &rows));
-    s.push_str(&format!(
-        "on flash: {} as strip leaves it: {}\n",
-        human_bytes(a.flash.raw),
-        super::flash::describe(&a.flash, human_bytes)
-    ));
     s.push_str(&footer(a));
     s
 }
@@ -117,6 +112,11 @@ fn footer(a: &Attribution) -> String {
             "only .dynsym was there (the file lost its .symtab): most bytes are in no symbol\n",
         );
     }
+    s.push_str(&format!(
+        "on flash: {} as strip leaves it: {}\n",
+        human_bytes(a.flash.raw),
+        super::flash::describe(&a.flash, human_bytes)
+    ));
     s
 }
 
@@ -205,10 +205,10 @@ mod tests {
         assert_eq!(lines[3], "  600    600 B   20.0%  user  main");
         assert_eq!(lines[4], "  400    400 B   13.3%        … 1 more packages");
         assert_eq!(lines[5], " 3000  2.9 KiB  100.0%        total in symbols");
+        assert!(lines[6].contains(".debug_info 2.0 KiB"), "{t}");
         assert_eq!(
-            lines[6],
+            lines[7],
             "on flash: 2.9 KiB as strip leaves it: 1.2 KiB xz (squashfs), 1.6 KiB zlib (jffs2)"
         );
-        assert!(lines[7].contains(".debug_info 2.0 KiB"), "{t}");
     }
 }
