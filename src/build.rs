@@ -586,7 +586,10 @@ fn report(
     let mut too_big = Vec::new();
     for out in outputs.values() {
         if let Some(line) = crate::link::size_line(out).filter(|_| !cfg.quiet) {
-            eprintln!("{line}");
+            // A stripped binary (--size, --strip) is the one for a device's
+            // flash: also what it takes there, compressed.
+            let flash = crate::link::flash_note(out).filter(|_| cfg.flags.strip);
+            eprintln!("{line}{}", flash.unwrap_or_default());
         }
         if cfg.verbose {
             for l in crate::link::largest_sections(out, 6) {

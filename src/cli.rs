@@ -484,7 +484,10 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
         Command::Verify(a) => crate::record::verify(&cwd.join(&a.record)),
-        Command::Size(a) => crate::sizes::main(&cwd, &a.config()),
+        Command::Size(a) => match a.why_config(&cwd) {
+            Some(w) => crate::depgraph::why::main(&cwd, &w),
+            None => crate::sizes::main(&cwd, &a.config()),
+        },
         Command::Graph(a) => crate::depgraph::main(&cwd, &a.config(&cwd)),
         Command::Completion(a) => complete::completion_main(&a),
         Command::Man(a) => complete::man_main(&a),

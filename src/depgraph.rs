@@ -28,6 +28,8 @@ use crate::build::{LoadConfig, Loaded};
 use crate::cache::CompileRecord;
 use crate::store::Store;
 
+pub mod why;
+
 /// The output format of `graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {

@@ -101,9 +101,19 @@ pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
         }
         None => None,
     };
+    // What the file takes on the device's flash (compressed), when the
+    // device's free space is known to hold it against.
+    let flash = match (&config.binary, &df) {
+        (Some(b), Some(_)) => {
+            let data =
+                std::fs::read(cwd.join(b)).with_context(|| format!("reading {}", b.display()))?;
+            Some(crate::sizes::flash::measure(&data)?)
+        }
+        _ => None,
+    };
     let rec = recommend(&device);
     let findings = match &binary {
-        Some(b) => check(b, &device, &rec),
+        Some(b) => check::check_on_flash(b, &device, &rec, flash.as_ref()),
         None => Vec::new(),
     };
     let (errors, warnings) = tally(&findings);
@@ -112,6 +122,7 @@ pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
         let v = serde_json::json!({
             "device": device,
             "binary": binary,
+            "flash": flash,
             "findings": findings,
             "recommendation": rec,
             "errors": errors,
@@ -120,7 +131,8 @@ pub fn main(cwd: &Path, config: &DoctorConfig) -> Result<i32> {
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render_text(&device, binary.as_ref(), &findings, &rec));
+        let text = render_text(&device, binary.as_ref(), &findings, &rec);
+        print!("{}", render::with_flash(&text, flash.as_ref(), &device));
     }
     Ok(status)
 }

@@ -118,6 +118,24 @@ pub fn size_line(out: &Path) -> Option<String> {
     Some(format!("{}: {}", out.display(), human_size(len)))
 }
 
+/// What the file at `out` takes on an OpenWrt device's flash, as the size
+/// line's tail: `, on flash 2.41 MB xz (squashfs), 3.35 MB zlib (jffs2)`
+/// (`sizes::flash`: squashfs's 256 KiB xz blocks, JFFS2's 4 KiB zlib
+/// nodes). `None` when the file cannot be read.
+pub fn flash_note(out: &Path) -> Option<String> {
+    let data = std::fs::read(out).ok()?;
+    let f = crate::sizes::flash::measure(&data).ok()?;
+    let short = |n: u64| match n {
+        0..1_000 => format!("{n} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        _ => format!("{:.2} MB", n as f64 / 1e6),
+    };
+    Some(format!(
+        ", on flash {}",
+        crate::sizes::flash::describe(&f, short)
+    ))
+}
+
 /// The `n` largest sections of an ELF file that take bytes in the file,
 /// as lines `.text  1.23 MB (…)`; empty when the file is not ELF.
 pub fn largest_sections(out: &Path, n: usize) -> Vec<String> {

@@ -38,8 +38,10 @@ use object::{Object, ObjectSection, ObjectSymbol, SectionIndex, SymbolKind, Symb
 use serde::Serialize;
 
 pub mod demangle;
+pub mod flash;
 pub mod text;
 pub mod treemap;
+pub mod why;
 
 use demangle::Origin;
 pub use text::render_text;
@@ -181,6 +183,10 @@ pub struct Attribution {
     pub groups: Vec<Group>,
     /// `[{name, go_name, group, size, section}]`, largest first (ties by name).
     pub symbols: Vec<SymbolSize>,
+    /// `{raw, squashfs_xz, jffs2_zlib}`: what the file takes on an OpenWrt
+    /// device's flash ([`flash`]), measured on what `strip` leaves of it
+    /// ([`flash::loaded_part`]; `raw` is that part's size, in bytes).
+    pub flash: flash::Flash,
     /// `[{section, bytes}]`: the bytes of each section that no counted
     /// symbol covers (debug info, symbol tables, `.go_export`, `.eh_frame`,
     /// gaps), and `"(headers)"` for the file's bytes outside every section;
@@ -249,6 +255,7 @@ pub fn attribute_bytes(path: &str, data: &[u8]) -> Result<Attribution> {
         groups,
     );
     a.outside_symbols = outside;
+    a.flash = flash::measure(flash::loaded_part(data))?;
     Ok(a)
 }
 
@@ -624,6 +631,11 @@ fn summarize(
         groups,
         symbols,
         outside_symbols: Vec::new(),
+        flash: flash::Flash {
+            raw: 0,
+            squashfs_xz: 0,
+            jffs2_zlib: 0,
+        },
     }
 }
 

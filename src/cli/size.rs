@@ -2,7 +2,7 @@
 //! and their translation into [`SizeConfig`] (what `sizes::main` runs
 //! with). Only this layer knows clap; `sizes` knows only the config.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::sizes::{By, SizeConfig};
 
@@ -10,8 +10,22 @@ use crate::sizes::{By, SizeConfig};
 #[derive(Debug, clap::Args)]
 pub struct SizeArgs {
     /// The ELF file to look into (built without --strip: its symbol table is what is read).
-    #[arg(value_name = "BINARY")]
-    pub binary: PathBuf,
+    /// With --why: the main package (default `.`).
+    #[arg(value_name = "BINARY", required_unless_present = "why")]
+    pub binary: Option<PathBuf>,
+    /// Print why the binary has package PKG, as `go mod why` does: the shortest
+    /// chain of imports from the main package to it (repeat for more).
+    #[arg(long, value_name = "PKG")]
+    pub why: Vec<String>,
+    /// With --why: `--target`, `--toolchain`, `--sdk` (the build's choice; it sets the tags).
+    #[command(flatten)]
+    pub select: crate::cli::SelectArgs,
+    /// With --why: extra build tags, comma-separated (as `go build -tags`).
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// With --why: the cache the toolchain probe is remembered in (default as `build`'s).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Rows by package (the sum of each package's symbols) or by single symbol.
     #[arg(long, value_enum, value_name = "WHAT", default_value = "package")]
     pub by: ByArg,
@@ -42,7 +56,7 @@ impl SizeArgs {
     /// (relative to the working directory) and the output choices.
     pub fn config(&self) -> SizeConfig {
         SizeConfig {
-            binary: self.binary.clone(),
+            binary: self.binary.clone().unwrap_or_default(),
             by: match self.by {
                 ByArg::Package => By::Package,
                 ByArg::Symbol => By::Symbol,
@@ -51,5 +65,32 @@ impl SizeArgs {
             svg: self.svg.clone(),
             top: self.top,
         }
+    }
+
+    /// With `--why`: what `depgraph::why::main` runs with (the main
+    /// package as given, else `.`); `None` without it.
+    pub fn why_config(&self, cwd: &Path) -> Option<crate::depgraph::why::WhyConfig> {
+        if self.why.is_empty() {
+            return None;
+        }
+        let main = self
+            .binary
+            .as_ref()
+            .map_or_else(|| ".".to_string(), |b| b.to_string_lossy().into_owned());
+        Some(crate::depgraph::why::WhyConfig {
+            load: crate::build::LoadConfig {
+                choice: self.select.choice(),
+                tags: self
+                    .tags
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .cloned()
+                    .collect(),
+                packages: vec![main],
+                ..Default::default()
+            },
+            targets: self.why.clone(),
+            store: crate::store::Store::from_flag(cwd, self.cache.as_deref()),
+        })
     }
 }

@@ -4,8 +4,9 @@
 //! starts, the ISA, the float ABI and the loader, and for any program the
 //! shared libgo and the free space. Pure: reads no file, runs nothing.
 
-use super::{Device, Finding, Recommendation, Severity};
+use super::{Device, Finding, Mount, Recommendation, Severity};
 use crate::inspect::{ElfInfo, human_bytes};
+use crate::sizes::flash::Flash;
 use crate::target;
 
 /// Architecture family of an ELF `e_machine` (the names of [`Device::arch`]:
@@ -78,7 +79,21 @@ fn target_advice(r: &Recommendation) -> String {
 }
 
 /// Holds a binary against a device; one [`Finding`] per problem, errors first.
+/// Its size is the file's ([`check_on_flash`] with no flash figure).
 pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
+    check_on_flash(b, d, rec, None)
+}
+
+/// [`check`], with what the binary takes on the device's flash
+/// (`sizes::flash`): on a JFFS2 overlay (`/overlay` on an `mtdblock`, as
+/// OpenWrt mounts NOR flash), the zlib figure is what `df`'s free space
+/// is spent on, so it is held against it; elsewhere the file's size.
+pub fn check_on_flash(
+    b: &ElfInfo,
+    d: &Device,
+    rec: &Recommendation,
+    flash: Option<&Flash>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     // A program the kernel cannot load has no run-time problems worth naming.
     let unloadable = load_error(b, d, rec);
@@ -91,7 +106,7 @@ pub fn check(b: &ElfInfo, d: &Device, rec: &Recommendation) -> Vec<Finding> {
         out.extend(missing_interpreter(b, d, rec));
     }
     out.extend(libgo_shared(b));
-    out.extend(too_big(b, d));
+    out.extend(too_big(b, d, flash));
     // Stable: within a severity, findings keep the order above.
     out.sort_by_key(|f| match f.severity {
         Severity::Error => 0,
@@ -299,17 +314,30 @@ fn libgo_shared(b: &ElfInfo) -> Option<Finding> {
 
 /// A binary larger than the free space of the device's persistent file
 /// system (`/overlay`, else `/`): a warning when it fits in `/tmp` (RAM),
-/// an error when not. `None` when df was not given or it fits.
-fn too_big(b: &ElfInfo, d: &Device) -> Option<Finding> {
+/// an error when not. `None` when df was not given or it fits. On JFFS2
+/// ([`jffs2`]) with `flash` known, the size is the zlib figure.
+fn too_big(b: &ElfInfo, d: &Device, flash: Option<&Flash>) -> Option<Finding> {
     let mount = |p: &str| d.mounts.iter().find(|m| m.mounted_on == p);
     let p = mount("/overlay").or_else(|| mount("/"))?;
     let tmp = mount("/tmp");
-    let size = b.file_size;
+    let on_jffs2 = flash.filter(|_| jffs2(p));
+    let size = on_jffs2.map_or(b.file_size, |f| f.jffs2_zlib);
     if size <= p.available {
         return None;
     }
-    let stripped = size.saturating_sub(b.removable_size);
-    let (sev, code, tail) = match tmp.filter(|t| size <= t.available) {
+    let what = match on_jffs2 {
+        Some(f) => format!(
+            "{}, {} as JFFS2 stores it (zlib, 4 KiB nodes)",
+            human_bytes(b.file_size),
+            human_bytes(f.jffs2_zlib)
+        ),
+        None => human_bytes(size),
+    };
+    // What stripping leaves, compressed as much as the whole file was.
+    let stripped = b.file_size.saturating_sub(b.removable_size) as u128 * u128::from(size)
+        / u128::from(b.file_size.max(1));
+    let stripped = stripped as u64;
+    let (sev, code, tail) = match tmp.filter(|t| b.file_size <= t.available) {
         Some(t) => (
             Severity::Warning,
             "fits-only-tmp",
@@ -324,8 +352,7 @@ fn too_big(b: &ElfInfo, d: &Device) -> Option<Finding> {
         sev,
         code,
         format!(
-            "the binary ({}) is larger than the free space on {} ({}){tail}",
-            human_bytes(size),
+            "the binary ({what}) is larger than the free space on {} ({}){tail}",
             p.mounted_on,
             human_bytes(p.available)
         ),
@@ -340,6 +367,13 @@ fn too_big(b: &ElfInfo, d: &Device) -> Option<Finding> {
             }
         )),
     ))
+}
+
+/// Whether a mount is JFFS2 as OpenWrt sets it up: a NOR flash partition
+/// (`/dev/mtdblockN`) as the overlay or root. (A NAND device's overlay is
+/// UBIFS on `ubiN_M`; x86 images use ext4 or f2fs on a loop device.)
+pub fn jffs2(m: &Mount) -> bool {
+    m.filesystem.starts_with("/dev/mtdblock")
 }
 
 /// How to make the binary smaller: rebuild with `--size` or strip it with

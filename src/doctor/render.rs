@@ -7,6 +7,7 @@
 
 use super::{Device, Finding, Recommendation, Severity, tally};
 use crate::inspect::{ElfInfo, human_bytes};
+use crate::sizes::flash::Flash;
 
 /// The human report: device, binary, findings (each with symptom and fix),
 /// the recommended target, and a closing count.
@@ -38,6 +39,43 @@ pub fn render_text(
         );
     }
     s
+}
+
+/// `text` (from [`render_text`]) with a line after the `binary:` line
+/// saying what the binary takes on the device's flash, and which figure
+/// counts against the persistent file system's free space: zlib's on a
+/// JFFS2 overlay ([`super::check::jffs2`]), else the file's size.
+/// `text` unchanged when `flash` is `None`.
+pub fn with_flash(text: &str, flash: Option<&Flash>, d: &Device) -> String {
+    let Some(f) = flash else {
+        return text.to_string();
+    };
+    let mount = |p: &str| d.mounts.iter().find(|m| m.mounted_on == p);
+    let counts = match mount("/overlay").or_else(|| mount("/")) {
+        Some(m) if super::check::jffs2(m) => format!(
+            "; {} is JFFS2 (on {}): the zlib figure is what its {} free are spent on",
+            m.mounted_on,
+            m.filesystem,
+            human_bytes(m.available)
+        ),
+        Some(m) => format!(
+            "; {} is not JFFS2 (on {}): the file's size counts",
+            m.mounted_on, m.filesystem
+        ),
+        None => String::new(),
+    };
+    let note = format!(
+        "  on flash: {}{counts}\n",
+        crate::sizes::flash::describe(f, human_bytes)
+    );
+    let mut out = String::with_capacity(text.len() + note.len());
+    for l in text.split_inclusive('\n') {
+        out.push_str(l);
+        if l.starts_with("binary: ") {
+            out.push_str(&note);
+        }
+    }
+    out
 }
 
 /// Appends one line.

@@ -77,6 +77,14 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
         },
     );
     s.push_str(&table(&head, &rows));
+    s.push_str(&footer(a));
+    s
+}
+
+/// The lines under the table: what the file holds besides symbols, the
+/// `.bss` left out, and a word when only `.dynsym` was there.
+fn footer(a: &Attribution) -> String {
+    let mut s = String::new();
     let outside: Vec<String> = a
         .outside_symbols
         .iter()
@@ -104,6 +112,11 @@ pub fn render_text(a: &Attribution, by: By, top_n: usize) -> String {
             "only .dynsym was there (the file lost its .symtab): most bytes are in no symbol\n",
         );
     }
+    s.push_str(&format!(
+        "on flash: {} as strip leaves it: {}\n",
+        human_bytes(a.flash.raw),
+        super::flash::describe(&a.flash, human_bytes)
+    ));
     s
 }
 
@@ -179,6 +192,11 @@ mod tests {
                 section: ".debug_info".into(),
                 bytes: 2000,
             }],
+            flash: super::super::flash::Flash {
+                raw: 3000,
+                squashfs_xz: 1200,
+                jffs2_zlib: 1600,
+            },
         };
         let t = render_text(&a, By::Package, 2);
         let lines: Vec<&str> = t.lines().collect();
@@ -188,5 +206,9 @@ mod tests {
         assert_eq!(lines[4], "  400    400 B   13.3%        … 1 more packages");
         assert_eq!(lines[5], " 3000  2.9 KiB  100.0%        total in symbols");
         assert!(lines[6].contains(".debug_info 2.0 KiB"), "{t}");
+        assert_eq!(
+            lines[7],
+            "on flash: 2.9 KiB as strip leaves it: 1.2 KiB xz (squashfs), 1.6 KiB zlib (jffs2)"
+        );
     }
 }

@@ -134,7 +134,9 @@ fn host_minion_bytes_go_to_its_packages() {
         t.contains("by symbol:") && t.contains("unicode..import"),
         "{t}"
     );
-    assert_eq!(t.lines().count(), 1 + 1 + 5 + 2 + 2, "{t}");
+    // Header, column names, 5 symbols, rest and total, outside symbols,
+    // .bss, on flash.
+    assert_eq!(t.lines().count(), 1 + 1 + 5 + 2 + 2 + 1, "{t}");
 
     // --svg: one rectangle with a tooltip per group, well formed.
     let svg = dir.path().join("minion.svg");
