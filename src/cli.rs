@@ -22,7 +22,9 @@ pub mod cache;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
+pub mod goflag_table;
 pub mod goflags;
+pub mod goline;
 pub mod graph;
 pub mod inspect;
 pub mod list;
@@ -446,10 +448,14 @@ pub use goflags::normalize;
 /// Errors: a bad `$GOFLAGS`, or whatever the subcommand reports (bad
 /// input, failed build).
 pub fn run(args: Vec<OsString>) -> Result<i32> {
-    let mut args = normalize(args);
-    if let Some((flags, _)) = crate::profile::goenv::getenv("GOFLAGS") {
-        args = goflags::apply(args, &flags)?;
-    }
+    let goflags = crate::profile::goenv::getenv("GOFLAGS").map(|(f, _)| f);
+    let args = match goline::rewrite(args, goflags.as_deref()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return Ok(e.code);
+        }
+    };
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
