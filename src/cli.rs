@@ -27,6 +27,7 @@ pub mod goflags;
 pub mod goline;
 pub mod graph;
 pub mod inspect;
+pub mod install;
 pub mod list;
 pub mod size;
 pub mod test;
@@ -50,6 +51,8 @@ pub struct Cli {
 pub enum Command {
     /// Compile packages and link commands.
     Build(BuildArgs),
+    /// Compile and install commands into GOBIN (else GOPATH/bin), as `go install`.
+    Install(install::InstallArgs),
     /// Describe an ELF executable: class, endianness, machine, ABI, libgo, sections.
     Inspect(inspect::InspectArgs),
     /// Hold a binary (or a target) against a device description and say what will go wrong.
@@ -401,6 +404,7 @@ impl CompileArgs {
             xs,
             record: None,
             emit_ninja: None,
+            install: false,
             linker: self.farm.linker(),
             cache: self.farm.cache_options()?,
         })
@@ -480,6 +484,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
+        Command::Install(a) => crate::install::main(&cwd, &a.config(&cwd)?),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),

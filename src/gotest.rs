@@ -310,7 +310,9 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             // -json carries all of the output; the text shows it for -v
             // and for a failure.
             let mut text = String::new();
-            if cfg.json || cfg.verbose || !o.passed {
+            // As go's testShowPass (and streamed output for -bench).
+            let list = cfg.args.iter().any(|a| a.starts_with("-test.list="));
+            if cfg.json || cfg.verbose || !o.passed || list || cfg.bench.is_some() {
                 text.push_str(&o.output);
                 if !text.is_empty() && !text.ends_with('\n') && !cfg.json {
                     text.push('\n');

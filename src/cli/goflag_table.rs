@@ -114,18 +114,13 @@ const NO_COVER: &str = "-cover is not supported by gccgo-build yet: gccgo has no
 
 /// Every flag of go 1.19's build, install, list, run and test, by
 /// (name, subcommand); a name may have several rows for disjoint subcommands.
+#[rustfmt::skip]
 pub const GO_FLAGS: &[GoFlag] = &[
     // work.AddBuildFlags: every command that builds.
     f("a", COMPILING, Bool, Same, ""),
     f("a", LIST, Bool, Ignored(""), ""),
     f("n", BUILD | INSTALL, Bool, Same, ""),
-    f(
-        "n",
-        TEST | RUN,
-        Bool,
-        Refused("-n is not supported by gccgo-build test and run: use gccgo-build build -n"),
-        "",
-    ),
+    f("n", TEST | RUN, Bool, Refused("-n is not supported by gccgo-build test and run: use gccgo-build build -n"), ""),
     f("n", LIST, Bool, Ignored(""), ""),
     f("x", COMPILING, Bool, Same, ""),
     f("x", LIST, Bool, Ignored(""), ""),
@@ -134,16 +129,7 @@ pub const GO_FLAGS: &[GoFlag] = &[
     f("v", BUILD | INSTALL, Bool, Same, ""),
     f("v", LIST | RUN, Bool, Ignored(""), ""),
     f("asmflags", ALL, Str, Ignored(""), "-D=X"),
-    f(
-        "compiler",
-        ALL,
-        Str,
-        Only(
-            "gccgo",
-            "-compiler: gccgo-build compiles with gccgo only (-compiler=gccgo)",
-        ),
-        "gccgo",
-    ),
+    f("compiler", ALL, Str, Only("gccgo", "-compiler: gccgo-build compiles with gccgo only (-compiler=gccgo)"), "gccgo"),
     f("buildmode", COMPILING, Str, Same, "exe"),
     f("buildmode", LIST, Str, Ignored(""), "exe"),
     f("gcflags", ALL, Str, Ignored(""), "-N"),
@@ -156,83 +142,24 @@ pub const GO_FLAGS: &[GoFlag] = &[
     f("installsuffix", ALL, Str, Ignored(""), "x"),
     f("ldflags", COMPILING, Str, Same, "-s"),
     f("ldflags", LIST, Str, Ignored(""), "-s"),
-    f(
-        "linkshared",
-        ALL,
-        Bool,
-        Refused(
-            "-linkshared is not supported by gccgo-build: it links executables only (libgo as a shared library: -link dynamic)",
-        ),
-        "",
-    ),
+    f("linkshared", ALL, Bool, Refused("-linkshared is not supported by gccgo-build: it links executables only (libgo as a shared library: -link dynamic)"), ""),
     f("pkgdir", ALL, Str, Ignored(""), "pkg"),
-    f(
-        "race",
-        ALL,
-        Bool,
-        Refused(
-            "-race is not supported with gccgo: gccgo has no race detector (gc's ThreadSanitizer runtime); use the go command with gc on the host",
-        ),
-        "",
-    ),
-    f(
-        "msan",
-        ALL,
-        Bool,
-        Refused(
-            "-msan is not supported with gccgo: gccgo has no MemorySanitizer support for Go (gc with clang only)",
-        ),
-        "",
-    ),
-    f(
-        "asan",
-        ALL,
-        Bool,
-        Refused(
-            "-asan is not supported with gccgo: gccgo has no AddressSanitizer support for Go (gc only)",
-        ),
-        "",
-    ),
+    f("race", ALL, Bool, Refused("-race is not supported with gccgo: gccgo has no race detector (gc's ThreadSanitizer runtime); use the go command with gc on the host"), ""),
+    f("msan", ALL, Bool, Refused("-msan is not supported with gccgo: gccgo has no MemorySanitizer support for Go (gc with clang only)"), ""),
+    f("asan", ALL, Bool, Refused("-asan is not supported with gccgo: gccgo has no AddressSanitizer support for Go (gc only)"), ""),
     f("tags", ALL, Str, Same, "a b"),
-    f(
-        "toolexec",
-        ALL,
-        Str,
-        Refused(
-            "-toolexec is not supported by gccgo-build: it runs gccgo itself (use a wrapper as GCCGO or a toolchain profile)",
-        ),
-        "env",
-    ),
+    f("toolexec", ALL, Str, Refused("-toolexec is not supported by gccgo-build: it runs gccgo itself (use a wrapper as GCCGO or a toolchain profile)"), "env"),
     f("trimpath", COMPILING, Bool, Same, ""),
     f("trimpath", LIST, Bool, Ignored(""), ""),
     f("work", COMPILING, Bool, Same, ""),
     f("work", LIST, Bool, Ignored(""), ""),
     f("buildvcs", COMPILING, Bool, Same, "false"),
     f("buildvcs", LIST, Bool, Ignored(""), "false"),
-    f(
-        "debug-actiongraph",
-        ALL,
-        Str,
-        Refused(
-            "-debug-actiongraph is not supported by gccgo-build: see -explain and gccgo-build graph",
-        ),
-        "ag.json",
-    ),
-    f(
-        "debug-trace",
-        ALL,
-        Str,
-        Refused("-debug-trace is not supported by gccgo-build"),
-        "trace.json",
-    ),
+    f("debug-actiongraph", ALL, Str, Refused("-debug-actiongraph is not supported by gccgo-build: see -explain and gccgo-build graph"), "ag.json"),
+    f("debug-trace", ALL, Str, Refused("-debug-trace is not supported by gccgo-build"), "trace.json"),
     // build and install (work/build.go), test (testflag.go).
-    f(
-        "i",
-        BUILD | INSTALL | TEST,
-        Bool,
-        Ignored("-i flag is deprecated"),
-        "",
-    ),
+    f("i", BUILD | INSTALL, Bool, Ignored("-i flag is deprecated"), ""),
+    f("i", TEST, Bool, Refused("-i is not supported by gccgo-build test: it is deprecated since go 1.16 (dependencies are cached; gccgo-build test -c builds without running)"), ""),
     f("o", BUILD | TEST, Str, Same, "out"),
     // test (testflag.go): the go command's own.
     f("c", TEST, Bool, Same, ""),
@@ -241,13 +168,7 @@ pub const GO_FLAGS: &[GoFlag] = &[
     f("coverpkg", TEST, Str, Refused(NO_COVER), "./..."),
     f("exec", TEST | RUN, Str, Same, "env"),
     f("json", TEST, Bool, Same, ""),
-    f(
-        "vet",
-        TEST,
-        Str,
-        Ignored("-vet: gccgo has no vet; vet did not run"),
-        "off",
-    ),
+    f("vet", TEST, Str, Ignored("-vet: gccgo has no vet; vet did not run"), "off"),
     // test: forwarded to the test binary (flagdefs.go `passFlagToTest`).
     t("bench", Str, Same, "XNone"),
     t("benchmem", Bool, TestBinary, ""),
@@ -259,12 +180,7 @@ pub const GO_FLAGS: &[GoFlag] = &[
     t("cpu", Str, TestBinary, "1,2"),
     t("cpuprofile", Str, TestBinary, "cpu.out"),
     t("failfast", Bool, TestBinary, ""),
-    t(
-        "fuzz",
-        Str,
-        Refused("-fuzz is not supported with gccgo: fuzzing needs gc's coverage instrumentation"),
-        "FuzzX",
-    ),
+    t("fuzz", Str, Refused("-fuzz is not supported with gccgo: fuzzing needs gc's coverage instrumentation"), "FuzzX"),
     t("fuzzminimizetime", Str, TestBinary, "1x"),
     t("fuzztime", Str, TestBinary, "1x"),
     t("list", Str, TestBinary, "."),
@@ -300,6 +216,12 @@ const NO_COMPILED: &str = "-compiled is not supported by gccgo-build list yet";
 const NO_EXPORT: &str = "-export is not supported by gccgo-build list yet";
 const NO_FIND: &str = "-find is not supported by gccgo-build list yet";
 const NO_M: &str = "-m, -u, -versions, -retracted and -reuse (module listing) are not supported by gccgo-build list yet";
+
+/// gccgo-build's own flags that share a name with a go flag of another
+/// subcommand (`build -json` goes with `-explain`, `build -timeout` is a
+/// compiler's time limit); every other go flag name that a subcommand of
+/// go lacks is go's `flag provided but not defined` here too.
+pub const EXTENSIONS: &[(&str, u8)] = &[("json", BUILD), ("timeout", BUILD)];
 
 /// The bit of a subcommand named `sub` (`build` …), or None for
 /// gccgo-build's own subcommands.

@@ -170,7 +170,7 @@ impl Parse {
                     1,
                 ));
             };
-            let ours = self.clap.lookup(name).is_some();
+            let ours = self.clap.lookup(name).is_some() && !self.go_flag_elsewhere(name);
             let Some(g) = table::lookup(self.bit, name) else {
                 if ours {
                     let words = self.clap_words(name, value, None)?;
@@ -241,7 +241,11 @@ impl Parse {
                 t.compile_only |=
                     g.name == "c" && value.as_deref().is_none_or(|v| parse_bool(v) == Some(true));
                 self.known(g, name, value)?;
-            } else if let Some(takes) = self.clap.lookup(name) {
+            } else if let Some(takes) = self
+                .clap
+                .lookup(name)
+                .filter(|_| !self.go_flag_elsewhere(name))
+            {
                 let next = (takes && value.is_none()).then(|| words.get(i)).flatten();
                 i += usize::from(next.is_some());
                 let words = self.clap_words(name, value, next.map(String::as_str))?;
@@ -325,12 +329,23 @@ impl Parse {
         self.rest.extend(words[n..].iter().map(OsString::from));
     }
 
-    /// `-j4`: one of gccgo-build's letters that take a value, its value glued on.
+    /// `-j4`: one of gccgo-build's letters that take a number, the
+    /// number glued on (never `-parallel` read as `-p arallel`).
     fn glued_short(&self, w: &str) -> bool {
         let mut cs = w.chars().skip(1);
         matches!(cs.next(), Some(c) if self.clap.shorts.get(&c) == Some(&true))
             && !w.starts_with("--")
             && w.len() > 2
+            && w[2..].bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// Whether `name` is a go flag of another subcommand only (so not one
+    /// here, though clap shares the definition), and not one of
+    /// gccgo-build's own flags of that name (`goflag_table::EXTENSIONS`).
+    fn go_flag_elsewhere(&self, name: &str) -> bool {
+        table::known(name)
+            && table::lookup(self.bit, name).is_none()
+            && !table::EXTENSIONS.contains(&(name, self.bit))
     }
 
     /// A go flag of the table with its value (None for a boolean without one).
@@ -651,5 +666,13 @@ mod tests {
         );
         assert_eq!(rw(&["build"], Some("-frob")).unwrap_err().code, 1);
         assert_eq!(rw(&["build"], Some("-tags")).unwrap_err().code, 2);
+        assert_eq!(
+            rw(&["build", "."], Some("-cover")).unwrap(),
+            ["gccgo-build", "build", "."]
+        );
+        let e = rw(&["build", "-cover", "."], None).unwrap_err();
+        assert_eq!(e.message, "flag provided but not defined: -cover");
+        let e = rw(&["build", "-parallel", "."], None).unwrap_err();
+        assert_eq!(e.message, "flag provided but not defined: -parallel");
     }
 }

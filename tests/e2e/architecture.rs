@@ -48,6 +48,7 @@ const LAYERS: &[&str] = &[
     "record",
     // Drivers and the command line.
     "build",
+    "install",
     "gotest",
     "compare",
     "bisect",
