@@ -19,6 +19,7 @@ use crate::gomod::{GoMod, GoWork};
 
 mod files;
 mod module;
+mod pattern;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{ModuleInfo, ModuleMode, compare_versions};
 
@@ -277,6 +278,19 @@ impl Resolver {
             patterns.to_vec()
         };
         for pat in &pats {
+            if let Some(base) = pattern::walk_base(pat) {
+                let found = self.expand_dots(pat, base, cwd)?;
+                if found.is_empty() {
+                    bail!("pattern {pat}: matched no packages");
+                }
+                for (ip, d) in found {
+                    if let Entry::Vacant(slot) = out.entry(ip) {
+                        order.push(slot.key().clone());
+                        slot.insert((d, true));
+                    }
+                }
+                continue;
+            }
             let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
@@ -352,6 +366,41 @@ impl Resolver {
                 }
             })
             .collect())
+    }
+
+    /// A pattern with `...` before its end (`example.com/m/l...`,
+    /// `./c...`, `a/.../b`): the directories under its literal part
+    /// (`base`), kept when go's `MatchPattern` matches the import path (or,
+    /// for a local pattern, the directory), as go's `matchPackages` and
+    /// `MatchDirs`.
+    ///
+    /// Errors: a local directory outside the build, as for `./x/...`.
+    fn expand_dots(&self, pat: &str, base: &str, cwd: &Path) -> Result<Vec<(String, PathBuf)>> {
+        let mut found = Vec::new();
+        if is_local_path(pat) {
+            let dir = clean(&cwd.join(if base.is_empty() { "." } else { base }));
+            let abs = clean(&cwd.join(pat)).to_string_lossy().into_owned();
+            for root in self.local_roots(&dir) {
+                for d in walk_package_dirs(&root) {
+                    if pattern::matches(&abs, &d.to_string_lossy())
+                        && let Ok(ip) = self.local_import_path(&d)
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        } else {
+            for root in self.roots_for(base) {
+                for d in walk_package_dirs(&root) {
+                    if let Some(ip) = self.import_path_for_dir(&d)
+                        && pattern::matches(pat, &ip)
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The import path of a directory named by a local pattern: its
