@@ -296,6 +296,9 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     }
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
+    if let Some(e) = graph.case_collision(cwd) {
+        bail!("{e}");
+    }
 
     // 6. Outputs.
     let outputs = link_outputs(cwd, cfg, graph)?;

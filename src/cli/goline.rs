@@ -326,7 +326,11 @@ impl Parse {
         let n = if files > 0 { files } else { words.len().min(1) };
         self.positional
             .extend(words[..n].iter().map(OsString::from));
-        self.rest.extend(words[n..].iter().map(OsString::from));
+        // gccgo-build's documented `run PKG -- ARGS` drops that `--` (go
+        // would hand it to the program).
+        let skip = n + usize::from(words.get(n).is_some_and(|w| w == "--"));
+        self.rest
+            .extend(words[skip.min(words.len())..].iter().map(OsString::from));
     }
 
     /// `-j4`: one of gccgo-build's letters that take a number, the
@@ -636,6 +640,10 @@ mod tests {
         assert_eq!(
             rw(&["run", "-x", "a.go", "b.go", "-v", "z"], None).unwrap(),
             ["gccgo-build", "run", "-x", "a.go", "b.go", "--", "-v", "z"]
+        );
+        assert_eq!(
+            rw(&["run", ".", "--", "a"], None).unwrap(),
+            ["gccgo-build", "run", ".", "--", "a"]
         );
     }
 

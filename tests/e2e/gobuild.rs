@@ -347,3 +347,31 @@ fn install_puts_commands_where_go_install_does() {
     ));
     assert!(err.contains("needs module downloads"), "{err}");
 }
+
+/// Two packages whose import paths differ only in case are refused as go
+/// refuses them, at the import, in go's words.
+#[test]
+fn case_insensitive_import_collisions_are_refused_as_go_refuses_them() {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[
+            ("go.mod", "module example.com/m\n\ngo 1.18\n"),
+            ("foo/a.go", "package foo\n"),
+            ("Foo/a.go", "package Foo\n"),
+            (
+                "main.go",
+                // Unnamed imports: gccgo-build's column is the path's, go's the spec's.
+                "package main\n\nimport (\n\t\"example.com/m/Foo\"\n\t\"example.com/m/foo\"\n)\n\nfunc main() {}\n",
+            ),
+        ],
+    );
+    let args = ["build", "-o", "/dev/null", "."];
+    let g = cmd(true, d.path(), &args, &[]);
+    let o = cmd(false, d.path(), &args, &[]);
+    fails(g.clone());
+    fails(o.clone());
+    let want = "main.go:5:2: case-insensitive import collision: \"example.com/m/foo\" and \"example.com/m/Foo\"";
+    assert_eq!(first_error(&g), want);
+    assert_eq!(first_error(&o), want);
+}
