@@ -66,6 +66,8 @@ struct Emitted {
 struct Parse {
     bit: u8,
     clap: FlagSet,
+    /// gccgo-build's flags that take several words (`-emit ninja FILE`), with their count.
+    multi: std::collections::BTreeMap<String, usize>,
     /// The flags read, `$GOFLAGS`' first.
     flags: Vec<Emitted>,
     positional: Vec<OsString>,
@@ -93,8 +95,16 @@ pub fn rewrite(args: Vec<OsString>, goflags: Option<&str>) -> Result<Vec<OsStrin
             None => Ok(args),
         };
     };
+    let multi = sub
+        .get_arguments()
+        .filter_map(|a| {
+            let n = a.get_num_args()?.min_values();
+            Some((a.get_long()?.to_string(), n)).filter(|_| n > 1)
+        })
+        .collect();
     let mut p = Parse {
         bit,
+        multi,
         clap: FlagSet::of(sub),
         flags: Vec::new(),
         positional: Vec::new(),
@@ -241,6 +251,14 @@ impl Parse {
                 t.compile_only |=
                     g.name == "c" && value.as_deref().is_none_or(|v| parse_bool(v) == Some(true));
                 self.known(g, name, value)?;
+            } else if let (Some(&n), None) = (self.multi.get(name), value) {
+                let vals = words.get(i..i + n).ok_or_else(|| {
+                    FlagError::usage(self.bit, format!("flag needs {n} arguments: -{name}"))
+                })?;
+                i += n;
+                let mut w = vec![OsString::from(format!("--{name}"))];
+                w.extend(vals.iter().map(OsString::from));
+                self.push(name, w, false);
             } else if let Some(takes) = self
                 .clap
                 .lookup(name)
@@ -640,6 +658,10 @@ mod tests {
         assert_eq!(
             rw(&["run", "-x", "a.go", "b.go", "-v", "z"], None).unwrap(),
             ["gccgo-build", "run", "-x", "a.go", "b.go", "--", "-v", "z"]
+        );
+        assert_eq!(
+            rw(&["build", "-emit", "ninja", "b.ninja", "."], None).unwrap(),
+            ["gccgo-build", "build", "--emit", "ninja", "b.ninja", "."]
         );
         assert_eq!(
             rw(&["run", ".", "--", "a"], None).unwrap(),
