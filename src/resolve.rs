@@ -278,27 +278,17 @@ impl Resolver {
             patterns.to_vec()
         };
         for pat in &pats {
-            if let Some(base) = pattern::walk_base(pat) {
-                let found = self.expand_dots(pat, base, cwd)?;
-                if found.is_empty() {
-                    bail!("pattern {pat}: matched no packages");
-                }
-                for (ip, d) in found {
-                    if let Entry::Vacant(slot) = out.entry(ip) {
-                        order.push(slot.key().clone());
-                        slot.insert((d, true));
-                    }
-                }
-                continue;
-            }
+            let dots = pattern::walk_base(pat);
             let local = is_local_path(pat);
             let (base, wild) = match pat.strip_suffix("/...") {
                 Some(b) => (b.to_string(), true),
                 None if pat == "..." => (String::new(), true),
-                None => (pat.clone(), false),
+                None => (pat.clone(), dots.is_some()),
             };
             let mut found = Vec::new();
-            if local {
+            if let Some(b) = dots {
+                found = self.expand_dots(pat, b, cwd)?;
+            } else if local {
                 let dir = clean(&cwd.join(&base));
                 if wild {
                     let module_mode = matches!(self.mode, Mode::Module(_));
