@@ -109,6 +109,9 @@ pub struct BuildConfig {
     pub record: Option<PathBuf>,
     /// `--emit ninja FILE`: write the plan as a Ninja file and build nothing.
     pub emit_ninja: Option<PathBuf>,
+    /// `install`: `output` is the install directory, and packages that are
+    /// not commands are built and checked only (`install::main`).
+    pub install: bool,
     /// `--linker` (or `GCCGO_BUILD_LINKER`), resolved for the toolchain
     /// by `flags_for` before planning.
     pub linker: crate::toolchain::LinkerChoice,
@@ -184,6 +187,14 @@ pub fn load_then(
     );
     // Pattern expansion and the graph read each directory once.
     let _dirs = crate::scan::ListingMemo::start();
+    let overlay = match &args.overlay {
+        Some(f) => Some(crate::overlay::Overlay::read(&cwd.join(f), cwd)?),
+        None => None,
+    };
+    // The resolver sees directories as the overlay makes them.
+    if let Some(o) = &overlay {
+        o.seed_listings();
+    }
     let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
     if let Some(f) = &args.modfile {
         use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
@@ -193,11 +204,8 @@ pub fn load_then(
         eprintln!("gccgo-build: warning: {pat:?} matched no packages");
     }
     let roots = expanded.roots;
-    let graph = match &args.overlay {
-        Some(f) => {
-            let overlay = crate::overlay::Overlay::read(&cwd.join(f), cwd)?;
-            Graph::load(&resolver, &ctx, &roots, &overlay, args.tests)?
-        }
+    let graph = match &overlay {
+        Some(o) => Graph::load(&resolver, &ctx, &roots, o, args.tests)?,
         None => Graph::load(&resolver, &ctx, &roots, &Disk, args.tests)?,
     };
     for w in crate::gate::check(&graph, &toolchain, store)? {
@@ -265,7 +273,7 @@ pub fn build(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     let named_out = cfg
         .output
         .as_ref()
-        .filter(|o| !is_dir_output(o))
+        .filter(|o| !is_dir_output(o) && *o != Path::new("/dev/null"))
         .map(|o| crate::resolve::clean(&cwd.join(o)));
     if let Some(o) = &named_out {
         crate::link::refuse_foreign_output(o, &cfg.store)?;
@@ -297,6 +305,9 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     }
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
+    if let Some(e) = graph.case_collision(cwd) {
+        bail!("{e}");
+    }
 
     // 6. Outputs.
     let outputs = link_outputs(cwd, cfg, graph)?;
@@ -464,25 +475,35 @@ fn apply_x(
 }
 
 /// A new work directory (`$WORK`), removed on an early end unless
-/// `keep` (`--work`; the caller keeps it at the end).
+/// `keep` (`--work`; the caller keeps it at the end); under `GOTMPDIR`
+/// when set (environment or go env file), as go's `Builder.Init`, else
+/// under TMPDIR.
 ///
-/// Errors when the temporary directory cannot be created.
+/// Errors when the temporary directory cannot be created (naming GOTMPDIR
+/// when it is the cause).
 pub fn work_dir(keep: bool) -> Result<tempfile::TempDir> {
-    let workdir = tempfile::Builder::new()
-        .prefix("gccgo-build-")
-        .tempdir()
-        .context("creating the work directory")?;
+    let mut b = tempfile::Builder::new();
+    b.prefix("gccgo-build-");
+    let workdir = match crate::profile::goenv::getenv("GOTMPDIR") {
+        Some((d, _)) => b
+            .tempdir_in(&d)
+            .with_context(|| format!("creating the work directory in GOTMPDIR={d}"))?,
+        None => b.tempdir().context("creating the work directory")?,
+    };
     if !keep {
         crate::cleanup::add_dir(workdir.path());
     }
     Ok(workdir)
 }
 
-/// Step 6: which main package is linked where. `-o DIR` (or several
-/// commands without `-o`, which are only compiled, as `go build` does)
-/// uses go's default executable names.
+/// Step 6: which main package is linked where, by go 1.19's `runBuild`
+/// rules (cmd/go/internal/work/build.go). `-o DIR` (or several commands
+/// without `-o`, which are only compiled, as `go build` does) uses go's
+/// default executable names; `-o /dev/null` links nothing.
 ///
-/// Errors: `-o FILE` with no main package, or with several.
+/// Errors, in go's words: `-o DIR` naming no command (but for `install`),
+/// `-o FILE` with several packages, `-o FILE` with no main package, and
+/// the default output name of a single command naming a directory.
 fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap<PkgId, PathBuf>> {
     let mains: Vec<PkgId> = graph
         .roots
@@ -492,29 +513,42 @@ fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap
         .collect();
     let exe = |m: PkgId| crate::link::exe_name(graph.pkg(m));
     let mut outputs: BTreeMap<PkgId, PathBuf> = BTreeMap::new();
-    match (&cfg.output, mains.len()) {
-        (Some(o), 0) if !is_dir_output(o) => bail!(
-            "-o {}: no main package among the packages named, so there is nothing to link",
-            o.display()
-        ),
-        (_, 0) => {}
-        (Some(o), _) if is_dir_output(o) => {
+    match &cfg.output {
+        Some(o) if o == Path::new("/dev/null") => {}
+        Some(o) if is_dir_output(o) => {
+            if mains.is_empty() && !cfg.install {
+                bail!(
+                    "no main packages to build (-o {} is a directory, which holds commands only)",
+                    o.display()
+                );
+            }
             for &m in &mains {
                 outputs.insert(m, crate::resolve::clean(&cwd.join(o).join(exe(m))));
             }
         }
-        (Some(o), 1) => {
-            outputs.insert(mains[0], crate::resolve::clean(&cwd.join(o)));
-        }
-        (Some(o), n) => bail!(
-            "-o {}: {n} commands named; -o must be a directory to hold them",
+        Some(o) if graph.roots.len() > 1 => bail!(
+            "cannot write multiple packages to non-directory {}",
             o.display()
         ),
-        (None, 1) if graph.roots.len() == 1 => {
-            outputs.insert(mains[0], cwd.join(exe(mains[0])));
+        Some(o) if mains.is_empty() => bail!(
+            "-o {}: no main package among the packages named, so there is nothing to link",
+            o.display()
+        ),
+        Some(o) => {
+            outputs.insert(mains[0], crate::resolve::clean(&cwd.join(o)));
+        }
+        None if mains.len() == 1 && graph.roots.len() == 1 => {
+            let out = cwd.join(exe(mains[0]));
+            if out.is_dir() {
+                bail!(
+                    "build output {:?} already exists and is a directory",
+                    exe(mains[0])
+                );
+            }
+            outputs.insert(mains[0], out);
         }
         // As go build: several packages without -o are compiled and checked only.
-        (None, _) => {}
+        None => {}
     }
     Ok(outputs)
 }

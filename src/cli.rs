@@ -22,9 +22,12 @@ pub mod cache;
 pub mod compare;
 pub mod complete;
 pub mod doctor;
+pub mod goflag_table;
 pub mod goflags;
+pub mod goline;
 pub mod graph;
 pub mod inspect;
+pub mod install;
 pub mod list;
 pub mod mod_cmd;
 pub mod size;
@@ -49,6 +52,8 @@ pub struct Cli {
 pub enum Command {
     /// Compile packages and link commands.
     Build(BuildArgs),
+    /// Compile and install commands into GOBIN (else GOPATH/bin), as `go install`.
+    Install(install::InstallArgs),
     /// Describe an ELF executable: class, endianness, machine, ABI, libgo, sections.
     Inspect(inspect::InspectArgs),
     /// Hold a binary (or a target) against a device description and say what will go wrong.
@@ -400,6 +405,7 @@ impl CompileArgs {
             xs,
             record: None,
             emit_ninja: None,
+            install: false,
             linker: self.farm.linker(),
             cache: self.farm.cache_options()?,
         })
@@ -447,10 +453,14 @@ pub use goflags::normalize;
 /// Errors: a bad `$GOFLAGS`, or whatever the subcommand reports (bad
 /// input, failed build).
 pub fn run(args: Vec<OsString>) -> Result<i32> {
-    let mut args = normalize(args);
-    if let Some((flags, _)) = crate::profile::goenv::getenv("GOFLAGS") {
-        args = goflags::apply(args, &flags)?;
-    }
+    let goflags = crate::profile::goenv::getenv("GOFLAGS").map(|(f, _)| f);
+    let args = match goline::rewrite(args, goflags.as_deref()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return Ok(e.code);
+        }
+    };
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
@@ -475,6 +485,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
     };
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
+        Command::Install(a) => crate::install::main(&cwd, &a.config(&cwd)?),
         Command::Inspect(a) => crate::inspect::main(&cwd, &a.config()),
         Command::Doctor(a) => crate::doctor::main(&cwd, &a.config()),
         Command::Toolchains(a) => crate::profile::toolchains_main(&cwd, &a.config()),

@@ -418,8 +418,10 @@ fn report(cfg: &TestConfig, job: &Job, r: Option<(Outcome, bool)>) -> bool {
             // and for a failure.
             let mut text = String::new();
             // go streams the output of benchmarks and of a run without
-            // package arguments (`builderRunTest`).
-            let shown = cfg.verbose || cfg.list || cfg.bench.is_some() || !cfg.packages_named;
+            // package arguments (`builderRunTest`), and shows a passing
+            // run's with -v and -list (testShowPass).
+            let list = cfg.list || cfg.args.iter().any(|a| a.starts_with("-test.list="));
+            let shown = cfg.verbose || list || cfg.bench.is_some() || !cfg.packages_named;
             if cfg.json || shown || !o.passed {
                 text.push_str(&o.output);
                 if !text.is_empty() && !text.ends_with('\n') && !cfg.json {

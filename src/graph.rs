@@ -688,6 +688,51 @@ pub fn internal_violation(importer: &str, imported: &str) -> Option<String> {
     }
 }
 
+impl Graph {
+    /// go's check that no two packages of a build have import paths that
+    /// differ only in case (cmd/go/internal/load/pkg.go, `ToFold`; ASCII
+    /// case here): the later path in byte order is reported at the first
+    /// import of it, as go words it, `main.go:5:2: case-insensitive import
+    /// collision: "example.com/m/foo" and "example.com/m/Foo"` (the file
+    /// relative to `cwd`). None when there is no collision.
+    pub fn case_collision(&self, cwd: &Path) -> Option<String> {
+        let mut paths: Vec<&str> = self
+            .ids()
+            .map(|id| self.pkg(id).import_path.as_str())
+            .collect();
+        paths.sort_unstable();
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        let (p, other) =
+            paths
+                .into_iter()
+                .find_map(|p| match seen.get(&p.to_ascii_lowercase()) {
+                    Some(o) if *o != p => Some((p, *o)),
+                    Some(_) => None,
+                    None => {
+                        seen.insert(p.to_ascii_lowercase(), p);
+                        None
+                    }
+                })?;
+        let msg = format!("case-insensitive import collision: {p:?} and {other:?}");
+        let at = self.ids().find_map(|id| {
+            let q = self.pkg(id);
+            q.files.go_files.iter().find_map(|f| {
+                let i =
+                    f.header.imports.iter().find(|i| {
+                        i.path == p || q.import_map.get(&i.path).is_some_and(|r| r == p)
+                    })?;
+                let file = q.dir.join(&f.name);
+                let file = file.strip_prefix(cwd).unwrap_or(&file).to_path_buf();
+                Some(format!("{}:{}:{}", file.display(), i.line, i.col))
+            })
+        });
+        Some(match at {
+            Some(at) => format!("{at}: {msg}"),
+            None => format!("package {p}: {msg}"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

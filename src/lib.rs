@@ -45,6 +45,7 @@ pub mod gotest;
 pub mod graph;
 pub mod hint;
 pub mod inspect;
+pub mod install;
 pub mod link;
 pub mod list;
 pub mod modfetch;

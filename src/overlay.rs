@@ -81,6 +81,28 @@ impl Overlay {
     pub fn is_empty(&self) -> bool {
         self.replace.is_empty()
     }
+
+    /// Seeds the listing memo in force (`scan::seed_listing`) with each
+    /// directory the overlay touches, as the overlay shows it: its files
+    /// (`list`) and the subdirectories on disk; so a package whose files
+    /// or whole directory exist only in the overlay is found by the
+    /// resolver, as go's `fsys` shows it to the loader.
+    pub fn seed_listings(&self) {
+        let dirs: BTreeSet<&Path> = self.replace.keys().filter_map(|k| k.parent()).collect();
+        for dir in dirs {
+            let Ok(files) = self.list(dir) else {
+                continue;
+            };
+            let mut entries: Vec<crate::scan::DirEntry> = crate::scan::listing(dir)
+                .map(|l| l.iter().filter(|e| !e.is_file).cloned().collect())
+                .unwrap_or_default();
+            entries.extend(files.into_iter().map(|name| crate::scan::DirEntry {
+                name,
+                is_file: true,
+            }));
+            crate::scan::seed_listing(dir, entries);
+        }
+    }
 }
 
 impl SourceReader for Overlay {

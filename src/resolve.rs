@@ -21,6 +21,7 @@ mod download;
 mod files;
 mod module;
 mod nomod;
+mod pattern;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{
     GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
@@ -399,14 +400,17 @@ impl Resolver {
         // `all`: the packages of the main modules (GOPATH: of every
         // entry) and, in the graph, everything they import.
         let pat = if pat == "all" { "..." } else { pat };
+        let dots = pattern::walk_base(pat);
         let local = is_local_path(pat);
         let (base, wild) = match pat.strip_suffix("/...") {
             Some(b) => (b.to_string(), true),
             None if pat == "..." => (String::new(), true),
-            None => (pat.to_string(), false),
+            None => (pat.to_string(), dots.is_some()),
         };
         let mut found = Vec::new();
-        if local {
+        if let Some(b) = dots {
+            found = self.expand_dots(pat, b, cwd)?;
+        } else if local {
             let dir = clean(&cwd.join(&base));
             if wild {
                 let module_mode = matches!(self.mode, Mode::Module(_));
@@ -471,6 +475,41 @@ impl Resolver {
             .filter(|p| wildcard_match(pat, p))
             .cloned()
             .collect()
+    }
+
+    /// A pattern with `...` before its end (`example.com/m/l...`,
+    /// `./c...`, `a/.../b`): the directories under its literal part
+    /// (`base`), kept when go's `MatchPattern` matches the import path (or,
+    /// for a local pattern, the directory), as go's `matchPackages` and
+    /// `MatchDirs`.
+    ///
+    /// Errors: a local directory outside the build, as for `./x/...`.
+    fn expand_dots(&self, pat: &str, base: &str, cwd: &Path) -> Result<Vec<(String, PathBuf)>> {
+        let mut found = Vec::new();
+        if is_local_path(pat) {
+            let dir = clean(&cwd.join(if base.is_empty() { "." } else { base }));
+            let abs = clean(&cwd.join(pat)).to_string_lossy().into_owned();
+            for root in self.local_roots(&dir) {
+                for d in walk_package_dirs(&root) {
+                    if pattern::matches(&abs, &d.to_string_lossy())
+                        && let Ok(ip) = self.local_import_path(&d)
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        } else {
+            for root in self.roots_for(base) {
+                for d in walk_package_dirs(&root) {
+                    if let Some(ip) = self.import_path_for_dir(&d)
+                        && pattern::matches(pat, &ip)
+                    {
+                        found.push((ip, d));
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The import path of a directory named by a local pattern: its

@@ -394,6 +394,18 @@ pub fn listing(dir: &Path) -> std::io::Result<Listing> {
     Ok(l)
 }
 
+/// Puts `entries` in force as `dir`'s listing for the memo in force on
+/// this thread, so that the resolver sees a directory as an `-overlay`
+/// makes it (files added, deleted, a directory that exists only in the
+/// overlay: `overlay::Overlay::seed_listings`). No effect without a memo.
+pub fn seed_listing(dir: &Path, entries: Vec<DirEntry>) {
+    if let Some(m) = ListingMemo::current()
+        && let Ok(mut m) = m.lock()
+    {
+        m.insert(dir.to_path_buf(), Listing::new(entries));
+    }
+}
+
 /// Whether a file of this name builds in `ctx` given its header, as
 /// go/build's `shouldBuild` (a `//go:build` line wins over `+build` lines).
 ///

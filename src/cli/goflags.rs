@@ -20,7 +20,7 @@ use super::Cli;
 /// 1.21) that gccgo-build has no use for: in `$GOFLAGS` they are ignored, as
 /// the go command ignores a flag that the command run does not have.
 /// Anything else unknown in `$GOFLAGS` is an error, as for the go command.
-const GO_ONLY: &[&str] = &[
+pub(super) const GO_ONLY: &[&str] = &[
     "asmflags",
     "compiler",
     "gcflags",
@@ -69,17 +69,17 @@ const GO_ONLY: &[&str] = &[
 /// The flags of one (sub)command: long names and short letters, each with
 /// whether it takes a value.
 #[derive(Debug, Default)]
-struct FlagSet {
-    longs: BTreeMap<String, bool>,
-    shorts: BTreeMap<char, bool>,
+pub(super) struct FlagSet {
+    pub(super) longs: BTreeMap<String, bool>,
+    pub(super) shorts: BTreeMap<char, bool>,
     /// Long flags whose value must follow `=` (`-json=A,B`): the next word is never theirs.
-    equals_only: BTreeSet<String>,
+    pub(super) equals_only: BTreeSet<String>,
 }
 
 impl FlagSet {
     /// The flags of `cmd` (built, so that `help`, `version` and the
     /// global `-C` are among them).
-    fn of(cmd: &clap::Command) -> FlagSet {
+    pub(super) fn of(cmd: &clap::Command) -> FlagSet {
         let mut f = FlagSet::default();
         for a in cmd.get_arguments().filter(|a| !a.is_positional()) {
             let takes = a.get_action().takes_values();
@@ -100,7 +100,7 @@ impl FlagSet {
 
     /// Whether `name` (a long name, or one letter) is a flag here, and
     /// whether it takes a value.
-    fn lookup(&self, name: &str) -> Option<bool> {
+    pub(super) fn lookup(&self, name: &str) -> Option<bool> {
         let mut cs = name.chars();
         match (cs.next(), cs.next()) {
             (Some(c), None) => self.shorts.get(&c).copied(),
@@ -111,15 +111,15 @@ impl FlagSet {
 
 /// The command line's layout: the built command, the index of the
 /// subcommand's name in `args` (if any), and the subcommand's flags.
-struct Layout {
-    root: clap::Command,
-    sub_at: Option<usize>,
+pub(super) struct Layout {
+    pub(super) root: clap::Command,
+    pub(super) sub_at: Option<usize>,
 }
 
 impl Layout {
     /// Finds the subcommand: the first word after `argv[0]` that is not a
     /// flag nor the value of `-C`.
-    fn of(args: &[OsString]) -> Layout {
+    pub(super) fn of(args: &[OsString]) -> Layout {
         let mut root = Cli::command();
         root.build();
         let mut i = 1;
@@ -140,7 +140,7 @@ impl Layout {
     }
 
     /// The subcommand named at `sub_at` (clap's name or alias), if any.
-    fn sub(&self, args: &[OsString]) -> Option<&clap::Command> {
+    pub(super) fn sub(&self, args: &[OsString]) -> Option<&clap::Command> {
         let name = args.get(self.sub_at?)?.to_string_lossy();
         self.root.find_subcommand(name.as_ref())
     }
@@ -203,7 +203,7 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
 }
 
 /// Whether a `$GOFLAGS` boolean value is true, as Go's `strconv.ParseBool`.
-fn parse_bool(v: &str) -> Option<bool> {
+pub(super) fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
         "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
@@ -261,6 +261,7 @@ pub fn apply(args: Vec<OsString>, goflags: &str) -> Result<Vec<OsString>> {
     let flags = FlagSet::of(sub);
     let known_anywhere = |name: &str| {
         GO_ONLY.contains(&name)
+            || super::goflag_table::known(name)
             || FlagSet::of(&layout.root).lookup(name).is_some()
             || layout
                 .root

@@ -51,6 +51,7 @@ const LAYERS: &[&str] = &[
     "record",
     // Drivers and the command line.
     "build",
+    "install",
     "gotest",
     "compare",
     "bisect",

@@ -81,7 +81,7 @@ fn stale_binary_of_ours_is_removed_after_an_early_failure() {
     fails(run(gbx(
         home.path(),
         &dir,
-        &["build", "-tags", "a b", "-o"],
+        &["build", "-tags", "a!b", "-o"],
     )
     .arg(&out)));
     assert!(!out.exists(), "a stale binary survived a bad -tags");

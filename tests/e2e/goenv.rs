@@ -352,7 +352,10 @@ fn goflags_apply_as_the_go_command_applies_them() {
         &[("GOFLAGS", "-race")],
         &["build", "."],
     )));
-    assert!(err.contains("-race: gccgo has no race detector"), "{err}");
+    assert!(
+        err.contains("-race is not supported with gccgo: gccgo has no race detector"),
+        "{err}"
+    );
     // `env` shows GOFLAGS, and does not fail on it (as `go env`).
     let v = env_values(d.path(), &[("GOFLAGS", "-tags=netgo -bogus")], &["GOFLAGS"]);
     assert_eq!(v, ["-tags=netgo -bogus"]);
@@ -373,9 +376,18 @@ fn race_msan_asan_and_buildmode_are_refused_in_one_line() {
     let d = tempfile::tempdir().unwrap();
     module(d.path());
     for (flag, want) in [
-        ("-race", "-race: gccgo has no race detector"),
-        ("-msan", "-msan: gccgo has no MemorySanitizer"),
-        ("-asan", "-asan: gccgo has no AddressSanitizer"),
+        (
+            "-race",
+            "-race is not supported with gccgo: gccgo has no race detector",
+        ),
+        (
+            "-msan",
+            "-msan is not supported with gccgo: gccgo has no MemorySanitizer",
+        ),
+        (
+            "-asan",
+            "-asan is not supported with gccgo: gccgo has no AddressSanitizer",
+        ),
         (
             "-buildmode=c-shared",
             "-buildmode=c-shared: gccgo-build links executables only",
