@@ -26,6 +26,7 @@ pub mod goflags;
 pub mod graph;
 pub mod inspect;
 pub mod list;
+pub mod reapi;
 pub mod size;
 pub mod test;
 pub mod toolchains;
@@ -365,7 +366,10 @@ impl CompileArgs {
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
         }
         flags.strip = self.strip || (self.size && !self.no_strip);
-        flags.trimpath = self.trimpath.then(|| cwd.to_path_buf());
+        // Remote compiles must not depend on where the checkout is: -trimpath.
+        let remote_exec = self.farm.remote_exec.settings()?;
+        let trimpath = self.trimpath || remote_exec.is_some();
+        flags.trimpath = trimpath.then(|| cwd.to_path_buf());
         Ok(BuildConfig {
             load: self.load.config(),
             output: None,
@@ -393,7 +397,7 @@ impl CompileArgs {
                 gccgoflags: (!self.gccgoflags.is_empty()).then(|| self.gccgoflags.join(" ")),
                 ldflags: self.ldflags.clone(),
                 tags: nonempty(&self.load.tags),
-                trimpath: self.trimpath,
+                trimpath,
                 no_vcs: self.buildvcs == "false",
             },
             xs,
@@ -401,6 +405,7 @@ impl CompileArgs {
             emit_ninja: None,
             linker: self.farm.linker(),
             cache: self.farm.cache_options()?,
+            remote_exec,
         })
     }
 }

@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     "hint",
     "store",
     "remote",
+    "reapi",
     "cleanup",
     "console",
     "process",
