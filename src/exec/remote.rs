@@ -307,7 +307,7 @@ impl Remote {
                 let mut all = spec.root.1.clone();
                 all.extend(blobs);
                 self.client.upload_missing(&all).map_err(Failure::Remote)?;
-                let deadline = timeout.unwrap_or(DEFAULT_DEADLINE) + Duration::from_secs(30);
+                let deadline = timeout.unwrap_or(DEFAULT_DEADLINE) + Duration::from_secs(5);
                 let inflight = self.inflight.clone();
                 let named = Arc::new(Mutex::new(None::<String>));
                 let n2 = named.clone();

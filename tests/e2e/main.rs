@@ -22,6 +22,7 @@ mod inspect_doctor;
 mod jobserver;
 mod main_job;
 mod progress;
+mod reapi;
 mod remote;
 mod replay;
 mod reproducible;
