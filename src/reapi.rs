@@ -36,6 +36,8 @@ pub use tree::Source;
 /// The result of an action (REAPI `ActionResult`: output files by path and
 /// digest, exit code, stdout and stderr).
 pub use bazel_remote_apis::build::bazel::remote::execution::v2::ActionResult;
+/// One output file of an `ActionResult` (path, digest, inline contents).
+pub use bazel_remote_apis::build::bazel::remote::execution::v2::OutputFile;
 
 /// Blobs up to this size travel in `BatchReadBlobs`/`BatchUpdateBlobs`
 /// (and requests are filled up to it); larger ones over ByteStream in

