@@ -527,7 +527,13 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         // by this process, and nothing else here opens or closes them.
         jobserver: unsafe { jobserver::Client::from_env() },
         remote: match &cfg.remote_exec {
-            Some(s) => Some(crate::exec::remote::Remote::for_toolchain(s.clone(), tc)?),
+            Some(s) => {
+                let s = crate::exec::remote::Settings {
+                    local_jobs: cfg.jobs,
+                    ..s.clone()
+                };
+                Some(crate::exec::remote::Remote::for_toolchain(s, tc)?)
+            }
             None => None,
         },
     };

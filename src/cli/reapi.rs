@@ -39,6 +39,8 @@ impl RemoteExecArgs {
             strict: self.remote_exec_strict,
             link: self.remote_link,
             jobs: self.remote_jobs.unwrap_or(64).max(1),
+            // Set from -j by the build (`build::execute`).
+            local_jobs: 1,
         }))
     }
 }

@@ -48,6 +48,8 @@ pub struct Settings {
     pub link: bool,
     /// `-remote-jobs N`: remote actions in flight, apart from `-j`.
     pub jobs: usize,
+    /// `-j`: how many fallen-back actions may run here at once.
+    pub local_jobs: usize,
 }
 
 /// How long a remote action may take when `--timeout` gives no limit.
@@ -65,6 +67,8 @@ pub struct Remote {
     inflight: Arc<Mutex<BTreeSet<String>>>,
     /// Each remote action's wall time and whether it was a cache hit.
     pub timings: Mutex<Vec<(String, Duration, bool)>>,
+    /// Free slots for actions that fall back to running here.
+    fallback: (Mutex<usize>, std::sync::Condvar),
 }
 
 impl std::fmt::Debug for Remote {
@@ -103,6 +107,7 @@ impl Remote {
     /// Errors: unreadable credential files or TLS settings.
     pub fn new(settings: Settings, target: &str, compiler: &str) -> anyhow::Result<Arc<Remote>> {
         let client = reapi::Client::new(settings.config.clone())?;
+        let settings_local_jobs = settings.local_jobs.max(1);
         let r = Arc::new(Remote {
             client,
             settings,
@@ -115,6 +120,7 @@ impl Remote {
             digests: Mutex::new(HashMap::new()),
             inflight: Arc::new(Mutex::new(BTreeSet::new())),
             timings: Mutex::new(Vec::new()),
+            fallback: (Mutex::new(settings_local_jobs), std::sync::Condvar::new()),
         });
         let weak = Arc::downgrade(&r);
         crate::cleanup::on_exit(Box::new(move || {
@@ -158,6 +164,23 @@ impl Remote {
             t.len(),
             ran.saturating_sub(t.len())
         )
+    }
+
+    /// Runs `local` once one of the fallback slots (as many as `-j`) is
+    /// free, so that remote slots falling back at once (a server down at
+    /// start) do not run `-remote-jobs` compilers here.
+    fn locally<T>(&self, local: impl FnOnce() -> T) -> T {
+        let (m, cv) = &self.fallback;
+        let mut free = lock(m);
+        while *free == 0 {
+            free = cv.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        drop(free);
+        let out = local();
+        *lock(m) += 1;
+        cv.notify_one();
+        out
     }
 
     /// The platform properties, as `key=value` words (for `-x`).
@@ -252,7 +275,7 @@ impl Remote {
                         None,
                     );
                 }
-                let (o, r) = local();
+                let (o, r) = self.locally(local);
                 let warn = r.is_ok().then(|| {
                     format!(
                         "{}: failed on the remote worker but built here; check the workers' toolchain",
@@ -287,7 +310,7 @@ impl Remote {
         }
         let first = !self.warned.swap(true, Ordering::Relaxed);
         let warn = first.then(|| format!("{why}; building here instead"));
-        let (o, r) = local();
+        let (o, r) = self.locally(local);
         (o, r, warn)
     }
 
