@@ -158,9 +158,12 @@ fn err(kind: ErrorKind, message: impl Into<String>) -> Error {
 fn status_error(what: &str, s: &tonic::Status) -> Error {
     use tonic::Code;
     let kind = match s.code() {
-        Code::Unavailable | Code::Unknown | Code::Aborted | Code::Cancelled => {
-            ErrorKind::Unreachable
-        }
+        // RESOURCE_EXHAUSTED: an overloaded server; the rest runs here.
+        Code::Unavailable
+        | Code::Unknown
+        | Code::Aborted
+        | Code::Cancelled
+        | Code::ResourceExhausted => ErrorKind::Unreachable,
         Code::Unauthenticated | Code::PermissionDenied => ErrorKind::Credentials,
         Code::DeadlineExceeded => ErrorKind::Timeout,
         _ => ErrorKind::Rejected,

@@ -206,7 +206,7 @@ class Worker:
                     bots.UpdateBotSessionRequest(name=session.name, bot_session=session), timeout=0.5)
             except grpc.RpcError as e:
                 if e.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
-                    raise
+                    time.sleep(0.2)  # a busy or restarting server: ask again
 
 
 def main():
