@@ -118,6 +118,8 @@ pub struct BuildConfig {
     /// The remote cache and the local cache's size limit (`explain` is
     /// filled from the field above when the cache opens).
     pub cache: crate::cache::Options,
+    /// `-remote-exec` and its companions (`exec::remote`).
+    pub remote_exec: Option<crate::exec::remote::Settings>,
 }
 
 impl BuildConfig {
@@ -567,6 +569,16 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         // SAFETY: the descriptors named in MAKEFLAGS are only used as a jobserver
         // by this process, and nothing else here opens or closes them.
         jobserver: unsafe { jobserver::Client::from_env() },
+        remote: match &cfg.remote_exec {
+            Some(s) => {
+                let s = crate::exec::remote::Settings {
+                    local_jobs: cfg.jobs,
+                    ..s.clone()
+                };
+                Some(crate::exec::remote::Remote::for_toolchain(s, tc)?)
+            }
+            None => None,
+        },
     };
     let mut progress = crate::progress::for_stderr(cfg.explain);
     let cache_opts = crate::cache::Options {
@@ -579,6 +591,11 @@ pub fn execute(cfg: &BuildConfig, tc: &Toolchain, plan: &Plan) -> Result<crate::
         .as_mut()
         .map(|c| c as &mut dyn crate::cache::CacheHook);
     let summary = crate::exec::run(plan, &opts, progress.as_mut(), hook)?;
+    if let Some(r) = &opts.remote
+        && (cfg.verbose || cfg.print_commands)
+    {
+        eprintln!("gccgo-build: {}", r.summary_line(summary.ran));
+    }
     if cfg.verbose || cfg.explain == Explain::Text {
         eprintln!(
             "gccgo-build: {} actions run, {} from cache",

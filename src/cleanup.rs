@@ -39,6 +39,8 @@ struct State {
     reaper: Option<std::process::ChildStdin>,
     /// Whether starting the reaper was tried.
     reaper_tried: bool,
+    /// Run first by `exit_now` (cancelling remote operations).
+    hooks: Vec<Box<dyn Fn() + Send>>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -47,6 +49,7 @@ static STATE: Mutex<State> = Mutex::new(State {
     outs: Vec::new(),
     reaper: None,
     reaper_tried: false,
+    hooks: Vec::new(),
 });
 
 fn state() -> std::sync::MutexGuard<'static, State> {
@@ -82,6 +85,12 @@ pub fn remove_group(pgid: u32) {
     }
 }
 
+/// Registers `hook` to run first if the process ends early (the remote
+/// executor's: cancel the operations in flight). It must not call back here.
+pub fn on_exit(hook: Box<dyn Fn() + Send>) {
+    state().hooks.push(hook);
+}
+
 /// Registers a directory to remove if the process ends early.
 pub fn add_dir(dir: &Path) {
     state().dirs.push(dir.to_path_buf());
@@ -103,6 +112,9 @@ pub fn guard_output(out: &Path, store: &crate::store::Store) {
 /// `gccgo-build: MESSAGE` (when given) and exits with `code`.
 pub fn exit_now(code: i32, message: Option<&str>) -> ! {
     let s = state();
+    for h in &s.hooks {
+        h();
+    }
     for &g in &s.groups {
         // SAFETY: kill(2) on a process group this process created and announced.
         unsafe {

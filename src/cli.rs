@@ -30,6 +30,7 @@ pub mod inspect;
 pub mod install;
 pub mod list;
 pub mod mod_cmd;
+pub mod reapi;
 pub mod size;
 pub mod test;
 pub mod toolchains;
@@ -369,7 +370,10 @@ impl CompileArgs {
                 .extend(["-Wl,--gc-sections".into(), "-no-pie".into()]);
         }
         flags.strip = self.strip || (self.size && !self.no_strip);
-        flags.trimpath = self.trimpath.then(|| cwd.to_path_buf());
+        // Remote compiles must not depend on where the checkout is: -trimpath.
+        let remote_exec = self.farm.remote_exec.settings()?;
+        let trimpath = self.trimpath || remote_exec.is_some();
+        flags.trimpath = trimpath.then(|| cwd.to_path_buf());
         // -x also prints each module fetch (`# get URL`), as go does.
         crate::modfetch::set_trace(self.print_commands);
         Ok(BuildConfig {
@@ -399,7 +403,7 @@ impl CompileArgs {
                 gccgoflags: (!self.gccgoflags.is_empty()).then(|| self.gccgoflags.join(" ")),
                 ldflags: self.ldflags.clone(),
                 tags: nonempty(&self.load.tags),
-                trimpath: self.trimpath,
+                trimpath,
                 no_vcs: self.buildvcs == "false",
             },
             xs,
@@ -408,6 +412,7 @@ impl CompileArgs {
             install: false,
             linker: self.farm.linker(),
             cache: self.farm.cache_options()?,
+            remote_exec,
         })
     }
 }

@@ -24,6 +24,8 @@ use crate::plan::{ActionId, Plan, Step};
 use crate::process::RunError;
 use crate::progress::Progress;
 
+pub mod remote;
+
 /// How to run the plan.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -39,6 +41,8 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// A GNU make jobserver to take job slots from (beyond our implicit one).
     pub jobserver: Option<jobserver::Client>,
+    /// `-remote-exec`: the remote executor, with its own slots (`-remote-jobs`).
+    pub remote: Option<std::sync::Arc<remote::Remote>>,
 }
 
 /// The result of a build.
@@ -62,6 +66,8 @@ enum Msg {
         action: ActionId,
         output: String,
         result: Result<(), String>,
+        /// One line to warn with (the remote executor's fallback).
+        warning: Option<String>,
     },
     /// A job slot from make's jobserver (or the error acquiring it).
     Token(std::io::Result<jobserver::Acquired>),
@@ -225,8 +231,16 @@ pub fn run<'a>(
         slots_held: Vec::new(),
         requested: 0,
         quiet_rerun: BTreeSet::new(),
+        remote_running: BTreeSet::new(),
     };
     s.progress.start(plan.actions.len());
+    if let Some(r) = opts.remote.as_ref().filter(|_| opts.print_commands) {
+        s.progress.command(&format!(
+            "# remote execution on {}: {}",
+            r.settings.config.url(),
+            r.platform_line()
+        ));
+    }
     loop {
         s.start_ready()?;
         if s.running == 0 {
@@ -237,7 +251,13 @@ pub fn run<'a>(
                 action,
                 output,
                 result,
-            }) => s.finished(action, output, result),
+                warning,
+            }) => {
+                if let Some(w) = warning {
+                    s.progress.warn(&w);
+                }
+                s.finished(action, output, result)
+            }
             Ok(Msg::Token(t)) => s.token(t),
             Err(_) => break,
         }
@@ -267,6 +287,8 @@ struct Scheduler<'a> {
     /// Actions run again because a concurrent trim removed their entries
     /// (no "corrupted" warning for them).
     quiet_rerun: BTreeSet<ActionId>,
+    /// Running actions that went to the remote executor (`running` counts them too).
+    remote_running: BTreeSet<ActionId>,
 }
 
 impl Scheduler<'_> {
@@ -287,10 +309,21 @@ impl Scheduler<'_> {
 
     /// Starts ready actions while slots allow; hits finish at once.
     fn start_ready(&mut self) -> Result<()> {
-        while !self.q.stopped && self.running < self.slots() {
+        while !self.q.stopped {
+            let local_free = self.running - self.remote_running.len() < self.slots();
+            let remote_free = (self.opts.remote.as_ref())
+                .is_some_and(|r| self.remote_running.len() < r.settings.jobs.max(1));
+            if !local_free && !remote_free {
+                break;
+            }
             let Some(i) = self.q.pop() else {
                 break;
             };
+            let remote = (self.opts.remote.as_ref()).is_some_and(|r| r.takes(self.plan, i));
+            if (remote && !remote_free) || (!remote && !local_free) {
+                self.q.push(i);
+                break;
+            }
             let lookup = match self.cache.as_deref_mut() {
                 Some(c) => c.lookup(self.plan, i),
                 None => Ok(Lookup::Miss {
@@ -303,7 +336,7 @@ impl Scheduler<'_> {
                     if self.cache.is_some() {
                         self.progress.explain(&self.plan[i].label, &reason);
                     }
-                    self.spawn(i)?;
+                    self.spawn(i, remote)?;
                 }
                 Ok(Lookup::Corrupt { rebuild, trimmed }) => {
                     for j in rebuild {
@@ -370,13 +403,16 @@ impl Scheduler<'_> {
         self.q.succeeded(i);
     }
 
-    /// Runs action `i`'s steps on a worker thread.
-    fn spawn(&mut self, i: ActionId) -> Result<()> {
+    /// Runs action `i`'s steps on a worker thread (`remote`: through the
+    /// remote executor, which falls back to running them here).
+    fn spawn(&mut self, i: ActionId, remote: bool) -> Result<()> {
         let a = &self.plan[i];
         self.progress.begin(&a.label, self.opts.verbose);
         if self.opts.print_commands {
+            let mark = if remote { "# remote: " } else { "" };
             for st in &a.steps {
-                self.progress.command(&st.display(&self.plan.work));
+                let line = st.display(&self.plan.work);
+                self.progress.command(&format!("{mark}{line}"));
             }
         }
         let steps = a.steps.clone();
@@ -384,18 +420,32 @@ impl Scheduler<'_> {
         let work = self.plan.work.clone();
         let timeout = self.opts.timeout;
         let tx = self.tx.clone();
+        let job = (self.opts.remote.clone())
+            .filter(|_| remote)
+            .map(|r| (r, remote::Remote::job(self.plan, i)));
         std::thread::Builder::new()
             .name(format!("job-{}", i.index()))
             .spawn(move || {
-                let (output, result) = run_steps(&steps, &fail_when, timeout, &work);
+                let local = || run_steps(&steps, &fail_when, timeout, &work);
+                let (output, result, warning) = match &job {
+                    Some((r, job)) => r.run(job, timeout, &fail_when, local),
+                    None => {
+                        let (o, r) = local();
+                        (o, r, None)
+                    }
+                };
                 let _ = tx.send(Msg::Done {
                     action: i,
                     output,
                     result,
+                    warning,
                 });
             })
             .context("starting a worker thread")?;
         self.running += 1;
+        if remote {
+            self.remote_running.insert(i);
+        }
         Ok(())
     }
 
@@ -403,6 +453,7 @@ impl Scheduler<'_> {
     /// release its dependents; or record the failure.
     fn finished(&mut self, i: ActionId, output: String, result: Result<(), String>) {
         self.running -= 1;
+        self.remote_running.remove(&i);
         // Give back the slots we no longer need.
         while self.slots_held.len() > self.running {
             self.slots_held.pop();

@@ -56,6 +56,7 @@ pub mod plan;
 pub mod process;
 pub mod profile;
 pub mod progress;
+pub mod reapi;
 pub mod record;
 pub mod remote;
 pub mod resolve;

@@ -17,6 +17,7 @@
 //! and no message names them.
 
 mod auth;
+mod grpc;
 mod http;
 mod kv;
 
@@ -61,6 +62,8 @@ impl Area {
 enum Scheme {
     Http,
     Redis,
+    /// The Remote Execution API's ActionCache and CAS (`grpc://`, `grpcs://`).
+    Grpc,
 }
 
 /// How to reach a remote cache, checked: the `--remote-cache` URL (or
@@ -106,9 +109,14 @@ impl Config {
         let (scheme, rest) = match url.split_once("://") {
             Some(("http" | "https", rest)) => (Scheme::Http, rest),
             Some(("redis", rest)) => (Scheme::Redis, rest),
+            Some(("grpc" | "grpcs", rest)) => {
+                crate::reapi::Config::parse(&url, "--remote-cache")?;
+                (Scheme::Grpc, rest)
+            }
             _ => bail!(
                 "--remote-cache {url}: not a remote cache URL; use http://host[:port][/prefix], \
-                 https://… or redis://host:port[/db]"
+                 https://…, redis://host:port[/db] or grpc://host:port[/instance] (the Remote \
+                 Execution API's ActionCache and CAS)"
             ),
         };
         let authority = rest.split('/').next().unwrap_or("");
@@ -156,6 +164,14 @@ impl Config {
         match self.scheme {
             Scheme::Http => Box::new(http::Http::new(self, self.credentials.clone())),
             Scheme::Redis => Box::new(kv::Redis::new(self, self.credentials.clone())),
+            Scheme::Grpc => match crate::reapi::Config::parse(&self.url, "--remote-cache") {
+                Ok(mut c) => {
+                    c.connect_timeout = self.connect_timeout;
+                    c.request_timeout = self.request_timeout;
+                    Box::new(grpc::Grpc::new(&c))
+                }
+                Err(e) => Box::new(grpc::Grpc::failed(format!("{e:#}"))),
+            },
         }
     }
 }

@@ -101,6 +101,9 @@ pub struct FarmArgs {
     /// Only read the remote cache, never upload (CI pulls; trusted builders push).
     #[arg(long)]
     pub remote_cache_readonly: bool,
+    /// Remote execution (`-remote-exec` …).
+    #[command(flatten)]
+    pub remote_exec: super::reapi::RemoteExecArgs,
 }
 
 impl FarmArgs {

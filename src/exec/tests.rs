@@ -131,6 +131,7 @@ fn opts(jobs: usize, keep_going: bool) -> Options {
         keep_going,
         timeout: Some(Duration::from_secs(20)),
         jobserver: None,
+        remote: None,
     }
 }
 

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "par",
     "hint",
     "store",
+    "reapi",
     "remote",
     "cleanup",
     "console",

@@ -29,6 +29,7 @@ mod jobserver;
 mod main_job;
 mod modfetch;
 mod progress;
+mod reapi;
 mod remote;
 mod replay;
 mod reproducible;
