@@ -56,6 +56,10 @@ pub struct TestConfig {
     pub json: bool,
     /// `-exec CMD`: run each binary with this program and arguments.
     pub exec: Option<Vec<String>>,
+    /// `-runner KIND` (`None`: `-exec`, the profile's `runner_kind`, or qemu-user).
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// `-m MIB` for the system runner's guests.
+    pub memory_mib: Option<u32>,
     /// `-p N`: test binaries run at once, ≥ 1.
     pub parallel: usize,
     /// Arguments after `-args`, passed to every binary.
@@ -85,6 +89,11 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     bcfg.keep_going = true;
     let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
+    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), tc)?;
+    if kind == crate::sysrun::RunnerKind::System {
+        // The guest has no libc to load: every test binary is static.
+        bcfg.flags.link = crate::plan::LinkMode::Static;
+    }
     let api = testing_api(tc)?;
     let workdir = crate::build::work_dir(bcfg.keep_work)?;
     let work = workdir.path().to_path_buf();
@@ -150,7 +159,8 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             },
         })
         .collect();
-    let failed = run_all(cfg, tc, &bcfg.store, &jobs)?;
+    let runner = Runner::new(&kind, cfg, tc, &bcfg.store)?;
+    let failed = run_all(cfg, tc, &bcfg.store, &runner, &jobs)?;
     Ok(i32::from(failed))
 }
 
@@ -221,7 +231,13 @@ enum Binary {
 /// package's result in order; returns whether any package failed.
 ///
 /// Errors: a worker thread could not start.
-fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Result<bool> {
+fn run_all(
+    cfg: &TestConfig,
+    tc: &Toolchain,
+    store: &Store,
+    runner: &Runner,
+    jobs: &[Job],
+) -> Result<bool> {
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<(Outcome, bool)>)>();
     let next = std::sync::Mutex::new(0usize);
     let mut any_failed = false;
@@ -240,7 +256,7 @@ fn run_all(cfg: &TestConfig, tc: &Toolchain, store: &Store, jobs: &[Job]) -> Res
                         };
                         let Some(job) = jobs.get(i) else { return };
                         if let Binary::Built(exe) = &job.exe {
-                            let r = run_one(cfg, tc, store, job, exe);
+                            let r = run_one(cfg, tc, store, runner, job, exe);
                             if tx.send((i, Some(r))).is_err() {
                                 return;
                             }
@@ -372,11 +388,19 @@ fn run_one(
     cfg: &TestConfig,
     tc: &Toolchain,
     store: &Store,
+    runner: &Runner,
     job: &Job,
     exe: &Path,
 ) -> (Outcome, bool) {
     let flags = test_flags(cfg);
-    let argv = runner_command(cfg.exec.as_deref(), tc, exe);
+    let argv = match runner {
+        Runner::Command(exec) => runner_command(exec.as_deref(), tc, exe),
+        Runner::System(sys) => {
+            let mut v: Vec<String> = sys.describe().split(' ').map(str::to_string).collect();
+            v.push(exe.display().to_string());
+            v
+        }
+    };
     let cacheable = cfg.count.is_none() && cfg.bench.is_none();
     let memo = if cacheable {
         result_key(exe, &argv[..argv.len() - 1], &flags, &job.dir)
@@ -386,6 +410,13 @@ fn run_one(
     };
     if let Some(o) = store.read_json::<Outcome>(memo.as_deref()) {
         return (o, true);
+    }
+    if let Runner::System(sys) = runner {
+        let o = run_in_guest(cfg, sys, job, exe, &flags);
+        if o.passed {
+            store.write_json(memo.as_deref(), &o);
+        }
+        return (o, false);
     }
     let mut cmd = crate::process::Cmd::new(&argv[0])
         .args(&argv[1..])
@@ -425,6 +456,96 @@ fn run_one(
         store.write_json(memo.as_deref(), &o);
     }
     (o, false)
+}
+
+/// How the test binaries run: a command (qemu-user, `-exec`, or none),
+/// or each in its own guest.
+enum Runner {
+    /// `-exec CMD` words, or `None` for the toolchain's runner.
+    Command(Option<Vec<String>>),
+    /// The system runner, prepared once for all binaries.
+    System(crate::sysrun::System),
+}
+
+impl Runner {
+    /// The runner of `kind`; the system runner's kernel and init are made
+    /// ready here, once.
+    ///
+    /// Errors: as `sysrun::System::prepare`.
+    fn new(
+        kind: &crate::sysrun::RunnerKind,
+        cfg: &TestConfig,
+        tc: &Toolchain,
+        store: &Store,
+    ) -> Result<Runner> {
+        use crate::sysrun::RunnerKind as K;
+        Ok(match kind {
+            K::User => Runner::Command(None),
+            K::Native => Runner::Command(Some(Vec::new())),
+            K::Exec(e) => Runner::Command(Some(e.clone())),
+            K::System => {
+                // The binary's own -test.timeout panics first; the guest is
+                // killed a minute later, boot time allowed on top.
+                let timeout = parse_go_duration(&cfg.timeout)
+                    .filter(|d| !d.is_zero())
+                    .map(|d| d + Duration::from_secs(120));
+                let limits = crate::sysrun::Limits {
+                    memory_mib: cfg.memory_mib,
+                    timeout,
+                };
+                Runner::System(crate::sysrun::System::prepare(tc, store, &limits)?)
+            }
+        })
+    }
+}
+
+/// Runs one test binary in a guest of its own; a guest that cannot start
+/// is a failed run (its error is the output).
+fn run_in_guest(
+    cfg: &TestConfig,
+    sys: &crate::sysrun::System,
+    job: &Job,
+    exe: &Path,
+    flags: &[String],
+) -> Outcome {
+    let req = crate::sysrun::Request {
+        exe: exe.to_path_buf(),
+        args: flags.to_vec(),
+        dir: job.dir.clone(),
+        testdata: true,
+    };
+    if cfg.build.print_commands {
+        eprintln!(
+            "cd {}; {} {} {}",
+            crate::process::quote(&job.dir.to_string_lossy(), None),
+            sys.describe(),
+            exe.display(),
+            flags.join(" ")
+        );
+    }
+    let start = Instant::now();
+    match sys.run(&req) {
+        Ok(o) => {
+            let mut output = String::from_utf8_lossy(&o.combined).into_owned();
+            if let Some(d) = o.end.describe() {
+                if !output.is_empty() && !output.ends_with('\n') {
+                    output.push('\n');
+                }
+                output.push_str(&d);
+                output.push('\n');
+            }
+            Outcome {
+                output,
+                passed: o.end == crate::sysrun::End::Exited(0),
+                elapsed: o.wall.as_secs_f64(),
+            }
+        }
+        Err(e) => Outcome {
+            output: format!("{}\n", crate::words::error_text(&e)),
+            passed: false,
+            elapsed: start.elapsed().as_secs_f64(),
+        },
+    }
 }
 
 /// The key of a cached result: the binary's contents, how it is run, its
@@ -493,6 +614,12 @@ pub struct RunConfig {
     pub build: BuildConfig,
     /// `-exec CMD`.
     pub exec: Option<Vec<String>>,
+    /// `-runner KIND` (`None`: `-exec`, the profile's `runner_kind`, or qemu-user).
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// `-m MIB` for the system runner's guest.
+    pub memory_mib: Option<u32>,
+    /// `-timeout D`: kill the program after this long (`None`: never).
+    pub timeout: Option<Duration>,
     /// Arguments for the program.
     pub args: Vec<String>,
 }
@@ -512,19 +639,92 @@ pub fn run_main(cwd: &Path, cfg: &RunConfig) -> Result<i32> {
     let mut b = cfg.build.clone();
     b.output = Some(exe.clone());
     let tc = crate::build::toolchain_for_selection(&b.load.choice.selection(), &b.store)?;
+    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), &tc)?;
+    if kind == crate::sysrun::RunnerKind::System {
+        // The guest has no libc to load: the program is static.
+        b.flags.link = crate::plan::LinkMode::Static;
+    }
     if crate::build::build(cwd, &b)? != 0 {
         return Ok(1);
     }
-    let argv = runner_command(cfg.exec.as_deref(), &tc, &exe);
-    let status = std::process::Command::new(&argv[0])
+    use crate::sysrun::RunnerKind as K;
+    let exec: Option<Vec<String>> = match kind {
+        K::System => return run_in_guest_main(cwd, cfg, &tc, &b.store, &exe),
+        K::User => None,
+        K::Native => Some(Vec::new()),
+        K::Exec(e) => Some(e),
+    };
+    let argv = runner_command(exec.as_deref(), &tc, &exe);
+    let mut child = std::process::Command::new(&argv[0])
         .args(&argv[1..])
         .args(&cfg.args)
-        .status()
+        .spawn()
         .with_context(|| format!("running {}", argv.join(" ")))?;
+    let status = match cfg.timeout {
+        None => child.wait(),
+        Some(t) => wait_or_kill(&mut child, t),
+    }
+    .with_context(|| format!("running {}", argv.join(" ")))?;
     use std::os::unix::process::ExitStatusExt;
     Ok(status
         .code()
         .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+/// Waits for `child`, killing it after `t` (then it reports SIGKILL).
+fn wait_or_kill(
+    child: &mut std::process::Child,
+    t: Duration,
+) -> std::io::Result<std::process::ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(st);
+        }
+        if start.elapsed() >= t {
+            let _ = child.kill();
+            return child.wait();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `run -runner system`: the program in a guest, its stdout and stderr
+/// passed on, its exit status returned (128+N for signal N, 137 for the
+/// guest's OOM killer, 1 for a timeout or a guest that died unreported,
+/// each with a line on stderr saying which).
+///
+/// Errors: as `sysrun::System::prepare` and `sysrun::System::run`.
+fn run_in_guest_main(
+    cwd: &Path,
+    cfg: &RunConfig,
+    tc: &Toolchain,
+    store: &Store,
+    exe: &Path,
+) -> Result<i32> {
+    let limits = crate::sysrun::Limits {
+        memory_mib: cfg.memory_mib,
+        timeout: cfg.timeout,
+    };
+    let sys = crate::sysrun::System::prepare(tc, store, &limits)?;
+    let req = crate::sysrun::Request {
+        exe: exe.to_path_buf(),
+        args: cfg.args.clone(),
+        dir: cwd.to_path_buf(),
+        testdata: false,
+    };
+    let o = sys.run(&req)?;
+    // The program's bytes as they are (not necessarily UTF-8); a closed
+    // stdout is the reader's business, as it would be for the program.
+    use std::io::Write as _;
+    let mut so = std::io::stdout().lock();
+    let _ = so.write_all(&o.stdout).and_then(|()| so.flush());
+    drop(so);
+    let _ = std::io::stderr().lock().write_all(&o.stderr);
+    if let Some(d) = o.end.describe() {
+        eprintln!("gccgo-build: {d}");
+    }
+    Ok(o.end.status())
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ const LAYERS: &[&str] = &[
     "exec",
     "link",
     "record",
+    "sysrun",
     // Drivers and the command line.
     "build",
     "gotest",
