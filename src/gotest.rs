@@ -724,6 +724,16 @@ fn run_in_guest_main(
     if let Some(d) = o.end.describe() {
         eprintln!("gccgo-build: {d}");
     }
+    if cfg.build.print_commands {
+        // -x: the boot's cost against the program's own time.
+        eprintln!(
+            "gccgo-build: system runner: {:.3}s wall, program {}, peak memory {}",
+            o.wall.as_secs_f64(),
+            o.program_time
+                .map_or("?".into(), |t| format!("{:.3}s", t.as_secs_f64())),
+            o.max_rss_kib.map_or("?".into(), |k| format!("{k} KiB"))
+        );
+    }
     Ok(o.end.status())
 }
 

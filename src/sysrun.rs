@@ -189,6 +189,8 @@ pub struct Outcome {
     pub max_rss_kib: Option<u64>,
     /// Wall time of the whole run, boot included.
     pub wall: Duration,
+    /// The program's own wall time in the guest (start to exit), when reported.
+    pub program_time: Option<Duration>,
 }
 
 /// A prepared system runner: kernel, init and guest memory for one toolchain.
@@ -545,6 +547,7 @@ fn parse_frames(data: &[u8]) -> Outcome {
         end: End::NoReport(String::new()),
         max_rss_kib: None,
         wall: Duration::ZERO,
+        program_time: None,
     };
     for line in data.split(|&b| b == b'\n') {
         let line = String::from_utf8_lossy(line);
@@ -572,6 +575,7 @@ fn parse_frames(data: &[u8]) -> Outcome {
                 };
             }
             "m" => o.max_rss_kib = body.trim().parse().ok(),
+            "t" => o.program_time = body.trim().parse().ok().map(Duration::from_micros),
             "e" => {
                 let msg = b64.decode(body).unwrap_or_default();
                 o.end = End::NoReport(format!("sysrun init: {}", String::from_utf8_lossy(&msg)));

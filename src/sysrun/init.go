@@ -11,6 +11,7 @@
 //	x exit <N>        the program exited with status N
 //	x signal <N>      the program was killed by signal N
 //	m <KiB>           the program's peak resident memory (ru_maxrss)
+//	t <µs>            the program's wall time in the guest, start to exit
 //	e <base64>        the init itself failed (the message)
 //
 // then exits. The kernel panics on init's exit ("Attempted to kill init!")
@@ -29,6 +30,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -84,13 +86,19 @@ func off() {
 	os.Exit(0)
 }
 
-func mounts() {
-	for _, m := range []struct{ src, dir, typ string }{
+// mounts mounts /proc, /sys and a tmpfs on /tmp (main mounts /dev first), except when the
+// working directory is under /tmp (a test package in a temporary directory):
+// then /tmp stays the initramfs's own, which is writable memory too.
+func mounts(dir string) {
+	all := []struct{ src, dir, typ string }{
 		{"proc", "/proc", "proc"},
 		{"sysfs", "/sys", "sysfs"},
-		{"devtmpfs", "/dev", "devtmpfs"},
 		{"tmpfs", "/tmp", "tmpfs"},
-	} {
+	}
+	if dir == "/tmp" || strings.HasPrefix(dir, "/tmp/") {
+		all = all[:2]
+	}
+	for _, m := range all {
 		os.MkdirAll(m.dir, 0o755)
 		if err := syscall.Mount(m.src, m.dir, m.typ, 0, ""); err != nil && err != syscall.EBUSY {
 			fmt.Fprintf(os.Stderr, "sysrun init: mount %s: %v\n", m.dir, err)
@@ -135,7 +143,9 @@ func spec() (dir string, argv, env []string) {
 }
 
 func main() {
-	mounts()
+	// /dev first: the report port is /dev/ttyS1.
+	os.MkdirAll("/dev", 0o755)
+	syscall.Mount("devtmpfs", "/dev", "devtmpfs", 0, "")
 	var err error
 	frames, err = os.OpenFile("/dev/ttyS1", os.O_WRONLY|syscall.O_NOCTTY, 0)
 	if err != nil {
@@ -143,8 +153,9 @@ func main() {
 		off()
 	}
 	frame("r", "")
-	loUp()
 	dir, argv, env := spec()
+	mounts(dir)
+	loUp()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Path = argv[0]
 	cmd.Dir = dir
@@ -157,6 +168,7 @@ func main() {
 	if err != nil {
 		fail(err.Error())
 	}
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		fail("starting " + argv[0] + ": " + err.Error())
 	}
@@ -166,6 +178,7 @@ func main() {
 	go pump("2", stderr, &done)
 	done.Wait()
 	cmd.Wait()
+	took := time.Since(start)
 	st, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if st.Signaled() {
 		frame("x", fmt.Sprintf("signal %d", int(st.Signal())))
@@ -175,5 +188,6 @@ func main() {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		frame("m", fmt.Sprint(ru.Maxrss))
 	}
+	frame("t", fmt.Sprint(took.Microseconds()))
 	off()
 }

@@ -5,8 +5,9 @@
 //!   package, fetched with `apt-get download` into the cache
 //!   (`<cache>/v2/kernels/<package>_<version>/`), checked against the sha256
 //!   that apt's index gives for the `.deb`; `kernel.json` beside it records
-//!   the package, version and both sha256s. That kernel has no HIGHMEM, so
-//!   it uses at most 256 MiB.
+//!   the package, version and both sha256s, and `kernels/<meta>_<arch>`
+//!   names the one fetched last, so that apt is asked nothing while it is
+//!   whole. That kernel has no HIGHMEM, so it uses at most 256 MiB.
 //! - mips (ath79, 24Kc): Debian ships no big-endian Malta kernel; the recipe
 //!   `toolchains/kernel/build mips` makes one (HIGHMEM, the FPU emulator)
 //!   under `/var/cache/gccgo-build/kernel` (root) or
@@ -145,25 +146,34 @@ fn debian(
     store: &Store,
     work: &Path,
 ) -> Result<Kernel> {
-    let (package, version, sha) = debian_candidate(meta, arch)?;
     let root = match store.versioned() {
         Some(v) => v.join("kernels"),
         None => work.join("kernels"),
     };
-    let dir = root.join(format!("{package}_{version}"));
-    let rec_path = dir.join("kernel.json");
-    let rec: Option<Record> = std::fs::read(&rec_path)
+    // The kernel fetched last for this meta-package, still whole: no need
+    // to ask apt (a run works offline once the kernel is here).
+    let chosen = root.join(format!("{meta}_{arch}"));
+    let valid = |dir: &Path| -> Option<Record> {
+        let r: Record =
+            serde_json::from_slice(&std::fs::read(dir.join("kernel.json")).ok()?).ok()?;
+        (crate::store::hash_file(&dir.join(&r.image)).ok()? == r.image_sha256).then_some(r)
+    };
+    let (dir, rec) = match std::fs::read_to_string(&chosen)
         .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let rec = match rec {
-        Some(r)
-            if r.deb_sha256 == sha
-                && crate::store::hash_file(&dir.join(&r.image)).ok()
-                    == Some(r.image_sha256.clone()) =>
-        {
-            r
+        .map(|name| root.join(name.trim()))
+        .and_then(|d| valid(&d).map(|r| (d, r)))
+    {
+        Some(found) => found,
+        None => {
+            let (package, version, sha) = debian_candidate(meta, arch)?;
+            let dir = root.join(format!("{package}_{version}"));
+            let rec = match valid(&dir).filter(|r| r.deb_sha256 == sha) {
+                Some(r) => r,
+                None => download(&root, &dir, &package, &version, arch, &sha)?,
+            };
+            let _ = std::fs::write(&chosen, format!("{package}_{version}\n"));
+            (dir, rec)
         }
-        _ => download(&root, &dir, &package, &version, arch, &sha)?,
     };
     Ok(Kernel {
         path: dir.join(&rec.image),
@@ -173,7 +183,7 @@ fn debian(
             "Debian {} {} (sha256 {})",
             rec.package,
             rec.version,
-            &rec.deb_sha256[..12]
+            &rec.deb_sha256[..12.min(rec.deb_sha256.len())]
         ),
     })
 }
@@ -188,7 +198,7 @@ fn debian_candidate(meta: &str, arch: &str) -> Result<(String, String, String)> 
     let show = |pkg: &str| -> Result<String> {
         let o = crate::process::Cmd::new("apt-cache")
             .args(["show", "--no-all-versions", &format!("{pkg}:{arch}")])
-            .run(Some(std::time::Duration::from_secs(60)))
+            .run(Some(std::time::Duration::from_secs(600)))
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| hint.clone())?;
         Ok(o.stdout)

@@ -27,5 +27,6 @@ mod replay;
 mod reproducible;
 mod routers;
 mod size;
+mod sysrun;
 mod toolchains;
 mod workspace;
