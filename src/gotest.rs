@@ -63,6 +63,10 @@ pub struct TestConfig {
     pub json: bool,
     /// `-exec CMD`: run each binary with this program and arguments.
     pub exec: Option<Vec<String>>,
+    /// `-runner KIND` (`None`: `-exec`, the profile's `runner_kind`, or qemu-user).
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// `-m MIB` for the system runner's guests.
+    pub memory_mib: Option<u32>,
     /// `-p N`: test binaries run at once, ≥ 1.
     pub parallel: usize,
     /// Arguments after `-args`, passed to every binary.
@@ -123,6 +127,17 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     }
     if cfg.vet_skipped {
         eprintln!("gccgo-build: -vet: gccgo has no vet; vet did not run");
+    }
+    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), tc)?;
+    if kind == crate::sysrun::RunnerKind::System && cfg.cover.is_some() {
+        bail!(
+            "-cover with -runner system: the guest cannot write the coverage profile back to \
+             the host yet; run coverage under qemu-user (-runner user)"
+        );
+    }
+    if kind == crate::sysrun::RunnerKind::System {
+        // The guest has no libc to load: every test binary is static.
+        bcfg.flags.link = crate::plan::LinkMode::Static;
     }
     let api = testing_api(tc)?;
     let workdir = crate::build::work_dir(bcfg.keep_work)?;
@@ -192,7 +207,8 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
             },
         })
         .collect();
-    let failed = run_all(cfg, tc, &bcfg.store, &jobs, profile)?;
+    let runner = Runner::new(&kind, cfg, tc, &bcfg.store)?;
+    let failed = run_all(cfg, tc, &bcfg.store, &runner, &jobs, profile)?;
     // go test's last line when something failed (`printExitStatus`).
     if failed && !cfg.json && cfg.packages_named {
         println!("FAIL");
@@ -316,6 +332,7 @@ fn run_all(
     cfg: &TestConfig,
     tc: &Toolchain,
     store: &Store,
+    runner: &Runner,
     jobs: &[Job],
     mut profile: Option<cover::ProfileFile>,
 ) -> Result<bool> {
@@ -337,7 +354,7 @@ fn run_all(
                         };
                         let Some(job) = jobs.get(i) else { return };
                         if let Binary::Built(exe) = &job.exe {
-                            let r = run_one(cfg, tc, store, job, exe);
+                            let r = run_one(cfg, tc, store, runner, job, exe);
                             if tx.send((i, Some(r))).is_err() {
                                 return;
                             }
@@ -477,20 +494,38 @@ fn run_one(
     cfg: &TestConfig,
     tc: &Toolchain,
     store: &Store,
+    runner: &Runner,
     job: &Job,
     exe: &Path,
 ) -> (Outcome, bool) {
     let mut flags = test_flags(cfg);
-    let argv = runner_command(cfg.exec.as_deref(), tc, exe);
+    let argv = match runner {
+        Runner::Command(exec) => runner_command(exec.as_deref(), tc, exe),
+        Runner::System(sys) => {
+            let mut v: Vec<String> = sys.describe().split(' ').map(str::to_string).collect();
+            // The guest writes no test log the host can read: its inputs
+            // are the package's testdata/, which goes into the initramfs.
+            v.push(format!("testdata={}", testdata_stamp(&job.dir)));
+            v.push(exe.display().to_string());
+            v
+        }
+    };
     // The key names the profile flag, not the work directory's file.
     let mut keyed = flags.clone();
     if let Some(out) = &job.cover_out {
-        keyed.push("-test.coverprofile".into());
+        keyed.push("-test.coverprofile=".into());
         flags.insert(0, format!("-test.coverprofile={}", out.display()));
     }
     let cache = ResultCache::new(cfg, store, job, exe, &argv, &keyed);
     if let Some(o) = cache.as_ref().and_then(ResultCache::lookup) {
         return (o, true);
+    }
+    if let Runner::System(sys) = runner {
+        let o = run_in_guest(cfg, sys, job, exe, &flags);
+        if let (true, Some(c)) = (o.passed, &cache) {
+            c.save_log("", &o);
+        }
+        return (o, false);
     }
     let log_dir = cache.as_ref().and_then(|_| tempfile::tempdir().ok());
     let log_file = log_dir.as_ref().map(|d| d.path().join("testlog.txt"));
@@ -538,6 +573,98 @@ fn run_one(
         c.save(f, &o);
     }
     (o, false)
+}
+
+/// How the test binaries run: a command (qemu-user, `-exec`, or none),
+/// or each in its own guest.
+enum Runner {
+    /// `-exec CMD` words, or `None` for the toolchain's runner.
+    Command(Option<Vec<String>>),
+    /// The system runner, prepared once for all binaries.
+    System(crate::sysrun::System),
+}
+
+impl Runner {
+    /// The runner of `kind`; the system runner's kernel and init are made
+    /// ready here, once.
+    ///
+    /// Errors: as `sysrun::System::prepare`.
+    fn new(
+        kind: &crate::sysrun::RunnerKind,
+        cfg: &TestConfig,
+        tc: &Toolchain,
+        store: &Store,
+    ) -> Result<Runner> {
+        use crate::sysrun::RunnerKind as K;
+        Ok(match kind {
+            K::User => Runner::Command(None),
+            K::Native => Runner::Command(Some(Vec::new())),
+            K::Exec(e) => Runner::Command(Some(e.clone())),
+            K::System => {
+                // The binary's own -test.timeout panics first; the guest is
+                // killed a minute later, boot time allowed on top.
+                let timeout = parse_go_duration(&cfg.timeout)
+                    .filter(|d| !d.is_zero())
+                    .map(|d| d + Duration::from_secs(120));
+                let limits = crate::sysrun::Limits {
+                    memory_mib: cfg.memory_mib,
+                    timeout,
+                };
+                Runner::System(crate::sysrun::System::prepare(tc, store, &limits)?)
+            }
+        })
+    }
+}
+
+/// Runs one test binary in a guest of its own; a guest that cannot start
+/// is a failed run (its error is the output).
+fn run_in_guest(
+    cfg: &TestConfig,
+    sys: &crate::sysrun::System,
+    job: &Job,
+    exe: &Path,
+    flags: &[String],
+) -> Outcome {
+    let req = crate::sysrun::Request {
+        exe: exe.to_path_buf(),
+        args: flags.to_vec(),
+        dir: job.dir.clone(),
+        testdata: true,
+    };
+    if cfg.build.print_commands {
+        eprintln!(
+            "cd {}; {} {} {}",
+            crate::process::quote(&job.dir.to_string_lossy(), None),
+            sys.describe(),
+            exe.display(),
+            flags.join(" ")
+        );
+    }
+    let start = Instant::now();
+    match sys.run(&req) {
+        Ok(o) => {
+            let mut output = String::from_utf8_lossy(&o.combined).into_owned();
+            if let Some(d) = o.end.describe() {
+                if !output.is_empty() && !output.ends_with('\n') {
+                    output.push('\n');
+                }
+                output.push_str(&d);
+                output.push('\n');
+            }
+            Outcome {
+                output,
+                passed: o.end == crate::sysrun::End::Exited(0),
+                elapsed: o.wall.as_secs_f64(),
+                cover_profile: None,
+            }
+        }
+        Err(e) => Outcome {
+            output: format!("{}\n", crate::words::error_text(&e)),
+            passed: false,
+            elapsed: start.elapsed().as_secs_f64(),
+            cover_profile: None,
+        },
+    }
 }
 
 /// Where one run's result is cached, as go test keys it: first the
@@ -613,16 +740,38 @@ impl<'a> ResultCache<'a> {
     /// Remembers a passing run with the log it wrote at `log_file` (nothing
     /// when the log is missing or names an input too new to trust).
     fn save(&self, log_file: &Path, o: &Outcome) {
-        let Ok(log) = std::fs::read_to_string(log_file) else {
+        if let Ok(log) = std::fs::read_to_string(log_file) {
+            self.save_log(&log, o);
+        }
+    }
+
+    /// Remembers a passing run with the test log text `log` (empty: a run
+    /// whose inputs are all in the key, as the system runner's).
+    fn save_log(&self, log: &str, o: &Outcome) {
+        let Some(inputs) = testlog::inputs_id(log, &self.dir, Some(&self.root)) else {
             return;
         };
-        let Some(inputs) = testlog::inputs_id(&log, &self.dir, Some(&self.root)) else {
-            return;
-        };
-        self.store.write_json(self.log_memo().as_deref(), &log);
+        self.store
+            .write_json(self.log_memo().as_deref(), &log.to_string());
         self.store
             .write_json(self.result_memo(&inputs).as_deref(), o);
     }
+}
+
+/// The size and mtime of every file under `dir/testdata`, hashed: what
+/// the system runner's result key holds of the files its guest gets.
+fn testdata_stamp(dir: &Path) -> String {
+    let mut id = String::new();
+    for e in walkdir::WalkDir::new(dir.join("testdata"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if let Some((size, mtime)) = crate::store::stamp(e.path()) {
+            id.push_str(&format!("{} {size} {mtime}\n", e.path().display()));
+        }
+    }
+    crate::store::short_hash(&id)
 }
 
 /// Parses a Go duration (`10m`, `1.5s`, `1h30m`, `250ms`, `0`), as
@@ -667,6 +816,12 @@ pub struct RunConfig {
     pub build: BuildConfig,
     /// `-exec CMD`.
     pub exec: Option<Vec<String>>,
+    /// `-runner KIND` (`None`: `-exec`, the profile's `runner_kind`, or qemu-user).
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// `-m MIB` for the system runner's guest.
+    pub memory_mib: Option<u32>,
+    /// `-timeout D`: kill the program after this long (`None`: never).
+    pub timeout: Option<Duration>,
     /// Arguments for the program.
     pub args: Vec<String>,
 }
@@ -686,19 +841,102 @@ pub fn run_main(cwd: &Path, cfg: &RunConfig) -> Result<i32> {
     let mut b = cfg.build.clone();
     b.output = Some(exe.clone());
     let tc = crate::build::toolchain_for_selection(&b.load.choice.selection(), &b.store)?;
+    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), &tc)?;
+    if kind == crate::sysrun::RunnerKind::System {
+        // The guest has no libc to load: the program is static.
+        b.flags.link = crate::plan::LinkMode::Static;
+    }
     if crate::build::build(cwd, &b)? != 0 {
         return Ok(1);
     }
-    let argv = runner_command(cfg.exec.as_deref(), &tc, &exe);
-    let status = std::process::Command::new(&argv[0])
+    use crate::sysrun::RunnerKind as K;
+    let exec: Option<Vec<String>> = match kind {
+        K::System => return run_in_guest_main(cwd, cfg, &tc, &b.store, &exe),
+        K::User => None,
+        K::Native => Some(Vec::new()),
+        K::Exec(e) => Some(e),
+    };
+    let argv = runner_command(exec.as_deref(), &tc, &exe);
+    let mut child = std::process::Command::new(&argv[0])
         .args(&argv[1..])
         .args(&cfg.args)
-        .status()
+        .spawn()
         .with_context(|| format!("running {}", argv.join(" ")))?;
+    let status = match cfg.timeout {
+        None => child.wait(),
+        Some(t) => wait_or_kill(&mut child, t),
+    }
+    .with_context(|| format!("running {}", argv.join(" ")))?;
     use std::os::unix::process::ExitStatusExt;
     Ok(status
         .code()
         .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+/// Waits for `child`, killing it after `t` (then it reports SIGKILL).
+fn wait_or_kill(
+    child: &mut std::process::Child,
+    t: Duration,
+) -> std::io::Result<std::process::ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(st);
+        }
+        if start.elapsed() >= t {
+            let _ = child.kill();
+            return child.wait();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `run -runner system`: the program in a guest, its stdout and stderr
+/// passed on, its exit status returned (128+N for signal N, 137 for the
+/// guest's OOM killer, 1 for a timeout or a guest that died unreported,
+/// each with a line on stderr saying which).
+///
+/// Errors: as `sysrun::System::prepare` and `sysrun::System::run`.
+fn run_in_guest_main(
+    cwd: &Path,
+    cfg: &RunConfig,
+    tc: &Toolchain,
+    store: &Store,
+    exe: &Path,
+) -> Result<i32> {
+    let limits = crate::sysrun::Limits {
+        memory_mib: cfg.memory_mib,
+        timeout: cfg.timeout,
+    };
+    let sys = crate::sysrun::System::prepare(tc, store, &limits)?;
+    let req = crate::sysrun::Request {
+        exe: exe.to_path_buf(),
+        args: cfg.args.clone(),
+        dir: cwd.to_path_buf(),
+        testdata: false,
+    };
+    let o = sys.run(&req)?;
+    // The program's bytes as they are (not necessarily UTF-8); a closed
+    // stdout is the reader's business, as it would be for the program.
+    use std::io::Write as _;
+    let mut so = std::io::stdout().lock();
+    let _ = so.write_all(&o.stdout).and_then(|()| so.flush());
+    drop(so);
+    let _ = std::io::stderr().lock().write_all(&o.stderr);
+    if let Some(d) = o.end.describe() {
+        eprintln!("gccgo-build: {d}");
+    }
+    if cfg.build.print_commands {
+        // -x: the boot's cost against the program's own time.
+        eprintln!(
+            "gccgo-build: system runner: {:.3}s wall, program {}, peak memory {}",
+            o.wall.as_secs_f64(),
+            o.program_time
+                .map_or("?".into(), |t| format!("{:.3}s", t.as_secs_f64())),
+            o.max_rss_kib.map_or("?".into(), |k| format!("{k} KiB"))
+        );
+    }
+    Ok(o.end.status())
 }
 
 #[cfg(test)]

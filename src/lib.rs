@@ -63,6 +63,7 @@ pub mod resolve;
 pub mod scan;
 pub mod sizes;
 pub mod store;
+pub mod sysrun;
 pub mod target;
 pub mod test2json;
 pub mod testmain;

@@ -164,6 +164,11 @@ pub struct Profile {
     pub sdk_arch: Option<String>,
     /// Debian package that provides the runner's program (`qemu-user-static`).
     pub runner_package: Option<String>,
+    /// How `run`, `test` and `compare` run target programs when no
+    /// `-runner` is given: `user` (the `runner` command, qemu-user; the
+    /// default), `system` (a Linux guest under qemu-system, see
+    /// `sysrun`), `native`, or `exec:CMD`.
+    pub runner_kind: Option<String>,
 }
 
 /// Where a profile came from.
@@ -295,6 +300,7 @@ impl Entry {
             cflags: p.cflags.clone(),
             ldflags: p.ldflags.clone(),
             runner: p.runner.clone(),
+            runner_kind: p.runner_kind.clone(),
             cpu: p.cpu.clone(),
             sysroot: p.sysroot.as_deref().map(|s| expand_path(s, base)),
             package: p.package.clone(),

@@ -79,6 +79,8 @@ pub struct ToolchainSpec {
     pub cpu: Option<String>,
     /// Debian package that provides the compiler, for the "not installed" hint.
     pub package: Option<String>,
+    /// The profile's `runner_kind` (`system`, `user`, `native`, `exec:CMD`).
+    pub runner_kind: Option<String>,
 }
 
 impl ToolchainSpec {
@@ -164,6 +166,8 @@ pub struct Toolchain {
     pub runner: Option<Vec<String>>,
     /// The profile's qemu CPU model of the target's core, when it names one.
     pub cpu: Option<String>,
+    /// The profile's `runner_kind`, when it names one.
+    pub runner_kind: Option<String>,
     /// The compiler's own float ABI (`soft`/`hard`), which its libgo and crt
     /// files have, whatever `-m*-float` the profile adds.
     pub float_abi: Option<String>,
@@ -346,6 +350,7 @@ impl Toolchain {
             ldflags: spec.ldflags.clone(),
             runner,
             cpu: spec.cpu.clone(),
+            runner_kind: spec.runner_kind.clone(),
             float_abi: facts.float_abi.clone(),
             identity,
         })

@@ -39,6 +39,9 @@ pub struct CompareArgs {
     /// Kill a run (`--run`) that takes longer than this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub run_timeout: u64,
+    /// How the gccgo columns run binaries and tests: system (a Linux guest under qemu-system; `--run` needs --link static), user (qemu-user), native, or exec:CMD; gc columns keep qemu-user.
+    #[arg(long, value_name = "KIND", value_parser = super::test::parse_runner)]
+    pub runner: Option<crate::sysrun::RunnerKind>,
     /// How to link libgo and libc.
     #[arg(long, value_enum)]
     pub link: Option<LinkArg>,
@@ -136,6 +139,7 @@ impl CompareArgs {
                 tags,
                 strip: self.strip,
                 run_timeout: std::time::Duration::from_secs(self.run_timeout.max(1)),
+                runner: self.runner.clone(),
             },
             target: self.select.choice(),
             run,

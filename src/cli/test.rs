@@ -68,6 +68,12 @@ pub struct TestArgs {
     /// Run each test binary with this command (split on spaces), as `go test -exec`.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
+    /// How to run the program: system (a Linux guest under qemu-system, one boot a run: see the README's "The system runner"), user (qemu-user), native, or exec:CMD; default: the profile's runner_kind, else user.
+    #[arg(long, value_name = "KIND", value_parser = parse_runner)]
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// With -runner system: the guest's memory in MiB (default: the most its kernel can use: 256 without HIGHMEM).
+    #[arg(short = 'm', value_name = "MIB")]
+    pub memory: Option<u32>,
     /// Test binaries run at once, and compiles too unless -j says otherwise (default: available parallelism), as `go test -p`.
     #[arg(short = 'p', value_name = "N")]
     pub parallel: Option<usize>,
@@ -165,6 +171,8 @@ impl TestArgs {
             compile_only: self.compile_only,
             json: self.json,
             exec: self.exec.as_deref().map(super::split_flags),
+            runner: self.runner.clone(),
+            memory_mib: self.memory,
             parallel: parallel.max(1),
             args: self.args.clone(),
             cover: self.cover_config(cwd)?,
@@ -215,6 +223,15 @@ pub struct RunArgs {
     /// Run the program with this command (split on spaces) instead of the target's runner.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
+    /// How to run the program: system (a Linux guest under qemu-system, one boot a run: see the README's "The system runner"), user (qemu-user), native, or exec:CMD; default: the profile's runner_kind, else user.
+    #[arg(long, value_name = "KIND", value_parser = parse_runner)]
+    pub runner: Option<crate::sysrun::RunnerKind>,
+    /// With -runner system: the guest's memory in MiB (default: the most its kernel can use: 256 without HIGHMEM).
+    #[arg(short = 'm', value_name = "MIB")]
+    pub memory: Option<u32>,
+    /// Kill the program (its guest, under -runner system) after this long (a Go duration; 0: no limit).
+    #[arg(long, value_name = "D", default_value = "0")]
+    pub timeout: String,
     /// Parallel jobs: the go command's name for `-j`.
     #[arg(short = 'p', value_name = "N", conflicts_with = "jobs")]
     pub parallel: Option<usize>,
@@ -236,15 +253,29 @@ impl RunArgs {
         if let Some(p) = self.parallel {
             build.jobs = p.max(1);
         }
+        let timeout = crate::gotest::parse_go_duration(&self.timeout).ok_or_else(|| {
+            anyhow::anyhow!(
+                "run: -timeout {:?} is not a duration (e.g. 10m, 30s, 1m30s, 0)",
+                self.timeout
+            )
+        })?;
         let (packages, mut args) = split_run_args(&build.load.packages);
         build.load.packages = packages;
         args.extend(self.args.iter().cloned());
         Ok(RunConfig {
             build,
             exec: self.exec.as_deref().map(super::split_flags),
+            runner: self.runner.clone(),
+            memory_mib: self.memory,
+            timeout: (!timeout.is_zero()).then_some(timeout),
             args,
         })
     }
+}
+
+/// `-runner KIND` (`sysrun::RunnerKind::parse`), for clap.
+pub fn parse_runner(s: &str) -> Result<crate::sysrun::RunnerKind, String> {
+    crate::sysrun::RunnerKind::parse(s).map_err(|e| format!("{e:#}"))
 }
 
 /// `go run`'s reading of its arguments (cmd/go/internal/run): the leading

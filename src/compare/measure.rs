@@ -36,6 +36,9 @@ pub struct Common {
     pub strip: bool,
     /// How long one run of a binary may take.
     pub run_timeout: Duration,
+    /// `-runner KIND` for the gccgo columns' runs and tests (`None`: each
+    /// toolchain's own; gc columns always use the toolchain's qemu-user).
+    pub runner: Option<crate::sysrun::RunnerKind>,
 }
 
 /// A command's outcome with its time.
@@ -278,6 +281,9 @@ pub fn sections(path: &Path) -> Result<Sections> {
 
 /// Runs `exe` with `args` under `tc`'s runner (natively for the host).
 pub fn run(common: &Common, tc: Option<&Toolchain>, exe: &Path, args: &[String]) -> Run {
+    if let (Some(crate::sysrun::RunnerKind::System), Some(tc)) = (&common.runner, tc) {
+        return run_in_guest(common, tc, exe, args);
+    }
     let mut argv = match tc {
         Some(tc) => crate::gotest::runner_command(None, tc, exe),
         None => vec![exe.display().to_string()],
@@ -292,6 +298,52 @@ pub fn run(common: &Common, tc: Option<&Toolchain>, exe: &Path, args: &[String])
         }
         Err(e) => (e.to_string(), String::new(), String::new()),
     };
+    Run {
+        argv,
+        status,
+        stdout,
+        stderr,
+        ..Run::default()
+    }
+}
+
+/// `run` under the system runner: a guest of its own (the binary must be
+/// static: `--link static`); a guest that cannot boot is the run's status.
+fn run_in_guest(common: &Common, tc: &Toolchain, exe: &Path, args: &[String]) -> Run {
+    let limits = crate::sysrun::Limits {
+        memory_mib: None,
+        timeout: Some(common.run_timeout),
+    };
+    let req = crate::sysrun::Request {
+        exe: exe.to_path_buf(),
+        args: args.to_vec(),
+        dir: common.cwd.clone(),
+        testdata: false,
+    };
+    let store = crate::store::Store::from_env();
+    let r = crate::sysrun::System::prepare(tc, &store, &limits).and_then(|sys| {
+        let o = sys.run(&req)?;
+        Ok((sys.describe(), o))
+    });
+    let mut argv = vec![];
+    let (status, stdout, stderr) = match r {
+        Ok((d, o)) => {
+            argv.extend(d.split(' ').map(str::to_string));
+            let status = match (&o.end, o.end.describe()) {
+                (crate::sysrun::End::Exited(c), _) => format!("exit status {c}"),
+                (_, Some(d)) => d,
+                (_, None) => String::new(),
+            };
+            (
+                status,
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        }
+        Err(e) => (crate::words::error_text(&e), String::new(), String::new()),
+    };
+    argv.push(exe.display().to_string());
+    argv.extend(args.iter().cloned());
     Run {
         argv,
         status,
@@ -330,12 +382,26 @@ pub fn tests(
                 .arg(cache)
                 .args(&common.gccgo_flags)
                 .args(spec.gccgo_args());
+            if let Some(r) = &common.runner {
+                c.arg(format!("--runner={}", runner_word(r)));
+            }
             c
         }
     };
     c.args(&common.packages);
     let t = timed(&mut c)?;
     Ok(parse_test_events(&t.stdout))
+}
+
+/// `-runner`'s word for a kind (as `sysrun::RunnerKind::parse` reads it).
+fn runner_word(r: &crate::sysrun::RunnerKind) -> String {
+    use crate::sysrun::RunnerKind as K;
+    match r {
+        K::System => "system".into(),
+        K::User => "user".into(),
+        K::Native => "native".into(),
+        K::Exec(e) => format!("exec:{}", e.join(" ")),
+    }
 }
 
 /// Results from a `go test -json` event stream (test2json's `Action`,

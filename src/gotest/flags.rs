@@ -83,7 +83,9 @@ pub fn uncacheable_arg(args: &[String]) -> Option<&str> {
             let Some((name, _)) = a.strip_prefix("-test.").and_then(|r| r.split_once('=')) else {
                 return true;
             };
-            !PASS_TO_TEST.iter().any(|f| f.name == name && f.cacheable)
+            // go 1.19's tryCacheWithID also caches with these two.
+            !(PASS_TO_TEST.iter().any(|f| f.name == name && f.cacheable)
+                || matches!(name, "coverprofile" | "outputdir"))
         })
         .map(String::as_str)
 }

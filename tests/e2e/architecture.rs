@@ -50,6 +50,7 @@ const LAYERS: &[&str] = &[
     "exec",
     "link",
     "record",
+    "sysrun",
     // Drivers and the command line.
     "build",
     "install",

@@ -36,5 +36,6 @@ mod reproducible;
 mod routers;
 mod size;
 mod size_why;
+mod sysrun;
 mod toolchains;
 mod workspace;

@@ -41,7 +41,7 @@ pub(crate) const RAMIPS: Router = Router {
     debian: "mipsel-linux-gnu",
 };
 
-const ATH79: Router = Router {
+pub(crate) const ATH79: Router = Router {
     sdk: "ath79",
     profile: "openwrt-ath79",
     qemu: "qemu-mips-static",
