@@ -49,6 +49,8 @@ pub struct Cli {
 }
 
 /// Subcommands.
+// One value per process, parsed once: boxing the large variants would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile packages and link commands.

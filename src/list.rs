@@ -122,19 +122,7 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
             out.push('\n');
             continue;
         }
-        match render_with(&tmpl, p) {
-            Ok(text) => {
-                out.push_str(&text);
-                // go list's NeedNL: a newline unless nothing or a newline was written.
-                if !text.is_empty() && !text.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            Err((e, partial)) => {
-                print!("{out}{partial}");
-                bail!("list -f: {e}");
-            }
-        }
+        push_templated(&mut out, render_with(&tmpl, p), "list -f: ")?;
     }
     print!("{out}");
     Ok(0)
@@ -820,6 +808,32 @@ fn json_subset(v: &serde_json::Value, order: &[&str], keep: &[String]) -> Result
 /// Runs a parsed `-f` template on a package's fields (read from its JSON
 /// form, see `fields`): the text, or go's message and what was written
 /// before the failure.
+/// Appends one `-f` result to `out` as go list writes it: a newline
+/// unless nothing or a newline was written (go list's `NeedNL`).
+///
+/// Errors: the template failed; what was written so far and the partial
+/// text are printed first, as go prints them, and the error is `prefix`
+/// and the template's message.
+pub(crate) fn push_templated(
+    out: &mut String,
+    result: std::result::Result<String, (String, String)>,
+    prefix: &str,
+) -> Result<()> {
+    match result {
+        Ok(text) => {
+            out.push_str(&text);
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push('\n');
+            }
+            Ok(())
+        }
+        Err((e, partial)) => {
+            print!("{out}{partial}");
+            bail!("{prefix}{e}");
+        }
+    }
+}
+
 fn render_with(
     tmpl: &template::Template,
     p: &PackagePublic,

@@ -164,18 +164,11 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
             out.push('\n');
             continue;
         }
-        match tmpl.execute(&super::fields::module_value(&json)) {
-            Ok(text) => {
-                out.push_str(&text);
-                if !text.is_empty() && !text.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            Err((e, partial)) => {
-                print!("{out}{partial}");
-                bail!("{e}");
-            }
-        }
+        super::push_templated(
+            &mut out,
+            tmpl.execute(&super::fields::module_value(&json)),
+            "",
+        )?;
     }
     print!("{out}");
     Ok(0)

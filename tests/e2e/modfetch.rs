@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::common::*;
-use crate::remote::{free_port, terminate, wait_listening};
+use crate::remote::{free_port, terminate};
 
 /// The `modproxy` fixture (tests/e2e/modproxy), built once per run in
 /// GOPATH mode against Debian's golang.org/x/mod.
@@ -271,19 +271,7 @@ impl ProxyServer {
             ),
         )
         .unwrap();
-        let child = Command::new("nginx")
-            .arg("-p")
-            .arg(d)
-            .arg("-c")
-            .arg(d.join("nginx.conf"))
-            .arg("-e")
-            .arg(d.join("error.log"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nginx (Debian's nginx package; scripts/deps installs it)");
-        wait_listening(port, "nginx", &d.join("error.log"));
+        let child = crate::remote::spawn_nginx(d, port);
         ProxyServer {
             dir,
             port,

@@ -94,19 +94,7 @@ impl Nginx {
             ),
         )
         .unwrap();
-        let child = Command::new("nginx")
-            .arg("-p")
-            .arg(d)
-            .arg("-c")
-            .arg(d.join("nginx.conf"))
-            .arg("-e")
-            .arg(d.join("error.log"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nginx (Debian's nginx package; scripts/deps installs it)");
-        wait_listening(port, "nginx", &d.join("error.log"));
+        let child = spawn_nginx(d, port);
         Nginx {
             dir,
             port,
@@ -528,4 +516,23 @@ fn credentials_in_the_url_are_refused_without_echoing_them() {
     assert!(!ok, "{log}");
     assert!(log.contains("GCCGO_BUILD_REMOTE_CACHE_TOKEN"), "{log}");
     assert!(!log.contains("hunter2"), "{log}");
+}
+
+/// Starts Debian's nginx with prefix `d` and `d/nginx.conf` (errors to
+/// `d/error.log`), and waits until it listens on 127.0.0.1:`port`.
+pub fn spawn_nginx(d: &Path, port: u16) -> std::process::Child {
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(d)
+        .arg("-c")
+        .arg(d.join("nginx.conf"))
+        .arg("-e")
+        .arg(d.join("error.log"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx (Debian's nginx package; scripts/deps installs it)");
+    wait_listening(port, "nginx", &d.join("error.log"));
+    child
 }
