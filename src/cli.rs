@@ -129,7 +129,7 @@ pub struct LoadArgs {
     /// Extra build tags, comma-separated (as `go build -tags`).
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
     pub tags: Vec<String>,
-    /// Module download mode: `vendor` uses vendor/; `mod` and `readonly` read the module cache (as `go build -mod`; gccgo-build never downloads).
+    /// Module download mode: `vendor` uses vendor/; `readonly` (the default) downloads what the build needs and checks go.sum; `mod` also adds go.sum lines (as `go build -mod`).
     #[arg(long = "mod", value_name = "MODE", default_value = "", hide_default_value = true, value_parser = parse_mod)]
     pub mod_mode: String,
     /// Read FILE instead of the main module's go.mod; the module root stays where go.mod is (as `go build -modfile`).

@@ -433,7 +433,7 @@ impl ModuleMode {
     /// `path`) and its name for messages, as `locate`.
     ///
     /// Errors: a replacement directory or module-cache directory that does
-    /// not exist, saying how to fix it (gccgo-build never downloads).
+    /// not exist, saying how to fix it.
     fn module_dir(
         &self,
         path: &str,
@@ -471,8 +471,7 @@ impl ModuleMode {
         }
         Err(ResolveError::NotFound(format!(
             "module {shown} (which provides package {path}) is not in the module cache {}; \
-             fetch it with `go mod download {modpath}` or vendor it with `go mod vendor` \
-             (gccgo-build never downloads)",
+             fetch it with `gccgo-build mod download {modpath}` or vendor it with `go mod vendor`",
             self.modcache.display()
         )))
     }

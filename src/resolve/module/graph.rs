@@ -399,8 +399,7 @@ pub fn missing_text(m: &ModVersion) -> String {
         "module lookup disabled by GOPROXY=off".to_string()
     } else {
         format!(
-            "not in the module cache {} (gccgo-build does not download modules; \
-             fetch it with `go mod download {}@{}`)",
+            "not in the module cache {}; fetch it with `gccgo-build mod download {}@{}`",
             super::super::modcache().display(),
             m.0,
             m.1
