@@ -112,29 +112,7 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     bcfg.keep_going = true;
     let loaded = crate::build::load(cwd, &bcfg.load, &bcfg.store)?;
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
-    if graph.roots.is_empty() {
-        // go test's words after its "matched no packages" warnings.
-        bail!("no packages to test");
-    }
-    // go 1.19's checks (cmd/go/internal/test, runTest).
-    if graph.roots.len() != 1 {
-        if cfg.compile_only {
-            bail!("cannot use -c flag with multiple packages");
-        }
-        if cfg.build.output.is_some() {
-            bail!("cannot use -o flag with multiple packages");
-        }
-    }
-    if cfg.vet_skipped {
-        eprintln!("gccgo-build: -vet: gccgo has no vet; vet did not run");
-    }
-    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), tc)?;
-    if kind == crate::sysrun::RunnerKind::System && cfg.cover.is_some() {
-        bail!(
-            "-cover with -runner system: the guest cannot write the coverage profile back to \
-             the host yet; run coverage under qemu-user (-runner user)"
-        );
-    }
+    let kind = check_request(cfg, graph, tc)?;
     if kind == crate::sysrun::RunnerKind::System {
         // The guest has no libc to load: every test binary is static.
         bcfg.flags.link = crate::plan::LinkMode::Static;
@@ -216,6 +194,42 @@ pub fn test_main(cwd: &Path, cfg: &TestConfig) -> Result<i32> {
     // As go: 2 when a compile failed (its output printed), else 1.
     let build_failed = jobs.iter().any(|j| matches!(j.exe, Binary::BuildFailed));
     Ok(if build_failed { 2 } else { i32::from(failed) })
+}
+
+/// go 1.19's checks of a `go test` request before anything is built
+/// (cmd/go/internal/test, `runTest`), and the runner it asks for.
+///
+/// Errors: no packages; `-c` or `-o` with several packages; `-cover` with
+/// the system runner; a runner the toolchain cannot have.
+fn check_request(
+    cfg: &TestConfig,
+    graph: &Graph,
+    tc: &Toolchain,
+) -> Result<crate::sysrun::RunnerKind> {
+    if graph.roots.is_empty() {
+        // go test's words after its "matched no packages" warnings.
+        bail!("no packages to test");
+    }
+    // go 1.19's checks (cmd/go/internal/test, runTest).
+    if graph.roots.len() != 1 {
+        if cfg.compile_only {
+            bail!("cannot use -c flag with multiple packages");
+        }
+        if cfg.build.output.is_some() {
+            bail!("cannot use -o flag with multiple packages");
+        }
+    }
+    if cfg.vet_skipped {
+        eprintln!("gccgo-build: -vet: gccgo has no vet; vet did not run");
+    }
+    let kind = crate::sysrun::RunnerKind::choose(cfg.runner.as_ref(), cfg.exec.as_deref(), tc)?;
+    if kind == crate::sysrun::RunnerKind::System && cfg.cover.is_some() {
+        bail!(
+            "-cover with -runner system: the guest cannot write the coverage profile back to \
+             the host yet; run coverage under qemu-user (-runner user)"
+        );
+    }
+    Ok(kind)
 }
 
 /// Package `id`'s test binary: its test main (with the coverage `coverage`
