@@ -382,6 +382,12 @@ impl Parse {
             Ours::Same => {
                 let clap_name = g.name;
                 let words = match (g.kind, value.as_deref()) {
+                    // `list -json`: every field; `-json=false`: off; `-json=A,B`: those.
+                    (Kind::Bool, v) if g.name == "json" && self.bit == table::LIST => match v {
+                        None | Some("true") => vec![OsString::from("--json")],
+                        Some("false") => vec![],
+                        Some(fields) => vec![OsString::from(format!("--json={fields}"))],
+                    },
                     (Kind::Bool, Some("false")) if self.clap.lookup(clap_name) == Some(false) => {
                         vec![]
                     }
@@ -437,6 +443,11 @@ impl Parse {
         };
         let bad = |msg: String| FlagError::usage(self.bit, msg);
         let value = match (g.kind, value) {
+            // go 1.19's `list -json[=A,B]` (a boolean flag whose value may
+            // also be a list of fields, `jsonFlag`).
+            (Kind::Bool, Some(v)) if g.name == "json" && self.bit == table::LIST => {
+                return Ok(Some(parse_bool(&v).map_or(v, |b| b.to_string())));
+            }
             (Kind::Bool, None) => return Ok(None),
             (Kind::Bool, Some(v)) if g.name == "buildvcs" && v == "auto" => return Ok(Some(v)),
             (Kind::Bool, Some(v)) => match parse_bool(&v) {
@@ -608,6 +619,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn list_json_is_a_boolean_that_may_name_fields() {
+        assert_eq!(
+            rw(&["list", "-json", "-deps", "."], None).unwrap(),
+            ["gccgo-build", "list", "--json", "--deps", "."]
+        );
+        assert_eq!(
+            rw(&["list", "-json=Path,Version", "-m", "all"], None).unwrap(),
+            ["gccgo-build", "list", "--json=Path,Version", "-m", "all"]
+        );
+        assert_eq!(
+            rw(&["list", "-json=false", "."], None).unwrap(),
+            ["gccgo-build", "list", "."]
+        );
     }
 
     #[test]
