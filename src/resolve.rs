@@ -18,6 +18,7 @@ use anyhow::{Result, bail};
 use crate::gomod::{GoMod, GoWork};
 
 mod download;
+pub use download::defer_build_list_errors;
 mod files;
 mod module;
 mod nomod;

@@ -120,6 +120,8 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     if std::env::var("GO111MODULE").is_ok_and(|v| v == "off") {
         bail!("list -m cannot be used with GO111MODULE=off");
     }
+    // The listing walks the module graph itself, with go's errors (and -e).
+    crate::resolve::defer_build_list_errors();
     let resolver = Resolver::for_dir(cwd, Default::default(), &args.load.mod_mode)?;
     let mode = match &resolver.mode {
         Mode::Module(m) => Some(m),

@@ -96,6 +96,9 @@ pub fn build_list(
             *e = v.to_string();
         }
     };
+    // Who first required each module version: the chain go prints before
+    // an error (`a@v1 requires\n\tb@v2: …`, modload's `mvsReqs` errors).
+    let mut parent: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     let mut frontier: Vec<(String, String, bool)> = Vec::new();
     for (p, v) in roots {
         if !mains.contains(p) && v != "none" {
@@ -110,8 +113,8 @@ pub fn build_list(
             summary(f, &replace(p, v), *pr)
         });
         let mut next = Vec::new();
-        for ((_, _, node_pruned), s) in frontier.iter().zip(loaded) {
-            let s = s?;
+        for ((np, nv, node_pruned), s) in frontier.iter().zip(loaded) {
+            let s = s.map_err(|e| with_chain(e, &parent, np, nv))?;
             let walk = !*node_pruned || !s.pruned;
             let next_pruned = *node_pruned && s.pruned;
             for (p, v) in &s.require {
@@ -119,6 +122,9 @@ pub fn build_list(
                     continue;
                 }
                 bump(&mut selected, p, v);
+                parent
+                    .entry((p.clone(), v.clone()))
+                    .or_insert_with(|| (np.clone(), nv.clone()));
                 if walk && seen.insert((p.clone(), v.clone(), next_pruned)) {
                     next.push((p.clone(), v.clone(), next_pruned));
                 }
@@ -127,4 +133,34 @@ pub fn build_list(
         frontier = next;
     }
     Ok(selected)
+}
+
+/// `e` (about `p@v`) behind the chain of requirements that reached it
+/// from the main module's own, as go prints it: `a@v1 requires` lines,
+/// one a level, each followed by a newline and a tab.
+fn with_chain(
+    e: anyhow::Error,
+    parent: &BTreeMap<(String, String), (String, String)>,
+    p: &str,
+    v: &str,
+) -> anyhow::Error {
+    let mut chain = Vec::new();
+    let mut at = (p.to_string(), v.to_string());
+    while let Some(up) = parent.get(&at) {
+        if chain.len() > 64 || chain.contains(up) {
+            break;
+        }
+        chain.push(up.clone());
+        at = up.clone();
+    }
+    if chain.is_empty() {
+        return e;
+    }
+    let mut text: String = chain
+        .iter()
+        .rev()
+        .map(|(p, v)| format!("{p}@{v} requires\n\t"))
+        .collect();
+    text.push_str(&format!("{e:#}"));
+    anyhow::anyhow!(text)
 }

@@ -14,6 +14,18 @@ use super::{ResolveError, is_local_path};
 use crate::modfetch::gosum::GoSum;
 use crate::modfetch::{Env, Fetcher, mvs};
 
+/// Set by `list -m`: a build list that cannot be computed is not an error
+/// when module mode starts (the listing reads the graph itself and
+/// reports each module's error, with `-e` in its `Error` field, as go).
+static DEFER_BUILD_LIST_ERRORS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Makes this process's module mode start even when the build list
+/// cannot be computed (`list -m`; see `DEFER_BUILD_LIST_ERRORS`).
+pub fn defer_build_list_errors() {
+    DEFER_BUILD_LIST_ERRORS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Concurrent fetches (go.mod files of one graph level, zips of the main
 /// module's direct requirements): network-bound, so above the core count.
 const FETCH_JOBS: usize = 8;
@@ -53,7 +65,15 @@ impl ModuleMode {
             .collect();
         let pruned = self.work.is_some() || self.first().go_version().is_some_and(|v| v >= (1, 17));
         let replace = |p: &str, v: &str| self.graph_source(p, v);
-        self.build_list = mvs::build_list(&fetcher, &mains, &roots, pruned, &replace, FETCH_JOBS)?;
+        self.build_list =
+            match mvs::build_list(&fetcher, &mains, &roots, pruned, &replace, FETCH_JOBS) {
+                Ok(l) => l,
+                Err(_) if DEFER_BUILD_LIST_ERRORS.load(std::sync::atomic::Ordering::Relaxed) => {
+                    self.fetcher = Some(Arc::new(fetcher));
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            };
         if mod_flag == "mod" {
             fetcher.save_go_sum()?;
         }
