@@ -181,13 +181,15 @@ pub fn looked_for(e: &Entry) -> String {
 }
 
 impl Registry {
-    /// Each router profile (one with `sdk_arch`) replaced by the toolchain
-    /// `locate` finds for it, where it finds one.
-    pub fn locate_routers(&mut self, store: &crate::store::Store) {
+    /// Each router profile (one with `sdk_arch`) for `goarch` (`None`:
+    /// every one) replaced by the toolchain `locate` finds for it, where it
+    /// finds one.
+    pub fn locate_routers(&mut self, store: &crate::store::Store, goarch: Option<&str>) {
         let routers: Vec<Entry> = self
             .entries
             .values()
             .filter(|e| e.profile.sdk_arch.is_some() && matches!(e.source, Source::Builtin(_)))
+            .filter(|e| goarch.is_none_or(|g| e.profile.goarch.as_deref() == Some(g)))
             .cloned()
             .collect();
         for r in routers {

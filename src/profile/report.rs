@@ -147,7 +147,7 @@ pub fn toolchains_main(_cwd: &Path, args: &ToolchainsConfig) -> Result<i32> {
 fn candidates(args: &ToolchainsConfig) -> Result<Vec<Candidate>> {
     let store = crate::store::Store::from_env();
     let mut reg = Registry::load()?;
-    reg.locate_routers(&store);
+    reg.locate_routers(&store, None);
     for f in &args.toolchains {
         reg.add(Entry {
             profile: super::read_profile(f)?,

@@ -184,11 +184,12 @@ pub fn resolve(sel: &Selection, store: &crate::store::Store) -> Result<Resolved>
     let mut r = if !flags && env.chooses() {
         let mut reg = Registry::load()?;
         // A cross GOARCH may be served by a router SDK the recipe made.
-        if env
+        // Only the routers of that GOARCH: locating one runs its compiler.
+        if let Some(a) = env
             .get("GOARCH")
-            .is_some_and(|a| Some(a) != crate::target::host_goarch())
+            .filter(|a| Some(*a) != crate::target::host_goarch())
         {
-            reg.locate_routers(store);
+            reg.locate_routers(store, Some(a));
         }
         let entry = goenv::choose(&env, &reg, store)?;
         let spec = entry.spec()?;
