@@ -347,7 +347,7 @@ impl Resolver {
         };
         let no_module = self.without_main_module(cwd);
         for pat in &pats {
-            if no_module && let Some(e) = self.no_module_pattern_error(pat) {
+            if no_module && let Some(e) = self.no_module_pattern_error(pat, cwd) {
                 bail!("{e}");
             }
             let std_here = self.std_matching(pat);

@@ -33,7 +33,7 @@ impl Resolver {
     /// go's answer for a package pattern without a main module: `None`
     /// for what it still finds (standard-library paths, `all`, `std`,
     /// `cmd` and other import-path patterns); else its error.
-    pub(super) fn no_module_pattern_error(&self, pat: &str) -> Option<String> {
+    pub(super) fn no_module_pattern_error(&self, pat: &str, cwd: &Path) -> Option<String> {
         if super::is_local_path(pat) {
             return Some(if pat.contains("...") {
                 let prefix = pat.split("/...").next().unwrap_or(pat);
@@ -41,7 +41,7 @@ impl Resolver {
                     "pattern {pat}: directory prefix {prefix} does not contain main module or its selected dependencies"
                 )
             } else {
-                NO_MOD_ROOT.to_string()
+                no_main_module(cwd)
             });
         }
         if pat.contains("...") || self.is_std(pat) || ["all", "std", "cmd"].contains(&pat) {
@@ -49,6 +49,53 @@ impl Resolver {
         }
         Some(no_provider(pat))
     }
+}
+
+/// Files other dependency managers left at a project's root, and a git
+/// checkout's config, in the order go looks for them (`modload.altConfigs`, Go 1.19).
+const ALT_CONFIGS: [&str; 10] = [
+    "Gopkg.lock",
+    "GLOCKFILE",
+    "Godeps/Godeps.json",
+    "dependencies.tsv",
+    "glide.lock",
+    "vendor.conf",
+    "vendor.yml",
+    "vendor/manifest",
+    "vendor/vendor.json",
+    ".git/config",
+];
+
+/// go's fatal error when a command needs a main module and `cwd` has none
+/// (`modload.die`, Go 1.19): when `cwd` or a parent holds another tool's
+/// configuration or a `.git/config` file, go names it and says how to make
+/// a module there; else `NO_MOD_ROOT`. Lines after the first are
+/// tab-indented, as go prints them.
+pub fn no_main_module(cwd: &Path) -> String {
+    let goroot = std::env::var_os("GOROOT").filter(|g| !g.is_empty());
+    if goroot.is_some_and(|g| cwd.starts_with(g)) {
+        // go never suggests a module at $GOROOT or above it (go issue 34191).
+        return NO_MOD_ROOT.to_string();
+    }
+    for dir in cwd.ancestors() {
+        for name in ALT_CONFIGS {
+            if dir.join(name).is_file() {
+                let cd = match cwd.strip_prefix(dir) {
+                    Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+                    Ok(rel) => {
+                        let up = vec![".."; rel.components().count()].join("/");
+                        format!("cd {up} && ")
+                    }
+                    Err(_) => format!("cd {} && ", dir.display()),
+                };
+                return format!(
+                    "cannot find main module, but found {name} in {}\n\tto create a module there, run:\n\t{cd}go mod init",
+                    dir.display()
+                );
+            }
+        }
+    }
+    NO_MOD_ROOT.to_string()
 }
 
 /// go's error for a non-standard import without a main module.

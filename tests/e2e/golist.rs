@@ -490,6 +490,39 @@ fn std_all_and_cmd_patterns_follow_go() {
     assert_eq!((out.as_str(), err.as_str()), ("", ""));
 }
 
+/// go's `modload.die`: outside a module, a `.git/config` (or another
+/// dependency manager's file) above the directory is named, with the
+/// `cd` to make a module there.
+#[test]
+fn outside_a_module_in_a_git_checkout_go_names_its_config() {
+    let d = tempfile::tempdir().unwrap();
+    write_tree(
+        d.path(),
+        &[(".git/config", "[core]\n"), ("a/b/x/x.go", "package x\n")],
+    );
+    for dir in ["a/b", ""] {
+        let cwd = d.path().join(dir);
+        let mut go = Command::new("go");
+        go.current_dir(&cwd)
+            .env("GOFLAGS", "")
+            .env("GOWORK", "")
+            .env("GO111MODULE", "on")
+            .args(["list", "./x"]);
+        let mut ours = bin();
+        ours.current_dir(&cwd)
+            .env("GOWORK", "")
+            .env("GO111MODULE", "on")
+            .args(["list", "./x"]);
+        let (g, o) = (run(&mut go), run(&mut ours));
+        assert!(warnings(&g)[0].starts_with("cannot find main module, but found .git/config"));
+        assert_eq!(
+            (g.status.code(), warnings(&g)),
+            (o.status.code(), warnings(&o)),
+            "in {dir:?}"
+        );
+    }
+}
+
 #[test]
 fn outside_a_module_go_mod_not_found_is_gos_error() {
     let d = tempfile::tempdir().unwrap();
