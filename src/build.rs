@@ -639,7 +639,12 @@ fn report(
         if let Some(line) = crate::link::size_line(out).filter(|_| !cfg.quiet) {
             // A stripped binary (--size, --strip) is the one for a device's
             // flash: also what it takes there, compressed.
-            let flash = crate::link::flash_note(out).filter(|_| cfg.flags.strip);
+            // (Measured only then: xz at squashfs's settings costs seconds.)
+            let flash = cfg
+                .flags
+                .strip
+                .then(|| crate::link::flash_note(out))
+                .flatten();
             eprintln!("{line}{}", flash.unwrap_or_default());
         }
         if cfg.verbose {
