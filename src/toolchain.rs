@@ -385,7 +385,10 @@ impl Toolchain {
         };
         Some(format!(
             "toolchain {} is hard-float ({}), but the core it is for ({cpu}) has no FPU: \
-             the program dies with SIGILL (illegal instruction) there; build with {fix}",
+             the program dies with SIGILL (illegal instruction) there, or, on a kernel with \
+             the FPU emulator (OpenWrt builds its kernels without it unless \
+             CONFIG_KERNEL_MIPS_FPU_EMULATOR is set), runs every float instruction through it, \
+             slowly; build with {fix}",
             self.name,
             self.gccgo.display()
         ))
