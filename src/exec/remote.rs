@@ -294,7 +294,16 @@ impl Remote {
         e: &reapi::Error,
         local: impl FnOnce() -> (String, Result<(), String>),
     ) -> (String, Result<(), String>, Option<String>) {
-        let why = format!("remote execution on {}: {}", self.client.url(), e.message);
+        let why = match e.kind {
+            // The token itself is never printed: only where it came from.
+            ErrorKind::Credentials => format!(
+                "remote execution on {}: the server refused the credentials ({}); check the \
+                 bearer token in the file GCCGO_BUILD_REMOTE_EXEC_TOKEN_FILE names",
+                self.client.url(),
+                e.message
+            ),
+            _ => format!("remote execution on {}: {}", self.client.url(), e.message),
+        };
         if self.settings.strict {
             return (
                 String::new(),
