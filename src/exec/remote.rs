@@ -476,7 +476,9 @@ fn write_file(path: &Path, data: &[u8], executable: bool) -> std::io::Result<()>
     Ok(())
 }
 
+mod request;
 mod script;
+pub use request::{DEFAULT_JOBS, Request};
 use script::Script;
 
 impl Remote {

@@ -869,3 +869,77 @@ fn an_interrupt_cancels_the_remote_operations_and_leaves_no_output() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn remote_exec_comes_from_the_profile_and_the_environment_and_the_command_line_wins() {
+    let url = grid_url();
+    let dead = format!("grpc://127.0.0.1:{}/main", free_port());
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    hello(&m, "prof", "main.go", "profiled");
+    let host =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/host.toml"))
+            .unwrap();
+    let profile = |name: &str, server: &str| {
+        let f = t.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &f,
+            format!("{host}remote_exec = \"{server}\"\nremote_jobs = 2\n"),
+        )
+        .unwrap();
+        f
+    };
+    let live = profile("live", &url);
+    let down = profile("down", &dead);
+    let n = std::cell::Cell::new(0);
+    let run = |env: Option<&str>, args: &[&str]| {
+        n.set(n.get() + 1);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+        c.args(["build", "-v", "--cache"])
+            .arg(t.path().join(format!("c{}", n.get())))
+            .args(args)
+            .arg("-o")
+            .arg(t.path().join("exe"))
+            .arg(".")
+            .current_dir(&m)
+            .env_remove("GCCGO_BUILD_REMOTE_EXEC");
+        if let Some(e) = env {
+            c.env("GCCGO_BUILD_REMOTE_EXEC", e);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{err}");
+        assert!(warnings(&err).is_empty(), "{err}");
+        let exe = Command::new(t.path().join("exe")).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&exe.stdout), "profiled\n");
+        err
+    };
+    let remote_on = |err: &str, server: &str| {
+        let l = err.lines().find(|l| l.contains("actions ran remotely"));
+        assert!(
+            l.is_some_and(|l| l.contains(server)),
+            "not built on {server}:\n{err}"
+        );
+        assert_eq!(counts(err), (1, counts(err).1, 1), "{err}");
+    };
+    let p = |f: &Path| f.to_str().unwrap().to_string();
+    // The profile names the server.
+    remote_on(&run(None, &["-toolchain", &p(&live)]), &url);
+    // The environment names it.
+    remote_on(&run(Some(&url), &[]), &url);
+    // The command line wins over the profile and the environment.
+    remote_on(
+        &run(
+            Some(&dead),
+            &["-toolchain", &p(&down), "-remote-exec", &url],
+        ),
+        &url,
+    );
+    // -remote-exec off turns both off: the build is local and says nothing remote.
+    for err in [
+        run(Some(&url), &["-remote-exec", "off"]),
+        run(None, &["-toolchain", &p(&live), "-remote-exec", "off"]),
+    ] {
+        assert!(!err.contains("actions ran remotely"), "{err}");
+    }
+}
