@@ -943,3 +943,74 @@ fn remote_exec_comes_from_the_profile_and_the_environment_and_the_command_line_w
         assert!(!err.contains("actions ran remotely"), "{err}");
     }
 }
+
+/// Builds `pkg` in `dir` remotely (`-x`, empty cache) and here with
+/// `-trimpath`; asserts no warning, every action but the link remote, and
+/// byte-identical programs. Returns the remote build's log and program.
+fn remote_equals_local(dir: &Path, pkg: &str) -> (String, PathBuf, tempfile::TempDir) {
+    let url = grid_url();
+    let t = tempfile::tempdir().unwrap();
+    let exe_r = t.path().join("remote");
+    let (ok, err) = build(
+        dir,
+        &t.path().join("cr"),
+        None,
+        &[
+            "-x",
+            "-remote-exec",
+            &url,
+            "-o",
+            exe_r.to_str().unwrap(),
+            pkg,
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(warnings(&err).is_empty(), "{err}");
+    let (n, _, here) = counts(&err);
+    assert!(n > 0 && here == 1, "{err}");
+    let exe_l = t.path().join("local");
+    let (ok, err2) = build(
+        dir,
+        &t.path().join("cl"),
+        None,
+        &["-trimpath", "-o", exe_l.to_str().unwrap(), pkg],
+    );
+    assert!(ok, "{err2}");
+    assert!(
+        std::fs::read(&exe_l).unwrap() == std::fs::read(&exe_r).unwrap(),
+        "the remote build of {pkg} differs from the local one"
+    );
+    (err, exe_r, t)
+}
+
+#[test]
+fn embed_and_cgo_packages_compile_remotely_byte_identical_to_local() {
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    write_tree(
+        &m,
+        &[
+            ("go.mod", "module example.com/emb\n\ngo 1.18\n"),
+            ("static/greeting.txt", "hello from an embedded file\n"),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t_ \"embed\"\n\t\"fmt\"\n)\n\n//go:embed static/greeting.txt\nvar greeting string\n\nfunc main() { fmt.Print(greeting) }\n",
+            ),
+        ],
+    );
+    let (_, exe, _t1) = remote_equals_local(&m, ".");
+    let out = Command::new(&exe).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello from an embedded file\n"
+    );
+    let cgodemo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cgodemo");
+    let (_, exe, _t2) = remote_equals_local(&cgodemo, "./cmd/cgodemo");
+    let out = Command::new(&exe).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("sum of squares 1..10 via C calling Go = 385"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
