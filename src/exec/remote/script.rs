@@ -110,13 +110,13 @@ impl Script {
                     .unwrap_or_else(|| lit(&d.to_string_lossy()));
                 self.lines.push(format!("(cd {d} && exec {line})"));
             }
-            // The process's directory, as here: the `-trimpath` root
-            // that the prefix maps name (a C compile's DW_AT_comp_dir).
+            // The process's directory, as here (always: the `-trimpath`
+            // root that the prefix maps name, a C compile's DW_AT_comp_dir).
             None => {
                 let here = std::env::current_dir().ok();
                 let d = here
                     .as_ref()
-                    .and_then(|h| self.mapped(&h.to_string_lossy(), false));
+                    .and_then(|h| self.mapped(&h.to_string_lossy(), true));
                 match d {
                     Some(d) => self
                         .lines
