@@ -15,6 +15,7 @@
 //! decides *which* modules a build needs.
 
 pub mod cache;
+pub mod direct;
 pub mod dirhash;
 pub mod gosum;
 pub mod mvs;
@@ -36,6 +37,11 @@ use proxy::{FetchError, Source, Spec};
 
 /// `-x`: print each HTTP fetch (`# get URL`) as go does. Set once by the command line.
 static TRACE: AtomicBool = AtomicBool::new(false);
+
+/// Whether `-x` tracing is on (`direct` prints its git commands then).
+pub(crate) fn trace_on() -> bool {
+    TRACE.load(Ordering::Relaxed)
+}
 
 /// Turns `-x` fetch tracing on or off for every later `Fetcher`.
 pub fn set_trace(on: bool) {
@@ -152,14 +158,7 @@ impl Fetcher {
                 not_found: true,
                 msg: "module lookup disabled by GOPROXY=off".into(),
             }),
-            Source::Direct => Err(FetchError {
-                not_found: false,
-                msg: format!(
-                    "GOPROXY=direct (or GONOPROXY/GOPRIVATE matching {path}): gccgo-build fetches \
-                     modules only from a module proxy; list one in GOPROXY, or fill the module \
-                     cache with `go mod download`"
-                ),
-            }),
+            Source::Direct => direct::fetch(self, path, rel),
         })
     }
 

@@ -67,6 +67,39 @@ pub fn latest(f: &Fetcher, path: &str) -> Result<Info> {
         .map_err(|e| anyhow!("{path}@latest: malformed JSON from the proxy: {e}"))
 }
 
+/// `path@query` for a query that names no version — a branch, a commit
+/// hash, `HEAD` — resolved by the proxy (or `direct`) as the `.info` of
+/// `@v/QUERY.info`, which proxy.golang.org and go's `direct` mode both
+/// answer with the canonical version; cached under that version only (as
+/// go's `cachingRepo.Stat`).
+///
+/// Errors: the fetch fails (go's `invalid version: unknown revision Q`), or bad JSON.
+pub fn revision(f: &Fetcher, path: &str, query: &str) -> Result<Info> {
+    let data = f
+        .fetch(
+            path,
+            &format!("@v/{}.info", super::cache::escape(query)),
+            MAX_SMALL,
+        )
+        .map_err(|e| anyhow!("{path}@{query}: {e}"))?;
+    let info: Info = serde_json::from_slice(&data)
+        .map_err(|e| anyhow!("{path}@{query}: malformed .info from the proxy: {e}"))?;
+    let file = f.cache.file(path, &info.version, "info");
+    if !file.is_file() {
+        super::cache::write_atomic(&file, &data)?;
+    }
+    Ok(info)
+}
+
+/// `semver.Canonical(v) == v`: a version that names itself rather than a query.
+pub fn is_canonical(v: &str) -> bool {
+    semver::is_valid(v)
+        && !v.split('+').next().unwrap_or(v).is_empty()
+        && v.split(['-', '+'])
+            .next()
+            .is_some_and(|c| c.matches('.').count() == 2)
+}
+
 /// The retractions declared by the latest version's go.mod of `path`
 /// (modload's `checkRetractions` reads them from there).
 ///

@@ -1,0 +1,334 @@
+//! One git repository mirrored for `direct` fetches, as
+//! cmd/go/internal/modfetch/codehost's `gitRepo` keeps it: a bare
+//! repository at `GOMODCACHE/cache/vcs/<sha256 of "git3:URL">` (beside it
+//! `<hash>.info` holding that key and `<hash>.lock`, flocked while git
+//! changes it), with remote `origin`; refs read with `git ls-remote -q
+//! origin`, commits fetched with `git fetch -f origin refs/heads/*:refs/heads/*
+//! refs/tags/*:refs/tags/*` (go first tries a shallow fetch of one ref,
+//! which git's dumb HTTP cannot serve; we go straight to the full fetch,
+//! which leaves the same repository), commits read with `git log`, files
+//! with `git cat-file`, trees with `git archive`.
+//!
+//! Every git command runs with GIT_TERMINAL_PROMPT=0 (as go), so a
+//! private repository fails instead of asking for a password.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::modfetch::cache::{lock_file, write_atomic};
+use crate::process::Cmd;
+
+/// A commit as `statLocal` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    /// The full 40-hex hash.
+    pub hash: String,
+    /// Commit time, Unix seconds.
+    pub time: u64,
+    /// Tags pointing at it (from `%D`), sorted.
+    pub tags: Vec<String>,
+}
+
+/// A bare mirror of one remote repository.
+pub struct GitRepo {
+    /// The remote URL.
+    pub url: String,
+    /// The bare repository directory.
+    pub dir: PathBuf,
+    /// `ls-remote` refs: `HEAD`, `refs/heads/…`, `refs/tags/…` → hash
+    /// (annotated tags unwrapped), loaded once.
+    refs: Mutex<Option<BTreeMap<String, String>>>,
+    /// Whether this process has fetched every branch and tag (`fetchAll`);
+    /// the mutex also serialises git's writes within this process.
+    fetched_all: Mutex<bool>,
+}
+
+/// A git command in `dir` (or none), prompts off.
+fn git(dir: Option<&Path>, args: &[&str]) -> Cmd {
+    let mut c = Cmd::new("env")
+        .arg("GIT_TERMINAL_PROMPT=0")
+        .arg("git")
+        .args(args.iter().copied());
+    c.dir = dir.map(Path::to_path_buf);
+    c
+}
+
+/// Runs `c`, printing it first under `-x`, and returns stdout.
+///
+/// Errors: git is missing or fails; the message is the command and git's stderr.
+fn run(c: &Cmd) -> Result<String> {
+    if crate::modfetch::trace_on() {
+        eprintln!("{c}");
+    }
+    match c.run(None) {
+        Ok(o) => Ok(o.stdout),
+        Err(crate::process::RunError::Failed { cmd, output, .. }) => {
+            bail!("{cmd}: {}", output.stderr.trim())
+        }
+        Err(e) => Err(anyhow!("{e}"))
+            .context("running git (gccgo-build's GOPROXY=direct needs the git command on PATH)"),
+    }
+}
+
+/// Whether `url` answers `git ls-remote` (go's `Ping` for a static `.git` path).
+///
+/// Errors: git's message.
+pub fn ls_remote_url(url: &str) -> Result<()> {
+    run(&git(None, &["ls-remote", "-q", url])).map(|_| ())
+}
+
+impl GitRepo {
+    /// Opens (creating) the mirror of `url` under `modcache` (`WorkDir`,
+    /// `newGitRepo`): `cache/vcs/<hash>` with its `.info` and `.lock`.
+    ///
+    /// Errors: a `.info` naming another remote, or git failing to init.
+    pub fn open(modcache: &Path, url: &str) -> Result<GitRepo> {
+        use sha2::Digest;
+        let key = format!("git3:{url}");
+        let hash: String = sha2::Sha256::digest(key.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let vcs = modcache.join("cache/vcs");
+        let dir = vcs.join(&hash);
+        let info = vcs.join(format!("{hash}.info"));
+        let _l = lock_file(&vcs.join(format!("{hash}.lock")))?;
+        match std::fs::read_to_string(&info) {
+            Ok(have) if dir.is_dir() => {
+                if have.trim_end_matches('\n') != key {
+                    bail!(
+                        "{} exists with wrong content (have {have:?} want {key:?}); remove it",
+                        info.display()
+                    );
+                }
+            }
+            _ => {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                write_atomic(&info, key.as_bytes())?;
+            }
+        }
+        if !dir.join("objects").is_dir() {
+            let init = run(&git(Some(&dir), &["init", "--bare"]))
+                .and_then(|_| run(&git(Some(&dir), &["remote", "add", "origin", "--", url])));
+            if let Err(e) = init {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        }
+        Ok(GitRepo {
+            url: url.to_string(),
+            dir,
+            refs: Mutex::new(None),
+            fetched_all: Mutex::new(false),
+        })
+    }
+
+    fn lock(&self) -> Result<crate::modfetch::cache::Lock> {
+        lock_file(&self.dir.with_extension("lock"))
+    }
+
+    /// The remote's refs (`loadRefs`), read once.
+    ///
+    /// Errors: `git ls-remote` fails (the repository does not answer).
+    pub fn refs(&self) -> Result<BTreeMap<String, String>> {
+        let mut g = self
+            .refs
+            .lock()
+            .map_err(|_| anyhow!("refs lock poisoned"))?;
+        if let Some(r) = &*g {
+            return Ok(r.clone());
+        }
+        let out = run(&git(Some(&self.dir), &["ls-remote", "-q", "origin"]))?;
+        let mut refs = BTreeMap::new();
+        let mut peeled = Vec::new();
+        for line in out.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() != 2 {
+                continue;
+            }
+            let (hash, name) = (f[0], f[1]);
+            if name == "HEAD" || name.starts_with("refs/heads/") || name.starts_with("refs/tags/") {
+                match name.strip_suffix("^{}") {
+                    Some(tag) => peeled.push((tag.to_string(), hash.to_string())),
+                    None => {
+                        refs.insert(name.to_string(), hash.to_string());
+                    }
+                }
+            }
+        }
+        refs.extend(peeled);
+        *g = Some(refs.clone());
+        Ok(refs)
+    }
+
+    /// Fetches every branch and tag once per process (`fetchRefsLocked`),
+    /// under the repository's lock.
+    ///
+    /// Errors: git fetch fails.
+    pub fn fetch_all(&self) -> Result<()> {
+        let mut done = self
+            .fetched_all
+            .lock()
+            .map_err(|_| anyhow!("fetch lock poisoned"))?;
+        if *done {
+            return Ok(());
+        }
+        let _l = self.lock()?;
+        run(&git(
+            Some(&self.dir),
+            &[
+                "fetch",
+                "-f",
+                "origin",
+                "refs/heads/*:refs/heads/*",
+                "refs/tags/*:refs/tags/*",
+            ],
+        ))?;
+        if self.dir.join("shallow").exists() {
+            run(&git(
+                Some(&self.dir),
+                &["fetch", "--unshallow", "-f", "origin"],
+            ))?;
+        }
+        *done = true;
+        Ok(())
+    }
+
+    /// `statLocal`: the commit `rev` names in the mirror, `None` when the
+    /// mirror does not have it.
+    pub fn stat_local(&self, rev: &str) -> Option<Commit> {
+        let out = run(&git(
+            Some(&self.dir),
+            &[
+                "-c",
+                "log.showsignature=false",
+                "log",
+                "--no-decorate",
+                "-n1",
+                "--format=format:%H %ct %D",
+                rev,
+                "--",
+            ],
+        ))
+        .ok()?;
+        let f: Vec<&str> = out.split_whitespace().collect();
+        let (hash, time) = (f.first()?, f.get(1)?.parse().ok()?);
+        let mut tags: Vec<String> = f
+            .windows(2)
+            .filter(|w| w[0] == "tag:")
+            .map(|w| w[1].trim_end_matches(',').to_string())
+            .collect();
+        tags.sort();
+        Some(Commit {
+            hash: hash.to_string(),
+            time,
+            tags,
+        })
+    }
+
+    /// `Stat`: the commit of `rev` (a tag, a branch, `HEAD`, or a hash of
+    /// at least 7 hex digits), fetching when the mirror lacks it.
+    ///
+    /// Errors: go's `unknown revision REV`, an ambiguous hash prefix, or
+    /// git failing.
+    pub fn stat(&self, rev: &str) -> Result<Commit> {
+        let is_hash = (7..=40).contains(&rev.len()) && rev.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_hash && let Some(c) = self.stat_local(rev) {
+            return Ok(c);
+        }
+        let refs = self.refs()?;
+        let target = if let Some(h) = refs.get(&format!("refs/tags/{rev}")) {
+            h.clone()
+        } else if let Some(h) = refs.get(&format!("refs/heads/{rev}")) {
+            h.clone()
+        } else if rev == "HEAD" && refs.contains_key("HEAD") {
+            refs["HEAD"].clone()
+        } else if is_hash {
+            let mut found: Option<&String> = None;
+            for h in refs.values().filter(|h| h.starts_with(rev)) {
+                if found.is_some_and(|f| f != h) {
+                    bail!("ambiguous revision {rev}");
+                }
+                found = Some(h);
+            }
+            found.cloned().unwrap_or_else(|| rev.to_string())
+        } else {
+            bail!("unknown revision {rev}");
+        };
+        if let Some(c) = self.stat_local(&target) {
+            return Ok(c);
+        }
+        self.fetch_all()?;
+        self.stat_local(&target)
+            .ok_or_else(|| anyhow!("unknown revision {rev}"))
+    }
+
+    /// `ReadFile`: `file` at commit `hash`, `None` when it does not exist.
+    pub fn read_file(&self, hash: &str, file: &str) -> Option<Vec<u8>> {
+        run(&git(
+            Some(&self.dir),
+            &["cat-file", "blob", &format!("{hash}:{file}")],
+        ))
+        .ok()
+        .map(String::into_bytes)
+    }
+
+    /// `RecentTag`'s local step: the tags under `refs/tags/` reachable from
+    /// `hash` (`git for-each-ref --merged`), names without `refs/tags/`.
+    ///
+    /// Errors: git fails.
+    pub fn merged_tags(&self, hash: &str) -> Result<Vec<String>> {
+        let out = run(&git(
+            Some(&self.dir),
+            &[
+                "for-each-ref",
+                "--format",
+                "%(refname)",
+                "refs/tags",
+                "--merged",
+                hash,
+            ],
+        ))?;
+        Ok(out
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("refs/tags/"))
+            .map(String::from)
+            .collect())
+    }
+
+    /// `ReadZip`: `git archive --format=zip --prefix=prefix/` of commit
+    /// `hash` (only `subdir` when not empty) into the file `out`, with
+    /// export-subst and export-ignore switched off as go does.
+    ///
+    /// Errors: git fails.
+    pub fn archive(&self, hash: &str, subdir: &str, out: &Path) -> Result<()> {
+        let _l = self.lock()?;
+        let attrs = self.dir.join("info/attributes");
+        const ATTR: &str = "\n* -export-subst -export-ignore\n";
+        let have = std::fs::read_to_string(&attrs).unwrap_or_default();
+        if !have.ends_with(ATTR) {
+            write_atomic(&attrs, format!("{have}{ATTR}").as_bytes())?;
+        }
+        let o = format!("--output={}", out.display());
+        let mut args = vec![
+            "-c",
+            "core.autocrlf=input",
+            "-c",
+            "core.eol=lf",
+            "archive",
+            "--format=zip",
+            "--prefix=prefix/",
+            &o,
+            hash,
+        ];
+        if !subdir.is_empty() {
+            args.extend(["--", subdir]);
+        }
+        run(&git(Some(&self.dir), &args)).map(|_| ())
+    }
+}
