@@ -281,13 +281,19 @@ fn gb_at(host: &GitHost, dir: &Path, modcache: &Path, args: &[&str]) -> Output {
     run(host.env(&mut c, modcache))
 }
 
-/// go 1.19 with the same environment (its own build cache).
+/// go 1.19 with the same environment (the build cache modfetch's tests
+/// share, so the standard library is compiled once per run).
 fn go_at(host: &GitHost, dir: &Path, modcache: &Path, args: &[&str]) -> Output {
+    run(host.env(&mut go_cmd(dir), modcache).args(args))
+}
+
+fn go_cmd(dir: &Path) -> Command {
     let mut c = Command::new("go");
-    c.current_dir(dir)
-        .args(args)
-        .env("GOCACHE", modcache.parent().unwrap().join("gocache"));
-    run(host.env(&mut c, modcache))
+    c.current_dir(dir).env(
+        "GOCACHE",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("modfetch-gocache"),
+    );
+    c
 }
 
 /// PATH without go (the suite's helper), with git.
@@ -502,17 +508,22 @@ fn program_requiring_direct_git_modules_builds_with_go_sum_equal_to_go() {
     // A cache gccgo-build filled from git serves go offline, and the reverse.
     std::fs::remove_file(gop.join("app")).unwrap();
     std::fs::remove_file(gbp.join("app")).unwrap();
-    let mut c = Command::new("go");
-    c.current_dir(&gop)
-        .args(["build", "-o", "app", "."])
-        .env("GOCACHE", d.path().join("gocache2"));
+    let mut c = go_cmd(&gop);
+    c.args(["build", "-o", "app", "."]);
     ok(run(host.env(&mut c, &gbc).env("GOPROXY", "off")));
+    // (gccgo-build reading go's cache offline: the build list and every
+    // package's directory, without a second gccgo build.)
     let mut c = bin();
     c.current_dir(&gbp)
-        .args(["build", "-o", "app", "."])
+        .args(["list", "-deps", "-f", "{{.ImportPath}} {{.Module}}", "."])
         .env("PATH", path_without_go());
-    ok(run(host.env(&mut c, &goc).env("GOPROXY", "off")));
-    assert_eq!(run(&mut Command::new(gbp.join("app"))).stdout, want.stdout);
+    let (out, _) = ok(run(host.env(&mut c, &goc).env("GOPROXY", "off")));
+    assert!(
+        out.contains(
+            "example.test/repo/plain.git example.test/repo/plain.git v0.0.0-20210203040506-"
+        ) && out.contains("example.test/mod example.test/mod v1.1.0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -528,4 +539,108 @@ fn a_mercurial_import_path_under_direct_names_hg_and_the_fix() {
         assert!(!err.contains("panicked"), "{err}");
     }
     assert!(!cache.join("cache/download/example.test/hgmod").exists());
+}
+
+#[test]
+fn a_moved_tag_is_refused_against_go_sum_with_gos_security_error() {
+    let host = GitHost::start();
+    make_repos(&host.www());
+    let d = tempfile::tempdir().unwrap();
+    let app = d.path().join("app");
+    write_tree(
+        &app,
+        &[(
+            "go.mod",
+            "module example.test/app\n\ngo 1.16\n\nrequire example.test/mod v1.1.0\n",
+        )],
+    );
+    let first = d.path().join("first");
+    let (out, _) = ok(gb_at(
+        &host,
+        &app,
+        &first,
+        &["mod", "download", "-json", "example.test/mod@v1.1.0"],
+    ));
+    let sum = |field: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("\"{field}\": \"")))
+            .unwrap()
+            .trim_end_matches([',', '"'])
+            .to_string()
+    };
+    std::fs::write(
+        app.join("go.sum"),
+        format!(
+            "example.test/mod v1.1.0 {}\nexample.test/mod v1.1.0/go.mod {}\n",
+            sum("Sum"),
+            sum("GoModSum")
+        ),
+    )
+    .unwrap();
+    // The server's v1.1.0 now names another commit (a force-moved tag).
+    let bare = host.www().join("repo/mod.git");
+    git(&bare, DATES[0], &["tag", "-f", "v1.1.0", "main"]);
+    git(&bare, DATES[0], &["update-server-info"]);
+    for (who, o) in [
+        (
+            "go",
+            go_at(
+                &host,
+                &app,
+                &d.path().join("go"),
+                &["mod", "download", "example.test/mod"],
+            ),
+        ),
+        (
+            "gccgo-build",
+            gb_at(
+                &host,
+                &app,
+                &d.path().join("gb"),
+                &["mod", "download", "example.test/mod"],
+            ),
+        ),
+    ] {
+        let (_, err) = fails(o);
+        assert!(
+            err.contains("example.test/mod@v1.1.0: checksum mismatch")
+                && err.contains("SECURITY ERROR"),
+            "{who}: {err}"
+        );
+    }
+    assert!(!d.path().join("gb/example.test/mod@v1.1.0").exists());
+}
+
+#[test]
+fn private_modules_are_fetched_direct_past_a_dead_proxy_and_the_checksum_database() {
+    let host = GitHost::start();
+    make_repos(&host.www());
+    let d = tempfile::tempdir().unwrap();
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let args = ["mod", "download", "-json", "example.test/mod@dev"];
+    let mut facts = Vec::new();
+    for who in ["go", "gb"] {
+        let cache = d.path().join(who).join("modcache");
+        let mut c = if who == "go" { go_cmd(d.path()) } else { bin() };
+        c.current_dir(d.path())
+            .args(args)
+            .env("PATH", path_without_go_but_git(who));
+        host.env(&mut c, &cache)
+            .env("GOPROXY", &dead)
+            .env("GOPRIVATE", "example.test")
+            .env_remove("GOSUMDB");
+        let o = run(&mut c);
+        assert!(o.status.success(), "{who}: {o:?}");
+        facts.push(json_facts(&o));
+    }
+    assert_eq!(facts[0], facts[1]);
+}
+
+/// The PATH for `who`: go's own for go, the suite's go-less one for gccgo-build.
+fn path_without_go_but_git(who: &str) -> String {
+    if who == "go" {
+        std::env::var("PATH").unwrap_or_default()
+    } else {
+        path_without_go()
+    }
 }

@@ -60,13 +60,31 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Cmd {
 ///
 /// Errors: git is missing or fails; the message is the command and git's stderr.
 fn run(c: &Cmd) -> Result<String> {
+    // go's -x shape (`cd DIR; git …`), without our `env GIT_TERMINAL_PROMPT=0`.
+    let shown = Cmd {
+        argv: c.argv[2..].to_vec(),
+        dir: None,
+    };
+    let shown = match &c.dir {
+        Some(d) => format!("cd {}; {shown}", d.display()),
+        None => shown.to_string(),
+    };
     if crate::modfetch::trace_on() {
-        eprintln!("{c}");
+        eprintln!("{shown}");
     }
     match c.run(None) {
         Ok(o) => Ok(o.stdout),
-        Err(crate::process::RunError::Failed { cmd, output, .. }) => {
-            bail!("{cmd}: {}", output.stderr.trim())
+        Err(crate::process::RunError::Failed { output, .. })
+            if output.stderr.starts_with("env: ") =>
+        {
+            bail!(
+                "the git command is not on PATH: gccgo-build's GOPROXY=direct fetches modules \
+                 from git repositories with it; install git (Debian: apt-get install git) or set \
+                 GOPROXY to a module proxy"
+            )
+        }
+        Err(crate::process::RunError::Failed { output, .. }) => {
+            bail!("{shown}: {}", output.stderr.trim())
         }
         Err(e) => Err(anyhow!("{e}"))
             .context("running git (gccgo-build's GOPROXY=direct needs the git command on PATH)"),

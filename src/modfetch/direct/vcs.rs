@@ -54,14 +54,14 @@ pub fn repo_root(client: &Client, goinsecure: &str, path: &str) -> Result<RepoRo
     };
     if root.vcs != "git" {
         bail!(
-            "{path}: the repository {} is a {} repository (not git): {FIX}",
+            "the repository {} is a {} repository (not git): {FIX}",
             root.url,
             root.vcs
         );
     }
     if root.url.starts_with("http://") && !insecure {
         bail!(
-            "{path}: the repository URL {} is insecure (http) and GOINSECURE does not match {path}; \
+            "the repository URL {} is insecure (http) and GOINSECURE does not match {path}; \
              set GOINSECURE={} if plain http is intended",
             root.url,
             root.root
@@ -131,22 +131,21 @@ fn ping_scheme(vcs: &str, repo: &str, insecure: bool) -> Result<String> {
 /// `RepoRootForImportDynamic`: the go-import meta tag of `path?go-get=1`.
 fn meta_root(client: &Client, path: &str, insecure: bool) -> Result<RepoRoot> {
     let (url, imports) = fetch_meta(client, path, insecure)?;
-    let m = match_import(&imports, path).map_err(|e| anyhow!("{path}: {e} (from {url})"))?;
+    let m = match_import(&imports, path).map_err(|e| anyhow!("{e} (from {url})"))?;
     if m.root != path {
         // As go: the prefix's own page must say the same.
         let (url2, imports2) = fetch_meta(client, &m.root, insecure)?;
-        let m2 =
-            match_import(&imports2, &m.root).map_err(|e| anyhow!("{path}: {e} (from {url2})"))?;
+        let m2 = match_import(&imports2, &m.root).map_err(|e| anyhow!("{e} (from {url2})"))?;
         if m2 != m {
             bail!(
-                "{path}: meta tags at {url} and {url2} disagree about the repository of {}",
+                "meta tags at {url} and {url2} disagree about the repository of {} ({path})",
                 m.root
             );
         }
     }
     if m.vcs == "mod" {
         bail!(
-            "{path}: the go-import meta tag at {url} names a module proxy (`mod` {}), not a \
+            "the go-import meta tag at {url} for {path} names a module proxy (`mod` {}), not a \
              repository: set GOPROXY={} to use it",
             m.url,
             m.url
