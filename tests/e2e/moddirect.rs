@@ -212,6 +212,8 @@ fn make_repos(www: &Path) -> (String, String) {
     git(&m, DATES[0], &["add", "-A"]);
     git(&m, DATES[0], &["commit", "-qm", "one"]);
     git(&m, DATES[0], &["tag", "v1.0.0"]);
+    // The nested module `example.test/mod/sub`: tags under `sub/`.
+    git(&m, DATES[0], &["tag", "sub/v0.1.0-pre"]);
     let hello = |v: &str| {
         format!(
             "package mod\n\n// Hello names the version.\nfunc Hello() string {{ return \"{v}\" }}\n"
@@ -377,6 +379,16 @@ fn direct_git_module_versions_queries_and_downloads_match_go() {
         vec!["list", "-m", "example.test/mod@v1.0.0"],
         vec!["list", "-m", &format!("example.test/mod@{}", &main[..9])],
         vec!["list", "-m", "example.test/repo/plain.git@latest"],
+        vec!["list", "-m", "-versions", "example.test/mod/sub"],
+        // A pre-release tag's pseudo-version form, in a subdirectory.
+        vec!["list", "-m", "example.test/mod/sub@main"],
+        vec![
+            "mod",
+            "download",
+            "-json",
+            "example.test/mod/sub@v0.1.0-pre",
+            "example.test/mod/sub@main",
+        ],
         vec![
             "mod",
             "download",
@@ -402,6 +414,23 @@ fn direct_git_module_versions_queries_and_downloads_match_go() {
         };
         assert_eq!(have, want, "{args:?}");
     }
+    // An unknown revision: go's words, exit status 1.
+    let args = ["list", "-m", "example.test/mod@nosuch"];
+    let (go, gb) = (
+        go_at(&host, &work, &goc, &args),
+        gb_at(&host, &work, &gbc, &args),
+    );
+    assert_eq!(gb.status.code(), go.status.code());
+    let (_, go_err) = text(&go);
+    let (_, gb_err) = text(&gb);
+    assert!(
+        go_err.contains("invalid version: unknown revision nosuch"),
+        "{go_err}"
+    );
+    assert!(
+        gb_err.contains("invalid version: unknown revision nosuch"),
+        "{gb_err}"
+    );
     // The pseudo-versions in go's forms: above the release tag v1.1.0 and
     // from no tag at all; dev's commit hash abbreviated to 12 digits.
     let dev_line = lines(&gb_at(
