@@ -27,6 +27,7 @@
 //! names them and the fix).
 
 pub mod git;
+pub mod incompatible;
 pub mod modzip;
 pub mod pseudo;
 pub mod vcs;
@@ -203,16 +204,25 @@ impl CodeRepo {
     /// Errors: `git ls-remote` fails.
     pub fn versions(&self) -> Result<Vec<String>> {
         let prefix = format!("refs/tags/{}", self.tag_prefix());
-        let mut vs: Vec<String> = self
+        let (mut list, mut incompatible) = (Vec::new(), Vec::new());
+        for v in self
             .git
             .refs()?
             .keys()
             .filter_map(|r| r.strip_prefix(&prefix))
-            .filter(|v| is_canonical(v) && !pseudo::is_pseudo(v) && self.matches_major(v))
-            .map(String::from)
-            .collect();
-        vs.sort_by(|a, b| semver::compare(a, b));
-        Ok(vs)
+        {
+            if !is_canonical(v) || pseudo::is_pseudo(v) {
+                continue;
+            }
+            if self.matches_major(v) {
+                list.push(v.to_string());
+            } else if self.incompatible_possible() && incompatible::above_v1(v) {
+                incompatible.push(v.to_string());
+            }
+        }
+        list.sort_by(|a, b| semver::compare(a, b));
+        incompatible.sort_by(|a, b| semver::compare(a, b));
+        self.append_incompatible(list, incompatible)
     }
 
     /// `Stat`: the commit and canonical version of `v` (a version or a query).
@@ -231,11 +241,18 @@ impl CodeRepo {
                     "invalid pseudo-version: does not match version-control timestamp (expected {want})"
                 );
             }
-            if !self.matches_major(v) {
-                bail!(
-                    "invalid version: module path includes a major version suffix, so major version must match"
-                );
+            self.check_major(&c, v)?;
+            return Ok((c, v.to_string()));
+        }
+        if let Some(base) = v.strip_suffix("+incompatible")
+            && is_canonical(base)
+        {
+            let tag = format!("{}{base}", self.tag_prefix());
+            if !self.git.refs()?.contains_key(&format!("refs/tags/{tag}")) {
+                bail!("invalid version: unknown revision {base}");
             }
+            let c = self.git.stat(&tag)?;
+            self.check_major(&c, v)?;
             return Ok((c, v.to_string()));
         }
         if is_canonical(v) {
@@ -244,6 +261,7 @@ impl CodeRepo {
                 bail!("invalid version: unknown revision {v}");
             }
             let c = self.git.stat(&tag)?;
+            self.check_major(&c, v)?;
             return Ok((c, v.to_string()));
         }
         let c = self
@@ -254,16 +272,54 @@ impl CodeRepo {
         Ok((c, version))
     }
 
+    /// `checkCanonical`'s major-version rules for version `v` at commit `c`.
+    ///
+    /// Errors: go's `invalid version: …` texts.
+    fn check_major(&self, c: &Commit, v: &str) -> Result<()> {
+        let base = v.strip_suffix("+incompatible");
+        let core = base.unwrap_or(v);
+        if self.matches_major(core) {
+            if base.is_some() {
+                bail!(
+                    "invalid version: +incompatible suffix not allowed: major version {} is compatible",
+                    incompatible::major(core)
+                );
+            }
+            return Ok(());
+        }
+        if !self.path_major.is_empty() {
+            bail!(
+                "invalid version: module path includes a major version suffix, so major version must match"
+            );
+        }
+        if base.is_none() || !self.can_use_incompatible(c, core) {
+            bail!(
+                "invalid version: module contains a go.mod file, so module path must match major version (\"{}/{}\")",
+                self.path,
+                incompatible::major(core)
+            );
+        }
+        Ok(())
+    }
+
     /// `convert`: the highest canonical tag of the module at commit `c`,
     /// else the pseudo-version above the highest tag reachable from it.
     ///
     /// Errors: git fails listing tags.
     pub fn version_of(&self, c: &Commit) -> Result<String> {
         let prefix = self.tag_prefix();
+        let incompat = std::cell::OnceCell::new();
         let allowed = |t: &str| {
-            t.strip_prefix(&prefix)
-                .filter(|v| is_canonical(v) && !pseudo::is_pseudo(v) && self.matches_major(v))
-                .map(String::from)
+            let v = t
+                .strip_prefix(&prefix)
+                .filter(|v| is_canonical(v) && !pseudo::is_pseudo(v))?;
+            if self.matches_major(v) {
+                return Some(v.to_string());
+            }
+            let ok = self.incompatible_possible()
+                && incompatible::above_v1(v)
+                && *incompat.get_or_init(|| self.can_use_incompatible(c, v));
+            ok.then(|| format!("{v}+incompatible"))
         };
         let best = |tags: &[String]| {
             tags.iter()
@@ -348,7 +404,8 @@ impl CodeRepo {
         let r#ref = if pseudo::is_pseudo(version) {
             String::new()
         } else {
-            format!("refs/tags/{}{version}", self.tag_prefix())
+            let tag = version.trim_end_matches("+incompatible");
+            format!("refs/tags/{}{tag}", self.tag_prefix())
         };
         Ok(serde_json::to_vec(&Info {
             version,

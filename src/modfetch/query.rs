@@ -52,7 +52,7 @@ pub fn versions(f: &Fetcher, path: &str) -> Result<Vec<String>> {
 ///
 /// Errors: nothing is listed and `@latest` fails.
 pub fn latest(f: &Fetcher, path: &str) -> Result<Info> {
-    let vs = versions(f, path)?;
+    let vs = without_incompatible_past_go_mod(f, path, versions(f, path)?)?;
     let release = vs
         .iter()
         .rev()
@@ -65,6 +65,44 @@ pub fn latest(f: &Fetcher, path: &str) -> Result<Info> {
         .map_err(|e| anyhow!("{path}@latest: {e}"))?;
     serde_json::from_slice(&data)
         .map_err(|e| anyhow!("{path}@latest: malformed JSON from the proxy: {e}"))
+}
+
+/// modload's `filterVersions`: `+incompatible` versions count only while
+/// the highest compatible version below them has no real go.mod (its
+/// go.mod, fetched raw and cached as `versionHasGoMod` does, is not go's
+/// synthesized `module PATH`); from there on they are dropped.
+///
+/// Errors: that go.mod cannot be fetched.
+fn without_incompatible_past_go_mod(
+    f: &Fetcher,
+    path: &str,
+    vs: Vec<String>,
+) -> Result<Vec<String>> {
+    let Some(i) = vs.iter().position(|v| v.ends_with("+incompatible")) else {
+        return Ok(vs);
+    };
+    let Some(last) = vs[..i].last() else {
+        return Ok(vs);
+    };
+    let data = match f.cache.read(path, last, "mod") {
+        Some(d) => d,
+        None => {
+            let d = f
+                .fetch(
+                    path,
+                    &format!("@v/{}.mod", super::cache::escape(last)),
+                    MAX_SMALL,
+                )
+                .map_err(|e| anyhow!("{path}@{last}: {e}"))?;
+            super::cache::write_atomic(&f.cache.file(path, last, "mod"), &d)?;
+            f.cache.rewrite_list(path)?;
+            d
+        }
+    };
+    if data == format!("module {path}\n").as_bytes() {
+        return Ok(vs);
+    }
+    Ok(vs[..i].to_vec())
 }
 
 /// `path@query` for a query that names no version — a branch, a commit

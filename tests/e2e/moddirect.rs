@@ -247,7 +247,24 @@ fn make_repos(www: &Path) -> (String, String) {
     git(&p, DATES[1], &["add", "-A"]);
     git(&p, DATES[1], &["commit", "-qm", "plain"]);
 
-    for (s, name) in [(&m, "mod.git"), (&p, "plain.git")] {
+    // `example.test/repo/old.git`: no go.mod, tags up to v2.1.0, one more
+    // commit: go's `+incompatible` versions.
+    let o = src.join("old");
+    std::fs::create_dir_all(&o).unwrap();
+    git(&o, DATES[0], &["init", "-q", "-b", "main"]);
+    for (i, tag) in ["v1.0.0", "v2.0.0", "v2.1.0", ""].iter().enumerate() {
+        std::fs::write(
+            o.join("old.go"),
+            format!("package old\n\n// N counts.\nconst N = {i}\n"),
+        )
+        .unwrap();
+        git(&o, DATES[i], &["add", "-A"]);
+        git(&o, DATES[i], &["commit", "-qm", "old"]);
+        if !tag.is_empty() {
+            git(&o, DATES[i], &["tag", tag]);
+        }
+    }
+    for (s, name) in [(&m, "mod.git"), (&p, "plain.git"), (&o, "old.git")] {
         let bare = www.join("repo").join(name);
         git(
             www,
@@ -265,6 +282,7 @@ fn make_repos(www: &Path) -> (String, String) {
     // go's static rule fetches `example.test/repo/plain.git` from
     // http://example.test/repo/plain (the `.git` is the VCS marker).
     std::os::unix::fs::symlink("plain.git", www.join("repo/plain")).unwrap();
+    std::os::unix::fs::symlink("old.git", www.join("repo/old")).unwrap();
     std::fs::write(
         www.join("goget.html"),
         "<!DOCTYPE html>\n<html><head>\n\
@@ -380,6 +398,21 @@ fn direct_git_module_versions_queries_and_downloads_match_go() {
         vec!["list", "-m", &format!("example.test/mod@{}", &main[..9])],
         vec!["list", "-m", "example.test/repo/plain.git@latest"],
         vec!["list", "-m", "-versions", "example.test/mod/sub"],
+        // +incompatible: v2 tags of a module without go.mod.
+        vec!["list", "-m", "-versions", "example.test/repo/old.git"],
+        vec![
+            "list",
+            "-m",
+            "example.test/repo/old.git@latest",
+            "example.test/repo/old.git@main",
+        ],
+        vec![
+            "mod",
+            "download",
+            "-json",
+            "example.test/repo/old.git@v2.0.0+incompatible",
+            "example.test/repo/old.git@main",
+        ],
         // A pre-release tag's pseudo-version form, in a subdirectory.
         vec!["list", "-m", "example.test/mod/sub@main"],
         vec![
