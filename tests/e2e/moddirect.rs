@@ -288,6 +288,8 @@ fn make_repos(www: &Path) -> (String, String) {
         "<!DOCTYPE html>\n<html><head>\n\
          <meta name=\"go-import\" content=\"example.test/mod git http://example.test/repo/mod.git\">\n\
          <meta name=\"go-import\" content=\"example.test/hgmod hg http://example.test/repo/hgmod\">\n\
+         <meta name=\"go-import\" content=\"example.test/evil git ext::sh\">\n\
+         <meta name=\"go-import\" content=\"example.test/local git /srv/repo.git\">\n\
          </head><body>go get</body></html>\n",
     )
     .unwrap();
@@ -705,4 +707,23 @@ fn path_without_go_but_git(who: &str) -> String {
     } else {
         path_without_go()
     }
+}
+
+#[test]
+fn a_meta_tag_naming_a_local_path_or_a_command_transport_is_refused() {
+    let host = GitHost::start();
+    make_repos(&host.www());
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("modcache");
+    for (m, url) in [
+        ("example.test/evil@latest", "ext::sh"),
+        ("example.test/local@latest", "/srv/repo.git"),
+    ] {
+        let (_, err) = fails(gb_at(&host, d.path(), &cache, &["list", "-m", m]));
+        assert!(
+            err.contains(&format!("repository URL \"{url}\"")) && err.contains("refusing it"),
+            "{err}"
+        );
+    }
+    assert!(!cache.join("cache/vcs").exists());
 }

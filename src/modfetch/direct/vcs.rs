@@ -59,10 +59,20 @@ pub fn repo_root(client: &Client, goinsecure: &str, path: &str) -> Result<RepoRo
             root.vcs
         );
     }
-    if root.url.starts_with("http://") && !insecure {
+    // As go's `validateRepoRoot` with git's `Scheme` list: never a local
+    // path or one of git's command transports (`ext::`, `fd::`, `file://`).
+    const SCHEMES: [&str; 5] = ["https://", "http://", "git://", "ssh://", "git+ssh://"];
+    if !SCHEMES.iter().any(|s| root.url.starts_with(s)) {
         bail!(
-            "the repository URL {} is insecure (http) and GOINSECURE does not match {path}; \
-             set GOINSECURE={} if plain http is intended",
+            "the repository URL {:?} for {path} has no scheme git may use for a module \
+             (https://, or http:// and git:// with GOINSECURE, ssh://); refusing it",
+            root.url
+        );
+    }
+    if !insecure && (root.url.starts_with("http://") || root.url.starts_with("git://")) {
+        bail!(
+            "the repository URL {} is insecure and GOINSECURE does not match {path}; \
+             set GOINSECURE={} if that is intended",
             root.url,
             root.root
         );
