@@ -205,9 +205,10 @@ fn make_repos(www: &Path) -> (String, String) {
             ("vendor/x/x.go", "package x\n"),
             ("sub/go.mod", "module example.test/mod/sub\n"),
             ("sub/s.go", "package sub\n"),
-            ("LICENSE", "fixture licence\n"),
         ],
     );
+    // Not UTF-8: copied byte for byte into the `sub` module's zip (its ziphash is compared).
+    std::fs::write(m.join("LICENSE"), b"fixture licence \xff\xfe\n").unwrap();
     std::os::unix::fs::symlink("mod.go", m.join("link.go")).unwrap();
     git(&m, DATES[0], &["add", "-A"]);
     git(&m, DATES[0], &["commit", "-qm", "one"]);

@@ -287,13 +287,30 @@ impl GitRepo {
     }
 
     /// `ReadFile`: `file` at commit `hash`, `None` when it does not exist.
+    /// Bytes exact: a file that is not UTF-8 (which the captured output
+    /// would alter) is read back from a one-file `git archive` instead.
     pub fn read_file(&self, hash: &str, file: &str) -> Option<Vec<u8>> {
-        run(&git(
+        let text = run(&git(
             Some(&self.dir),
             &["cat-file", "blob", &format!("{hash}:{file}")],
         ))
-        .ok()
-        .map(String::into_bytes)
+        .ok()?;
+        if !text.contains('\u{FFFD}') {
+            return Some(text.into_bytes());
+        }
+        let tmp = tempfile::tempdir().ok()?;
+        let out = tmp.path().join("one.zip");
+        let o = format!("--output={}", out.display());
+        run(&git(
+            Some(&self.dir),
+            &["archive", "--format=zip", "-0", &o, hash, "--", file],
+        ))
+        .ok()?;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&out).ok()?).ok()?;
+        let mut e = z.by_name(file).ok()?;
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).ok()?;
+        Some(data)
     }
 
     /// `RecentTag`'s local step: the tags under `refs/tags/` reachable from
