@@ -21,10 +21,12 @@
 //!   zip rules (`modzip`).
 //! - `@latest`: the commit of `HEAD` as a version.
 //!
-//! Not done (errors, never a wrong answer): `+incompatible` versions
-//! (v2+ tags of a module without go.mod are not listed), retractions when
-//! choosing a pseudo-version's base, and VCSs other than git (`vcs`
-//! names them and the fix).
+//! `+incompatible` versions follow go's rules (`incompatible`).
+//!
+//! Not done (errors, never a wrong answer): retractions when choosing a
+//! pseudo-version's base, go's shallow single-ref fetch (we fetch all
+//! branches and tags, the state go reaches over dumb HTTP anyway), and VCSs
+//! other than git (`vcs` names them and the fix).
 
 pub mod git;
 pub mod incompatible;

@@ -224,7 +224,20 @@ fn make_repos(www: &Path) -> (String, String) {
     git(&m, DATES[1], &["commit", "-qam", "two"]);
     git(&m, DATES[1], &["tag", "-a", "v1.1.0", "-m", "annotated"]);
     std::fs::write(m.join("mod.go"), hello("main")).unwrap();
+    // `example.test/mod/v2` in the major subdirectory v2/, tagged v2.0.0.
+    write_tree(
+        &m,
+        &[
+            ("v2/go.mod", "module example.test/mod/v2\n\ngo 1.16\n"),
+            (
+                "v2/mod.go",
+                "package mod\n\n// Major is 2.\nconst Major = 2\n",
+            ),
+        ],
+    );
+    git(&m, DATES[2], &["add", "-A"]);
     git(&m, DATES[2], &["commit", "-qam", "three"]);
+    git(&m, DATES[2], &["tag", "v2.0.0"]);
     let main = git(&m, DATES[2], &["rev-parse", "HEAD"]);
     git(&m, DATES[2], &["checkout", "-qb", "dev"]);
     std::fs::write(m.join("mod.go"), hello("dev")).unwrap();
@@ -401,6 +414,15 @@ fn direct_git_module_versions_queries_and_downloads_match_go() {
         vec!["list", "-m", &format!("example.test/mod@{}", &main[..9])],
         vec!["list", "-m", "example.test/repo/plain.git@latest"],
         vec!["list", "-m", "-versions", "example.test/mod/sub"],
+        // A /v2 module path in its major subdirectory.
+        vec!["list", "-m", "-versions", "example.test/mod/v2"],
+        vec![
+            "list",
+            "-m",
+            "example.test/mod/v2@dev",
+            "example.test/mod/v2@latest",
+        ],
+        vec!["mod", "download", "-json", "example.test/mod/v2@v2.0.0"],
         // +incompatible: v2 tags of a module without go.mod.
         vec!["list", "-m", "-versions", "example.test/repo/old.git"],
         vec![
