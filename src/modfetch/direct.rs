@@ -23,10 +23,10 @@
 //!
 //! `+incompatible` versions follow go's rules (`incompatible`).
 //!
-//! Not done (errors, never a wrong answer): retractions when choosing a
-//! pseudo-version's base, go's shallow single-ref fetch (we fetch all
-//! branches and tags, the state go reaches over dumb HTTP anyway), and VCSs
-//! other than git (`vcs` names them and the fix).
+//! Not done: retracted tags are not skipped when choosing a
+//! pseudo-version's base (go skips them there); go's shallow single-ref
+//! fetch (we fetch all branches and tags, the state go reaches over dumb
+//! HTTP anyway); VCSs other than git (an error naming them and the fix).
 
 pub mod git;
 pub mod incompatible;
