@@ -63,6 +63,10 @@ pub struct Env {
     pub goinsecure: String,
     /// GOFLAGS has `-modcacherw`.
     pub modcacherw: bool,
+    /// GOPRIVATE: globs of private modules (GOVCS's `private`).
+    pub goprivate: String,
+    /// GOVCS: which VCS `direct` may use for which paths (`go help vcs`).
+    pub govcs: String,
 }
 
 impl Env {
@@ -78,6 +82,8 @@ impl Env {
             gonosumdb: or(var("GONOSUMDB"), &private),
             gosumdb: or(var("GOSUMDB"), "sum.golang.org"),
             goinsecure: var("GOINSECURE"),
+            goprivate: private.clone(),
+            govcs: var("GOVCS"),
             modcacherw: goflags
                 .split_whitespace()
                 .any(|f| f == "-modcacherw" || f == "-modcacherw=true" || f == "--modcacherw"),

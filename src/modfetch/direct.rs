@@ -29,6 +29,7 @@
 //! HTTP anyway); VCSs other than git (an error naming them and the fix).
 
 pub mod git;
+pub mod govcs;
 pub mod incompatible;
 pub mod modzip;
 pub mod pseudo;
@@ -126,6 +127,8 @@ fn code_repo(f: &Fetcher, path: &str) -> Result<Arc<CodeRepo>> {
         return Ok(r);
     }
     let root = vcs::repo_root(&f.client, &f.env.goinsecure, path)?;
+    govcs::check(&f.env.govcs, &f.env.goprivate, &root.root, &root.vcs)?;
+    vcs::require_git(&root)?;
     let git = {
         let cached = m.lock().ok().and_then(|g| g.0.get(&root.url).cloned());
         match cached {

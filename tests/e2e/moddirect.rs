@@ -626,6 +626,22 @@ fn a_mercurial_import_path_under_direct_names_hg_and_the_fix() {
         assert!(!err.contains("panicked"), "{err}");
     }
     assert!(!cache.join("cache/download/example.test/hgmod").exists());
+    // GOVCS turns git off for a path: go's words from both.
+    let args = ["list", "-m", "example.test/mod@latest"];
+    let mut go = go_cmd(d.path());
+    let mut gb = bin();
+    gb.current_dir(d.path()).env("PATH", path_without_go());
+    for c in [&mut go, &mut gb] {
+        let (_, err) = fails(run(host
+            .env(c.args(args), &cache)
+            .env("GOVCS", "example.test:off")));
+        assert!(
+            err.contains(
+                "GOVCS disallows using git for public example.test/mod; see 'go help vcs'"
+            ),
+            "{err}"
+        );
+    }
 }
 
 #[test]

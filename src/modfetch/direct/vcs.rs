@@ -37,8 +37,8 @@ const FIX: &str = "gccgo-build's GOPROXY=direct fetches only git repositories (w
 /// mode rules): static rules first, then the go-get meta tag.
 ///
 /// Errors: no rule and no meta tag matches (go's `unrecognized import
-/// path` wording), the meta tag names a VCS other than git (named, with
-/// the fix), or an insecure URL without GOINSECURE.
+/// path` wording), a URL scheme git must not use, or an insecure URL
+/// without GOINSECURE. (A VCS other than git is `require_git`'s error.)
 pub fn repo_root(client: &Client, goinsecure: &str, path: &str) -> Result<RepoRoot> {
     let insecure = match_prefix_patterns(goinsecure, path);
     let root = match static_root(path) {
@@ -52,13 +52,6 @@ pub fn repo_root(client: &Client, goinsecure: &str, path: &str) -> Result<RepoRo
         }
         None => meta_root(client, path, insecure)?,
     };
-    if root.vcs != "git" {
-        bail!(
-            "the repository {} is a {} repository (not git): {FIX}",
-            root.url,
-            root.vcs
-        );
-    }
     // As go's `validateRepoRoot` with git's `Scheme` list: never a local
     // path or one of git's command transports (`ext::`, `fd::`, `file://`).
     const SCHEMES: [&str; 5] = ["https://", "http://", "git://", "ssh://", "git+ssh://"];
@@ -78,6 +71,20 @@ pub fn repo_root(client: &Client, goinsecure: &str, path: &str) -> Result<RepoRo
         );
     }
     Ok(root)
+}
+
+/// Refuses a repository that is not git, naming its VCS and the fix.
+///
+/// Errors: `root.vcs` is not `git`.
+pub fn require_git(root: &RepoRoot) -> Result<()> {
+    if root.vcs != "git" {
+        bail!(
+            "the repository {} is a {} repository (not git): {FIX}",
+            root.url,
+            root.vcs
+        );
+    }
+    Ok(())
 }
 
 /// The static rules (`vcsPaths`): github.com and `.git`-style suffixes.
