@@ -94,7 +94,7 @@ pub fn fetch(f: &Fetcher, path: &str, rel: &str) -> Result<Vec<u8>, FetchError> 
             let v = unescape(v);
             repo.stat_version(&v).and_then(|(c, version)| match ext {
                 "info" => repo.info_json(&c, &version),
-                "mod" => Ok(repo.go_mod(&c)),
+                "mod" => repo.go_mod(&c),
                 "zip" => repo.zip(&c, &version),
                 _ => bail!("direct: no such request {rel}"),
             })
@@ -297,7 +297,7 @@ impl CodeRepo {
                 "invalid version: module path includes a major version suffix, so major version must match"
             );
         }
-        if base.is_none() || !self.can_use_incompatible(c, core) {
+        if base.is_none() || !self.can_use_incompatible(c, core)? {
             bail!(
                 "invalid version: module contains a go.mod file, so module path must match major version (\"{}/{}\")",
                 self.path,
@@ -313,32 +313,47 @@ impl CodeRepo {
     /// Errors: git fails listing tags.
     pub fn version_of(&self, c: &Commit) -> Result<String> {
         let prefix = self.tag_prefix();
-        let incompat = std::cell::OnceCell::new();
-        let allowed = |t: &str| {
-            let v = t
-                .strip_prefix(&prefix)
-                .filter(|v| is_canonical(v) && !pseudo::is_pseudo(v))?;
-            if self.matches_major(v) {
-                return Some(v.to_string());
+        let mut incompat: Option<bool> = None;
+        let mut best = |tags: &[String]| -> Result<Option<String>> {
+            let mut top: Option<String> = None;
+            for t in tags {
+                let Some(v) = t
+                    .strip_prefix(&prefix)
+                    .filter(|v| is_canonical(v) && !pseudo::is_pseudo(v))
+                else {
+                    continue;
+                };
+                let v = if self.matches_major(v) {
+                    v.to_string()
+                } else if self.incompatible_possible() && incompatible::above_v1(v) {
+                    let ok = match incompat {
+                        Some(ok) => ok,
+                        None => *incompat.insert(self.can_use_incompatible(c, v)?),
+                    };
+                    if !ok {
+                        continue;
+                    }
+                    format!("{v}+incompatible")
+                } else {
+                    continue;
+                };
+                if top
+                    .as_deref()
+                    .is_none_or(|b| semver::compare(&v, b).is_gt())
+                {
+                    top = Some(v);
+                }
             }
-            let ok = self.incompatible_possible()
-                && incompatible::above_v1(v)
-                && *incompat.get_or_init(|| self.can_use_incompatible(c, v));
-            ok.then(|| format!("{v}+incompatible"))
+            Ok(top)
         };
-        let best = |tags: &[String]| {
-            tags.iter()
-                .filter_map(|t| allowed(t))
-                .max_by(|a, b| semver::compare(a, b))
-        };
-        if let Some(v) = best(&c.tags) {
+        if let Some(v) = best(&c.tags)? {
             return Ok(v);
         }
-        let mut base = best(&self.git.merged_tags(&c.hash)?);
+        let mut base = best(&self.git.merged_tags(&c.hash)?)?;
         if base.is_none() && !self.versions()?.is_empty() {
             // As RecentTag: the remote has tags this mirror may lack.
             self.git.fetch_all()?;
-            base = best(&self.git.merged_tags(&c.hash)?);
+            base = best(&self.git.merged_tags(&c.hash)?)?;
         }
         let major = self.path_major.get(1..).unwrap_or("");
         Ok(pseudo::build(
@@ -351,7 +366,9 @@ impl CodeRepo {
 
     /// The module's directory at commit `c` (`findDir`): `dir/vN` when the
     /// path has a major suffix and that directory has a go.mod, else `dir`.
-    fn dir_at(&self, c: &Commit) -> String {
+    ///
+    /// Errors: the commit's objects cannot be read.
+    fn dir_at(&self, c: &Commit) -> Result<String> {
         if let Some(m) = self.path_major.strip_prefix('/') {
             let sub = if self.code_dir.is_empty() {
                 m.to_string()
@@ -360,26 +377,29 @@ impl CodeRepo {
             };
             if self
                 .git
-                .read_file(&c.hash, &format!("{sub}/go.mod"))
+                .read_file(&c.hash, &format!("{sub}/go.mod"))?
                 .is_some()
             {
-                return sub;
+                return Ok(sub);
             }
         }
-        self.code_dir.clone()
+        Ok(self.code_dir.clone())
     }
 
     /// `GoMod`: the go.mod at `c`, else `LegacyGoMod` (`module PATH`).
-    pub fn go_mod(&self, c: &Commit) -> Vec<u8> {
-        let dir = self.dir_at(c);
+    ///
+    /// Errors: the commit's objects cannot be read.
+    pub fn go_mod(&self, c: &Commit) -> Result<Vec<u8>> {
+        let dir = self.dir_at(c)?;
         let file = if dir.is_empty() {
             "go.mod".to_string()
         } else {
             format!("{dir}/go.mod")
         };
-        self.git
-            .read_file(&c.hash, &file)
-            .unwrap_or_else(|| format!("module {}\n", self.path).into_bytes())
+        Ok(self
+            .git
+            .read_file(&c.hash, &file)?
+            .unwrap_or_else(|| format!("module {}\n", self.path).into_bytes()))
     }
 
     /// The `.info` JSON of `version` at `c`, with go 1.19's `Origin`.
@@ -431,12 +451,12 @@ impl CodeRepo {
     pub fn zip(&self, c: &Commit, version: &str) -> Result<Vec<u8>> {
         let tmp = tempfile::tempdir()?;
         let archive = tmp.path().join("archive.zip");
-        let dir = self.dir_at(c);
+        let dir = self.dir_at(c)?;
         self.git.archive(&c.hash, &dir, &archive)?;
         let mut files = modzip::read_archive(&archive, &dir)?;
         if !dir.is_empty()
             && !files.iter().any(|(n, _, _)| n == "LICENSE")
-            && let Some(l) = self.git.read_file(&c.hash, "LICENSE")
+            && let Some(l) = self.git.read_file(&c.hash, "LICENSE")?
         {
             files.push(("LICENSE".into(), false, l));
         }

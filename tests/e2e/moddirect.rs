@@ -766,3 +766,36 @@ fn a_meta_tag_naming_a_local_path_or_a_command_transport_is_refused() {
     }
     assert!(!cache.join("cache/vcs").exists());
 }
+
+#[test]
+fn two_processes_fetching_the_same_git_modules_at_once_both_succeed() {
+    let host = GitHost::start();
+    make_repos(&host.www());
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("modcache");
+    let args = [
+        "mod",
+        "download",
+        "-json",
+        "example.test/mod@dev",
+        "example.test/mod@v1.0.0",
+        "example.test/repo/old.git@main",
+    ];
+    let spawn = || {
+        let mut c = bin();
+        c.current_dir(d.path())
+            .args(args)
+            .env("PATH", path_without_go())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        host.env(&mut c, &cache).spawn().unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{a:?}\n{b:?}");
+    assert_eq!(json_facts(&a), json_facts(&b));
+    // The cache they shared is what go makes of the same downloads.
+    let goc = d.path().join("go/modcache");
+    ok(go_at(&host, d.path(), &goc, &args));
+    assert_eq!(cache_files(&cache), cache_files(&goc));
+}

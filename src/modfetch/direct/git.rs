@@ -189,6 +189,13 @@ impl GitRepo {
     ///
     /// Errors: git fetch fails.
     pub fn fetch_all(&self) -> Result<()> {
+        let _l = self.lock()?;
+        self.fetch_all_locked()
+    }
+
+    /// `fetch_all` with the repository's flock already held (taken before
+    /// the in-process mutex, always in that order).
+    fn fetch_all_locked(&self) -> Result<()> {
         let mut done = self
             .fetched_all
             .lock()
@@ -196,7 +203,6 @@ impl GitRepo {
         if *done {
             return Ok(());
         }
-        let _l = self.lock()?;
         run(&git(
             Some(&self.dir),
             &[
@@ -254,10 +260,17 @@ impl GitRepo {
     ///
     /// Errors: go's `unknown revision REV`, an ambiguous hash prefix, or
     /// git failing.
+    ///
+    /// The mirror is read under its lock: git's dumb-HTTP fetch writes a
+    /// commit before its trees, so another process's fetch in progress
+    /// must not be mistaken for a complete commit.
     pub fn stat(&self, rev: &str) -> Result<Commit> {
         let is_hash = (7..=40).contains(&rev.len()) && rev.bytes().all(|b| b.is_ascii_hexdigit());
-        if is_hash && let Some(c) = self.stat_local(rev) {
-            return Ok(c);
+        if is_hash {
+            let _l = self.lock()?;
+            if let Some(c) = self.stat_local(rev) {
+                return Ok(c);
+            }
         }
         let refs = self.refs()?;
         let target = if let Some(h) = refs.get(&format!("refs/tags/{rev}")) {
@@ -278,39 +291,56 @@ impl GitRepo {
         } else {
             bail!("unknown revision {rev}");
         };
+        let _l = self.lock()?;
         if let Some(c) = self.stat_local(&target) {
             return Ok(c);
         }
-        self.fetch_all()?;
+        self.fetch_all_locked()?;
         self.stat_local(&target)
             .ok_or_else(|| anyhow!("unknown revision {rev}"))
     }
 
-    /// `ReadFile`: `file` at commit `hash`, `None` when it does not exist.
-    /// Bytes exact: a file that is not UTF-8 (which the captured output
-    /// would alter) is read back from a one-file `git archive` instead.
-    pub fn read_file(&self, hash: &str, file: &str) -> Option<Vec<u8>> {
-        let text = run(&git(
+    /// `ReadFile`: `file` at commit `hash`, `None` when the commit's tree
+    /// has no such file. Bytes exact: a file that is not UTF-8 (which the
+    /// captured output would alter) is read back from a one-file `git
+    /// archive` instead.
+    ///
+    /// Errors: the mirror lacks the commit's objects (an interrupted
+    /// fetch), so absence cannot be told — never taken for "no file".
+    pub fn read_file(&self, hash: &str, file: &str) -> Result<Option<Vec<u8>>> {
+        let text = match run(&git(
             Some(&self.dir),
             &["cat-file", "blob", &format!("{hash}:{file}")],
-        ))
-        .ok()?;
+        )) {
+            Ok(t) => t,
+            Err(e) => {
+                // Absent (ls-tree lists nothing) or unreadable (ls-tree fails).
+                let listed = run(&git(Some(&self.dir), &["ls-tree", hash, "--", file]))
+                    .map_err(|e2| anyhow!("reading {file} at {hash}: {e:#}; {e2:#}"))?;
+                if listed.trim().is_empty() {
+                    return Ok(None);
+                }
+                return Err(e).with_context(|| format!("reading {file} at {hash}"));
+            }
+        };
         if !text.contains('\u{FFFD}') {
-            return Some(text.into_bytes());
+            return Ok(Some(text.into_bytes()));
         }
-        let tmp = tempfile::tempdir().ok()?;
+        let tmp = tempfile::tempdir()?;
         let out = tmp.path().join("one.zip");
         let o = format!("--output={}", out.display());
         run(&git(
             Some(&self.dir),
             &["archive", "--format=zip", "-0", &o, hash, "--", file],
-        ))
-        .ok()?;
-        let mut z = zip::ZipArchive::new(std::fs::File::open(&out).ok()?).ok()?;
-        let mut e = z.by_name(file).ok()?;
+        ))?;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&out)?)
+            .with_context(|| format!("reading {file} at {hash}"))?;
+        let mut e = z
+            .by_name(file)
+            .with_context(|| format!("reading {file} at {hash}"))?;
         let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut e, &mut data).ok()?;
-        Some(data)
+        std::io::Read::read_to_end(&mut e, &mut data)?;
+        Ok(Some(data))
     }
 
     /// `RecentTag`'s local step: the tags under `refs/tags/` reachable from

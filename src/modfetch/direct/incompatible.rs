@@ -30,19 +30,21 @@ impl CodeRepo {
 
     /// `canUseIncompatible`: commit `c` has neither a go.mod nor a
     /// `<major of v>/go.mod`.
-    pub(super) fn can_use_incompatible(&self, c: &Commit, v: &str) -> bool {
-        self.incompatible_possible()
-            && self.git.read_file(&c.hash, "go.mod").is_none()
+    ///
+    /// Errors: the commit's objects cannot be read.
+    pub(super) fn can_use_incompatible(&self, c: &Commit, v: &str) -> Result<bool> {
+        Ok(self.incompatible_possible()
+            && self.git.read_file(&c.hash, "go.mod")?.is_none()
             && self
                 .git
-                .read_file(&c.hash, &format!("{}/go.mod", major(v)))
-                .is_none()
+                .read_file(&c.hash, &format!("{}/go.mod", major(v)))?
+                .is_none())
     }
 
     /// Whether the commit of tag `v` has a root go.mod (fetching it if needed).
     fn tag_has_go_mod(&self, v: &str) -> Result<bool> {
         let c = self.git.stat(v)?;
-        Ok(self.git.read_file(&c.hash, "go.mod").is_some())
+        Ok(self.git.read_file(&c.hash, "go.mod")?.is_some())
     }
 
     /// `appendIncompatibleVersions`: `list` (sorted v0/v1 versions) plus
