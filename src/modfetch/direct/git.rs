@@ -315,12 +315,20 @@ impl GitRepo {
             Ok(t) => t,
             Err(e) => {
                 // Absent (ls-tree lists nothing) or unreadable (ls-tree fails).
-                let listed = run(&git(Some(&self.dir), &["ls-tree", hash, "--", file]))
-                    .map_err(|e2| anyhow!("reading {file} at {hash}: {e:#}; {e2:#}"))?;
+                let damaged = |e: anyhow::Error| {
+                    anyhow!(
+                        "reading {file} at commit {hash} in the git mirror {}: {e:#}\n\t(the \
+                         mirror lacks objects of that commit, e.g. after an interrupted fetch; \
+                         remove that directory and its .info and retry)",
+                        self.dir.display()
+                    )
+                };
+                let listed =
+                    run(&git(Some(&self.dir), &["ls-tree", hash, "--", file])).map_err(damaged)?;
                 if listed.trim().is_empty() {
                     return Ok(None);
                 }
-                return Err(e).with_context(|| format!("reading {file} at {hash}"));
+                return Err(damaged(e));
             }
         };
         if !text.contains('\u{FFFD}') {
@@ -395,5 +403,53 @@ impl GitRepo {
             args.extend(["--", subdir]);
         }
         run(&git(Some(&self.dir), &args)).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(dir: &Path, args: &[&str]) -> String {
+        let o = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .env("GIT_COMMITTER_DATE", "2021-01-02T03:04:05Z")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    #[test]
+    fn a_missing_file_is_none_but_a_damaged_mirror_is_an_error() {
+        let t = tempfile::tempdir().unwrap();
+        let src = t.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        sh(&src, &["init", "-q", "-b", "main"]);
+        std::fs::write(src.join("go.mod"), "module example.test/m\n").unwrap();
+        sh(&src, &["add", "-A"]);
+        sh(&src, &["commit", "-qm", "one"]);
+        sh(&src, &["tag", "v1.0.0"]);
+        let url = format!("file://{}", src.display());
+        let repo = GitRepo::open(&t.path().join("cache"), &url).unwrap();
+        let c = repo.stat("v1.0.0").unwrap();
+        assert_eq!(c.tags, ["v1.0.0"]);
+        assert_eq!(c.time, 1_609_556_645);
+        assert_eq!(
+            repo.read_file(&c.hash, "go.mod").unwrap().unwrap(),
+            b"module example.test/m\n"
+        );
+        assert!(repo.read_file(&c.hash, "nope").unwrap().is_none());
+        // The blob lost (as after an interrupted fetch): an error, not "absent".
+        let blob = sh(&src, &["rev-parse", "HEAD:go.mod"]);
+        let loose = repo.dir.join("objects").join(&blob[..2]).join(&blob[2..]);
+        std::fs::remove_file(&loose).unwrap();
+        let e = repo.read_file(&c.hash, "go.mod").unwrap_err();
+        assert!(format!("{e:#}").contains("lacks objects"), "{e:#}");
     }
 }
