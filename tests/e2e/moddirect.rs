@@ -115,6 +115,8 @@ impl GitHost {
 
 impl Drop for GitHost {
     fn drop(&mut self) {
+        // Stop the forwarder: connect and close at once.
+        drop(TcpStream::connect(("127.0.0.1", self.proxy_port)));
         if let Some(mut c) = self.child.take() {
             terminate(c.id());
             let _ = c.wait();
@@ -132,6 +134,13 @@ fn forwarder(to: u16) -> u16 {
     let port = l.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for c in l.incoming().flatten() {
+            // A connection that sends nothing (GitHost's drop) ends the forwarder.
+            let mut first = [0u8; 1];
+            match c.peek(&mut first) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(_) => continue,
+            }
             std::thread::spawn(move || forward(c, to));
         }
     });
