@@ -155,6 +155,7 @@ impl LoadArgs {
             overlay: self.overlay.clone(),
             packages: self.packages.clone(),
             tests: false,
+            outside: false,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod proxy;
 pub mod query;
 pub mod semver;
 pub mod sumdb;
+pub mod vquery;
 pub mod zip;
 
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ pub use download::defer_build_list_errors;
 mod files;
 mod module;
 mod nomod;
+pub mod outside;
 mod pattern;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{

@@ -41,7 +41,7 @@ fn modproxy() -> PathBuf {
 
 /// Writes a GOPROXY directory at `out` from (path, version, source dir or
 /// "-" for a go.mod-only version); `out/go.sum.all` holds every hash.
-fn make_proxy(out: &Path, mods: &[(&str, &str, &str)]) {
+pub(crate) fn make_proxy(out: &Path, mods: &[(&str, &str, &str)]) {
     let spec = out.with_extension("spec");
     let text: String = mods
         .iter()
@@ -316,7 +316,7 @@ fn files_under(dir: &Path) -> Vec<String> {
 }
 
 /// Makes a module cache writable again so the temp dir can go.
-fn unseal(dir: &Path) {
+pub(crate) fn unseal(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if e.file_type().is_dir() {

@@ -1,0 +1,316 @@
+//! Module commands beyond downloads, each run through go 1.19 and through
+//! gccgo-build with the same command line against a `file://` GOPROXY made
+//! here (`modfetch::make_proxy`): `run`/`install pkg@version` outside the
+//! current module, `-mod=mod` updating go.mod and go.sum, and `-mod=vendor`
+//! with an inconsistent vendor/modules.txt.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use crate::common::*;
+use crate::modfetch::make_proxy;
+
+/// The modules of these tests, made once per run under the target's tmp:
+/// `example.com/greet` v1.0.0; `example.com/cmd` v1.0.0 and v1.1.0 (the
+/// command `cmd/a`, importing greet, printing its version and arguments,
+/// and the library `lib`); `example.com/rep` and `example.com/excl`
+/// v1.0.0, whose go.mod has a `replace` / an `exclude`.
+fn world() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("modcmd-world");
+        let _ = std::fs::remove_dir_all(&d);
+        let main_go = |v: &str| {
+            format!(
+                "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\n\t\"example.com/greet\"\n)\n\n\
+                 func main() {{ fmt.Println(greet.Hello(), \"{v}\", os.Args[1:]) }}\n"
+            )
+        };
+        let cmd_mod = "module example.com/cmd\n\ngo 1.17\n\nrequire example.com/greet v1.0.0\n";
+        let (a10, a11) = (main_go("v1.0.0"), main_go("v1.1.0"));
+        let trees: &[(&str, &[(&str, &str)])] = &[
+            (
+                "greet",
+                &[
+                    ("go.mod", "module example.com/greet\n\ngo 1.17\n"),
+                    (
+                        "greet.go",
+                        "package greet\n\nfunc Hello() string { return \"hello from greet\" }\n",
+                    ),
+                ],
+            ),
+            (
+                "cmd10",
+                &[
+                    ("go.mod", cmd_mod),
+                    ("cmd/a/main.go", &a10),
+                    ("lib/lib.go", "package lib\n"),
+                ],
+            ),
+            (
+                "cmd11",
+                &[
+                    ("go.mod", cmd_mod),
+                    ("cmd/a/main.go", &a11),
+                    ("lib/lib.go", "package lib\n"),
+                ],
+            ),
+            (
+                "rep",
+                &[
+                    (
+                        "go.mod",
+                        "module example.com/rep\n\ngo 1.17\n\nreplace example.com/greet => ../greet\n",
+                    ),
+                    ("main.go", "package main\n\nfunc main() {}\n"),
+                ],
+            ),
+            (
+                "excl",
+                &[
+                    (
+                        "go.mod",
+                        "module example.com/excl\n\ngo 1.17\n\nexclude example.com/greet v0.9.0\n",
+                    ),
+                    ("main.go", "package main\n\nfunc main() {}\n"),
+                ],
+            ),
+        ];
+        for (name, files) in trees {
+            write_tree(&d.join("src").join(name), files);
+        }
+        let src = |n: &str| d.join("src").join(n).display().to_string();
+        let (g, c10, c11, r, e) = (
+            src("greet"),
+            src("cmd10"),
+            src("cmd11"),
+            src("rep"),
+            src("excl"),
+        );
+        make_proxy(
+            &d.join("proxy"),
+            &[
+                ("example.com/greet", "v1.0.0", &g),
+                ("example.com/cmd", "v1.0.0", &c10),
+                ("example.com/cmd", "v1.1.0", &c11),
+                ("example.com/rep", "v1.0.0", &r),
+                ("example.com/excl", "v1.0.0", &e),
+            ],
+        );
+        d
+    })
+    .clone()
+}
+
+/// `file://` URL of the world's proxy.
+fn proxy_url() -> String {
+    format!("file://{}", world().join("proxy").display())
+}
+
+/// A module directory whose go.mod requires a module no proxy has: a
+/// command that did not ignore it would fail.
+fn other_module(root: &Path) -> PathBuf {
+    let dir = root.join("other");
+    write_tree(
+        &dir,
+        &[
+            (
+                "go.mod",
+                "module example.com/other\n\ngo 1.19\n\nrequire example.com/missing v9.9.9\n",
+            ),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+        ],
+    );
+    dir
+}
+
+/// The module settings both tools run with: the world's proxy, no
+/// checksum database, a writable module cache under `root`.
+fn module_env(c: &mut Command, root: &Path, tool: &str) {
+    c.env("GOPROXY", proxy_url())
+        .env("GOSUMDB", "off")
+        .env("GOFLAGS", "-modcacherw")
+        .env("GOMODCACHE", root.join(format!("modcache-{tool}")))
+        .env("GOPATH", root.join(format!("gopath-{tool}")))
+        .env_remove("GOBIN")
+        .env_remove("GOPRIVATE")
+        .env_remove("GONOPROXY")
+        .env_remove("GONOSUMDB");
+}
+
+/// go 1.19 in `dir` with `module_env` and `env`.
+fn go(root: &Path, dir: &Path, env: &[(&str, String)], args: &[&str]) -> Output {
+    let mut c = Command::new("go");
+    module_env(&mut c, root, "go");
+    c.current_dir(dir)
+        .env(
+            "GOCACHE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("modcmd-gocache"),
+        )
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(args);
+    run(&mut c)
+}
+
+/// gccgo-build in `dir` with `module_env` and `env`.
+fn gb(root: &Path, dir: &Path, env: &[(&str, String)], args: &[&str]) -> Output {
+    let mut c = bin();
+    module_env(&mut c, root, "gb");
+    c.current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(args);
+    run(&mut c)
+}
+
+/// The error text of a failed run without go's `go: downloading` lines
+/// and without the tool's prefix (`go: `, `gccgo-build: error: `), trimmed.
+fn message(o: &Output) -> String {
+    let e = String::from_utf8_lossy(&o.stderr);
+    let e: Vec<&str> = e
+        .lines()
+        .filter(|l| !l.starts_with("go: downloading"))
+        .collect();
+    let e = e.join("\n");
+    let e = e.trim();
+    e.strip_prefix("gccgo-build: error: ")
+        .or_else(|| e.strip_prefix("go: "))
+        .unwrap_or(e)
+        .to_string()
+}
+
+#[test]
+fn run_pkg_at_version_ignores_the_current_module_and_runs_the_queried_version_as_go() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = other_module(root);
+    for (args, want) in [
+        (
+            &["run", "example.com/cmd/cmd/a@v1.0.0", "x", "y"][..],
+            "hello from greet v1.0.0 [x y]\n",
+        ),
+        (
+            &["run", "example.com/cmd/cmd/a@latest"][..],
+            "hello from greet v1.1.0 []\n",
+        ),
+        (
+            &["run", "example.com/cmd/cmd/a@<v1.1.0"][..],
+            "hello from greet v1.0.0 []\n",
+        ),
+    ] {
+        let o = go(root, &dir, &[], args);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            want,
+            "go {args:?}: {o:?}"
+        );
+        let o = gb(root, &dir, &[], args);
+        assert!(o.status.success(), "gccgo-build {args:?}: {o:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{args:?}");
+    }
+    // Nothing was written beside the module that was ignored.
+    assert!(!dir.join("go.sum").exists());
+    assert!(
+        root.join("modcache-gb/example.com/cmd@v1.1.0/cmd/a/main.go")
+            .is_file()
+    );
+}
+
+#[test]
+fn install_pkg_at_version_writes_gobin_else_gopath_bin_else_its_goos_goarch_dir_as_go() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = other_module(root);
+    let arg = "example.com/cmd/cmd/a@v1.0.0";
+    for tool in ["go", "gb"] {
+        let runner = if tool == "go" { go } else { gb };
+        let gobin = root.join(format!("gobin-{tool}"));
+        let o = runner(
+            root,
+            &dir,
+            &[("GOBIN", gobin.display().to_string())],
+            &["install", arg],
+        );
+        assert!(o.status.success(), "{tool} install with GOBIN: {o:?}");
+        let out = run(Command::new(gobin.join("a")).arg("z"));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "hello from greet v1.0.0 [z]\n"
+        );
+        let o = runner(root, &dir, &[], &["install", arg]);
+        assert!(o.status.success(), "{tool} install to GOPATH/bin: {o:?}");
+        assert!(
+            root.join(format!("gopath-{tool}/bin/a")).is_file(),
+            "{tool}"
+        );
+    }
+    // A cross target goes to GOPATH/bin/GOOS_GOARCH (go: GOARCH=mips).
+    let o = go(
+        root,
+        &dir,
+        &[("GOOS", "linux".into()), ("GOARCH", "mips".into())],
+        &["install", arg],
+    );
+    assert!(o.status.success(), "go cross install: {o:?}");
+    let o = gb(
+        root,
+        &dir,
+        &[],
+        &["install", "--target", "mips-linux-gnu", arg],
+    );
+    assert!(o.status.success(), "gccgo-build cross install: {o:?}");
+    for tool in ["go", "gb"] {
+        let exe = root.join(format!("gopath-{tool}/bin/linux_mips/a"));
+        let head = std::fs::read(&exe).unwrap_or_default();
+        // An ELF for big-endian MIPS (EI_DATA 2, e_machine 8).
+        assert!(
+            head.len() > 20 && head[5] == 2 && head[19] == 8,
+            "{}",
+            exe.display()
+        );
+    }
+}
+
+#[test]
+fn pkg_at_version_errors_are_go_s_for_queries_directives_mixed_and_non_main_arguments() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = other_module(root);
+    let cases: &[&[&str]] = &[
+        &["run", "example.com/cmd/cmd/a@v1.9.9"],
+        &["run", "example.com/cmd/cmd/a@v2"],
+        &["run", "example.com/nope/x@latest"],
+        &["run", "example.com/cmd/nothere@v1.0.0"],
+        &["run", "example.com/cmd/nothere@latest"],
+        &["run", "example.com/cmd/cmd/a@"],
+        &["install", "example.com/rep@v1.0.0"],
+        &["install", "example.com/excl@v1.0.0"],
+        &[
+            "install",
+            "example.com/cmd/cmd/a@v1.0.0",
+            "example.com/cmd/lib",
+        ],
+        &[
+            "install",
+            "example.com/cmd/cmd/a@v1.0.0",
+            "example.com/cmd/lib@v1.1.0",
+        ],
+        &["install", "example.com/cmd/lib@v1.0.0"],
+        &["install", "fmt@v1.0.0"],
+        &["install", "all@v1.0.0"],
+    ];
+    for args in cases {
+        let want = go(root, &dir, &[], args);
+        let got = gb(root, &dir, &[], args);
+        assert!(!want.status.success(), "go {args:?} succeeded");
+        assert_eq!(got.status.code(), Some(1), "{args:?}: {got:?}");
+        let (w, g) = (message(&want), message(&got));
+        assert_eq!(g, w, "{args:?}");
+    }
+    let installed: Vec<_> = walkdir::WalkDir::new(root.join("gopath-gb/bin"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert!(installed.is_empty(), "installed: {installed:?}");
+}
