@@ -372,6 +372,18 @@ fn module_project_builds_from_an_empty_cache_through_an_http_proxy_without_go() 
     let meta = std::fs::metadata(cache.join("golang.org/x/sys@v0.5.0")).unwrap();
     assert!(meta.permissions().readonly());
 
+    // `list -m all` equals go's on the same project and proxy.
+    let (ours, _) = ok(gb_mod(
+        &proj,
+        &cache,
+        &server.url(""),
+        &["list", "-m", "all"],
+    ));
+    let o = go_mod(&proj, &cache, &server.url(""), &["list", "-m", "all"]);
+    assert!(o.status.success(), "go list -m all: {o:?}");
+    assert_eq!(ours, String::from_utf8_lossy(&o.stdout), "list -m all");
+    assert!(ours.lines().count() > 8, "{ours}");
+
     // Rebuild with the proxy off: everything comes from the cache.
     let before = server.gets();
     std::fs::remove_file(proj.join("dnstool")).unwrap();
