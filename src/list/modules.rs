@@ -424,7 +424,8 @@ fn info(mode: &ModuleMode, path: &str, version: &str, sums: Option<&Sums>) -> Mo
         // As go's `Query` of the version: the proxy's `.info` when the cache lacks it.
         let fetched = |f: &std::sync::Arc<crate::modfetch::Fetcher>| f.info(path, version);
         if !info.is_file() {
-            match mode.fetcher.as_ref().map(fetched) {
+            let off = std::env::var("GOPROXY").is_ok_and(|p| p == "off");
+            match mode.fetcher.as_ref().filter(|_| !off).map(fetched) {
                 Some(Ok(i)) => m.time = i.time,
                 Some(Err(e)) => {
                     m.error = Some(ModuleError {

@@ -386,10 +386,11 @@ impl Loader<'_> {
     /// against go.sum and written to the cache), as go's `goModSummary`
     /// fetches it.
     ///
-    /// Errors: no fetcher (vendor mode), or the fetch or check failed,
+    /// Errors: no fetcher (vendor mode) or GOPROXY=off (`missing_text`), or the fetch or check failed,
     /// without the `path@version: ` the graph error adds.
     fn fetch_go_mod(&self, m: &ModVersion) -> Result<String, (String, Option<ModVersion>)> {
-        let Some(f) = &self.mode.fetcher else {
+        let off = std::env::var("GOPROXY").is_ok_and(|p| p == "off");
+        let Some(f) = self.mode.fetcher.as_ref().filter(|_| !off) else {
             return Err((missing_text(m), Some(m.clone())));
         };
         match f.go_mod(&m.0, &m.1) {
