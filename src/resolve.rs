@@ -185,7 +185,16 @@ impl Resolver {
             return Err(ResolveError::NotFound(nomod::no_provider(path)));
         }
         match &self.mode {
-            Mode::Module(m) => m.resolve(path),
+            Mode::Module(m) => {
+                let r = m.resolve(path);
+                if let Ok(Found::Dir {
+                    module: Some(mp), ..
+                }) = &r
+                {
+                    m.note_import(mp, from_dir)?;
+                }
+                r
+            }
             Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir),
         }
     }

@@ -158,6 +158,7 @@ impl Resolver {
             modcache: super::modcache(),
             build_list,
             fetcher: Some(Arc::new(fetcher)),
+            found: Default::default(),
         };
         let resolver = Resolver {
             mode: Mode::Module(mm),

@@ -314,3 +314,72 @@ fn pkg_at_version_errors_are_go_s_for_queries_directives_mixed_and_non_main_argu
         .collect();
     assert!(installed.is_empty(), "installed: {installed:?}");
 }
+
+/// A module `example.com/hello` in `root/tool/hello` importing greet,
+/// whose go.mod says `go 1.17` and then `reqs`; no go.sum.
+fn hello(root: &Path, tool: &str, reqs: &str) -> PathBuf {
+    let dir = root.join(tool).join("hello");
+    write_tree(
+        &dir,
+        &[
+            (
+                "go.mod",
+                &format!("module example.com/hello\n\ngo 1.17\n{reqs}"),
+            ),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/greet\"\n)\n\nfunc main() { fmt.Println(greet.Hello()) }\n",
+            ),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn mod_mod_adds_the_requirement_and_go_sum_lines_go_adds() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+    for (reqs, finds) in [
+        // No requirement: the module is found by query.
+        ("", true),
+        // Required, but go.sum lacks its lines.
+        ("\nrequire example.com/greet v1.0.0\n", false),
+        // Provided through the graph only: go 1.17 lists it directly.
+        ("\nrequire example.com/cmd v1.0.0\n", false),
+    ] {
+        let (g, o) = (hello(root, "go", reqs), hello(root, "gb", reqs));
+        let args = ["build", "-mod=mod", "-o", "/dev/null", "."];
+        let want = go(root, &g, &[], &args);
+        let got = gb(root, &o, &[], &args);
+        assert!(want.status.success(), "go: {want:?}");
+        assert!(got.status.success(), "gccgo-build {reqs:?}: {got:?}");
+        assert_eq!(read(o.join("go.mod")), read(g.join("go.mod")), "{reqs:?}");
+        let (ours, gos) = (read(o.join("go.sum")), read(g.join("go.sum")));
+        if reqs.contains("cmd") {
+            // go keeps no go.mod line for the new root its lazy graph did
+            // not load (modload's keepSums); gccgo-build loaded it.
+            for l in gos.lines() {
+                assert!(ours.lines().any(|x| x == l), "{l} missing from {ours}");
+            }
+            let extra = "example.com/greet v1.0.0/go.mod";
+            assert!(
+                ours.lines()
+                    .all(|x| gos.contains(x) || x.starts_with(extra))
+            );
+        } else {
+            assert_eq!(ours, gos, "go.sum after {reqs:?}");
+        }
+        let lines = [
+            "go: finding module for package example.com/greet",
+            "go: found example.com/greet in example.com/greet v1.0.0",
+        ];
+        for l in lines {
+            let (w, h) = (text(&want).1, text(&got).1);
+            assert_eq!(w.lines().any(|x| x == l), finds, "go: {w}");
+            assert_eq!(h.lines().any(|x| x == l), finds, "gccgo-build: {h}");
+        }
+        std::fs::remove_dir_all(root.join("go")).unwrap();
+        std::fs::remove_dir_all(root.join("gb")).unwrap();
+    }
+}
