@@ -24,6 +24,7 @@ mod module;
 mod nomod;
 pub mod outside;
 mod pattern;
+mod vendor;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{
     GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,

@@ -107,6 +107,9 @@ impl ModuleMode {
                 || (mod_flag.is_empty()
                     && has_vendor
                     && main.go_version().is_some_and(|v| v >= (1, 14)));
+            if vendor {
+                super::vendor::check_consistency(&main)?;
+            }
             let mut mm = ModuleMode {
                 mains: vec![main],
                 work: None,

@@ -383,3 +383,44 @@ fn mod_mod_adds_the_requirement_and_go_sum_lines_go_adds() {
         std::fs::remove_dir_all(root.join("gb")).unwrap();
     }
 }
+
+#[test]
+fn mod_vendor_with_an_inconsistent_modules_txt_is_refused_in_go_s_words() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = hello(root, "both", "\nrequire example.com/greet v1.0.0\n");
+    std::fs::copy(world().join("proxy/go.sum.all"), dir.join("go.sum")).unwrap();
+    let o = go(root, &dir, &[], &["mod", "vendor"]);
+    assert!(o.status.success(), "go mod vendor: {o:?}");
+    // Consistent: both build from vendor/ (no proxy needed).
+    let off = [("GOPROXY", "off".to_string())];
+    for args in [
+        &["build", "-o", "/dev/null", "."][..],
+        &["build", "-mod=vendor", "-o", "/dev/null", "."],
+    ] {
+        let o = go(root, &dir, &off, args);
+        assert!(o.status.success(), "go {args:?}: {o:?}");
+        let o = gb(root, &dir, &off, args);
+        assert!(o.status.success(), "gccgo-build {args:?}: {o:?}");
+    }
+    // go.mod now requires and replaces what modules.txt does not say.
+    let gomod = "module example.com/hello\n\ngo 1.17\n\nrequire (\n\texample.com/greet v1.0.0\n\
+                 \texample.com/cmd v1.0.0\n)\n\nreplace example.com/greet => ../greet\n";
+    std::fs::write(dir.join("go.mod"), gomod).unwrap();
+    for args in [
+        &["build", "-o", "/dev/null", "."][..],
+        &["build", "-mod=vendor", "-o", "/dev/null", "."],
+    ] {
+        let want = go(root, &dir, &off, args);
+        let got = gb(root, &dir, &off, args);
+        assert!(!want.status.success(), "go {args:?} succeeded");
+        assert_eq!(got.status.code(), Some(1), "{args:?}: {got:?}");
+        let w = message(&want);
+        assert!(w.starts_with("inconsistent vendoring in "), "{w}");
+        assert!(
+            w.contains("example.com/cmd@v1.0.0: is explicitly required"),
+            "{w}"
+        );
+        assert_eq!(message(&got), w, "{args:?}");
+    }
+}
