@@ -491,6 +491,9 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         }
         None => std::env::current_dir()?,
     };
+    if let Some(o) = crate::progress::DownloadLine::for_stderr() {
+        crate::modfetch::status::set_observer(o);
+    }
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
         Command::Install(a) => crate::install::main(&cwd, &a.config(&cwd)?),

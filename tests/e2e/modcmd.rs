@@ -424,3 +424,38 @@ fn mod_vendor_with_an_inconsistent_modules_txt_is_refused_in_go_s_words() {
         assert_eq!(message(&got), w, "{args:?}");
     }
 }
+
+#[test]
+fn downloads_show_one_status_line_on_a_terminal_and_nothing_when_piped() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = hello(root, "both", "\nrequire example.com/greet v1.0.0\n");
+    std::fs::copy(world().join("proxy/go.sum.all"), dir.join("go.sum")).unwrap();
+    // Piped: no status line, no escape sequence.
+    let o = gb(root, &dir, &[], &["build", "-o", "/dev/null", "."]);
+    let (_, err) = ok(o);
+    assert!(
+        !err.contains("downloading") && !err.contains('\x1b'),
+        "{err:?}"
+    );
+    // On a terminal (util-linux `script`), with an empty module cache.
+    std::fs::remove_dir_all(root.join("modcache-gb")).unwrap();
+    let log = root.join("tty.log");
+    let cmd = format!("{} build -o /dev/null .", env!("CARGO_BIN_EXE_gccgo-build"));
+    let mut c = Command::new("script");
+    module_env(&mut c, root, "gb");
+    let o = run(c
+        .current_dir(&dir)
+        .env("XDG_CACHE_HOME", cache_home())
+        .args(["-qec", &cmd])
+        .arg(&log));
+    assert!(o.status.success(), "{o:?}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("\r\x1b[Kdownloading example.com/greet v1.0.0, 0 of 1 done"),
+        "{text:?}"
+    );
+    // Cleared when the download ended: the last status write is a clear.
+    let last = text.rfind("\r\x1b[K").unwrap();
+    assert!(!text[last..].contains("downloading"), "{text:?}");
+}
