@@ -459,3 +459,43 @@ fn downloads_show_one_status_line_on_a_terminal_and_nothing_when_piped() {
     let last = text.rfind("\r\x1b[K").unwrap();
     assert!(!text[last..].contains("downloading"), "{text:?}");
 }
+
+#[test]
+fn pkg_at_version_without_go_sum_is_checked_against_the_checksum_database() {
+    use crate::modfetch::SumdbServer;
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = other_module(root);
+    let proxy = world().join("proxy");
+    let args = ["run", "example.com/cmd/cmd/a@v1.0.0"];
+    let honest = SumdbServer::start(&proxy, &[]);
+    let env = |db: &SumdbServer, name: &str| {
+        vec![
+            ("GOSUMDB", db.gosumdb.clone()),
+            // go remembers each database's tree under GOPATH/pkg/sumdb.
+            (
+                "GOPATH",
+                root.join(format!("gopath-{name}")).display().to_string(),
+            ),
+        ]
+    };
+    let (_, err) = ok(gb(root, &dir, &env(&honest, "honest"), &args));
+    assert!(!err.contains("error"), "{err}");
+    // A database that signs another hash for greet: go's SECURITY ERROR
+    // from both tools, nothing run, greet not extracted.
+    let liar = SumdbServer::start(&proxy, &["-lie", "example.com/greet"]);
+    std::fs::remove_dir_all(root.join("modcache-gb")).unwrap();
+    let want = go(root, &dir, &env(&liar, "liar-go"), &args);
+    let got = gb(root, &dir, &env(&liar, "liar-gb"), &args);
+    for (tool, o) in [("go", &want), ("gccgo-build", &got)] {
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{tool} succeeded");
+        assert!(o.stdout.is_empty(), "{tool} ran the program");
+        assert!(
+            e.contains("example.com/greet@v1.0.0: verifying module: checksum mismatch"),
+            "{tool}: {e}"
+        );
+        assert!(e.contains("SECURITY ERROR"), "{tool}: {e}");
+    }
+    assert!(!root.join("modcache-gb/example.com/greet@v1.0.0").exists());
+}

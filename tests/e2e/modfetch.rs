@@ -897,13 +897,13 @@ fn two_builds_downloading_the_same_module_at_once_both_succeed() {
 /// `modproxy sumdb` fixture) on 127.0.0.1; `flags`: `-lie PATH` (signs a
 /// wrong zip hash for PATH), `-badkey` (advertises another key). Returns
 /// the GOSUMDB value (`name+key url`) and the server, killed when dropped.
-struct SumdbServer {
-    gosumdb: String,
+pub(crate) struct SumdbServer {
+    pub(crate) gosumdb: String,
     child: Child,
 }
 
 impl SumdbServer {
-    fn start(proxy: &Path, flags: &[&str]) -> SumdbServer {
+    pub(crate) fn start(proxy: &Path, flags: &[&str]) -> SumdbServer {
         use std::io::BufRead;
         let mut child = Command::new(modproxy())
             .arg("sumdb")
