@@ -351,7 +351,8 @@ impl Resolver {
         let mut std = Vec::new();
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
-        let pats: Vec<String> = if patterns.is_empty() {
+        // pkg@version patterns that left only non-main packages name nothing.
+        let pats: Vec<String> = if patterns.is_empty() && !self.is_outside_module() {
             vec![".".into()]
         } else {
             patterns.to_vec()

@@ -160,11 +160,90 @@ impl Resolver {
             fetcher: Some(Arc::new(fetcher)),
             found: Default::default(),
         };
+        let root_dir = mm
+            .fetcher
+            .as_ref()
+            .map(|f| f.download(&modpath, &info.version));
+        let patterns = match root_dir {
+            Some(Ok(dir)) => main_packages(&patterns, &modpath, &dir),
+            _ => patterns,
+        };
         let resolver = Resolver {
             mode: Mode::Module(mm),
             std,
         };
         Ok((resolver, patterns))
+    }
+}
+
+/// `patterns` with each `...` pattern replaced by the main packages it
+/// matches in module `modpath` (extracted at `dir`): go installs only
+/// those (`mainPackagesOnly`), warning when a pattern matches packages
+/// but no main one. A pattern matching nothing stays (the load warns).
+fn main_packages(patterns: &[String], modpath: &str, dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for pat in patterns {
+        if !pat.contains("...") {
+            out.push(pat.clone());
+            continue;
+        }
+        let mut any = false;
+        let mut mains = Vec::new();
+        let walk = walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(n.starts_with('.') || n.starts_with('_') || n == "testdata" || n == "vendor")
+        });
+        for e in walk.flatten().filter(|e| e.file_type().is_dir()) {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .map(|r| r.to_string_lossy().into_owned());
+            let ip = join_ip(modpath, &rel.unwrap_or_default());
+            if !super::wildcard_match(pat, &ip) || !has_go_files(e.path()) {
+                continue;
+            }
+            any = true;
+            if is_main_package(e.path()) {
+                mains.push(ip);
+            }
+        }
+        if any && mains.is_empty() {
+            eprintln!("gccgo-build: warning: {pat:?} matched only non-main packages");
+        }
+        if any {
+            out.extend(mains);
+        } else {
+            out.push(pat.clone());
+        }
+    }
+    out
+}
+
+/// Whether a non-test Go file in `dir` says `package main` (the clause
+/// is the first non-comment line go accepts; a cheap look, the load checks).
+fn is_main_package(dir: &Path) -> bool {
+    let files = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    files
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.ends_with(".go") && !n.ends_with("_test.go")
+        })
+        .any(|p| {
+            std::fs::read_to_string(&p).is_ok_and(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with("package "))
+                    .is_some_and(|l| l.split_whitespace().nth(1) == Some("main"))
+            })
+        })
+}
+
+impl Resolver {
+    /// Whether this resolver loads pkg@version outside any module.
+    pub fn is_outside_module(&self) -> bool {
+        matches!(&self.mode, Mode::Module(m) if m.first().module == NO_ROOT_MODULE)
     }
 }
 

@@ -499,3 +499,35 @@ fn pkg_at_version_without_go_sum_is_checked_against_the_checksum_database() {
     }
     assert!(!root.join("modcache-gb/example.com/greet@v1.0.0").exists());
 }
+
+#[test]
+fn install_pattern_at_version_installs_only_its_main_packages_as_go() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let dir = other_module(root);
+    for tool in ["go", "gb"] {
+        let runner = if tool == "go" { go } else { gb };
+        let gobin = root.join(format!("gobin-{tool}"));
+        let env = [("GOBIN", gobin.display().to_string())];
+        let o = runner(root, &dir, &env, &["install", "example.com/cmd/...@v1.0.0"]);
+        assert!(o.status.success(), "{tool}: {o:?}");
+        let names: Vec<String> = std::fs::read_dir(&gobin)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a"], "{tool}");
+        // Only a library: a warning, nothing installed, success.
+        let o = runner(
+            root,
+            &dir,
+            &env,
+            &["install", "example.com/cmd/lib/...@v1.0.0"],
+        );
+        assert!(o.status.success(), "{tool}: {o:?}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            e.contains("warning: \"example.com/cmd/lib/...\" matched only non-main packages"),
+            "{tool}: {e}"
+        );
+    }
+}
