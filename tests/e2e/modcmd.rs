@@ -531,3 +531,40 @@ fn install_pattern_at_version_installs_only_its_main_packages_as_go() {
         );
     }
 }
+
+#[test]
+fn mod_mod_import_no_module_provides_is_go_s_error_and_go_mod_stays() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let gomod = "module example.com/hello\n\ngo 1.17\n";
+    let dir = root.join("nope");
+    write_tree(
+        &dir,
+        &[
+            ("go.mod", gomod),
+            (
+                "main.go",
+                "package main\n\nimport \"example.com/nope/x\"\n\nfunc main() { x.F() }\n",
+            ),
+        ],
+    );
+    let args = ["build", "-mod=mod", "-o", "/dev/null", "."];
+    let (want, got) = (go(root, &dir, &[], &args), gb(root, &dir, &[], &args));
+    assert!(!want.status.success());
+    assert_eq!(got.status.code(), Some(1), "{got:?}");
+    // The error after the importing file's name (gccgo-build names it absolute).
+    let tail = |o: &Output| {
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(
+            e.contains("go: finding module for package example.com/nope/x\n"),
+            "{e}"
+        );
+        e.split_once("main.go:")
+            .map(|x| x.1.trim().to_string())
+            .unwrap_or(e)
+    };
+    assert_eq!(tail(&got), tail(&want));
+    assert!(tail(&got).contains("cannot find module providing package example.com/nope/x"));
+    assert_eq!(std::fs::read_to_string(dir.join("go.mod")).unwrap(), gomod);
+    assert!(!dir.join("go.sum").exists());
+}
