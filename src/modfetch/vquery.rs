@@ -134,7 +134,12 @@ fn matcher(query: &str, current: &str) -> Result<Option<Matcher>, QueryError> {
 /// failure.
 pub fn query(f: &Fetcher, path: &str, query: &str, current: &str) -> Result<Info, QueryError> {
     let fetch_err = |what: String, e: super::proxy::FetchError| {
-        let msg = format!("{what}: {e}");
+        // GOPROXY=off is go's bare `errLookupDisabled`, named after no module.
+        let msg = if e.msg.starts_with("module lookup disabled") {
+            e.msg.clone()
+        } else {
+            format!("{what}: {e}")
+        };
         if e.not_found {
             QueryError::NotExist(msg)
         } else {

@@ -386,9 +386,10 @@ impl ModuleMode {
     /// where to add the requirement.
     fn no_provider(&self, path: &str) -> String {
         match &self.work {
+            // go's words (`ImportMissingError`), then gccgo-build's own way to add it.
             None => format!(
-                "no required module provides package {path}; add it to {} with `go get {path}` \
-                 (gccgo-build works offline and reads go.mod as it is)",
+                "no required module provides package {path}; to add it:\n\tgo get {path}\n\t\
+                 (or build with -mod=mod, which adds it to {})",
                 self.first().file.display()
             ),
             Some(w) => format!(
