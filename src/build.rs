@@ -123,6 +123,9 @@ pub struct BuildConfig {
     pub cache: crate::cache::Options,
     /// `-remote-exec` and its companions (`exec::remote`).
     pub remote_exec: Option<crate::exec::remote::Settings>,
+    /// What the command line asked of remote execution, which the
+    /// toolchain profile's `remote_*` fields complete (`with_profile_remote`).
+    pub remote_request: crate::exec::remote::Request,
 }
 
 impl BuildConfig {
@@ -133,6 +136,32 @@ impl BuildConfig {
         let mut f = self.flags.clone();
         f.linker = crate::link::choose_linker(self.linker, tc, &f.ldflags, &self.store);
         f
+    }
+}
+
+impl BuildConfig {
+    /// This configuration with the remote-execution settings the toolchain
+    /// profile completes (`exec::remote::Request::resolve`: the command
+    /// line and `GCCGO_BUILD_REMOTE_EXEC` win); remote execution implies
+    /// `-trimpath` (paths relative to `cwd`), as on the command line.
+    /// `None` when nothing changes.
+    ///
+    /// Errors: a profile `remote_exec` that is not a Remote Execution API address.
+    pub fn with_profile_remote(&self, tc: &Toolchain, cwd: &Path) -> Result<Option<BuildConfig>> {
+        if tc.remote == crate::toolchain::RemoteDefaults::default() {
+            return Ok(None);
+        }
+        let remote = self
+            .remote_request
+            .resolve(&tc.remote)
+            .with_context(|| format!("toolchain profile {}", tc.name))?;
+        let mut c = self.clone();
+        if remote.is_some() && c.flags.trimpath.is_none() {
+            c.flags.trimpath = Some(cwd.to_path_buf());
+            c.buildinfo.trimpath = true;
+        }
+        c.remote_exec = remote;
+        Ok(Some(c))
     }
 }
 
@@ -315,6 +344,8 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     }
     let graph = &loaded.graph;
     let tc = &loaded.toolchain;
+    let profiled = cfg.with_profile_remote(tc, cwd)?;
+    let cfg = profiled.as_ref().unwrap_or(cfg);
     if let Some(e) = graph.case_collision(cwd) {
         bail!("{e}");
     }
@@ -657,7 +688,12 @@ fn report(
         if let Some(line) = crate::link::size_line(out).filter(|_| !cfg.quiet) {
             // A stripped binary (--size, --strip) is the one for a device's
             // flash: also what it takes there, compressed.
-            let flash = crate::link::flash_note(out).filter(|_| cfg.flags.strip);
+            // (Measured only then: xz at squashfs's settings costs seconds.)
+            let flash = cfg
+                .flags
+                .strip
+                .then(|| crate::link::flash_note(out))
+                .flatten();
             eprintln!("{line}{}", flash.unwrap_or_default());
         }
         if cfg.verbose {

@@ -416,6 +416,7 @@ impl CompileArgs {
             linker: self.farm.linker(),
             cache: self.farm.cache_options()?,
             remote_exec,
+            remote_request: self.farm.remote_exec.request(),
         })
     }
 }

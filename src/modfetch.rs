@@ -15,6 +15,7 @@
 //! decides *which* modules a build needs.
 
 pub mod cache;
+pub mod direct;
 pub mod dirhash;
 pub mod gosum;
 pub mod mvs;
@@ -39,6 +40,11 @@ use proxy::{FetchError, Source, Spec};
 /// `-x`: print each HTTP fetch (`# get URL`) as go does. Set once by the command line.
 static TRACE: AtomicBool = AtomicBool::new(false);
 
+/// Whether `-x` tracing is on (`direct` prints its git commands then).
+pub(crate) fn trace_on() -> bool {
+    TRACE.load(Ordering::Relaxed)
+}
+
 /// Turns `-x` fetch tracing on or off for every later `Fetcher`.
 pub fn set_trace(on: bool) {
     TRACE.store(on, Ordering::Relaxed);
@@ -59,6 +65,10 @@ pub struct Env {
     pub goinsecure: String,
     /// GOFLAGS has `-modcacherw`.
     pub modcacherw: bool,
+    /// GOPRIVATE: globs of private modules (GOVCS's `private`).
+    pub goprivate: String,
+    /// GOVCS: which VCS `direct` may use for which paths (`go help vcs`).
+    pub govcs: String,
 }
 
 impl Env {
@@ -74,6 +84,8 @@ impl Env {
             gonosumdb: or(var("GONOSUMDB"), &private),
             gosumdb: or(var("GOSUMDB"), "sum.golang.org"),
             goinsecure: var("GOINSECURE"),
+            goprivate: private.clone(),
+            govcs: var("GOVCS"),
             modcacherw: goflags
                 .split_whitespace()
                 .any(|f| f == "-modcacherw" || f == "-modcacherw=true" || f == "--modcacherw"),
@@ -154,14 +166,7 @@ impl Fetcher {
                 not_found: true,
                 msg: "module lookup disabled by GOPROXY=off".into(),
             }),
-            Source::Direct => Err(FetchError {
-                not_found: false,
-                msg: format!(
-                    "GOPROXY=direct (or GONOPROXY/GOPRIVATE matching {path}): gccgo-build fetches \
-                     modules only from a module proxy; list one in GOPROXY, or fill the module \
-                     cache with `go mod download`"
-                ),
-            }),
+            Source::Direct => direct::fetch(self, path, rel),
         })
     }
 

@@ -169,6 +169,14 @@ pub struct Profile {
     /// default), `system` (a Linux guest under qemu-system, see
     /// `sysrun`), `native`, or `exec:CMD`.
     pub runner_kind: Option<String>,
+    /// A Remote Execution API server for this toolchain's compiles
+    /// (`grpc://HOST:PORT[/INSTANCE]`), as `-remote-exec` gives one; the
+    /// command line and `GCCGO_BUILD_REMOTE_EXEC` win over it.
+    pub remote_exec: Option<String>,
+    /// Remote actions in flight at once, as `-remote-jobs` (which wins).
+    pub remote_jobs: Option<usize>,
+    /// Links run remotely too, as `-remote-link`.
+    pub remote_link: Option<bool>,
 }
 
 /// Where a profile came from.
@@ -301,6 +309,11 @@ impl Entry {
             ldflags: p.ldflags.clone(),
             runner: p.runner.clone(),
             runner_kind: p.runner_kind.clone(),
+            remote: crate::toolchain::RemoteDefaults {
+                exec: p.remote_exec.clone(),
+                jobs: p.remote_jobs,
+                link: p.remote_link,
+            },
             cpu: p.cpu.clone(),
             sysroot: p.sysroot.as_deref().map(|s| expand_path(s, base)),
             package: p.package.clone(),

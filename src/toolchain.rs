@@ -48,6 +48,19 @@ pub fn go_minor_for_gcc(major: u32, minor: u32) -> Option<u32> {
     })
 }
 
+/// A profile's remote-execution settings (`remote_exec`, `remote_jobs`,
+/// `remote_link` in toolchains/*.toml): defaults that `-remote-exec`,
+/// `GCCGO_BUILD_REMOTE_EXEC`, `-remote-jobs` and `-remote-link` override.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteDefaults {
+    /// `grpc://HOST:PORT[/INSTANCE]` (or `grpcs://`), checked when used.
+    pub exec: Option<String>,
+    /// Remote actions in flight at once.
+    pub jobs: Option<usize>,
+    /// Whether links run remotely too.
+    pub link: Option<bool>,
+}
+
 /// How to invoke the tools of one toolchain, before they are probed.
 #[derive(Debug, Clone, Default)]
 pub struct ToolchainSpec {
@@ -81,6 +94,8 @@ pub struct ToolchainSpec {
     pub package: Option<String>,
     /// The profile's `runner_kind` (`system`, `user`, `native`, `exec:CMD`).
     pub runner_kind: Option<String>,
+    /// The profile's remote-execution defaults (`remote_exec`, …).
+    pub remote: RemoteDefaults,
 }
 
 impl ToolchainSpec {
@@ -168,6 +183,9 @@ pub struct Toolchain {
     pub cpu: Option<String>,
     /// The profile's `runner_kind`, when it names one.
     pub runner_kind: Option<String>,
+    /// The profile's remote-execution defaults, which the command line
+    /// and `GCCGO_BUILD_REMOTE_EXEC` override (`exec::remote::Request`).
+    pub remote: RemoteDefaults,
     /// The compiler's own float ABI (`soft`/`hard`), which its libgo and crt
     /// files have, whatever `-m*-float` the profile adds.
     pub float_abi: Option<String>,
@@ -351,6 +369,7 @@ impl Toolchain {
             runner,
             cpu: spec.cpu.clone(),
             runner_kind: spec.runner_kind.clone(),
+            remote: spec.remote.clone(),
             float_abi: facts.float_abi.clone(),
             identity,
         })
@@ -385,7 +404,10 @@ impl Toolchain {
         };
         Some(format!(
             "toolchain {} is hard-float ({}), but the core it is for ({cpu}) has no FPU: \
-             the program dies with SIGILL (illegal instruction) there; build with {fix}",
+             the program dies with SIGILL (illegal instruction) there, or, on a kernel with \
+             the FPU emulator (OpenWrt builds its kernels without it unless \
+             CONFIG_KERNEL_MIPS_FPU_EMULATOR is set), runs every float instruction through it, \
+             slowly; build with {fix}",
             self.name,
             self.gccgo.display()
         ))

@@ -213,9 +213,11 @@ const NO_REUSE: &str = "-reuse is not supported by gccgo-build list: it reuses n
 
 /// gccgo-build's own flags that share a name with a go flag of another
 /// subcommand (`build -json` goes with `-explain`, `build -timeout` is a
-/// compiler's time limit); every other go flag name that a subcommand of
-/// go lacks is go's `flag provided but not defined` here too.
-pub const EXTENSIONS: &[(&str, u8)] = &[("json", BUILD), ("timeout", BUILD)];
+/// compiler's time limit, `test -m`/`run -m` is the system runner's guest
+/// memory in MiB); every other go flag name that a subcommand of go lacks
+/// is go's `flag provided but not defined` here too.
+pub const EXTENSIONS: &[(&str, u8)] =
+    &[("json", BUILD), ("timeout", BUILD), ("m", TEST), ("m", RUN)];
 
 /// The bit of a subcommand named `sub` (`build` …), or None for
 /// gccgo-build's own subcommands.

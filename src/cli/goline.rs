@@ -637,6 +637,27 @@ mod tests {
         );
     }
 
+    /// `test -m`/`run -m` is the system runner's memory, not list's `-m`
+    /// handed to the test binary (which swallowed the package list).
+    #[test]
+    fn test_and_run_m_is_the_guest_memory() {
+        assert_eq!(
+            rw(&["test", "-m", "1024", "-runner", "system", "./x"], None).unwrap(),
+            [
+                "gccgo-build",
+                "test",
+                "-m",
+                "1024",
+                "--runner=system",
+                "./x"
+            ]
+        );
+        assert_eq!(
+            rw(&["run", "-m=512", "."], None).unwrap(),
+            ["gccgo-build", "run", "-m", "512", "."]
+        );
+    }
+
     #[test]
     fn one_dash_words_are_never_clusters() {
         let e = rw(&["test", "-failfast", "./..."], None).unwrap();

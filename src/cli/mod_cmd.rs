@@ -37,6 +37,9 @@ struct ModuleJson {
     path: String,
     #[serde(rename = "Version")]
     version: String,
+    /// The query given (`path@branch`) when it was not the version itself.
+    #[serde(rename = "Query", skip_serializing_if = "String::is_empty")]
+    query: String,
     #[serde(rename = "Error", skip_serializing_if = "String::is_empty")]
     error: String,
     #[serde(rename = "Info", skip_serializing_if = "String::is_empty")]
@@ -150,6 +153,9 @@ fn one(f: &Fetcher, path: &str, version: &str) -> ModuleJson {
     let r = (|| -> Result<()> {
         if version == "latest" {
             m.version = crate::modfetch::query::latest(f, path)?.version;
+        } else if !crate::modfetch::query::is_canonical(version) {
+            m.version = crate::modfetch::query::revision(f, path, version)?.version;
+            m.query = version.to_string();
         }
         let v = m.version.clone();
         let go_mod = f.go_mod(path, &v)?;

@@ -15,8 +15,9 @@
 //! - Input root: the action's sources (and embedded files), the written
 //!   files (`_gomod_.go`, embed configurations), and the dependencies'
 //!   export data (compile) or objects (link); each local file hashed once
-//!   per build (`Remote::digest`, keyed by path, size and mtime), and an
-//!   output fetched from the server remembered with its digest.
+//!   per build, by the same memo the local cache's keys use
+//!   (`store::hash_file`: the scanner's read of a source already hashed
+//!   it), and an output fetched from the server remembered with its digest.
 //! - Platform: `gccgo-target` (the compiler's `-dumpmachine`) and
 //!   `gccgo-compiler` (a hash of the identity the cache keys use), so only
 //!   workers with that toolchain take it.
@@ -27,11 +28,11 @@
 //! a build (`-remote-exec-strict` makes it an error); after a failure that
 //! says the server is gone, the rest of the build runs here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::plan::{ActionId, ActionKind, Plan, Role, Step};
 use crate::reapi::{self, Digest, ErrorKind, Source, tree};
@@ -63,7 +64,6 @@ pub struct Remote {
     platform: Vec<(String, String)>,
     down: AtomicBool,
     warned: AtomicBool,
-    digests: Mutex<HashMap<PathBuf, (u64, SystemTime, Digest)>>,
     inflight: Arc<Mutex<BTreeSet<String>>>,
     /// Each remote action's wall time and whether it was a cache hit.
     pub timings: Mutex<Vec<(String, Duration, bool)>>,
@@ -117,7 +117,6 @@ impl Remote {
             ],
             down: AtomicBool::new(false),
             warned: AtomicBool::new(false),
-            digests: Mutex::new(HashMap::new()),
             inflight: Arc::new(Mutex::new(BTreeSet::new())),
             timings: Mutex::new(Vec::new()),
             fallback: (Mutex::new(settings_local_jobs), std::sync::Condvar::new()),
@@ -294,7 +293,16 @@ impl Remote {
         e: &reapi::Error,
         local: impl FnOnce() -> (String, Result<(), String>),
     ) -> (String, Result<(), String>, Option<String>) {
-        let why = format!("remote execution on {}: {}", self.client.url(), e.message);
+        let why = match e.kind {
+            // The token itself is never printed: only where it came from.
+            ErrorKind::Credentials => format!(
+                "remote execution on {}: the server refused the credentials ({}); check the \
+                 bearer token in the file GCCGO_BUILD_REMOTE_EXEC_TOKEN_FILE names",
+                self.client.url(),
+                e.message
+            ),
+            _ => format!("remote execution on {}: {}", self.client.url(), e.message),
+        };
         if self.settings.strict {
             return (
                 String::new(),
@@ -403,32 +411,30 @@ impl Remote {
         Ok(())
     }
 
+    /// Tells the local cache's hashing (`store::hash_file`) what an output
+    /// fetched from the server hashes to, so neither the cache storing it
+    /// nor a later action's input root reads it again to hash it.
     fn remember(&self, path: &Path, d: Digest) {
-        if let Ok(md) = std::fs::metadata(path)
-            && let Ok(m) = md.modified()
-        {
-            lock(&self.digests).insert(path.to_path_buf(), (md.len(), m, d));
-        }
+        crate::store::remember_hash(path, &d.hash);
     }
 
-    /// The digest of a local file, hashed once per build (per path, size
-    /// and mtime).
+    /// The digest of a local file. The sha256 is the one the local cache's
+    /// keys use (`store::hash_file`, remembered per file identity for the
+    /// whole build): a source the scanner read, or an output the cache
+    /// stored, is not read again, and nothing is hashed twice.
     fn digest(&self, path: &Path) -> Result<Digest, reapi::Error> {
-        let bad = |e: std::io::Error| reapi::Error {
+        let md = std::fs::metadata(path).map_err(|e| reapi::Error {
             kind: ErrorKind::Rejected,
             message: format!("reading {}: {}", path.display(), crate::words::io_error(&e)),
-        };
-        let md = std::fs::metadata(path).map_err(bad)?;
-        let m = md.modified().map_err(bad)?;
-        if let Some((len, mt, d)) = lock(&self.digests).get(path)
-            && *len == md.len()
-            && *mt == m
-        {
-            return Ok(d.clone());
-        }
-        let d = Digest::of(&std::fs::read(path).map_err(bad)?);
-        lock(&self.digests).insert(path.to_path_buf(), (md.len(), m, d.clone()));
-        Ok(d)
+        })?;
+        let hash = crate::store::hash_file(path).map_err(|e| reapi::Error {
+            kind: ErrorKind::Rejected,
+            message: format!("{e:#}"),
+        })?;
+        Ok(Digest {
+            hash,
+            size: md.len(),
+        })
     }
 
     /// Where `p` lives in the input root, if it is a build-local path.
@@ -467,7 +473,9 @@ fn write_file(path: &Path, data: &[u8], executable: bool) -> std::io::Result<()>
     Ok(())
 }
 
+mod request;
 mod script;
+pub use request::{DEFAULT_JOBS, Request};
 use script::Script;
 
 impl Remote {

@@ -477,11 +477,18 @@ fn query(path: &str, vers: &str) -> ModulePublic {
                 Ok(v) => query(path, &v),
                 Err(e) => failed(path, vers, &format!("{e:#}")),
             },
-            Ok(_) => failed(
-                path,
-                vers,
-                "version queries other than a version or `latest` are not supported",
-            ),
+            // A branch, hash or other revision (go's `queryProxy` → `Stat`).
+            Ok(_) => match fetcher().and_then(|f| {
+                let info = crate::modfetch::query::revision(&f, path, vers)?;
+                f.go_mod(path, &info.version)?;
+                Ok(info.version)
+            }) {
+                Ok(v) => ModulePublic {
+                    query: vers.into(),
+                    ..query(path, &v)
+                },
+                Err(e) => failed(path, vers, &format!("{e:#}")),
+            },
         };
     }
     let modcache = crate::resolve::modcache();
@@ -490,6 +497,15 @@ fn query(path: &str, vers: &str) -> ModulePublic {
         .join(crate::resolve::escape_path(path))
         .join("@v");
     let esc_v = crate::resolve::escape_path(vers);
+    if !dl.join(format!("{esc_v}.info")).is_file() {
+        // Not cached yet: fetched as go's `queryReuse` would (proxy or direct).
+        if let Err(e) = fetcher().and_then(|f| {
+            f.info(path, vers)?;
+            f.go_mod(path, vers)
+        }) {
+            return failed(path, vers, &format!("{e:#}"));
+        }
+    }
     let Ok(info) = std::fs::read(dl.join(format!("{esc_v}.info"))) else {
         return failed(
             path,

@@ -162,8 +162,10 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Opens (creating) `file` and takes an exclusive flock on it.
-fn lock_file(file: &Path) -> Result<Lock> {
+/// Opens (creating) `file` and takes an exclusive flock on it (waiting for it).
+///
+/// Errors: the file cannot be created or locked.
+pub fn lock_file(file: &Path) -> Result<Lock> {
     if let Some(d) = file.parent() {
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }

@@ -52,7 +52,7 @@ pub fn versions(f: &Fetcher, path: &str) -> Result<Vec<String>> {
 ///
 /// Errors: nothing is listed and `@latest` fails.
 pub fn latest(f: &Fetcher, path: &str) -> Result<Info> {
-    let vs = versions(f, path)?;
+    let vs = without_incompatible_past_go_mod(f, path, versions(f, path)?)?;
     let release = vs
         .iter()
         .rev()
@@ -65,6 +65,77 @@ pub fn latest(f: &Fetcher, path: &str) -> Result<Info> {
         .map_err(|e| anyhow!("{path}@latest: {e}"))?;
     serde_json::from_slice(&data)
         .map_err(|e| anyhow!("{path}@latest: malformed JSON from the proxy: {e}"))
+}
+
+/// modload's `filterVersions`: `+incompatible` versions count only while
+/// the highest compatible version below them has no real go.mod (its
+/// go.mod, fetched raw and cached as `versionHasGoMod` does, is not go's
+/// synthesized `module PATH`); from there on they are dropped.
+///
+/// Errors: that go.mod cannot be fetched.
+fn without_incompatible_past_go_mod(
+    f: &Fetcher,
+    path: &str,
+    vs: Vec<String>,
+) -> Result<Vec<String>> {
+    let Some(i) = vs.iter().position(|v| v.ends_with("+incompatible")) else {
+        return Ok(vs);
+    };
+    let Some(last) = vs[..i].last() else {
+        return Ok(vs);
+    };
+    let data = match f.cache.read(path, last, "mod") {
+        Some(d) => d,
+        None => {
+            let d = f
+                .fetch(
+                    path,
+                    &format!("@v/{}.mod", super::cache::escape(last)),
+                    MAX_SMALL,
+                )
+                .map_err(|e| anyhow!("{path}@{last}: {e}"))?;
+            super::cache::write_atomic(&f.cache.file(path, last, "mod"), &d)?;
+            f.cache.rewrite_list(path)?;
+            d
+        }
+    };
+    if data == format!("module {path}\n").as_bytes() {
+        return Ok(vs);
+    }
+    Ok(vs[..i].to_vec())
+}
+
+/// `path@query` for a query that names no version — a branch, a commit
+/// hash, `HEAD` — resolved by the proxy (or `direct`) as the `.info` of
+/// `@v/QUERY.info`, which proxy.golang.org and go's `direct` mode both
+/// answer with the canonical version; cached under that version only (as
+/// go's `cachingRepo.Stat`).
+///
+/// Errors: the fetch fails (go's `invalid version: unknown revision Q`), or bad JSON.
+pub fn revision(f: &Fetcher, path: &str, query: &str) -> Result<Info> {
+    let data = f
+        .fetch(
+            path,
+            &format!("@v/{}.info", super::cache::escape(query)),
+            MAX_SMALL,
+        )
+        .map_err(|e| anyhow!("{path}@{query}: {e}"))?;
+    let info: Info = serde_json::from_slice(&data)
+        .map_err(|e| anyhow!("{path}@{query}: malformed .info from the proxy: {e}"))?;
+    let file = f.cache.file(path, &info.version, "info");
+    if !file.is_file() {
+        super::cache::write_atomic(&file, &data)?;
+    }
+    Ok(info)
+}
+
+/// `semver.Canonical(v) == v`: a version that names itself rather than a query.
+pub fn is_canonical(v: &str) -> bool {
+    semver::is_valid(v)
+        && !v.split('+').next().unwrap_or(v).is_empty()
+        && v.split(['-', '+'])
+            .next()
+            .is_some_and(|c| c.matches('.').count() == 2)
 }
 
 /// The retractions declared by the latest version's go.mod of `path`

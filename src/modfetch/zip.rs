@@ -31,7 +31,7 @@ struct Entry {
 /// `module.CheckFilePath`'s rules (simplified to what matters on Unix):
 /// slash-separated, not absolute, no empty, `.` or `..` element, no
 /// backslash, colon or control character, no element ending in a dot.
-fn check_file_path(rel: &str) -> Result<(), String> {
+pub(crate) fn check_file_path(rel: &str) -> Result<(), String> {
     if rel.is_empty() {
         return Err("empty string".into());
     }

@@ -111,8 +111,19 @@ pub(super) fn compile_in_objdir(
             }
         }
         if let Some(n) = trim {
+            // After the `n` path flags, wherever flags put before them
+            // (`-O2 -g -I $WORK`) moved them: not between `-I` and its
+            // directory.
+            let first = cmd
+                .argv
+                .iter()
+                .position(|a| {
+                    let a = a.to_string_lossy();
+                    a.starts_with("-fdebug-prefix-map=") || a.starts_with("-ffile-prefix-map=")
+                })
+                .unwrap_or(2);
             cmd.argv.insert(
-                2 + n,
+                (first + n).min(cmd.argv.len()),
                 format!("-ffile-prefix-map={}={}", od.display(), p.import_path).into(),
             );
         }
@@ -120,6 +131,30 @@ pub(super) fn compile_in_objdir(
     }
     for (i, l) in links.into_iter().enumerate() {
         steps.insert(at + i, l);
+    }
+    if trim.is_some() {
+        trim_cgo_lines(steps, p);
+    }
+}
+
+/// With `-trimpath`: cgo's `-trimpath DIR=>IMPORTPATH`, so the `//line`
+/// comments it writes in the generated Go files name the package's
+/// sources by import path, as the `-ffile-prefix-map` does for the debug
+/// information. gccgo records those names in the export data, which no
+/// prefix map reaches: without it the `.gox` holds the checkout's path
+/// (and a remote worker's, so a remote `.gox` differs from a local one).
+fn trim_cgo_lines(steps: &mut [Step], p: &Package) {
+    for s in steps.iter_mut() {
+        if let Step::Run(cmd) = s
+            && let Some(i) = cmd.argv.iter().position(|a| a == "-objdir")
+        {
+            cmd.argv.insert(i, "-trimpath".into());
+            cmd.argv.insert(
+                i + 1,
+                format!("{}=>{}", p.dir.display(), p.import_path).into(),
+            );
+            return;
+        }
     }
 }
 

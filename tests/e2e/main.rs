@@ -28,6 +28,7 @@ mod inspect_doctor;
 mod jobserver;
 mod main_job;
 mod modcmd;
+mod moddirect;
 mod modfetch;
 mod progress;
 mod reapi;

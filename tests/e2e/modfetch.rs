@@ -54,7 +54,7 @@ pub(crate) fn make_proxy(out: &Path, mods: &[(&str, &str, &str)]) {
 
 /// A PATH without the go command: a directory of links to everything in
 /// /usr/bin but `go` and `gofmt`, then /usr/sbin and /sbin.
-fn path_without_go() -> String {
+pub(crate) fn path_without_go() -> String {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let d = DIR.get_or_init(|| {
         let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bin-without-go");

@@ -136,6 +136,12 @@ pub struct Grid {
 impl Grid {
     /// Starts PostgreSQL and BuildGrid (about 10 s), no workers yet.
     pub fn start() -> Grid {
+        Grid::start_with("")
+    }
+
+    /// `start` with `extra` appended to tests/reapi/buildgrid.yml (top-level
+    /// settings such as `authorization:`).
+    pub fn start_with(extra: &str) -> Grid {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         use std::os::unix::fs::PermissionsExt;
@@ -196,7 +202,8 @@ impl Grid {
         .unwrap()
         .replace("@PORT@", &g.port.to_string())
         .replace("@PG@", &pgport.to_string())
-        .replace("@CAS@", &g.cas().to_string_lossy());
+        .replace("@CAS@", &g.cas().to_string_lossy())
+            + extra;
         let d = g.dir.path();
         std::fs::write(d.join("bgd.yml"), cfg).unwrap();
         let mut server = Command::new(&bgd);
@@ -223,6 +230,17 @@ impl Grid {
     /// Starts a worker for the toolchain `platform` (`key=value` words),
     /// with `fault` (die, corrupt, hang) if given.
     pub fn worker(&mut self, name: &str, platform: &str, fault: Option<&str>) {
+        self.worker_with_token(name, platform, fault, None)
+    }
+
+    /// `worker` that sends the bearer token in the file `token`.
+    pub fn worker_with_token(
+        &mut self,
+        name: &str,
+        platform: &str,
+        fault: Option<&str>,
+        token: Option<&Path>,
+    ) {
         let py = venv().join("bin/python");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reapi/worker.py");
         let mut c = Command::new(py);
@@ -243,6 +261,9 @@ impl Grid {
         if let Some(f) = fault {
             c.args(["--fault", f]);
         }
+        if let Some(t) = token {
+            c.arg("--token").arg(t);
+        }
         let log = self.dir.path().join(format!("{name}.log"));
         self.workers.push(supervised(&c, "KILL", &log));
         let t0 = Instant::now();
@@ -256,6 +277,11 @@ impl Grid {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// What worker `name` printed so far.
+    pub fn worker_log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(format!("{name}.log"))).unwrap_or_default()
     }
 
     /// Kills BuildGrid (SIGKILL: a crash, not a shutdown).
@@ -657,4 +683,334 @@ fn the_remote_cache_speaks_the_action_cache_and_cas_over_grpc() {
         let run = Command::new(&exe).output().unwrap();
         assert_eq!(String::from_utf8_lossy(&run.stdout), "42\n");
     }
+}
+
+/// A one-package program printing `word`, in `dir`, with its source in `file`.
+fn hello(dir: &Path, module: &str, file: &str, word: &str) {
+    write_tree(
+        dir,
+        &[
+            (
+                "go.mod",
+                &format!("module example.com/{module}\n\ngo 1.18\n"),
+            ),
+            (
+                file,
+                &format!(
+                    "package main\n\nimport \"fmt\"\n\nfunc main() {{ fmt.Println(\"{word}\") }}\n"
+                ),
+            ),
+        ],
+    );
+}
+
+/// A JWT (HS256, an hour to live) signed with `secret`, made by PyJWT in
+/// BuildGrid's venv.
+fn jwt(secret: &str) -> String {
+    let out = Command::new(venv().join("bin/python"))
+        .args([
+            "-c",
+            "import jwt, sys, time; print(jwt.encode({'sub': 'builder', 'exp': int(time.time()) + 3600}, sys.argv[1], algorithm='HS256'))",
+            secret,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn refused_credentials_mean_a_local_build_and_one_warning_that_never_shows_the_token() {
+    let t = tempfile::tempdir().unwrap();
+    let secret = t.path().join("secret");
+    std::fs::write(&secret, "gccgo-build-test-secret\n").unwrap();
+    let mut g = Grid::start_with(&format!(
+        "\nauthorization:\n  method: jwt\n  secret: {}\n  algorithm: hs256\n",
+        secret.display()
+    ));
+    let good = t.path().join("good.jwt");
+    std::fs::write(&good, jwt("gccgo-build-test-secret")).unwrap();
+    g.worker_with_token("a1", &platform(None), None, Some(&good));
+    let wrong_token = jwt("not-the-server-secret");
+    let wrong = t.path().join("wrong.jwt");
+    std::fs::write(&wrong, &wrong_token).unwrap();
+    let m = t.path().join("m");
+    hello(&m, "auth", "main.go", "authorized");
+    let exe = t.path().join("exe");
+    let run = |token: &Path, cache: &str, strict: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+        c.args(["build", "-v", "--cache"])
+            .arg(t.path().join(cache))
+            .args(["-remote-exec", &g.url(), "-o"])
+            .arg(&exe)
+            .current_dir(&m)
+            .env("GCCGO_BUILD_REMOTE_EXEC_TOKEN_FILE", token)
+            .env_remove("GCCGO_BUILD_REMOTE_EXEC");
+        if strict {
+            c.arg("-remote-exec-strict");
+        }
+        let out = c.arg(".").output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    // A wrong token: built here, one warning naming the refusal, not the token.
+    let (ok, err) = run(&wrong, "c1", false);
+    assert!(ok, "{err}");
+    let w = warnings(&err);
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].contains("refused the credentials") && w[0].contains("building here instead"),
+        "{err}"
+    );
+    assert!(!err.contains(&wrong_token), "the token was printed:\n{err}");
+    let out = Command::new(&exe).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "authorized\n");
+    // Strict: the refusal is the build's error, and no output is left.
+    std::fs::remove_file(&exe).unwrap();
+    let (ok, err) = run(&wrong, "c2", true);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("refused the credentials") && err.contains("-remote-exec-strict"),
+        "{err}"
+    );
+    assert!(!err.contains(&wrong_token), "the token was printed:\n{err}");
+    assert!(!exe.exists());
+    // The right token: the compile runs on the worker.
+    let (ok, err) = run(&good, "c3", false);
+    assert!(ok, "{err}");
+    assert!(warnings(&err).is_empty(), "{err}");
+    assert_eq!(counts(&err), (1, 0, 1), "{err}");
+    let out = Command::new(&exe).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "authorized\n");
+}
+
+#[test]
+fn an_interrupt_cancels_the_remote_operations_and_leaves_no_output() {
+    let url = grid_url();
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    hello(&m, "slow", "slowpoke.go", "slow");
+    // A gccgo of this test's own that, compiling slowpoke.go, notes its
+    // pid and sleeps: the action is still running when the build is
+    // interrupted.
+    let pidfile = t.path().join("compile.pid");
+    let path = gccgo_wrapper(
+        &t.path().join("bin"),
+        &format!(
+            "case \"$*\" in *slowpoke.go*) echo $$ > '{}'; sleep 60;; esac",
+            pidfile.display()
+        ),
+    );
+    let p = platform(Some(&path));
+    shared()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .worker("slow-w", &p, None);
+    let exe = t.path().join("exe");
+    let child = Command::new(env!("CARGO_BIN_EXE_gccgo-build"))
+        .args(["build", "-x", "--cache"])
+        .arg(t.path().join("c"))
+        .args(["-remote-exec", &url, "-o"])
+        .arg(&exe)
+        .arg(".")
+        .current_dir(&m)
+        .env("PATH", &path)
+        .env_remove("GCCGO_BUILD_REMOTE_EXEC")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    let pid = loop {
+        if let Some(p) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+        {
+            break p;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the compile never started on the worker"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    signal(child.id(), libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("gccgo-build: interrupted"), "{err}");
+    assert!(!exe.exists(), "a half-built output was left");
+    // The server dropped the lease and the worker killed the compile.
+    let t0 = Instant::now();
+    loop {
+        let log = shared()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .worker_log("slow-w");
+        // Gone, or a zombie nobody has reaped yet.
+        let gone = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |st| {
+            st.rsplit(')')
+                .next()
+                .is_some_and(|r| r.trim_start().starts_with('Z'))
+        });
+        if log.contains("cancelled by the server") && gone {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "the remote compile was not cancelled (pid {pid} alive: {}):\n{log}",
+            !gone
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn remote_exec_comes_from_the_profile_and_the_environment_and_the_command_line_wins() {
+    let url = grid_url();
+    let dead = format!("grpc://127.0.0.1:{}/main", free_port());
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    hello(&m, "prof", "main.go", "profiled");
+    let host =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/host.toml"))
+            .unwrap();
+    let profile = |name: &str, server: &str| {
+        let f = t.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &f,
+            format!("{host}remote_exec = \"{server}\"\nremote_jobs = 2\n"),
+        )
+        .unwrap();
+        f
+    };
+    let live = profile("live", &url);
+    let down = profile("down", &dead);
+    let n = std::cell::Cell::new(0);
+    let run = |env: Option<&str>, args: &[&str]| {
+        n.set(n.get() + 1);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+        c.args(["build", "-v", "--cache"])
+            .arg(t.path().join(format!("c{}", n.get())))
+            .args(args)
+            .arg("-o")
+            .arg(t.path().join("exe"))
+            .arg(".")
+            .current_dir(&m)
+            .env_remove("GCCGO_BUILD_REMOTE_EXEC");
+        if let Some(e) = env {
+            c.env("GCCGO_BUILD_REMOTE_EXEC", e);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{err}");
+        assert!(warnings(&err).is_empty(), "{err}");
+        let exe = Command::new(t.path().join("exe")).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&exe.stdout), "profiled\n");
+        err
+    };
+    let remote_on = |err: &str, server: &str| {
+        let l = err.lines().find(|l| l.contains("actions ran remotely"));
+        assert!(
+            l.is_some_and(|l| l.contains(server)),
+            "not built on {server}:\n{err}"
+        );
+        assert_eq!(counts(err), (1, counts(err).1, 1), "{err}");
+    };
+    let p = |f: &Path| f.to_str().unwrap().to_string();
+    // The profile names the server.
+    remote_on(&run(None, &["-toolchain", &p(&live)]), &url);
+    // The environment names it.
+    remote_on(&run(Some(&url), &[]), &url);
+    // The command line wins over the profile and the environment.
+    remote_on(
+        &run(
+            Some(&dead),
+            &["-toolchain", &p(&down), "-remote-exec", &url],
+        ),
+        &url,
+    );
+    // -remote-exec off turns both off: the build is local and says nothing remote.
+    for err in [
+        run(Some(&url), &["-remote-exec", "off"]),
+        run(None, &["-toolchain", &p(&live), "-remote-exec", "off"]),
+    ] {
+        assert!(!err.contains("actions ran remotely"), "{err}");
+    }
+}
+
+/// Builds `pkg` in `dir` remotely (`-x`, empty cache) and here with
+/// `-trimpath`; asserts no warning, every action but the link remote, and
+/// byte-identical programs. Returns the remote build's log and program.
+fn remote_equals_local(dir: &Path, pkg: &str) -> (String, PathBuf, tempfile::TempDir) {
+    let url = grid_url();
+    let t = tempfile::tempdir().unwrap();
+    let exe_r = t.path().join("remote");
+    let (ok, err) = build(
+        dir,
+        &t.path().join("cr"),
+        None,
+        &[
+            "-x",
+            "-remote-exec",
+            &url,
+            "-o",
+            exe_r.to_str().unwrap(),
+            pkg,
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(warnings(&err).is_empty(), "{err}");
+    let (n, _, here) = counts(&err);
+    assert!(n > 0 && here == 1, "{err}");
+    let exe_l = t.path().join("local");
+    let (ok, err2) = build(
+        dir,
+        &t.path().join("cl"),
+        None,
+        &["-trimpath", "-o", exe_l.to_str().unwrap(), pkg],
+    );
+    assert!(ok, "{err2}");
+    assert!(
+        std::fs::read(&exe_l).unwrap() == std::fs::read(&exe_r).unwrap(),
+        "the remote build of {pkg} differs from the local one"
+    );
+    (err, exe_r, t)
+}
+
+#[test]
+fn embed_and_cgo_packages_compile_remotely_byte_identical_to_local() {
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    write_tree(
+        &m,
+        &[
+            ("go.mod", "module example.com/emb\n\ngo 1.18\n"),
+            ("static/greeting.txt", "hello from an embedded file\n"),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t_ \"embed\"\n\t\"fmt\"\n)\n\n//go:embed static/greeting.txt\nvar greeting string\n\nfunc main() { fmt.Print(greeting) }\n",
+            ),
+        ],
+    );
+    let (_, exe, _t1) = remote_equals_local(&m, ".");
+    let out = Command::new(&exe).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello from an embedded file\n"
+    );
+    let cgodemo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cgodemo");
+    let (_, exe, _t2) = remote_equals_local(&cgodemo, "./cmd/cgodemo");
+    let out = Command::new(&exe).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("sum of squares 1..10 via C calling Go = 385"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -73,21 +73,21 @@ pub(crate) fn sdk(r: &Router) -> Option<PathBuf> {
 }
 
 /// One real program: where it is, how it is built, how it is run.
-struct Program {
-    name: &'static str,
+pub(crate) struct Program {
+    pub(crate) name: &'static str,
     /// Directory to build in (`-C`).
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The package pattern.
-    pkg: &'static str,
+    pub(crate) pkg: &'static str,
     /// GOPATH for GOPATH mode, when the program needs one.
-    gopath: Option<String>,
+    pub(crate) gopath: Option<String>,
     /// Arguments of the run.
-    args: Vec<String>,
+    pub(crate) args: Vec<String>,
 }
 
 /// examples/minion, Debian's xxhsum, and examples/dnsq (github.com/miekg/dns
 /// from Debian's golang-github-miekg-dns-dev, GOPATH mode).
-fn programs(tmp: &Path) -> Vec<Program> {
+pub(crate) fn programs(tmp: &Path) -> Vec<Program> {
     let input = tmp.join("input.txt");
     std::fs::write(
         &input,
@@ -140,7 +140,7 @@ fn build(p: &Program, args: &[&str], out: &Path, mips: bool, tmp: &Path) {
 }
 
 /// What the host build of `p` prints (built once per program).
-fn host_output(p: &Program, tmp: &Path) -> String {
+pub(crate) fn host_output(p: &Program, tmp: &Path) -> String {
     let exe = tmp.join(format!("{}-host", p.name));
     build(p, &[], &exe, false, tmp);
     let (out, _) = ok(run(Command::new(&exe).args(&p.args)));

@@ -39,6 +39,34 @@ fn system_runner_runs_minion_on_24kec_and_prints_what_the_host_build_prints() {
     assert_eq!(out, minion_expected(), "stderr:\n{err}");
 }
 
+/// dnsq (github.com/miekg/dns, GOPATH mode, with the overlay Debian's
+/// x/sys/unix needs on MIPS) built with the ramips SDK prints on a 24KEc
+/// under a real kernel what the host build prints, float line included.
+#[test]
+fn system_runner_runs_dnsq_on_24kec_like_the_host_build() {
+    let Some(sdk) = sdk(&RAMIPS) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(p) = crate::routers::programs(tmp.path())
+        .into_iter()
+        .find(|p| p.name == "dnsq")
+    else {
+        panic!("dnsq is among the router programs");
+    };
+    let want = crate::routers::host_output(&p, tmp.path());
+    let mut c = bin();
+    c.current_dir(&p.dir)
+        .env("GOPATH", p.gopath.as_deref().unwrap_or_default())
+        .env("GO111MODULE", "off")
+        .args(["run", "-runner", "system", "--sdk"])
+        .arg(&sdk)
+        .arg("-overlay")
+        .arg(mips_overlay(tmp.path()))
+        .arg(p.pkg);
+    let (out, err) = ok(run(&mut c));
+    assert!(want.contains("ln2=0.6931471805599453"), "{want}");
+    assert_eq!(out, want, "stderr:\n{err}");
+}
+
 #[test]
 fn system_runner_runs_minion_on_24kc_big_endian_with_the_recipe_kernel() {
     let Some(sdk) = crate::routers::sdk(&crate::routers::ATH79) else {

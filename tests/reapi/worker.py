@@ -11,6 +11,11 @@ output-directory support (gccgo-build names output files only).
 Usage: python worker.py --server 127.0.0.1:PORT --instance main --name W
            --dir BUILD_DIR --prop key=value ... [--fault die|corrupt|hang]
            [--cas DIR]   (BuildGrid's disk-storage directory, for --fault corrupt)
+           [--token FILE] (a bearer token for a server that requires one)
+
+A lease the server drops from the session (the client cancelled the operation)
+has its command's process group killed, and the worker prints
+"lease ID cancelled by the server" (tests/e2e/reapi.rs reads its log).
 
 Faults (each once per worker process, for the tests of gccgo-build's fallback):
   die      the process exits (os._exit) while running its first action
@@ -98,13 +103,48 @@ class Cas:
             self.fetch_tree(d.digest, os.path.join(path, d.name))
 
 
+class Bearer(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+             grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    """Adds `authorization: Bearer TOKEN` to every call."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def _add(self, details):
+        md = list(details.metadata or []) + [("authorization", f"Bearer {self.token}")]
+        return details._replace(metadata=md) if hasattr(details, "_replace") else _Details(details, md)
+
+    def intercept_unary_unary(self, cont, details, request):
+        return cont(self._add(details), request)
+
+    def intercept_unary_stream(self, cont, details, request):
+        return cont(self._add(details), request)
+
+    def intercept_stream_unary(self, cont, details, requests):
+        return cont(self._add(details), requests)
+
+    def intercept_stream_stream(self, cont, details, requests):
+        return cont(self._add(details), requests)
+
+
+class _Details(grpc.ClientCallDetails):
+    def __init__(self, d, metadata):
+        self.method, self.timeout, self.credentials = d.method, d.timeout, d.credentials
+        self.wait_for_ready, self.compression = d.wait_for_ready, d.compression
+        self.metadata = metadata
+
+
 class Worker:
     def __init__(self, args):
         self.args = args
         self.channel = grpc.insecure_channel(args.server)
+        if args.token:
+            with open(args.token) as f:
+                self.channel = grpc.intercept_channel(self.channel, Bearer(f.read().strip()))
         self.cas = Cas(self.channel, args.instance)
         self.bots = bots_grpc.BotsStub(self.channel)
         self.results = {}  # lease id -> ActionResult (or None while running)
+        self.procs = {}  # lease id -> the running command's Popen
         self.lock = threading.Lock()
         self.count = 0
         self.fault = args.fault
@@ -121,14 +161,14 @@ class Worker:
     def run_lease(self, lease_id, action):
         result = re.ActionResult()
         try:
-            result = self.execute(action)
+            result = self.execute(lease_id, action)
         except Exception as e:  # reported as a failed action, never a hang
             result.exit_code = 127
             result.stderr_raw = f"worker fixture: {e}\n".encode()
         with self.lock:
             self.results[lease_id] = result
 
-    def execute(self, action):
+    def execute(self, lease_id, action):
         self.count += 1
         build = os.path.join(self.args.dir, f"build-{self.count}")
         shutil.rmtree(build, ignore_errors=True)
@@ -145,12 +185,20 @@ class Worker:
         env = {v.name: v.value for v in command.environment_variables}
         timeout = action.timeout.seconds or None
         cwd = os.path.join(build, command.working_directory)
+        p = subprocess.Popen(list(command.arguments), cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+        with self.lock:
+            self.procs[lease_id] = p
         try:
-            p = subprocess.run(list(command.arguments), cwd=cwd, env=env, capture_output=True, timeout=timeout,
-                               stdin=subprocess.DEVNULL)
-            code, out, err = p.returncode, p.stdout, p.stderr
+            out, err = p.communicate(timeout=timeout)
+            code = p.returncode
         except subprocess.TimeoutExpired:
+            kill_group(p)
+            p.communicate()
             code, out, err = 124, b"", b"worker fixture: action timed out\n"
+        finally:
+            with self.lock:
+                self.procs.pop(lease_id, None)
         result = re.ActionResult(exit_code=code)
         result.stdout_digest.CopyFrom(self.cas.write(out))
         result.stderr_digest.CopyFrom(self.cas.write(err))
@@ -179,10 +227,23 @@ class Worker:
                             fh.seek(0)
                             fh.write(data)
 
+    def cancelled(self, lease_id):
+        with self.lock:
+            p = self.procs.pop(lease_id, None)
+            self.results.pop(lease_id, None)
+        if p is not None:
+            kill_group(p)
+        print(f"lease {lease_id} cancelled by the server", flush=True)
+
     def loop(self):
         session = self.session()
         started = set()
         while True:
+            # A started lease the server no longer lists was cancelled.
+            listed = {lease.id for lease in session.leases}
+            for lease_id in list(started - listed):
+                started.discard(lease_id)
+                self.cancelled(lease_id)
             for lease in session.leases:
                 if lease.state in (bots.LeaseState.PENDING, bots.LeaseState.ACTIVE) and lease.id not in started:
                     started.add(lease.id)
@@ -198,6 +259,7 @@ class Worker:
                 with self.lock:
                     result = self.results.pop(lease.id, None)
                 if result is not None:
+                    started.discard(lease.id)
                     lease.state = bots.LeaseState.COMPLETED
                     lease.status.code = code_pb2.OK
                     lease.result.Pack(result)
@@ -209,6 +271,13 @@ class Worker:
                     time.sleep(0.2)  # a busy or restarting server: ask again
 
 
+def kill_group(p):
+    try:
+        os.killpg(p.pid, 9)
+    except ProcessLookupError:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -218,6 +287,7 @@ def main():
     ap.add_argument("--prop", action="append", default=[])
     ap.add_argument("--fault", choices=["die", "corrupt", "hang"])
     ap.add_argument("--cas")
+    ap.add_argument("--token")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     print(f"worker {args.name} ready", flush=True)

@@ -7,7 +7,7 @@
 //! Which absolute paths are build-local: `$WORK` and what is under it; the
 //! directories holding the action's inputs, what is under them and their
 //! ancestors (the `-trimpath` working directory); and the old half of every
-//! `-f*-prefix-map=OLD=NEW`. Anything else (`/usr/bin/gccgo`, a system
+//! `-f*-prefix-map=OLD=NEW` and of cgo's `-trimpath OLD=>NEW`. Anything else (`/usr/bin/gccgo`, a system
 //! include directory) names the toolchain and stays as it is.
 
 use std::collections::BTreeSet;
@@ -74,6 +74,12 @@ impl Script {
                 return format!("{}{m}{}", lit(flag), lit(&format!("={new}")));
             }
         }
+        // cgo's `-trimpath OLD=>NEW` rewrite.
+        if let Some((old, new)) = a.split_once("=>")
+            && let Some(m) = self.mapped(old, true)
+        {
+            return format!("{m}{}", lit(&format!("=>{new}")));
+        }
         if a.starts_with('-')
             && let Some((flag, val)) = a.split_once('=')
             && let Some(m) = self.mapped(val, false)
@@ -104,7 +110,20 @@ impl Script {
                     .unwrap_or_else(|| lit(&d.to_string_lossy()));
                 self.lines.push(format!("(cd {d} && exec {line})"));
             }
-            None => self.lines.push(format!("(cd \"$R\" && exec {line})")),
+            // The process's directory, as here (always: the `-trimpath`
+            // root that the prefix maps name, a C compile's DW_AT_comp_dir).
+            None => {
+                let here = std::env::current_dir().ok();
+                let d = here
+                    .as_ref()
+                    .and_then(|h| self.mapped(&h.to_string_lossy(), true));
+                match d {
+                    Some(d) => self
+                        .lines
+                        .push(format!("mkdir -p {d} && (cd {d} && exec {line})")),
+                    None => self.lines.push(format!("(cd \"$R\" && exec {line})")),
+                }
+            }
         }
     }
 
@@ -148,5 +167,25 @@ mod tests {
         );
         assert!(out.contains("'-o' \"$R\"/'_w/a.o' 'a.go'"), "{out}");
         assert!(!out.contains("/tmp/w1"), "{out}");
+    }
+
+    #[test]
+    fn rewrites_cgos_trimpath_and_runs_dirless_commands_where_they_run_here() {
+        let here = std::env::current_dir().unwrap();
+        let mut dirs = BTreeSet::new();
+        dirs.insert(here.join("pkg"));
+        let mut s = Script::new(Path::new("/tmp/w1"), dirs);
+        let arg = format!("{}=>example.com/m/pkg", here.join("pkg").display());
+        s.run(&Cmd::new("cgo").arg("-trimpath").arg(&arg));
+        let out = s.finish();
+        let rel = here.to_string_lossy().trim_start_matches('/').to_string();
+        assert!(
+            out.contains(&format!("\"$R\"/'_r/{rel}/pkg''=>example.com/m/pkg'")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("(cd \"$R\"/'_r/{rel}' && exec 'cgo'")),
+            "{out}"
+        );
     }
 }
