@@ -62,6 +62,9 @@ pub struct LoadConfig {
     pub packages: Vec<String>,
     /// Load the named packages' test files and their imports too (`test`).
     pub tests: bool,
+    /// The packages are `pkg@version`, loaded outside any module
+    /// (`install`/`run pkg@version`, `resolve::outside`).
+    pub outside: bool,
 }
 
 /// Everything `gccgo-build build` runs with: the second layer of the
@@ -226,11 +229,16 @@ pub fn load_then(
     if let Some(o) = &overlay {
         o.seed_listings();
     }
-    let mut resolver = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
-    if let Some(f) = &args.modfile {
+    let (mut resolver, packages) = if args.outside {
+        Resolver::outside_module(toolchain.std.clone(), &args.packages)?
+    } else {
+        let r = Resolver::for_dir(cwd, toolchain.std.clone(), &args.mod_mode)?;
+        (r, args.packages.clone())
+    };
+    if let Some(f) = args.modfile.as_ref().filter(|_| !args.outside) {
         use_modfile(&mut resolver, cwd, f, &args.mod_mode)?;
     }
-    let expanded = resolver.expand_quietly(&args.packages, cwd)?;
+    let expanded = resolver.expand_quietly(&packages, cwd)?;
     for pat in &expanded.unmatched {
         eprintln!("gccgo-build: warning: {pat:?} matched no packages");
     }
@@ -340,6 +348,16 @@ fn build_outputs(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
     let cfg = profiled.as_ref().unwrap_or(cfg);
     if let Some(e) = graph.case_collision(cwd) {
         bail!("{e}");
+    }
+    // pkg@version names commands only (load.PackageOpts's MainOnly).
+    if cfg.load.outside
+        && let Some(p) = graph
+            .roots
+            .iter()
+            .map(|&r| graph.pkg(r))
+            .find(|p| !p.is_main())
+    {
+        bail!("package {} is not a main package", p.import_path);
     }
 
     // 6. Outputs.

@@ -155,6 +155,7 @@ impl LoadArgs {
             overlay: self.overlay.clone(),
             packages: self.packages.clone(),
             tests: false,
+            outside: false,
         }
     }
 }
@@ -491,6 +492,9 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         }
         None => std::env::current_dir()?,
     };
+    if let Some(o) = crate::progress::DownloadLine::for_stderr() {
+        crate::modfetch::status::set_observer(o);
+    }
     match cli.command {
         Command::Build(b) => crate::build::build(&cwd, &b.config(&cwd)?),
         Command::Install(a) => crate::install::main(&cwd, &a.config(&cwd)?),

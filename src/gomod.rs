@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
+pub mod edit;
 mod work;
 pub use work::{GoWork, Use, find_work, parse_work};
 

@@ -6,8 +6,8 @@
 //! only (gccgo-build keeps no package archives outside its cache). The
 //! build itself is `build::build` with that directory as `-o DIR/`.
 //!
-//! Not here: `install pkg@version` (module downloads are another
-//! subcommand's work); it is refused with a sentence saying so.
+//! `install pkg@version` loads outside any module (`resolve::outside`);
+//! only main packages are installed then, as go.
 
 use std::path::{Path, PathBuf};
 
@@ -53,17 +53,9 @@ pub fn bin_dir(
 
 /// Runs `install` with `cfg` (its `output` is ignored: install has no `-o`).
 ///
-/// Errors: `pkg@version` (needs module downloads), the errors of
-/// `bin_dir`, and whatever the build reports. (`.go` files are installed
+/// Errors: the errors of `bin_dir`, and whatever the build reports. (`.go` files are installed
 /// under the first file's name, as go does in module mode.)
 pub fn main(cwd: &Path, cfg: &BuildConfig) -> Result<i32> {
-    if let Some(p) = cfg.load.packages.iter().find(|p| p.contains('@')) {
-        bail!(
-            "install {p}: installing a module at a version needs module downloads, which this \
-             gccgo-build cannot do yet; fetch it with `go mod download`, or check it out and run \
-             `gccgo-build install` in its directory"
-        );
-    }
     let tc = crate::build::toolchain_for_selection(&cfg.load.choice.selection(), &cfg.store)?;
     let host = crate::target::host_goarch().unwrap_or("amd64");
     let t = &tc.target;

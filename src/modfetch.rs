@@ -22,7 +22,9 @@ pub mod mvs;
 pub mod proxy;
 pub mod query;
 pub mod semver;
+pub mod status;
 pub mod sumdb;
+pub mod vquery;
 pub mod zip;
 
 use std::path::{Path, PathBuf};
@@ -286,13 +288,14 @@ impl Fetcher {
             self.check_sum(path, version, &h)?;
             return cache::write_atomic(&ziphash, h.as_bytes()).map(|_| zip);
         }
-        let data = self
-            .fetch(
+        let data = status::around(path, version, || {
+            self.fetch(
                 path,
                 &format!("@v/{}.zip", cache::escape(version)),
                 zip::MAX_ZIP_FILE,
             )
-            .map_err(|e| anyhow!("{path}@{version}: {e}"))?;
+        })
+        .map_err(|e| anyhow!("{path}@{version}: {e}"))?;
         let tmp = tempfile::Builder::new()
             .prefix(&stem)
             .suffix(".tmp")

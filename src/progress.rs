@@ -225,3 +225,67 @@ pub fn for_stderr(explain: Explain) -> Box<dyn Progress> {
         Box::new(Plain::new(explain))
     }
 }
+
+/// Module downloads on a terminal: one status line
+/// `downloading github.com/miekg/dns v1.1.50 (+2 more), 3 of 6 done` redrawn in
+/// place while zips are fetched and cleared when the last one ends
+/// (`modfetch::status`'s observer; none is installed when stderr is
+/// not a terminal, so pipes see nothing).
+pub struct DownloadLine {
+    /// (started, finished, the modules in flight).
+    state: std::sync::Mutex<(usize, usize, Vec<String>)>,
+}
+
+impl DownloadLine {
+    /// The observer to install, when stderr is a terminal.
+    pub fn for_stderr() -> Option<Box<dyn crate::modfetch::status::Observer>> {
+        std::io::stderr().is_terminal().then(|| {
+            Box::new(DownloadLine {
+                state: std::sync::Mutex::new((0, 0, Vec::new())),
+            }) as Box<dyn crate::modfetch::status::Observer>
+        })
+    }
+
+    fn draw(s: &(usize, usize, Vec<String>)) {
+        let mut e = std::io::stderr().lock();
+        match s.2.last() {
+            Some(m) => {
+                let more = match s.2.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more)", n - 1),
+                };
+                let mut line = format!("downloading {m}{more}, {} of {} done", s.1, s.0);
+                if line.len() > 100 {
+                    let mut cut = 100;
+                    while !line.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    line.truncate(cut);
+                }
+                let _ = write!(e, "\r\x1b[K{line}");
+            }
+            None => {
+                let _ = write!(e, "\r\x1b[K");
+            }
+        }
+        let _ = e.flush();
+    }
+}
+
+impl crate::modfetch::status::Observer for DownloadLine {
+    fn started(&self, path: &str, version: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0 += 1;
+            s.2.push(format!("{path} {version}"));
+            Self::draw(&s);
+        }
+    }
+    fn finished(&self, path: &str, version: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 += 1;
+            let m = format!("{path} {version}");
+            s.2.retain(|x| *x != m);
+            Self::draw(&s);
+        }
+    }
+}

@@ -22,7 +22,9 @@ pub use download::defer_build_list_errors;
 mod files;
 mod module;
 mod nomod;
+pub mod outside;
 mod pattern;
+mod vendor;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{
     GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
@@ -184,7 +186,16 @@ impl Resolver {
             return Err(ResolveError::NotFound(nomod::no_provider(path)));
         }
         match &self.mode {
-            Mode::Module(m) => m.resolve(path),
+            Mode::Module(m) => {
+                let r = m.resolve(path);
+                if let Ok(Found::Dir {
+                    module: Some(mp), ..
+                }) = &r
+                {
+                    m.note_import(mp, from_dir)?;
+                }
+                r
+            }
             Mode::Gopath(roots) => self.resolve_gopath(roots, path, from_dir),
         }
     }
@@ -340,7 +351,8 @@ impl Resolver {
         let mut std = Vec::new();
         let mut out: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
         let mut order = Vec::new();
-        let pats: Vec<String> = if patterns.is_empty() {
+        // pkg@version patterns that left only non-main packages name nothing.
+        let pats: Vec<String> = if patterns.is_empty() && !self.is_outside_module() {
             vec![".".into()]
         } else {
             patterns.to_vec()

@@ -37,6 +37,7 @@ impl InstallArgs {
         }
         c.dry_run = self.dry_run;
         c.verbose = self.verbose;
+        c.load.outside = crate::resolve::outside::wanted_by_install(&c.load.packages);
         Ok(c)
     }
 }

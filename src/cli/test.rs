@@ -260,6 +260,7 @@ impl RunArgs {
             )
         })?;
         let (packages, mut args) = split_run_args(&build.load.packages);
+        build.load.outside = crate::resolve::outside::wanted_by_run(&packages);
         build.load.packages = packages;
         args.extend(self.args.iter().cloned());
         Ok(RunConfig {

@@ -421,9 +421,22 @@ fn info(mode: &ModuleMode, path: &str, version: &str, sums: Option<&Sums>) -> Mo
     }
     if !m.main && m.replace.is_none() && !mode.vendor && !version.is_empty() {
         let info = mode.cached_mod_file(path, version).with_extension("info");
+        // As go's `Query` of the version: the proxy's `.info` when the cache lacks it.
+        let fetched = |f: &std::sync::Arc<crate::modfetch::Fetcher>| f.info(path, version);
         if !info.is_file() {
-            let text = crate::resolve::missing_text(&(path.into(), version.into()));
-            m.error = Some(ModuleError { err: text });
+            let off = std::env::var("GOPROXY").is_ok_and(|p| p == "off");
+            match mode.fetcher.as_ref().filter(|_| !off).map(fetched) {
+                Some(Ok(i)) => m.time = i.time,
+                Some(Err(e)) => {
+                    m.error = Some(ModuleError {
+                        err: format!("{e:#}"),
+                    })
+                }
+                None => {
+                    let text = crate::resolve::missing_text(&(path.into(), version.into()));
+                    m.error = Some(ModuleError { err: text });
+                }
+            }
         }
     }
     m

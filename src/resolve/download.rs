@@ -84,7 +84,9 @@ impl ModuleMode {
             .filter(|r| !r.indirect && self.replacement_source(&r.path, &r.version).is_none())
             .filter_map(|r| Some((r.path.clone(), self.build_list.get(&r.path)?.clone())))
             .filter(|(p, v)| {
-                fetcher.cache.extracted(p, v).is_none() && (!readonly || fetcher.has_sum(p, v))
+                // Only zips go.sum lists: a prefetch must add no go.sum line
+                // (-mod=mod adds those of the modules that provide packages).
+                fetcher.cache.extracted(p, v).is_none() && fetcher.has_sum(p, v)
             })
             .collect();
         let _ = fetcher.download_all(&direct, FETCH_JOBS);

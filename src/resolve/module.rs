@@ -25,7 +25,9 @@ use crate::gomod::{GoMod, GoWork, Replace};
 use crate::modfetch::{Fetcher, mvs};
 
 mod graph;
+mod missing;
 pub use graph::{GraphError, ModGraph, ModVersion, missing_text};
+pub use missing::FoundModules;
 
 /// Module-mode state: the main modules, their requirements and replacements.
 #[derive(Debug, Clone)]
@@ -45,6 +47,9 @@ pub struct ModuleMode {
     pub build_list: BTreeMap<String, String>,
     /// Downloads and go.sum checks (none in vendor mode).
     pub fetcher: Option<Arc<Fetcher>>,
+    /// Modules found for imports the build list lacked (`-mod=mod`,
+    /// pkg@version; `missing.rs`).
+    pub found: Arc<std::sync::Mutex<FoundModules>>,
 }
 
 /// A replacement in force, with the directory a relative replacement
@@ -102,6 +107,9 @@ impl ModuleMode {
                 || (mod_flag.is_empty()
                     && has_vendor
                     && main.go_version().is_some_and(|v| v >= (1, 14)));
+            if vendor {
+                super::vendor::check_consistency(&main)?;
+            }
             let mut mm = ModuleMode {
                 mains: vec![main],
                 work: None,
@@ -109,6 +117,7 @@ impl ModuleMode {
                 modcache,
                 build_list: BTreeMap::new(),
                 fetcher: None,
+                found: Default::default(),
             };
             mm.load_build_list(mod_flag)?;
             return Ok(mm);
@@ -160,6 +169,7 @@ impl ModuleMode {
             modcache,
             build_list: BTreeMap::new(),
             fetcher: None,
+            found: Default::default(),
         };
         mm.load_build_list(mod_flag)?;
         Ok(mm)
@@ -338,11 +348,21 @@ impl ModuleMode {
                 "its export data"
             )));
         }
-        let Some((modpath, version)) = self.provider(path) else {
-            if let Some(Err(e)) = in_main {
-                return Err(e);
-            }
-            return Err(ResolveError::NotFound(self.no_provider(path)));
+        let queried;
+        let (modpath, version) = match self.provider(path) {
+            Some(p) => p,
+            None => match self.find_missing_if(path, &in_main) {
+                Some(found) => {
+                    queried = found?;
+                    (queried.0.as_str(), Some(queried.1.as_str()))
+                }
+                None => {
+                    if let Some(Err(e)) = in_main {
+                        return Err(e);
+                    }
+                    return Err(ResolveError::NotFound(self.no_provider(path)));
+                }
+            },
         };
         if self.vendor {
             return self.resolve_vendored(path, modpath);
@@ -366,9 +386,10 @@ impl ModuleMode {
     /// where to add the requirement.
     fn no_provider(&self, path: &str) -> String {
         match &self.work {
+            // go's words (`ImportMissingError`), then gccgo-build's own way to add it.
             None => format!(
-                "no required module provides package {path}; add it to {} with `go get {path}` \
-                 (gccgo-build works offline and reads go.mod as it is)",
+                "no required module provides package {path}; to add it:\n\tgo get {path}\n\t\
+                 (or build with -mod=mod, which adds it to {})",
                 self.first().file.display()
             ),
             Some(w) => format!(

@@ -339,13 +339,18 @@ fn install_puts_commands_where_go_install_does() {
             assert_eq!(first_error(&o), m, "{vars:?} {args:?}");
         }
     }
+    // pkg@version is looked up outside the module (tests/e2e/modcmd.rs): with
+    // no proxy, go's words.
     let (_, err) = fails(cmd(
         false,
         d.path(),
         &["install", "example.com/cmd/a@v1.0.0"],
-        &[],
+        &[("GOPROXY", "off")],
     ));
-    assert!(err.contains("needs module downloads"), "{err}");
+    assert!(
+        err.contains("example.com/cmd/a@v1.0.0: module lookup disabled by GOPROXY=off"),
+        "{err}"
+    );
 }
 
 /// Two packages whose import paths differ only in case are refused as go

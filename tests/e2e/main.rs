@@ -27,6 +27,7 @@ mod gotest_flags;
 mod inspect_doctor;
 mod jobserver;
 mod main_job;
+mod modcmd;
 mod moddirect;
 mod modfetch;
 mod progress;

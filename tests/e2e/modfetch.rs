@@ -41,7 +41,7 @@ fn modproxy() -> PathBuf {
 
 /// Writes a GOPROXY directory at `out` from (path, version, source dir or
 /// "-" for a go.mod-only version); `out/go.sum.all` holds every hash.
-fn make_proxy(out: &Path, mods: &[(&str, &str, &str)]) {
+pub(crate) fn make_proxy(out: &Path, mods: &[(&str, &str, &str)]) {
     let spec = out.with_extension("spec");
     let text: String = mods
         .iter()
@@ -316,7 +316,7 @@ fn files_under(dir: &Path) -> Vec<String> {
 }
 
 /// Makes a module cache writable again so the temp dir can go.
-fn unseal(dir: &Path) {
+pub(crate) fn unseal(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if e.file_type().is_dir() {
@@ -371,6 +371,18 @@ fn module_project_builds_from_an_empty_cache_through_an_http_proxy_without_go() 
     // Read-only, as go leaves it.
     let meta = std::fs::metadata(cache.join("golang.org/x/sys@v0.5.0")).unwrap();
     assert!(meta.permissions().readonly());
+
+    // `list -m all` equals go's on the same project and proxy.
+    let (ours, _) = ok(gb_mod(
+        &proj,
+        &cache,
+        &server.url(""),
+        &["list", "-m", "all"],
+    ));
+    let o = go_mod(&proj, &cache, &server.url(""), &["list", "-m", "all"]);
+    assert!(o.status.success(), "go list -m all: {o:?}");
+    assert_eq!(ours, String::from_utf8_lossy(&o.stdout), "list -m all");
+    assert!(ours.lines().count() > 8, "{ours}");
 
     // Rebuild with the proxy off: everything comes from the cache.
     let before = server.gets();
@@ -885,13 +897,13 @@ fn two_builds_downloading_the_same_module_at_once_both_succeed() {
 /// `modproxy sumdb` fixture) on 127.0.0.1; `flags`: `-lie PATH` (signs a
 /// wrong zip hash for PATH), `-badkey` (advertises another key). Returns
 /// the GOSUMDB value (`name+key url`) and the server, killed when dropped.
-struct SumdbServer {
-    gosumdb: String,
+pub(crate) struct SumdbServer {
+    pub(crate) gosumdb: String,
     child: Child,
 }
 
 impl SumdbServer {
-    fn start(proxy: &Path, flags: &[&str]) -> SumdbServer {
+    pub(crate) fn start(proxy: &Path, flags: &[&str]) -> SumdbServer {
         use std::io::BufRead;
         let mut child = Command::new(modproxy())
             .arg("sumdb")

@@ -362,8 +362,9 @@ impl Loader<'_> {
                 None,
             ));
         }
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            return Err((missing_text(&actual), Some(actual)));
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(_) => self.fetch_go_mod(&actual)?,
         };
         let g = crate::gomod::parse(&file, &text)
             .map_err(|_| ("parsing go.mod: missing module line".to_string(), None))?;
@@ -377,6 +378,30 @@ impl Loader<'_> {
             ));
         }
         Ok(summary_of(&g))
+    }
+}
+
+impl Loader<'_> {
+    /// The go.mod of `m` the cache lacks, from the GOPROXY (checked
+    /// against go.sum and written to the cache), as go's `goModSummary`
+    /// fetches it.
+    ///
+    /// Errors: no fetcher (vendor mode) or GOPROXY=off (`missing_text`), or the fetch or check failed,
+    /// without the `path@version: ` the graph error adds.
+    fn fetch_go_mod(&self, m: &ModVersion) -> Result<String, (String, Option<ModVersion>)> {
+        let off = std::env::var("GOPROXY").is_ok_and(|p| p == "off");
+        let Some(f) = self.mode.fetcher.as_ref().filter(|_| !off) else {
+            return Err((missing_text(m), Some(m.clone())));
+        };
+        match f.go_mod(&m.0, &m.1) {
+            Ok(d) => Ok(String::from_utf8_lossy(&d).into_owned()),
+            Err(e) => {
+                let e = format!("{e:#}");
+                let prefix = format!("{}@{}: ", m.0, m.1);
+                let e = e.strip_prefix(&prefix).map(String::from).unwrap_or(e);
+                Err((e, Some(m.clone())))
+            }
+        }
     }
 }
 
