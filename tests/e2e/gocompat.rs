@@ -688,7 +688,9 @@ fn libraries_compile_host() {
         err.contains("gcc -c") && err.contains("_c_gccgo_c.o"),
         "the C file of x/sys/unix is compiled: {err}"
     );
-    ok(run(gb_gopath(GOPATH).args(["build", "-j", "2"]).args(LIBRARIES)));
+    ok(run(gb_gopath(GOPATH)
+        .args(["build", "-j", "2"])
+        .args(LIBRARIES)));
 }
 
 /// The library with a C file and, on MIPS, Debian's double Syscall9.

@@ -55,24 +55,15 @@ impl GitHost {
         std::fs::create_dir_all(d.join("tmp")).unwrap();
         std::fs::create_dir_all(d.join("www/repo")).unwrap();
         let port = free_port();
-        let user = if unsafe { libc::geteuid() } == 0 {
-            "user root;"
-        } else {
-            ""
-        };
         let p = d.display();
-        std::fs::write(
-            d.join("nginx.conf"),
-            format!(
-                "daemon off;\nworker_processes 1;\n{user}\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
-                 events {{ worker_connections 64; }}\nhttp {{\n  access_log {p}/access.log;\n\
-                 client_body_temp_path {p}/tmp/body;\n  proxy_temp_path {p}/tmp/proxy;\n\
-                 fastcgi_temp_path {p}/tmp/fastcgi;\n  uwsgi_temp_path {p}/tmp/uwsgi;\n\
-                 scgi_temp_path {p}/tmp/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    root {p}/www;\n\
-                 location / {{ if ($args ~ \"go-get=1\") {{ rewrite ^ /goget.html break; }} }}\n  }}\n}}\n"
+        crate::remote::write_nginx_conf(
+            d,
+            1,
+            &format!(
+                "server {{\n    listen 127.0.0.1:{port};\n    root {p}/www;\n\
+                 location / {{ if ($args ~ \"go-get=1\") {{ rewrite ^ /goget.html break; }} }}\n  }}\n"
             ),
-        )
-        .unwrap();
+        );
         let child = crate::remote::spawn_nginx(d, port);
         GitHost {
             proxy_port: forwarder(port),

@@ -252,25 +252,16 @@ impl ProxyServer {
         let d = dir.path();
         std::fs::create_dir_all(d.join("tmp")).unwrap();
         let port = free_port();
-        let user = if unsafe { libc::geteuid() } == 0 {
-            "user root;"
-        } else {
-            ""
-        };
-        let (p, r) = (d.display(), root.display());
-        std::fs::write(
-            d.join("nginx.conf"),
-            format!(
-                "daemon off;\nworker_processes 2;\n{user}\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
-                 events {{ worker_connections 64; }}\nhttp {{\n  access_log {p}/access.log;\n\
-                 client_body_temp_path {p}/tmp/body;\n  proxy_temp_path {p}/tmp/proxy;\n\
-                 fastcgi_temp_path {p}/tmp/fastcgi;\n  uwsgi_temp_path {p}/tmp/uwsgi;\n\
-                 scgi_temp_path {p}/tmp/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    root {r};\n\
+        let r = root.display();
+        crate::remote::write_nginx_conf(
+            d,
+            2,
+            &format!(
+                "server {{\n    listen 127.0.0.1:{port};\n    root {r};\n\
                  location /fail500/ {{ return 500; }}\n    location /gone/ {{ return 410; }}\n\
-                 location /slow/ {{ alias {r}/; limit_rate 65536; }}\n  }}\n}}\n"
+                 location /slow/ {{ alias {r}/; limit_rate 65536; }}\n  }}\n"
             ),
-        )
-        .unwrap();
+        );
         let child = crate::remote::spawn_nginx(d, port);
         ProxyServer {
             dir,

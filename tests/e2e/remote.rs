@@ -72,28 +72,17 @@ impl Nginx {
             None => String::new(),
         };
         let port = free_port();
-        // As root, the workers would run as nobody, who cannot write here.
-        let user = if unsafe { libc::geteuid() } == 0 {
-            "user root;"
-        } else {
-            ""
-        };
         let p = d.display();
-        std::fs::write(
-            d.join("nginx.conf"),
-            format!(
-                "daemon off;\nworker_processes 1;\n{user}\npid {p}/nginx.pid;\n\
-                 error_log {p}/error.log;\nevents {{ worker_connections 64; }}\n\
-                 http {{\n  access_log {p}/access.log;\n  client_body_temp_path {p}/tmp/body;\n\
-                 proxy_temp_path {p}/tmp/proxy;\n  fastcgi_temp_path {p}/tmp/fastcgi;\n\
-                 uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n\
-                 client_max_body_size 0;\n  server {{\n    listen 127.0.0.1:{port};\n\
+        write_nginx_conf(
+            d,
+            1,
+            &format!(
+                "client_max_body_size 0;\n  server {{\n    listen 127.0.0.1:{port};\n\
                  root {p}/root;\n    location / {{\n      dav_methods PUT DELETE;\n\
                  create_full_put_path on;\n      dav_access user:rw group:r all:r;\n      {auth_conf}\n\
-                 }}\n  }}\n}}\n"
+                 }}\n  }}\n"
             ),
-        )
-        .unwrap();
+        );
         let child = spawn_nginx(d, port);
         Nginx {
             dir,
@@ -516,6 +505,32 @@ fn credentials_in_the_url_are_refused_without_echoing_them() {
     assert!(!ok, "{log}");
     assert!(log.contains("GCCGO_BUILD_REMOTE_CACHE_TOKEN"), "{log}");
     assert!(!log.contains("hunter2"), "{log}");
+}
+
+/// Writes `d/nginx.conf` for an nginx of the tests' own: in the
+/// foreground, pid, logs and temporary files under `d` (`d/tmp` made
+/// here), `workers` worker processes (as root, running as root: the
+/// default user, nobody, could not write under `d`), and `http` (server
+/// blocks and directives) inside the `http` block.
+pub fn write_nginx_conf(d: &Path, workers: u32, http: &str) {
+    std::fs::create_dir_all(d.join("tmp")).unwrap();
+    let user = if unsafe { libc::geteuid() } == 0 {
+        "user root;"
+    } else {
+        ""
+    };
+    let p = d.display();
+    std::fs::write(
+        d.join("nginx.conf"),
+        format!(
+            "daemon off;\nworker_processes {workers};\n{user}\npid {p}/nginx.pid;\n\
+             error_log {p}/error.log;\nevents {{ worker_connections 64; }}\n\
+             http {{\n  access_log {p}/access.log;\n  client_body_temp_path {p}/tmp/body;\n\
+             proxy_temp_path {p}/tmp/proxy;\n  fastcgi_temp_path {p}/tmp/fastcgi;\n\
+             uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n  {http}}}\n"
+        ),
+    )
+    .unwrap();
 }
 
 /// Starts Debian's nginx with prefix `d` and `d/nginx.conf` (errors to
