@@ -463,6 +463,35 @@ fn minion_compiles_remotely_and_links_byte_identical_to_a_local_build() {
     );
     let run = Command::new(&exe_r).arg("-selftest").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&run.stdout), minion_expected());
+
+    // -remote-link: the link runs on the worker too, nothing here, and the
+    // binary is still the local build's.
+    let exe_rl = t.path().join("minion-remote-link");
+    let (ok, err) = build(
+        &minion_dir(),
+        &t.path().join("cache-rl"),
+        Some(&path),
+        &[
+            "-v",
+            "-remote-exec",
+            &url,
+            "-remote-link",
+            "-o",
+            exe_rl.to_str().unwrap(),
+            "./cmd/minion",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(warnings(&err).is_empty(), "{err}");
+    assert_eq!(
+        counts(&err).2,
+        0,
+        "nothing runs here with -remote-link: {err}"
+    );
+    assert!(
+        std::fs::read(&exe_l).unwrap() == std::fs::read(&exe_rl).unwrap(),
+        "the remotely linked minion differs from the local one"
+    );
 }
 
 #[test]
