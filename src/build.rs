@@ -168,6 +168,24 @@ pub fn load_then(
     store: &Store,
     probed: impl FnOnce(&Toolchain),
 ) -> Result<Loaded> {
+    load_inner(cwd, args, store, probed, false)
+}
+
+/// `load` as `go list -e` loads: with `Graph::load_tolerant` (broken
+/// packages and cycles recorded in the graph's `broken`, not errors).
+///
+/// Errors: as `load`, less those the tolerant graph records.
+pub fn load_tolerant(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
+    load_inner(cwd, args, store, |_| {}, true)
+}
+
+fn load_inner(
+    cwd: &Path,
+    args: &LoadConfig,
+    store: &Store,
+    probed: impl FnOnce(&Toolchain),
+    tolerant: bool,
+) -> Result<Loaded> {
     let toolchain = toolchain_for_selection(&args.choice.selection(), store)?;
     probed(&toolchain);
     if let Some(w) = toolchain.fpu_mismatch() {
@@ -206,9 +224,14 @@ pub fn load_then(
         eprintln!("gccgo-build: warning: {pat:?} matched no packages");
     }
     let roots = expanded.roots;
-    let graph = match &overlay {
-        Some(o) => Graph::load(&resolver, &ctx, &roots, o, args.tests)?,
-        None => Graph::load(&resolver, &ctx, &roots, &Disk, args.tests)?,
+    let src: &dyn crate::scan::SourceReader = match &overlay {
+        Some(o) => o,
+        None => &Disk,
+    };
+    let graph = if tolerant {
+        Graph::load_tolerant(&resolver, &ctx, &roots, src, args.tests)?
+    } else {
+        Graph::load(&resolver, &ctx, &roots, src, args.tests)?
     };
     for w in crate::gate::check(&graph, &toolchain, store)? {
         eprintln!("gccgo-build: warning: {w}");

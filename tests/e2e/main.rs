@@ -22,6 +22,7 @@ mod gocompat;
 mod goenv;
 mod goflags;
 mod golist;
+mod golist_errors;
 mod gotest;
 mod gotest_flags;
 mod inspect_doctor;
