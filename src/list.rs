@@ -28,6 +28,7 @@ use crate::resolve::{Mode, Resolver};
 mod doc;
 mod embeds;
 mod errors;
+mod export;
 mod fields;
 mod modules;
 mod public;
@@ -108,7 +109,7 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     }
     let format = args.format.as_deref().unwrap_or("{{.ImportPath}}");
     let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("list -f: {e}"))?;
-    let packages = listing(cwd, args)?;
+    let (packages, built) = listing(cwd, args)?;
     let dep_errors = errors::refuse_without_e(args.errors, &packages)?;
     for e in &dep_errors {
         eprintln!("{e}");
@@ -133,15 +134,23 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
         push_templated(&mut out, render_with(&tmpl, p), "list -f: ")?;
     }
     print!("{out}");
-    Ok(if dep_errors.is_empty() { 0 } else { 1 })
+    // go's list exits 2 when -export's build failed (base.ExitIfErrors
+    // after the build), else 1 after the errors it printed.
+    Ok(if !built {
+        2
+    } else if dep_errors.is_empty() {
+        0
+    } else {
+        1
+    })
 }
 
 /// The packages to print: the graph's listing (with `-test`'s entries),
 /// or with `-e` after a loading error, each pattern and package loaded
-/// alone (`listing_each`).
+/// alone (`listing_each`); and false when `-export`'s build failed.
 ///
 /// Errors: as `build::load` (without `-e`).
-fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
+fn listing(cwd: &Path, args: &ListConfig) -> Result<(Vec<PackagePublic>, bool)> {
     let store = crate::store::Store::from_env();
     if args.errors {
         // -e: broken packages and cycles are listed with go's errors.
@@ -149,19 +158,18 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
             Ok(loaded) => {
                 let mut packages = listing_of(cwd, &loaded, args);
                 errors::attach(&loaded.graph, cwd, &mut packages);
-                if packages.iter().all(|p| !p.incomplete) {
-                    mark_stale(&loaded, &store, args.export, &mut packages);
-                }
-                Ok(packages)
+                let built = packages.iter().any(|p| p.incomplete)
+                    || mark_stale(&loaded, &store, args.export, &mut packages);
+                Ok((packages, built))
             }
-            Err(e) => listing_each(cwd, args, &store, e),
+            Err(e) => listing_each(cwd, args, &store, e).map(|p| (p, true)),
         };
     }
     match crate::build::load(cwd, &args.load, &store) {
         Ok(loaded) => {
             let mut packages = listing_of(cwd, &loaded, args);
-            mark_stale(&loaded, &store, args.export, &mut packages);
-            Ok(packages)
+            let built = mark_stale(&loaded, &store, args.export, &mut packages);
+            Ok((packages, built))
         }
         // Without -e, go lists what loads and reports the errors of the
         // packages listed (`errors::refuse_without_e`).
@@ -169,7 +177,7 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
             Ok(loaded) => {
                 let mut packages = listing_of(cwd, &loaded, args);
                 errors::attach(&loaded.graph, cwd, &mut packages);
-                Ok(packages)
+                Ok((packages, true))
             }
             Err(_) => Err(e),
         },
@@ -267,20 +275,31 @@ fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<Pac
 /// command's build information. Nothing when the cache is off or the plan
 /// cannot be made (cgo tools missing): the fields stay empty.
 ///
-/// With `export` (`-export`), also `Export`: the export data in the cache
-/// entry of each package the cache holds. Unlike go, nothing is built
-/// first: a stale package has no `Export` (build it, then list).
+/// With `export` (`-export`), the packages are built first, as go's list
+/// builds them (`export::build`), then `Export` is the export data in the
+/// cache entry of each package that compiled. Returns false when that
+/// build failed (go's list then exits 2; the compiler's messages are
+/// printed).
 fn mark_stale(
     loaded: &crate::build::Loaded,
     store: &crate::store::Store,
     export: bool,
     packages: &mut [PackagePublic],
-) {
+) -> bool {
     let (graph, tc) = (&loaded.graph, &loaded.toolchain);
     let Ok(cgo) = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process()) else {
-        return;
+        return true;
     };
-    let work = std::env::temp_dir().join("gccgo-build-list");
+    // -export runs the compiles, in a work directory of their own.
+    let workdir = if export {
+        crate::build::work_dir(false).ok()
+    } else {
+        None
+    };
+    let work = workdir.as_ref().map_or_else(
+        || std::env::temp_dir().join("gccgo-build-list"),
+        |w| w.path().to_path_buf(),
+    );
     let mut plan = crate::plan::Plan::new(
         graph,
         tc,
@@ -297,9 +316,14 @@ fn mark_stale(
         let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
         plan.add_modinfo(id, crate::buildinfo::go_source(&info));
     }
-    let Some((reasons, entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
-        return;
+    // Stale is as the cache stood before -export's build (as go's).
+    let Some((reasons, mut entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
+        return true;
     };
+    let built = workdir.is_none() || export::build(store, tc, &plan).unwrap_or(false);
+    if workdir.is_some() {
+        entries = crate::cache::Cache::probe_entries(store, tc, &plan).map_or(entries, |p| p.1);
+    }
     for p in packages.iter_mut().filter(|p| !p.standard) {
         let Some(a) = graph
             .find(&p.import_path)
@@ -318,6 +342,7 @@ fn mark_stale(
             p.export = f.display().to_string();
         }
     }
+    built
 }
 
 /// go's `Match`: for each import path, the command-line patterns (in

@@ -23,6 +23,7 @@ mod goenv;
 mod goflags;
 mod golist;
 mod golist_errors;
+mod golist_export;
 mod gotest;
 mod gotest_flags;
 mod inspect_doctor;
