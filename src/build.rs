@@ -528,7 +528,8 @@ pub fn work_dir(keep: bool) -> Result<tempfile::TempDir> {
 ///
 /// Errors, in go's words: `-o DIR` naming no command (but for `install`),
 /// `-o FILE` with several packages, `-o FILE` with no main package, and
-/// the default output name of a single command naming a directory.
+/// the default output name of a single command naming a directory, or
+/// `-o DIR` where `DIR/NAME` is a directory.
 fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap<PkgId, PathBuf>> {
     let mains: Vec<PkgId> = graph
         .roots
@@ -548,7 +549,21 @@ fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap
                 );
             }
             for &m in &mains {
-                outputs.insert(m, crate::resolve::clean(&cwd.join(o).join(exe(m))));
+                let out = crate::resolve::clean(&cwd.join(o).join(exe(m)));
+                if out.is_dir() {
+                    // go's builder, when it installs (work/exec.go, `BuildInstallFunc`).
+                    bail!(
+                        "build {}: build output {:?} already exists and is a directory",
+                        graph.pkg(m).import_path,
+                        o.join(exe(m))
+                    );
+                }
+                // Two commands of one name (`./a/cmd ./b/cmd`): go 1.19
+                // links both to the same file, the last to finish winning;
+                // here the first named is linked there.
+                if !outputs.values().any(|p| *p == out) {
+                    outputs.insert(m, out);
+                }
             }
         }
         Some(o) if graph.roots.len() > 1 => bail!(

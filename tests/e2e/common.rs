@@ -237,7 +237,7 @@ pub fn mips_overlay(dir: &Path) -> PathBuf {
 /// by the run, and `vars` set last. The one place the go-vs-gccgo-build
 /// tests start both tools (see `same_as_go`).
 pub fn go_or_ours(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
-    let mut c = if go { Command::new("go") } else { bin() };
+    let mut c = if go { Command::new(go_path()) } else { bin() };
     for v in GO_TARGET_VARS.iter().chain(&["GOBIN", "GOTMPDIR"]) {
         c.env_remove(v);
     }
@@ -255,6 +255,17 @@ pub fn go_or_ours(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) ->
         c.env(k, v);
     }
     run(&mut c)
+}
+
+/// The go command's absolute path, from this process's PATH (so that a
+/// test may run it with another PATH, or none).
+pub fn go_path() -> PathBuf {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join("go"))
+        .find(|p| p.is_file())
+        .expect("go (1.19) in PATH: run scripts/deps test")
 }
 
 /// stdout, and stderr without each tool's prefix on its lines (`go: `,

@@ -17,6 +17,7 @@ mod faults;
 mod flash;
 mod gate;
 mod gobuild;
+mod gobuild_refusals;
 mod gocmd;
 mod gocompat;
 mod goenv;
