@@ -14,6 +14,7 @@ mod compare;
 mod cover;
 mod failures;
 mod faults;
+mod flags_table;
 mod flash;
 mod gate;
 mod gobuild;
