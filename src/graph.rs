@@ -253,6 +253,18 @@ impl Graph {
             .collect()
     }
 
+    /// The packages on an import cycle (each in a strongly connected
+    /// component of more than one package, or importing itself); empty
+    /// for any graph but a tolerant load's.
+    pub fn in_cycles(&self) -> BTreeSet<PkgId> {
+        petgraph::algo::tarjan_scc(&self.g)
+            .into_iter()
+            .filter(|c| c.len() > 1 || self.g.contains_edge(c[0], c[0]))
+            .flatten()
+            .map(PkgId)
+            .collect()
+    }
+
     /// A cycle as a list of packages `[a, b, …]` where each imports the
     /// next and the last imports the first; the first is the smallest
     /// import path in its strongly connected component.

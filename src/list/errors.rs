@@ -36,6 +36,7 @@ pub(super) fn attach(graph: &Graph, cwd: &Path, packages: &mut [PackagePublic]) 
         cwd,
         errors: BTreeMap::new(),
         cut_deps: BTreeMap::new(),
+        cyclic: graph.in_cycles(),
         folded: BTreeMap::new(),
         collided: BTreeSet::new(),
         done: BTreeSet::new(),
@@ -114,7 +115,9 @@ fn mark_broken(graph: &Graph, p: &mut PackagePublic, first_broken_dep: Option<St
                 .and_then(|t| package_clause(&t))
                 .unwrap_or_default();
         }
-        Some(Broken::Constraint(file, _)) => p.invalid_go_files = vec![file.clone()],
+        // go 1.19's module index (cmd/go/internal/modindex, used for any
+        // directory whose files are older than 2 s) lists no invalid file
+        // for a bad //go:build line; go/build on a fresher file does.
         _ => {}
     }
     if p.standard {
@@ -231,21 +234,6 @@ pub(super) fn json_fields_errors(
     p
 }
 
-/// Whether `id` imports itself, directly or not.
-fn in_cycle(graph: &Graph, id: PkgId) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = graph.deps(id);
-    while let Some(n) = stack.pop() {
-        if n == id {
-            return true;
-        }
-        if seen.insert(n) {
-            stack.extend(graph.deps(n));
-        }
-    }
-    false
-}
-
 /// The state of the depth-first visit.
 struct Walk<'a> {
     graph: &'a Graph,
@@ -254,6 +242,8 @@ struct Walk<'a> {
     /// For a package in an import cycle: its `Deps` of source as go
     /// collects them when it finishes loading.
     cut_deps: BTreeMap<PkgId, BTreeSet<String>>,
+    /// The packages on an import cycle (`Graph::in_cycles`).
+    cyclic: BTreeSet<PkgId>,
     /// Each import path loaded, by its lower-case form (go's `foldPath`).
     folded: BTreeMap<String, String>,
     /// The import paths in error for a case-insensitive collision.
@@ -316,7 +306,7 @@ impl Walk<'_> {
             }
             Some(_) => {}
         }
-        if in_cycle(self.graph, id) {
+        if self.cyclic.contains(&id) {
             let cut = self.deps_as_loaded(id);
             self.cut_deps.insert(id, cut);
         }

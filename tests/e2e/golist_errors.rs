@@ -14,7 +14,7 @@ use crate::common::*;
 /// The main module `example.com/m` with one package per kind of error and
 /// packages importing them.
 fn broken_module(root: &Path) {
-    write_tree(
+    write_tree_aged(
         root,
         &[
             ("go.mod", "module example.com/m\n\ngo 1.18\n"),
@@ -58,6 +58,23 @@ fn broken_module(root: &Path) {
             ),
         ],
     );
+}
+
+/// `write_tree`, each file then dated a minute back: go 1.19 reads a
+/// directory through its module index (cmd/go/internal/modindex) only
+/// when its files are older than 2 s, and the index drops `InvalidGoFiles`
+/// for a bad `//go:build` line; aged files make go's answer the one users
+/// see, whatever the machine's load.
+fn write_tree_aged(root: &Path, files: &[(&str, &str)]) {
+    write_tree(root, files);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for (rel, _) in files {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(root.join(rel))
+            .unwrap();
+        f.set_modified(old).unwrap();
+    }
 }
 
 /// The fields that carry the errors, in `-json=` form (`Stale` is left
