@@ -159,7 +159,7 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<(Vec<PackagePublic>, bool)> 
                 let mut packages = listing_of(cwd, &loaded, args);
                 errors::attach(&loaded.graph, cwd, &mut packages);
                 let built = packages.iter().any(|p| p.incomplete)
-                    || mark_stale(&loaded, &store, args.export, &mut packages);
+                    || export::mark_stale(&loaded, &store, args.export, &mut packages);
                 Ok((packages, built))
             }
             Err(e) => listing_each(cwd, args, &store, e).map(|p| (p, true)),
@@ -168,7 +168,7 @@ fn listing(cwd: &Path, args: &ListConfig) -> Result<(Vec<PackagePublic>, bool)> 
     match crate::build::load(cwd, &args.load, &store) {
         Ok(loaded) => {
             let mut packages = listing_of(cwd, &loaded, args);
-            let built = mark_stale(&loaded, &store, args.export, &mut packages);
+            let built = export::mark_stale(&loaded, &store, args.export, &mut packages);
             Ok((packages, built))
         }
         // Without -e, go lists what loads and reports the errors of the
@@ -268,81 +268,6 @@ fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<Pac
             p.matches.push(pat.clone());
         }
     }
-}
-
-/// Sets `Stale`/`StaleReason` from the cache (`cache::Cache::probe`) for
-/// the plan a plain `build` of the graph would run: the default flags, each
-/// command's build information. Nothing when the cache is off or the plan
-/// cannot be made (cgo tools missing): the fields stay empty.
-///
-/// With `export` (`-export`), the packages are built first, as go's list
-/// builds them (`export::build`), then `Export` is the export data in the
-/// cache entry of each package that compiled. Returns false when that
-/// build failed (go's list then exits 2; the compiler's messages are
-/// printed).
-fn mark_stale(
-    loaded: &crate::build::Loaded,
-    store: &crate::store::Store,
-    export: bool,
-    packages: &mut [PackagePublic],
-) -> bool {
-    let (graph, tc) = (&loaded.graph, &loaded.toolchain);
-    let Ok(cgo) = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process()) else {
-        return true;
-    };
-    // -export runs the compiles, in a work directory of their own.
-    let workdir = if export {
-        crate::build::work_dir(false).ok()
-    } else {
-        None
-    };
-    let work = workdir.as_ref().map_or_else(
-        || std::env::temp_dir().join("gccgo-build-list"),
-        |w| w.path().to_path_buf(),
-    );
-    let mut plan = crate::plan::Plan::new(
-        graph,
-        tc,
-        &crate::plan::Flags::default(),
-        &work,
-        &Default::default(),
-        &cgo,
-    );
-    for id in graph
-        .topo()
-        .into_iter()
-        .filter(|id| graph.pkg(*id).is_main())
-    {
-        let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
-        plan.add_modinfo(id, crate::buildinfo::go_source(&info));
-    }
-    // Stale is as the cache stood before -export's build (as go's).
-    let Some((reasons, mut entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
-        return true;
-    };
-    let built = workdir.is_none() || export::build(store, tc, &plan).unwrap_or(false);
-    if workdir.is_some() {
-        entries = crate::cache::Cache::probe_entries(store, tc, &plan).map_or(entries, |p| p.1);
-    }
-    for p in packages.iter_mut().filter(|p| !p.standard) {
-        let Some(a) = graph
-            .find(&p.import_path)
-            .and_then(|id| plan.compile_of.get(&id))
-        else {
-            continue;
-        };
-        if let Some(why) = &reasons[a.index()] {
-            p.stale = true;
-            p.stale_reason = why.clone();
-        }
-        let file = entries[a.index()]
-            .as_ref()
-            .map(|d| d.join(crate::plan::Role::Export.name()));
-        if let Some(f) = file.filter(|f| export && f.is_file()) {
-            p.export = f.display().to_string();
-        }
-    }
-    built
 }
 
 /// go's `Match`: for each import path, the command-line patterns (in

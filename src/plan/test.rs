@@ -131,6 +131,19 @@ impl Shape {
     }
 }
 
+/// The packages whose covered files, in `t`, include cgo files
+/// (`Ctx::cover_cgo`).
+fn cover_cgo(graph: &Graph, t: &TestBinary) -> BTreeSet<PkgId> {
+    t.cover
+        .iter()
+        .filter(|(q, r)| {
+            let cgo_files = &graph.pkg(**q).files.cgo_files;
+            r.iter().any(|f| cgo_files.contains(&f.file))
+        })
+        .map(|(q, _)| *q)
+        .collect()
+}
+
 /// What every compile of one test binary shares.
 struct Ctx<'a> {
     graph: &'a Graph,
@@ -197,15 +210,7 @@ impl Plan {
                 .collect(),
             variant_of: BTreeMap::new(),
             cgo,
-            cover_cgo: t
-                .cover
-                .iter()
-                .filter(|(q, r)| {
-                    let cgo_files = &graph.pkg(**q).files.cgo_files;
-                    r.iter().any(|f| cgo_files.contains(&f.file))
-                })
-                .map(|(q, _)| *q)
-                .collect(),
+            cover_cgo: cover_cgo(graph, t),
         };
         if shape.internal {
             let id = self.add_internal_variant(&cx, t.pkg);
