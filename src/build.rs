@@ -200,6 +200,24 @@ pub fn load_then(
     store: &Store,
     probed: impl FnOnce(&Toolchain),
 ) -> Result<Loaded> {
+    load_inner(cwd, args, store, probed, false)
+}
+
+/// `load` as `go list -e` loads: with `Graph::load_tolerant` (broken
+/// packages and cycles recorded in the graph's `broken`, not errors).
+///
+/// Errors: as `load`, less those the tolerant graph records.
+pub fn load_tolerant(cwd: &Path, args: &LoadConfig, store: &Store) -> Result<Loaded> {
+    load_inner(cwd, args, store, |_| {}, true)
+}
+
+fn load_inner(
+    cwd: &Path,
+    args: &LoadConfig,
+    store: &Store,
+    probed: impl FnOnce(&Toolchain),
+    tolerant: bool,
+) -> Result<Loaded> {
     let toolchain = toolchain_for_selection(&args.choice.selection(), store)?;
     probed(&toolchain);
     if let Some(w) = toolchain.fpu_mismatch() {
@@ -243,9 +261,14 @@ pub fn load_then(
         eprintln!("gccgo-build: warning: {pat:?} matched no packages");
     }
     let roots = expanded.roots;
-    let graph = match &overlay {
-        Some(o) => Graph::load(&resolver, &ctx, &roots, o, args.tests)?,
-        None => Graph::load(&resolver, &ctx, &roots, &Disk, args.tests)?,
+    let src: &dyn crate::scan::SourceReader = match &overlay {
+        Some(o) => o,
+        None => &Disk,
+    };
+    let graph = if tolerant {
+        Graph::load_tolerant(&resolver, &ctx, &roots, src, args.tests)?
+    } else {
+        Graph::load(&resolver, &ctx, &roots, src, args.tests)?
     };
     for w in crate::gate::check(&graph, &toolchain, store)? {
         eprintln!("gccgo-build: warning: {w}");
@@ -554,7 +577,8 @@ pub fn work_dir(keep: bool) -> Result<tempfile::TempDir> {
 ///
 /// Errors, in go's words: `-o DIR` naming no command (but for `install`),
 /// `-o FILE` with several packages, `-o FILE` with no main package, and
-/// the default output name of a single command naming a directory.
+/// the default output name of a single command naming a directory, or
+/// `-o DIR` where `DIR/NAME` is a directory.
 fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap<PkgId, PathBuf>> {
     let mains: Vec<PkgId> = graph
         .roots
@@ -574,7 +598,21 @@ fn link_outputs(cwd: &Path, cfg: &BuildConfig, graph: &Graph) -> Result<BTreeMap
                 );
             }
             for &m in &mains {
-                outputs.insert(m, crate::resolve::clean(&cwd.join(o).join(exe(m))));
+                let out = crate::resolve::clean(&cwd.join(o).join(exe(m)));
+                if out.is_dir() {
+                    // go's builder, when it installs (work/exec.go, `BuildInstallFunc`).
+                    bail!(
+                        "build {}: build output {:?} already exists and is a directory",
+                        graph.pkg(m).import_path,
+                        o.join(exe(m))
+                    );
+                }
+                // Two commands of one name (`./a/cmd ./b/cmd`): go 1.19
+                // links both to the same file, the last to finish winning;
+                // here the first named is linked there.
+                if !outputs.values().any(|p| *p == out) {
+                    outputs.insert(m, out);
+                }
             }
         }
         Some(o) if graph.roots.len() > 1 => bail!(

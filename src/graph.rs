@@ -14,8 +14,12 @@ use anyhow::{Result, bail};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+mod broken;
+
 use crate::resolve::{Found, Resolver, Root};
 use crate::scan::{self, BuildContext, DirPackage, Pos, SourceReader};
+pub use broken::Broken;
+use broken::{broken_of, files_of_broken};
 
 /// A package's index in the frozen graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,6 +72,9 @@ pub struct Graph {
     by_path: HashMap<String, PkgId>,
     /// Packages named on the command line, in command-line order.
     pub roots: Vec<PkgId>,
+    /// A tolerant load's broken packages (`Graph::load_tolerant`), each
+    /// a node (with no files when it could not be read); empty otherwise.
+    pub broken: BTreeMap<PkgId, Broken>,
 }
 
 impl Graph {
@@ -88,9 +95,40 @@ impl Graph {
         src: &dyn SourceReader,
         tests: bool,
     ) -> Result<Graph> {
+        Self::load_with(resolver, ctx, roots, src, tests, false)
+    }
+
+    /// `load` as `go list -e` loads: a package that cannot be read or
+    /// whose import does not resolve, and an import cycle, leave the graph
+    /// whole and are recorded in `broken` (a package whose import did not
+    /// resolve becomes a node without files; cycles stay in the graph, so
+    /// `topo` and planning must not be used on it).
+    ///
+    /// Errors: those `load` reports that are not one of these (`internal/`
+    /// violations, import comments, C++ without cgo, imports of test-only
+    /// packages); with `tests`, as `load`.
+    pub fn load_tolerant(
+        resolver: &Resolver,
+        ctx: &BuildContext,
+        roots: &[Root],
+        src: &dyn SourceReader,
+        tests: bool,
+    ) -> Result<Graph> {
+        Self::load_with(resolver, ctx, roots, src, tests, true)
+    }
+
+    fn load_with(
+        resolver: &Resolver,
+        ctx: &BuildContext,
+        roots: &[Root],
+        src: &dyn SourceReader,
+        tests: bool,
+        tolerant: bool,
+    ) -> Result<Graph> {
         let _dirs = crate::scan::ListingMemo::start();
         let mut loader = Loader::new(resolver, ctx, roots);
         loader.tests = tests;
+        loader.tolerant = tolerant;
         // Breadth first, a whole frontier at a time: its directories are
         // read and parsed on all cores, then visited in queue order (so the
         // graph is the same as one package at a time would make it).
@@ -194,6 +232,18 @@ impl Graph {
         self.topo()
             .into_iter()
             .filter(|x| seen.contains(x))
+            .collect()
+    }
+
+    /// The packages on an import cycle (each in a strongly connected
+    /// component of more than one package, or importing itself); empty
+    /// for any graph but a tolerant load's.
+    pub fn in_cycles(&self) -> BTreeSet<PkgId> {
+        petgraph::algo::tarjan_scc(&self.g)
+            .into_iter()
+            .filter(|c| c.len() > 1 || self.g.contains_edge(c[0], c[0]))
+            .flatten()
+            .map(PkgId)
             .collect()
     }
 
@@ -324,6 +374,13 @@ struct Loader<'a> {
     /// A `...` pattern matched a package of test files alone, left out
     /// (not testing), as `go build` leaves it out (`omitTestOnly`).
     test_only_left_out: bool,
+    /// `Graph::load_tolerant`: record broken packages instead of failing.
+    tolerant: bool,
+    /// Roots a `...` pattern matched that were left out (no Go files):
+    /// not roots, though an import may load them.
+    left_out: BTreeSet<String>,
+    /// A tolerant load's broken packages by import path.
+    broken: BTreeMap<String, Broken>,
 }
 
 impl<'a> Loader<'a> {
@@ -356,6 +413,9 @@ impl<'a> Loader<'a> {
             errors: Vec::new(),
             tests: false,
             test_only_left_out: false,
+            tolerant: false,
+            left_out: BTreeSet::new(),
+            broken: BTreeMap::new(),
         }
     }
 
@@ -461,6 +521,11 @@ impl<'a> Loader<'a> {
             {
                 self.test_only_left_out |= test_only.is_some();
                 self.seen.remove(ip);
+                self.left_out.insert(ip.clone());
+            }
+            _ if self.tolerant => {
+                self.broken.insert(ip.clone(), broken_of(&e));
+                return Some(files_of_broken(&p.dir, &e));
             }
             Some(scan::DirError::NoGo {
                 all_excluded: true, ..
@@ -549,6 +614,14 @@ impl<'a> Loader<'a> {
                         });
                     }
                 }
+                Err(e) if self.tolerant => {
+                    // go lists the import path as a package with the error.
+                    self.broken
+                        .entry(imp.clone())
+                        .or_insert_with(|| Broken::Import(e.to_string()));
+                    out.import_map.insert(imp.clone(), imp.clone());
+                    out.imported.push(imp.clone());
+                }
                 Err(e) => self.errors.push(format!("{pos}: {e}")),
             }
         }
@@ -568,7 +641,7 @@ impl<'a> Loader<'a> {
                     .filter_map(|to| self.by_path.get(to).map(|d| &self.g[d.0])),
             );
             for d in imported {
-                if d.files.go_files.is_empty() {
+                if d.files.go_files.is_empty() && !self.broken.contains_key(&d.import_path) {
                     self.errors.push(format!(
                         "package {} imports {}: no non-test Go files in {}",
                         p.import_path,
@@ -584,6 +657,21 @@ impl<'a> Loader<'a> {
     /// left no root (all excluded by build constraints), or a cycle;
     /// otherwise the frozen graph.
     fn finish(mut self, roots: &[Root]) -> Result<Graph> {
+        for ip in self.broken.keys() {
+            if !self.by_path.contains_key(ip) {
+                let id = PkgId(self.g.add_node(Package {
+                    import_path: ip.clone(),
+                    dir: PathBuf::new(),
+                    module: None,
+                    files: DirPackage::default(),
+                    import_map: BTreeMap::new(),
+                    std_imports: Vec::new(),
+                    is_root: false,
+                    test_import_map: BTreeMap::new(),
+                }));
+                self.by_path.insert(ip.clone(), id);
+            }
+        }
         for (from, to) in std::mem::take(&mut self.pending_edges) {
             if let Some(&t) = self.by_path.get(&to) {
                 self.g.update_edge(from.0, t.0, ());
@@ -596,6 +684,7 @@ impl<'a> Loader<'a> {
         }
         let root_ids: Vec<PkgId> = roots
             .iter()
+            .filter(|r| !self.left_out.contains(&r.import_path))
             .filter_map(|r| self.by_path.get(&r.import_path).copied())
             .collect();
         if root_ids.is_empty() && self.test_only_left_out {
@@ -613,11 +702,20 @@ impl<'a> Loader<'a> {
                 self.ctx.goarch
             );
         }
+        let broken = self
+            .broken
+            .iter()
+            .filter_map(|(ip, b)| Some((*self.by_path.get(ip)?, b.clone())))
+            .collect();
         let graph = Graph {
             g: self.g,
             by_path: self.by_path,
             roots: root_ids,
+            broken,
         };
+        if self.tolerant {
+            return Ok(graph);
+        }
         if let Some(cycle) = graph.find_cycle() {
             bail!("{}", graph.cycle_message(&cycle));
         }

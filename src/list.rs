@@ -27,6 +27,8 @@ use crate::resolve::{Mode, Resolver};
 
 mod doc;
 mod embeds;
+mod errors;
+mod export;
 mod fields;
 mod modules;
 mod public;
@@ -34,7 +36,7 @@ mod template;
 
 pub use modules::{ModuleError, ModulePublic};
 use public::is_false;
-pub use public::{PackageError, PackagePublic};
+pub use public::{NoGo, PackageError, PackagePublic};
 
 /// What `gccgo-build list` does: made from the command line by
 /// `cli::list::ListArgs::config`.
@@ -107,13 +109,20 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
     }
     let format = args.format.as_deref().unwrap_or("{{.ImportPath}}");
     let tmpl = template::Template::parse(format).map_err(|e| anyhow::anyhow!("list -f: {e}"))?;
-    let packages = listing(cwd, args)?;
+    let (packages, built) = listing(cwd, args)?;
+    let dep_errors = errors::refuse_without_e(args.errors, &packages)?;
+    for e in &dep_errors {
+        eprintln!("{e}");
+    }
     let mut out = String::new();
+    let mut printed = BTreeSet::new();
     for p in &packages {
         if args.json && !args.json_fields.is_empty() {
+            printed.insert(p.import_path.clone());
+            let p = &errors::json_fields_errors(p, &printed, &args.json_fields);
             let v = serde_json::to_value(p)?;
             let order: Vec<&str> = fields::PACKAGE.iter().map(|f| f.0).collect();
-            out.push_str(&json_subset(&v, &order, &args.json_fields)?);
+            out.push_str(&json_subset(Some(p), &v, &order, &args.json_fields)?);
             out.push('\n');
             continue;
         }
@@ -125,24 +134,53 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
         push_templated(&mut out, render_with(&tmpl, p), "list -f: ")?;
     }
     print!("{out}");
-    Ok(0)
+    // go's list exits 2 when -export's build failed (base.ExitIfErrors
+    // after the build), else 1 after the errors it printed.
+    Ok(if !built {
+        2
+    } else if dep_errors.is_empty() {
+        0
+    } else {
+        1
+    })
 }
 
 /// The packages to print: the graph's listing (with `-test`'s entries),
 /// or with `-e` after a loading error, each pattern and package loaded
-/// alone (`listing_each`).
+/// alone (`listing_each`); and false when `-export`'s build failed.
 ///
 /// Errors: as `build::load` (without `-e`).
-fn listing(cwd: &Path, args: &ListConfig) -> Result<Vec<PackagePublic>> {
+fn listing(cwd: &Path, args: &ListConfig) -> Result<(Vec<PackagePublic>, bool)> {
     let store = crate::store::Store::from_env();
+    if args.errors {
+        // -e: broken packages and cycles are listed with go's errors.
+        return match crate::build::load_tolerant(cwd, &args.load, &store) {
+            Ok(loaded) => {
+                let mut packages = listing_of(cwd, &loaded, args);
+                errors::attach(&loaded.graph, cwd, &mut packages);
+                let built = packages.iter().any(|p| p.incomplete)
+                    || export::mark_stale(&loaded, &store, args.export, &mut packages);
+                Ok((packages, built))
+            }
+            Err(e) => listing_each(cwd, args, &store, e).map(|p| (p, true)),
+        };
+    }
     match crate::build::load(cwd, &args.load, &store) {
         Ok(loaded) => {
             let mut packages = listing_of(cwd, &loaded, args);
-            mark_stale(&loaded, &store, args.export, &mut packages);
-            Ok(packages)
+            let built = export::mark_stale(&loaded, &store, args.export, &mut packages);
+            Ok((packages, built))
         }
-        Err(e) if args.errors => listing_each(cwd, args, &store, e),
-        Err(e) => Err(e),
+        // Without -e, go lists what loads and reports the errors of the
+        // packages listed (`errors::refuse_without_e`).
+        Err(e) => match crate::build::load_tolerant(cwd, &args.load, &store) {
+            Ok(loaded) => {
+                let mut packages = listing_of(cwd, &loaded, args);
+                errors::attach(&loaded.graph, cwd, &mut packages);
+                Ok((packages, true))
+            }
+            Err(_) => Err(e),
+        },
     }
 }
 
@@ -228,64 +266,6 @@ fn add_std_roots(ctx: &Ctx<'_>, std: &[(String, String)], packages: &mut Vec<Pac
         p.dep_only = false;
         if !p.matches.contains(pat) {
             p.matches.push(pat.clone());
-        }
-    }
-}
-
-/// Sets `Stale`/`StaleReason` from the cache (`cache::Cache::probe`) for
-/// the plan a plain `build` of the graph would run: the default flags, each
-/// command's build information. Nothing when the cache is off or the plan
-/// cannot be made (cgo tools missing): the fields stay empty.
-///
-/// With `export` (`-export`), also `Export`: the export data in the cache
-/// entry of each package the cache holds. Unlike go, nothing is built
-/// first: a stale package has no `Export` (build it, then list).
-fn mark_stale(
-    loaded: &crate::build::Loaded,
-    store: &crate::store::Store,
-    export: bool,
-    packages: &mut [PackagePublic],
-) {
-    let (graph, tc) = (&loaded.graph, &loaded.toolchain);
-    let Ok(cgo) = crate::cgo::Setup::for_graph(graph, tc, &crate::cgo::Env::from_process()) else {
-        return;
-    };
-    let work = std::env::temp_dir().join("gccgo-build-list");
-    let mut plan = crate::plan::Plan::new(
-        graph,
-        tc,
-        &crate::plan::Flags::default(),
-        &work,
-        &Default::default(),
-        &cgo,
-    );
-    for id in graph
-        .topo()
-        .into_iter()
-        .filter(|id| graph.pkg(*id).is_main())
-    {
-        let info = crate::buildinfo::text(graph, id, &loaded.resolver, tc, &Default::default());
-        plan.add_modinfo(id, crate::buildinfo::go_source(&info));
-    }
-    let Some((reasons, entries)) = crate::cache::Cache::probe_entries(store, tc, &plan) else {
-        return;
-    };
-    for p in packages.iter_mut().filter(|p| !p.standard) {
-        let Some(a) = graph
-            .find(&p.import_path)
-            .and_then(|id| plan.compile_of.get(&id))
-        else {
-            continue;
-        };
-        if let Some(why) = &reasons[a.index()] {
-            p.stale = true;
-            p.stale_reason = why.clone();
-        }
-        let file = entries[a.index()]
-            .as_ref()
-            .map(|d| d.join(crate::plan::Role::Export.name()));
-        if let Some(f) = file.filter(|f| export && f.is_file()) {
-            p.export = f.display().to_string();
         }
     }
 }
@@ -786,17 +766,29 @@ fn to_go_json_value<T: Serialize>(v: &T) -> Result<String> {
     String::from_utf8(buf).context("writing JSON")
 }
 
-/// `-json=A,B`: the JSON object `v` with only the fields named, in go's
+/// `-json=A,B`: the JSON object `v` (of package `p`, whose errors are
+/// written from the struct, in go's field order) with only the fields named, in go's
 /// field order `order`, as go writes a struct whose other fields it
 /// cleared (and `omitempty` then leaves out).
 ///
 /// Errors only if serde_json fails.
-fn json_subset(v: &serde_json::Value, order: &[&str], keep: &[String]) -> Result<String> {
+fn json_subset(
+    p: Option<&PackagePublic>,
+    v: &serde_json::Value,
+    order: &[&str],
+    keep: &[String],
+) -> Result<String> {
     let mut out = String::from("{");
     let mut first = true;
     for k in order.iter().filter(|k| keep.iter().any(|f| f == *k)) {
         let Some(x) = v.get(*k) else { continue };
-        let text = to_go_json_value(x)?.replace('\n', "\n\t");
+        // The errors keep go's field order (a `Value`'s map sorts them).
+        let text = match (*k, p) {
+            ("Error", Some(p)) => to_go_json_value(&p.error)?,
+            ("DepsErrors", Some(p)) => to_go_json_value(&p.deps_errors)?,
+            _ => to_go_json_value(x)?,
+        };
+        let text = text.replace('\n', "\n\t");
         out.push_str(if first { "\n\t" } else { ",\n\t" });
         out.push_str(&format!("{}: {text}", serde_json::to_string(k)?));
         first = false;

@@ -307,15 +307,19 @@ impl Toolchain {
                 where_missing(&spec.gccgo)
             )
         })?;
-        let objcopy = find_program(&spec.objcopy).ok_or_else(|| {
-            anyhow::anyhow!(
-                "toolchain {}: `{}` {} (binutils for the target; it comes with {})",
-                spec.name,
-                spec.objcopy.display(),
-                where_missing(&spec.objcopy),
-                spec.package.as_deref().unwrap_or("the toolchain")
-            )
-        })?;
+        // With no objcopy in PATH (an empty PATH, as go accepts when GCCGO
+        // and AR are paths), the one installed beside the compiler.
+        let objcopy = find_program(&spec.objcopy)
+            .or_else(|| beside(&gccgo, &spec.objcopy))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "toolchain {}: `{}` {} (binutils for the target; it comes with {})",
+                    spec.name,
+                    spec.objcopy.display(),
+                    where_missing(&spec.objcopy),
+                    spec.package.as_deref().unwrap_or("the toolchain")
+                )
+            })?;
         let facts = CompilerFacts::of(&gccgo, store)?;
         let machine = facts.machine.clone();
         let gcc_version = facts.gcc_version.clone();
@@ -412,6 +416,16 @@ impl Toolchain {
             self.gccgo.display()
         ))
     }
+}
+
+/// `tool`, a bare name, in the directory of the compiler `gccgo` (binutils
+/// are installed beside gccgo: /usr/bin, an SDK's toolchain bin/), if it
+/// is an executable there; None for a path.
+fn beside(gccgo: &Path, tool: &Path) -> Option<PathBuf> {
+    if tool.to_string_lossy().contains('/') {
+        return None;
+    }
+    find_program(&gccgo.parent()?.join(tool))
 }
 
 /// How a missing tool is missing: a name is looked up in PATH, a path with

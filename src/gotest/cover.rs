@@ -11,8 +11,9 @@
 //!   compiled with gccgo, so `std` or `all` cover only the packages
 //!   gccgo-build compiles.
 //!
-//! Not covered: cgo files (`import "C"`): their Go is cgo's output, written
-//! when the compile runs; the plain Go files of such a package are.
+//! cgo files (`import "C"`) are covered as go 1.19 covers them: the file
+//! is rewritten before cgo reads it (the cgo step of the package's compile
+//! is given the rewrite), so their functions count as the plain files' do.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -65,13 +66,13 @@ pub(super) struct ForTest {
 /// Errors: a file cannot be read or does not parse.
 fn cover_package(graph: &Graph, id: PkgId, mode: Mode) -> Result<Covered> {
     let p = graph.pkg(id);
-    // go's order: GoFiles, then CgoFiles (numbered, not rewritten here).
+    // go's order: GoFiles, then CgoFiles (their Go covered before cgo
+    // reads them, see `plan::cover`).
     let mut names = p.files.plain_go_files();
     names.extend(p.files.cgo_files.iter().cloned());
     let dir = p.dir.display().to_string();
     let local = crate::resolve::is_local_import_path(&p.import_path).then_some(dir.as_str());
-    let mut vars = crate::cover::declare_vars(&p.import_path, local, &names);
-    vars.retain(|v| !p.files.cgo_files.contains(&v.file));
+    let vars = crate::cover::declare_vars(&p.import_path, local, &names);
     let files = crate::cover::rewrite_package(&p.dir, &vars, mode, |f| p.files.source_path(f))?;
     Ok(Covered { vars, files })
 }

@@ -197,14 +197,16 @@ fn field(kind: Kind, j: Option<&Json>) -> Value {
     }
 }
 
-/// A `*load.PackageError`, printed by its `Error` method: `Pos: Err`, or `Err`.
+/// A `*load.PackageError`, printed by its `Error` method
+/// (`errors::error_text`).
 fn error_value(e: &Json) -> Value {
     let s = |k: &str| e.get(k).and_then(Json::as_str).unwrap_or_default();
-    let shown = if s("Pos").is_empty() {
-        s("Err").to_string()
-    } else {
-        format!("{}: {}", s("Pos"), s("Err"))
-    };
+    let stack: Vec<&str> = e
+        .get("ImportStack")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    let shown = super::errors::error_text(&stack, s("Pos"), s("Err"));
     strukt("*load.PackageError", PACKAGE_ERROR, e, Some(shown))
 }
 

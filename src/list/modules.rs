@@ -160,7 +160,7 @@ pub fn main(cwd: &Path, args: &ListConfig) -> Result<i32> {
                 super::to_go_json_value(m)?
             } else {
                 let order: Vec<&str> = super::fields::MODULE.iter().map(|f| f.0).collect();
-                super::json_subset(&json, &order, &args.json_fields)?
+                super::json_subset(None, &json, &order, &args.json_fields)?
             };
             out.push_str(&text);
             out.push('\n');

@@ -85,6 +85,9 @@ pub struct PackagePublic {
     /// Go files that build constraints or file-name suffixes exclude.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_go_files: Vec<String>,
+    /// Go files that do not parse (go's `InvalidGoFiles`, `-e`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_go_files: Vec<String>,
     /// `.c` files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub c_files: Vec<String>,
@@ -134,6 +137,10 @@ pub struct PackagePublic {
     /// Why it could not be loaded (`-e`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<PackageError>,
+    /// go's `DepsErrors`: the `Error` of each dependency that has one, in
+    /// the order of `Deps` (cmd/go/internal/load's `collectDeps`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps_errors: Vec<PackageError>,
     /// `_test.go` files of the package itself that build.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub test_go_files: Vec<String>,
@@ -165,12 +172,32 @@ pub struct PackagePublic {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PackageError {
-    /// The imports that led to it from a package named (empty here).
+    /// The imports that led to it from a package named, as go's
+    /// `ImportStack` (see `list::errors`).
     pub import_stack: Vec<String>,
     /// `file:line:col` of the error, when it has one apart from the message.
     pub pos: String,
     /// The message.
     pub err: String,
+    /// For go's `NoGoError`, what its message is made of: go words it
+    /// from the package's fields when it is printed, so `-json=FIELDS`,
+    /// which clears the other fields first, changes it (see
+    /// `errors::json_fields_text`).
+    #[serde(skip)]
+    pub no_go: Option<NoGo>,
+}
+
+/// The fields of a package without Go files that go's `NoGoError.Error`
+/// reads: `Dir`, whether `IgnoredGoFiles` and `TestGoFiles`/`XTestGoFiles`
+/// are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoGo {
+    /// The directory.
+    pub dir: String,
+    /// Build constraints excluded Go files.
+    pub ignored: bool,
+    /// It has test files.
+    pub tests: bool,
 }
 
 /// `skip_serializing_if` for a bool: go's `omitempty` leaves out `false`.

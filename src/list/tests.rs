@@ -129,6 +129,7 @@ fn struct_fields_are_gos() {
         cgo_files: x(),
         compiled_go_files: x(),
         ignored_go_files: x(),
+        invalid_go_files: x(),
         c_files: x(),
         cxx_files: x(),
         h_files: x(),
@@ -145,6 +146,7 @@ fn struct_fields_are_gos() {
         imports: x(),
         deps: x(),
         error: Some(PackageError::default()),
+        deps_errors: vec![PackageError::default()],
         test_go_files: x(),
         test_imports: x(),
         xtest_go_files: x(),
@@ -174,7 +176,7 @@ fn struct_fields_are_gos() {
         let ok = match kind {
             fields::Kind::Str => val.is_string(),
             fields::Kind::Bool => val.is_boolean(),
-            fields::Kind::Strings => val.is_array(),
+            fields::Kind::Strings | fields::Kind::Errors => val.is_array(),
             _ => val.is_object(),
         };
         assert!(ok, "{k}: {val} is not a {kind:?}");

@@ -75,6 +75,10 @@ struct CgoPart {
     steps: Vec<Step>,
     inputs: Vec<PathBuf>,
     settings: BTreeMap<String, String>,
+    /// The C side's compiles (after the Go compile) and objects, when the
+    /// variant compiles its own (`Ctx::cover_cgo`).
+    c_steps: Vec<Step>,
+    outputs: Vec<Output>,
 }
 
 /// Which packages a test binary involves (go's `TestPackagesFor`).
@@ -127,6 +131,19 @@ impl Shape {
     }
 }
 
+/// The packages whose covered files, in `t`, include cgo files
+/// (`Ctx::cover_cgo`).
+fn cover_cgo(graph: &Graph, t: &TestBinary) -> BTreeSet<PkgId> {
+    t.cover
+        .iter()
+        .filter(|(q, r)| {
+            let cgo_files = &graph.pkg(**q).files.cgo_files;
+            r.iter().any(|f| cgo_files.contains(&f.file))
+        })
+        .map(|(q, _)| *q)
+        .collect()
+}
+
 /// What every compile of one test binary shares.
 struct Ctx<'a> {
     graph: &'a Graph,
@@ -143,6 +160,10 @@ struct Ctx<'a> {
     variant_of: BTreeMap<PkgId, ActionId>,
     /// The build's cgo tools and flags.
     cgo: &'a Setup,
+    /// Packages whose variant covers cgo files: cgo writes other C for the
+    /// rewritten files (its symbol prefix hashes them), so the variant
+    /// compiles its own C side and the link takes it.
+    cover_cgo: BTreeSet<PkgId>,
 }
 
 impl Ctx<'_> {
@@ -189,6 +210,7 @@ impl Plan {
                 .collect(),
             variant_of: BTreeMap::new(),
             cgo,
+            cover_cgo: cover_cgo(graph, t),
         };
         if shape.internal {
             let id = self.add_internal_variant(&cx, t.pkg);
@@ -238,7 +260,8 @@ impl Plan {
         );
         let cgo_ld = super::cgo::LinkCgo::new(graph, cgo).flags(&order, &tc.target.goos);
         for q in order {
-            let mut o = link_objects(graph.pkg(q), &self.work);
+            let own_c = cx.variant_of.contains_key(&q) && cx.cover_cgo.contains(&q);
+            let mut o = link_objects(graph.pkg(q), if own_c { &cx.tw } else { &self.work });
             if let Some(&v) = cx.variant_of.get(&q) {
                 o[0] = object_path(&cx.tw, &graph.pkg(q).import_path);
                 deps.push(v);
@@ -336,13 +359,29 @@ impl Plan {
                 flags,
                 work: &cx.tw,
             };
+            let steps = vec![
+                Step::Mkdir(super::cgo::objdir(&cx.tw, &p.import_path)),
+                c.cgo_step(),
+            ];
+            let (mut c_steps, mut outputs) = (Vec::new(), Vec::new());
+            let covered = cx
+                .graph
+                .find(&p.import_path)
+                .is_some_and(|id| cx.cover_cgo.contains(&id));
+            let mut settings = c.settings();
+            if covered {
+                settings.insert("cgo c side".into(), "variant's own (covered)".into());
+                for (st, out) in c.c_steps() {
+                    c_steps.push(st);
+                    outputs.extend(out);
+                }
+            }
             Some(CgoPart {
-                steps: vec![
-                    Step::Mkdir(super::cgo::objdir(&cx.tw, &p.import_path)),
-                    c.cgo_step(),
-                ],
+                steps,
                 inputs: super::cgo::inputs(p),
-                settings: c.settings(),
+                settings,
+                c_steps,
+                outputs,
             })
         });
         match part {
@@ -454,10 +493,12 @@ impl Plan {
         let mut steps = vec![Step::Mkdir(u.obj.parent().unwrap_or(tw).to_path_buf())];
         let mut settings = BTreeMap::new();
         let mut inputs: Vec<PathBuf> = Vec::new();
+        let (mut c_steps, mut c_outputs) = (Vec::new(), Vec::new());
         if let Some(part) = u.cgo {
             steps.extend(part.steps);
             settings.extend(part.settings);
             inputs.extend(part.inputs);
+            (c_steps, c_outputs) = (part.c_steps, part.outputs);
         }
         let mut cmd = Cmd::new(tc.gccgo.as_os_str()).arg("-c").args(cflags.iter());
         if let Some(pp) = &u.pkgpath {
@@ -484,6 +525,7 @@ impl Plan {
             .arg(u.obj.as_os_str())
             .args(u.files.iter().map(|f| f.as_os_str().to_owned()));
         steps.push(Step::Run(cmd));
+        steps.extend(c_steps);
         let dir = &graph.pkg(u.pkg).dir;
         let paths = super::path_flags(
             tc,
@@ -499,7 +541,8 @@ impl Plan {
         if cx.flags.trimpath.is_some() {
             settings.insert("trimpath".into(), "on".into());
         }
-        let outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
+        let mut outputs = super::object_outputs(tc, &u.obj, u.pkgpath.is_some(), &mut steps);
+        outputs.extend(c_outputs);
         // The generated test main is keyed by its text (`settings`), not a
         // file, and cgo's Go files by the sources cgo read (`inputs`).
         inputs.extend(u.files.iter().filter(|f| !f.starts_with(tw)).cloned());

@@ -332,6 +332,59 @@ impl ModuleMode {
         Some((modpath, self.selected_version(modpath)))
     }
 
+    /// go's `AmbiguousImportError` (cmd/go/internal/modload/import.go):
+    /// `path`, found in `modpath` at `dir`, is also a package of another
+    /// module of the build whose path is a prefix of it (`example.com/a`
+    /// and `example.com/a/b` both holding `example.com/a/b/c`). The other
+    /// modules are looked at where they already are (a replacement
+    /// directory, the module cache), never downloaded. The modules are
+    /// listed shortest path first, as go lists them.
+    fn ambiguous(
+        &self,
+        path: &str,
+        modpath: &str,
+        version: Option<&str>,
+        dir: &Path,
+    ) -> Option<ResolveError> {
+        let mut found = vec![(
+            modpath.to_string(),
+            version.map(str::to_string),
+            dir.to_path_buf(),
+        )];
+        let mut seen = std::collections::BTreeSet::from([modpath.to_string()]);
+        let requires = self
+            .mains
+            .iter()
+            .flat_map(|m| m.require.iter().map(|r| r.path.clone()));
+        for c in requires.chain(self.build_list.keys().cloned()) {
+            let Some(rest) = under(path, &c) else {
+                continue;
+            };
+            if self.is_main(&c) || !seen.insert(c.clone()) {
+                continue;
+            }
+            let v = self.selected_version(&c);
+            let (d, _) = self.locate(&c, v);
+            let d = join_rel(&d, rest);
+            if has_go_files(&d) {
+                found.push((c.clone(), v.map(str::to_string), d));
+            }
+        }
+        if found.len() < 2 {
+            return None;
+        }
+        found.sort_by_key(|(m, _, _)| m.len());
+        let mut msg = format!("ambiguous import: found package {path} in multiple modules:");
+        for (m, v, d) in &found {
+            msg.push_str(&format!("\n\t{m}"));
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                msg.push_str(&format!(" {v}"));
+            }
+            msg.push_str(&format!(" ({})", d.display()));
+        }
+        Some(ResolveError::NotFound(msg))
+    }
+
     /// Module mode, for a path that is not std: a main module, else the
     /// module that provides it, from `vendor/`, a `replace`ment or the
     /// module cache.
@@ -374,6 +427,9 @@ impl ModuleMode {
                 "module {shown} provides no package {path} (no Go files in {})",
                 dir.display()
             )));
+        }
+        if let Some(e) = self.ambiguous(path, modpath, version, &dir) {
+            return Err(e);
         }
         Ok(Found::Dir {
             import_path: path.into(),

@@ -17,6 +17,10 @@ pub struct Import {
     pub line: usize,
     /// 1-based byte column of the path literal.
     pub col: usize,
+    /// 1-based byte column of the import spec: its name (`_`, `.`, an
+    /// identifier) when it has one, else the path's (go/ast's
+    /// `ImportSpec.Pos`, which go's `ImportPos` records).
+    pub spec_col: usize,
 }
 
 /// What the header of one Go file says.
@@ -173,6 +177,7 @@ fn comment_text(group: &str) -> String {
 
 fn import_spec(lx: &mut Lexer<'_>, first: Tok<'_>) -> Result<Import, HeaderError> {
     let mut t = first;
+    let spec_start = t.start;
     if t.kind == TokKind::Ident || (t.kind == TokKind::Punct && t.text == ".") {
         t = lx.next()?;
     }
@@ -182,10 +187,12 @@ fn import_spec(lx: &mut Lexer<'_>, first: Tok<'_>) -> Result<Import, HeaderError
             if v.is_empty() {
                 return Err(lx.error_at(t.start, "invalid import path: \"\"".into()));
             }
+            let (_, spec_col) = lx.line_col(spec_start);
             Ok(Import {
                 path: v.clone(),
                 line,
                 col,
+                spec_col,
             })
         }
         _ => Err(lx.error_at(

@@ -230,3 +230,79 @@ pub fn mips_overlay(dir: &Path) -> PathBuf {
     std::fs::write(&json, body.to_string()).expect("write overlay");
     json
 }
+
+/// The same command line through go 1.19 (`go == true`) or gccgo-build,
+/// in `dir`, with the target variables cleared (`GO_TARGET_VARS`),
+/// `GOENV=off`, `GOFLAGS` empty, go's build cache in one directory shared
+/// by the run, and `vars` set last. The one place the go-vs-gccgo-build
+/// tests start both tools (see `same_as_go`).
+pub fn go_or_ours(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut c = if go { Command::new(go_path()) } else { bin() };
+    for v in GO_TARGET_VARS.iter().chain(&["GOBIN", "GOTMPDIR"]) {
+        c.env_remove(v);
+    }
+    c.args(args)
+        .current_dir(dir)
+        .env("GOENV", "off")
+        .env("GOFLAGS", "");
+    if go {
+        c.env(
+            "GOCACHE",
+            std::env::temp_dir().join("gccgo-build-e2e-gocache"),
+        );
+    }
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    run(&mut c)
+}
+
+/// The go command's absolute path, from this process's PATH (so that a
+/// test may run it with another PATH, or none).
+pub fn go_path() -> PathBuf {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join("go"))
+        .find(|p| p.is_file())
+        .expect("go (1.19) in PATH: run scripts/deps test")
+}
+
+/// stdout, and stderr without each tool's prefix on its lines (`go: `,
+/// `gccgo-build: error: `, `gccgo-build: warning: ` → `warning: `).
+pub fn unprefixed(o: &Output) -> (String, String) {
+    let (out, err) = text(o);
+    let err = err
+        .lines()
+        .map(|l| {
+            l.strip_prefix("gccgo-build: error: ")
+                .or_else(|| l.strip_prefix("go: "))
+                .map(str::to_string)
+                .or_else(|| l.strip_prefix("gccgo-build: ").map(str::to_string))
+                .unwrap_or_else(|| l.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (out, err)
+}
+
+/// Runs `args` in `dir` through go 1.19 and gccgo-build (`go_or_ours`)
+/// and asserts the same exit status, the same stdout and the same stderr
+/// (`unprefixed`). Returns go's (stdout, stderr).
+pub fn same_as_go(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> (String, String) {
+    let g = go_or_ours(true, dir, args, vars);
+    let o = go_or_ours(false, dir, args, vars);
+    let (gs, os) = (unprefixed(&g), unprefixed(&o));
+    assert!(
+        g.status.code() == o.status.code() && gs == os,
+        "{args:?} in {}:\ngo ({}):\n{}\n{}\ngccgo-build ({}):\n{}\n{}",
+        dir.display(),
+        g.status,
+        gs.0,
+        gs.1,
+        o.status,
+        os.0,
+        os.1
+    );
+    gs
+}

@@ -368,3 +368,46 @@ fn a_local_packages_profile_names_its_files_by_path_and_an_unused_pattern_is_war
         "{err}"
     );
 }
+
+/// go 1.19 covers the Go of cgo files (cmd/go runs cover on them before
+/// cgo): a package of a cgo file and a plain file gets gc's profile line
+/// for line, on the host and under qemu mips (the covered test variant runs
+/// cgo on the rewrite and compiles that C side of its own).
+#[test]
+fn cgo_files_are_covered_as_gc_covers_them_on_the_host_and_under_qemu_mips() {
+    let d = tempfile::tempdir().unwrap();
+    crate::common::write_tree(
+        d.path(),
+        &[
+            ("go.mod", "module example.com/cg\n\ngo 1.18\n"),
+            (
+                "cg.go",
+                "package cg\n\n// static int twice(int x) { return 2 * x; }\nimport \"C\"\n\n\
+                 func Twice(x int) int {\n\tif x < 0 {\n\t\treturn 0\n\t}\n\treturn int(C.twice(C.int(x)))\n}\n\n\
+                 func Unused() int {\n\treturn 3\n}\n",
+            ),
+            (
+                "plain.go",
+                "package cg\n\nfunc Plain(x int) int {\n\tif x > 10 {\n\t\treturn 10\n\t}\n\treturn x\n}\n",
+            ),
+            (
+                "cg_test.go",
+                "package cg\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {\n\t\
+                 if Twice(3) != 6 || Plain(3) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+            ),
+        ],
+    );
+    let args = ["-covermode=count", "."];
+    let (gc, us, out) = both(d.path(), None, &args, &[]);
+    assert!(out.contains("coverage: 57.1% of statements"), "{out}");
+    assert_eq!(sorted_profile(&us), sorted_profile(&gc));
+    let (gc, us, _) = both(d.path(), None, &args, &["-target", "mips-linux-gnu"]);
+    assert_eq!(sorted_profile(&us), sorted_profile(&gc));
+    let table = func_table(&us, d.path(), None);
+    assert!(
+        table
+            .iter()
+            .any(|(f, p)| f.ends_with("Twice") && p == "66.7%"),
+        "{table:?}"
+    );
+}
