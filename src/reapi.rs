@@ -343,6 +343,33 @@ impl Client {
         &self.cfg.url
     }
 
+    /// What to do about a failed TLS exchange with a `grpcs://` server,
+    /// as a clause for the warning line, or `None`: a server certificate
+    /// no trusted CA signed (rustls' `UnknownIssuer`), or a connection the
+    /// server dropped while we showed no client certificate (a server
+    /// that asks for one closes the handshake, which gRPC reports as
+    /// CANCELLED or UNAVAILABLE).
+    pub fn tls_hint(&self, e: &Error) -> Option<&'static str> {
+        if !self.cfg.tls {
+            return None;
+        }
+        let m = e.message.as_str();
+        if m.contains("UnknownIssuer") || m.contains("invalid peer certificate") {
+            return Some(
+                "the server's certificate is signed by no CA gccgo-build trusts: name its CA's PEM \
+                 file in GCCGO_BUILD_REMOTE_EXEC_CA (unset, the web PKI's roots are used)",
+            );
+        }
+        let no_identity = std::env::var_os("GCCGO_BUILD_REMOTE_EXEC_CERT").is_none();
+        if no_identity && (m.contains("Cancelled") || m.contains("Unavailable")) {
+            return Some(
+                "if the server asks for a client certificate (mTLS), name its PEM files in \
+                 GCCGO_BUILD_REMOTE_EXEC_CERT and GCCGO_BUILD_REMOTE_EXEC_KEY",
+            );
+        }
+        None
+    }
+
     /// Runs `f` on the runtime thread and waits for it.
     fn block<F, T>(&self, f: F) -> Result<T, Error>
     where

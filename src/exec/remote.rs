@@ -301,7 +301,14 @@ impl Remote {
                 self.client.url(),
                 e.message
             ),
-            _ => format!("remote execution on {}: {}", self.client.url(), e.message),
+            _ => match self.client.tls_hint(e) {
+                Some(hint) => format!(
+                    "remote execution on {}: {} ({hint})",
+                    self.client.url(),
+                    e.message
+                ),
+                None => format!("remote execution on {}: {}", self.client.url(), e.message),
+            },
         };
         if self.settings.strict {
             return (

@@ -142,6 +142,12 @@ impl Grid {
     /// `start` with `extra` appended to tests/reapi/buildgrid.yml (top-level
     /// settings such as `authorization:`).
     pub fn start_with(extra: &str) -> Grid {
+        Grid::start_edited(|cfg| cfg + extra)
+    }
+
+    /// `start` with tests/reapi/buildgrid.yml (placeholders filled in)
+    /// rewritten by `edit`.
+    pub fn start_edited(edit: impl FnOnce(String) -> String) -> Grid {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         use std::os::unix::fs::PermissionsExt;
@@ -202,8 +208,8 @@ impl Grid {
         .unwrap()
         .replace("@PORT@", &g.port.to_string())
         .replace("@PG@", &pgport.to_string())
-        .replace("@CAS@", &g.cas().to_string_lossy())
-            + extra;
+        .replace("@CAS@", &g.cas().to_string_lossy());
+        let cfg = edit(cfg);
         let d = g.dir.path();
         std::fs::write(d.join("bgd.yml"), cfg).unwrap();
         let mut server = Command::new(&bgd);
@@ -1042,4 +1048,105 @@ fn embed_and_cgo_packages_compile_remotely_byte_identical_to_local() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// A CA and, signed by it, a server certificate for 127.0.0.1 and a client
+/// certificate, made with openssl in `dir` (`ca.pem`, `server.pem`,
+/// `server.key`, `client.pem`, `client.key`).
+fn test_pki(dir: &Path) {
+    let sh = |script: &str| {
+        let o = Command::new("sh")
+            .args(["-ec", script])
+            .current_dir(dir)
+            .output()
+            .expect("sh");
+        assert!(
+            o.status.success(),
+            "openssl: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=gccgo-build test CA' \
+        -keyout ca.key -out ca.pem 2>/dev/null
+        for who in server client; do
+          openssl req -newkey rsa:2048 -nodes -subj \"/CN=$who\" -keyout $who.key -out $who.csr 2>/dev/null
+        done
+        printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+        printf 'extendedKeyUsage=clientAuth\n' > client.ext
+        for who in server client; do
+          openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile $who.ext -out $who.pem 2>/dev/null
+        done");
+}
+
+/// `grpcs://`: a second BuildGrid channel speaks TLS and asks for a client
+/// certificate. With the test's CA (`GCCGO_BUILD_REMOTE_EXEC_CA`) and a
+/// client certificate (`…_CERT`, `…_KEY`) the compile runs on the worker;
+/// without the client certificate, or without the CA (the web PKI does not
+/// know it), the build is done here with one warning.
+#[test]
+fn grpcs_with_the_ca_and_a_client_certificate_runs_remotely_and_without_them_locally() {
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    test_pki(&pki);
+    let tls_port = free_port();
+    let f = |n: &str| pki.join(n).display().to_string();
+    let mut g = Grid::start_edited(|cfg| {
+        cfg.replacen(
+            "server:\n",
+            &format!(
+                "server:\n  - !channel\n    address: \"127.0.0.1:{tls_port}\"\n    insecure-mode: false\n    \
+                 credentials:\n      tls-server-key: {}\n      tls-server-cert: {}\n      tls-client-certs: {}\n",
+                f("server.key"),
+                f("server.pem"),
+                f("ca.pem")
+            ),
+            1,
+        )
+    });
+    g.worker("tls-w", &platform(None), None);
+    let m = t.path().join("m");
+    hello(&m, "tls", "main.go", "over tls");
+    let url = format!("grpcs://127.0.0.1:{tls_port}/main");
+    let run = |cache: &str, env: &[(&str, String)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gccgo-build"));
+        c.args(["build", "-v", "--cache"])
+            .arg(t.path().join(cache))
+            .args(["-remote-exec", &url, "-o"])
+            .arg(t.path().join(cache).with_extension("exe"))
+            .arg(".")
+            .current_dir(&m)
+            .env_remove("GCCGO_BUILD_REMOTE_EXEC")
+            .envs(env.iter().map(|(k, v)| (k, v)));
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let ca = ("GCCGO_BUILD_REMOTE_EXEC_CA", f("ca.pem"));
+    let cert = ("GCCGO_BUILD_REMOTE_EXEC_CERT", f("client.pem"));
+    let key = ("GCCGO_BUILD_REMOTE_EXEC_KEY", f("client.key"));
+    let err = run("c1", &[ca.clone(), cert.clone(), key.clone()]);
+    assert!(warnings(&err).is_empty(), "{err}");
+    assert_eq!(counts(&err).0, 1, "the compile ran on the worker: {err}");
+    for (cache, env, hint) in [
+        ("c2", vec![ca.clone()], "GCCGO_BUILD_REMOTE_EXEC_CERT and"),
+        (
+            "c3",
+            vec![cert, key],
+            "name its CA's PEM file in GCCGO_BUILD_REMOTE_EXEC_CA",
+        ),
+    ] {
+        let err = run(cache, &env);
+        assert_eq!(warnings(&err).len(), 1, "{env:?}: {err}");
+        assert!(err.contains("building here instead"), "{err}");
+        assert!(err.contains(hint), "{env:?}: {err}");
+        let exe = t.path().join(cache).with_extension("exe");
+        let out = Command::new(&exe).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "over tls\n");
+    }
 }
