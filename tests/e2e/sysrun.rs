@@ -6,7 +6,7 @@
 //! early, loudly, when this machine has none. A boot is seconds, so there
 //! are few tests here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
@@ -40,11 +40,12 @@ fn system_runner_runs_minion_on_24kec_and_prints_what_the_host_build_prints() {
 }
 
 /// dnsq (github.com/miekg/dns, GOPATH mode, with the overlay Debian's
-/// x/sys/unix needs on MIPS) built with the ramips SDK prints on a 24KEc
-/// under a real kernel what the host build prints, float line included.
+/// x/sys/unix needs on MIPS) and cgodemo (cgo, the SDK's C compiler), each
+/// built with a router's SDK, print on its core (24KEc, 24Kc) under a real
+/// kernel what the host builds print, float lines included. The 24Kc half
+/// needs the recipe's big-endian kernel (SKIPPED without it).
 #[test]
-fn system_runner_runs_dnsq_on_24kec_like_the_host_build() {
-    let Some(sdk) = sdk(&RAMIPS) else { return };
+fn system_runner_runs_dnsq_and_cgodemo_on_both_router_cores_like_the_host_build() {
     let tmp = tempfile::tempdir().unwrap();
     let Some(p) = crate::routers::programs(tmp.path())
         .into_iter()
@@ -52,19 +53,45 @@ fn system_runner_runs_dnsq_on_24kec_like_the_host_build() {
     else {
         panic!("dnsq is among the router programs");
     };
-    let want = crate::routers::host_output(&p, tmp.path());
-    let mut c = bin();
-    c.current_dir(&p.dir)
-        .env("GOPATH", p.gopath.as_deref().unwrap_or_default())
-        .env("GO111MODULE", "off")
-        .args(["run", "-runner", "system", "--sdk"])
-        .arg(&sdk)
-        .arg("-overlay")
-        .arg(mips_overlay(tmp.path()))
-        .arg(p.pkg);
-    let (out, err) = ok(run(&mut c));
-    assert!(want.contains("ln2=0.6931471805599453"), "{want}");
-    assert_eq!(out, want, "stderr:\n{err}");
+    let cgodemo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cgodemo");
+    let want_dnsq = crate::routers::host_output(&p, tmp.path());
+    assert!(want_dnsq.contains("ln2=0.6931471805599453"), "{want_dnsq}");
+    let (want_cgo, _) = ok(run(bin()
+        .current_dir(&cgodemo)
+        .args(["run", "./cmd/cgodemo"])));
+    for r in [&RAMIPS, &crate::routers::ATH79] {
+        let Some(sdk) = sdk(r) else { continue };
+        if std::ptr::eq(r, &crate::routers::ATH79) && mips_kernel().is_none() {
+            continue;
+        }
+        let mut c = bin();
+        c.current_dir(&p.dir)
+            .env("GOPATH", p.gopath.as_deref().unwrap_or_default())
+            .env("GO111MODULE", "off")
+            .args(["run", "-runner", "system", "--sdk"])
+            .arg(&sdk)
+            .arg("-overlay")
+            .arg(mips_overlay(tmp.path()))
+            .arg(p.pkg);
+        let (out, err) = ok(run(&mut c));
+        assert_eq!(
+            out,
+            want_dnsq,
+            "dnsq with {}: stderr:\n{err}",
+            sdk.display()
+        );
+        let (out, err) = ok(run(bin()
+            .current_dir(&cgodemo)
+            .args(["run", "-runner", "system", "--sdk"])
+            .arg(&sdk)
+            .arg("./cmd/cgodemo")));
+        assert_eq!(
+            out,
+            want_cgo,
+            "cgodemo with {}: stderr:\n{err}",
+            sdk.display()
+        );
+    }
 }
 
 #[test]
