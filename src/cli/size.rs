@@ -14,7 +14,8 @@ pub struct SizeArgs {
     #[arg(value_name = "BINARY", required_unless_present = "why")]
     pub binary: Option<PathBuf>,
     /// Print why the binary has package PKG, as `go mod why` does: the shortest
-    /// chain of imports from the main package to it (repeat for more).
+    /// chain of imports from the main package to it (repeat for more). A symbol
+    /// as `--by symbol` names it (`crypto/x509.CreateCertificate`) gives its package's chain.
     #[arg(long, value_name = "PKG")]
     pub why: Vec<String>,
     /// With --why: `--target`, `--toolchain`, `--sdk` (the build's choice; it sets the tags).

@@ -1,6 +1,7 @@
-//! `gccgo-build size -why PKG [MAIN]`: loads the main package as `build`
-//! would (same toolchain selection and tags) and prints, as `go mod why`
-//! does, the shortest chain of imports from it to PKG (`sizes::why`).
+//! `gccgo-build size -why PKG|SYMBOL [MAIN]`: loads the main package as
+//! `build` would (same toolchain selection and tags) and prints, as `go mod
+//! why` does, the shortest chain of imports from it to PKG, or to the
+//! package of SYMBOL (a name as `size -by symbol` prints it) (`sizes::why`).
 //!
 //! The edges of the program's own packages come from the loaded graph; a
 //! standard-library package's imports from its export data (the `import`
@@ -17,7 +18,9 @@ use anyhow::Result;
 use object::{Object, ObjectSection};
 
 use crate::build::LoadConfig;
-use crate::sizes::why::{import_chain, render_why};
+use crate::sizes::why::{
+    import_chain, render_symbol_why, render_why, symbol_package, symbol_package_by_name,
+};
 use crate::store::Store;
 
 /// What `size -why` runs with (`cli::size::SizeArgs::why_config`).
@@ -67,14 +70,26 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
         if i > 0 {
             out.push('\n');
         }
-        let chain = import_chain(&roots, &imports, t);
         let known = imports.contains_key(t) || imports.values().any(|v| v.contains(t));
+        if !known && let Some(pkg) = symbol_package(t, imports.keys()) {
+            // A symbol (`size -by symbol`'s names): its package's chain.
+            let chain = import_chain(&roots, &imports, pkg);
+            out.push_str(&render_symbol_why(t, pkg, chain.as_deref()));
+            continue;
+        }
+        let chain = import_chain(&roots, &imports, t);
         if chain.is_none() && !known {
             // Not `go mod why`'s answer: gccgo installs no export data for
             // internal standard-library packages, so their imports (and
             // so packages only they import) are not seen.
+            let (head, pkg) = match symbol_package_by_name(t) {
+                Some(p) if t.starts_with(&format!("{p}.")) && p.contains('/') => {
+                    (format!("{t} (package {p})"), p)
+                }
+                _ => (t.clone(), t.as_str()),
+            };
             out.push_str(&format!(
-                "# {t}\n(no package seen imports {t}: the program's packages and the standard \
+                "# {head}\n(no package seen imports {pkg}: the program's packages and the standard \
                  library's with export data (.gox) do not; an internal standard-library \
                  package, whose export data gccgo does not install, may)\n"
             ));

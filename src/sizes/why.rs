@@ -53,9 +53,80 @@ pub fn render_why(target: &str, chain: Option<&[String]>) -> String {
     }
 }
 
+/// The package a symbol belongs to, for a `-why` target that is no
+/// package: the longest of `packages` that the target continues with a
+/// `.`, as `size -by symbol` prints symbols (`crypto/x509.CreateCertificate`,
+/// `unicode..import`, `net.Resolver.lookupIPAddr`); `None` when none does.
+pub fn symbol_package<'a>(
+    target: &str,
+    packages: impl IntoIterator<Item = &'a String>,
+) -> Option<&'a str> {
+    packages
+        .into_iter()
+        .filter(|p| {
+            target
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with('.'))
+        })
+        .max_by_key(|p| p.len())
+        .map(String::as_str)
+}
+
+/// The package a symbol names by its spelling alone, for a package the
+/// import graph does not hold: the text before the first `.` after the
+/// last `/` (`crypto/elliptic/internal/fiat.p521Mul` →
+/// `crypto/elliptic/internal/fiat`); `None` when there is no such `.`.
+pub fn symbol_package_by_name(target: &str) -> Option<&str> {
+    let slash = target.rfind('/').map_or(0, |i| i + 1);
+    let dot = target[slash..].find('.')? + slash;
+    (dot > 0 && dot + 1 < target.len()).then(|| &target[..dot])
+}
+
+/// The block for a symbol target: `# SYMBOL (package PKG)`, then the
+/// package's chain, or `(main module does not need package PKG)`.
+pub fn render_symbol_why(target: &str, pkg: &str, chain: Option<&[String]>) -> String {
+    let body = render_why(pkg, chain);
+    let rest = body.split_once('\n').map_or("", |(_, r)| r);
+    format!("# {target} (package {pkg})\n{rest}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_symbol_belongs_to_the_longest_package_it_continues() {
+        let pkgs: Vec<String> = ["net", "net/http", "gopkg.in/yaml.v3", "unicode"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(symbol_package("net/http.Get", &pkgs), Some("net/http"));
+        assert_eq!(
+            symbol_package("net.Resolver.lookupIPAddr", &pkgs),
+            Some("net")
+        );
+        assert_eq!(
+            symbol_package("gopkg.in/yaml.v3.Marshal", &pkgs),
+            Some("gopkg.in/yaml.v3")
+        );
+        assert_eq!(symbol_package("unicode..import", &pkgs), Some("unicode"));
+        assert_eq!(symbol_package("netx.F", &pkgs), None);
+        assert_eq!(symbol_package("net.", &pkgs), None);
+        assert_eq!(
+            symbol_package_by_name("crypto/elliptic/internal/fiat.p521Mul"),
+            Some("crypto/elliptic/internal/fiat")
+        );
+        assert_eq!(
+            symbol_package_by_name("gopkg.in/yaml.v3"),
+            Some("gopkg.in/yaml")
+        );
+        assert_eq!(symbol_package_by_name("fmt"), None);
+        let chain = ["m".to_string(), "net".to_string()];
+        assert_eq!(
+            render_symbol_why("net.Dial", "net", Some(&chain)),
+            "# net.Dial (package net)\nm\nnet\n"
+        );
+    }
 
     #[test]
     fn the_shortest_chain_from_main_as_go_mod_why_prints_it() {

@@ -96,3 +96,59 @@ fn why_net_on_dnsq(select: &[&str]) {
         "{out}"
     );
 }
+
+/// `size -why SYMBOL` on the three largest symbols of dnsq (as `size -by
+/// symbol -json` lists them): each answers with its package's chain from
+/// main, or says the package is an internal standard-library one whose
+/// imports gccgo installs no export data for.
+#[test]
+fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = repo.join("examples/dnsq/src/dnsq");
+    let gopath = format!("{}:{GOPATH}", repo.join("examples/dnsq").display());
+    let t = tempfile::tempdir().unwrap();
+    let exe = t.path().join("dnsq");
+    let gb = |args: &[&str]| {
+        let mut c = bin();
+        c.current_dir(&dir)
+            .env("GOPATH", &gopath)
+            .env("GO111MODULE", "off")
+            .args(args);
+        ok(run(&mut c)).0
+    };
+    gb(&["build", "-o", exe.to_str().unwrap(), "."]);
+    let json = gb(&["size", "--by", "symbol", "--json", exe.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut syms: Vec<(u64, String, String)> = v["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["size"].as_u64().unwrap(),
+                s["go_name"].as_str().unwrap_or("").to_string(),
+                s["group"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .filter(|(_, n, g)| !g.is_empty() && n.starts_with(&format!("{g}.")))
+        .collect();
+    syms.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut args = vec!["size"];
+    for (_, name, _) in syms.iter().take(3) {
+        args.extend(["-why", name.as_str()]);
+    }
+    let out = gb(&args);
+    let blocks: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(blocks.len(), 3, "{out}");
+    for ((_, name, group), block) in syms.iter().zip(&blocks) {
+        let lines: Vec<&str> = block.lines().collect();
+        assert_eq!(lines[0], format!("# {name} (package {group})"), "{out}");
+        if lines[1].starts_with("(no package seen imports") {
+            assert!(group.contains("/internal/"), "{out}");
+        } else {
+            assert_eq!(lines[1], "dnsq", "main first: {out}");
+            assert_eq!(lines.last(), Some(&group.as_str()), "{out}");
+        }
+    }
+    eprintln!("{out}");
+}
