@@ -132,7 +132,7 @@ fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
         })
         .filter(|(_, n, g)| !g.is_empty() && n.starts_with(&format!("{g}.")))
         .collect();
-    syms.sort_by(|a, b| b.0.cmp(&a.0));
+    syms.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut args = vec!["size"];
     for (_, name, _) in syms.iter().take(3) {
         args.extend(["-why", name.as_str()]);
