@@ -114,7 +114,7 @@ pub struct Request {
     pub args: Vec<String>,
     /// The working directory, the same path in the guest as here.
     pub dir: PathBuf,
-    /// Copy `dir/testdata/` into the guest (tests).
+    /// Copy the files a test may read into the guest (`add_test_files`).
     pub testdata: bool,
 }
 
@@ -459,7 +459,7 @@ fn write_initramfs(path: &Path, init: &Path, req: &Request) -> Result<()> {
         }
     }
     if req.testdata {
-        add_tree(&mut w, &req.dir.join("testdata"), &acc.join("testdata")).map_err(io)?;
+        add_test_files(&mut w, &req.dir, &acc).map_err(io)?;
     }
     let mut spec = Vec::new();
     for f in [
@@ -499,6 +499,37 @@ fn guest_env(dir: &Path) -> Vec<String> {
         }
     }
     v
+}
+
+/// The files a test may read, as `go test` runs it in the package's
+/// source directory: the directory's own regular files (go-toml reads
+/// `example.toml` beside its sources), its `testdata/` tree, and the
+/// parent's `testdata/` tree (x/text's encodings read `../testdata`).
+/// `guest` is `dir` relative to the guest's root. Other subdirectories
+/// are not copied.
+fn add_test_files<W: std::io::Write>(
+    w: &mut cpio::Writer<W>,
+    dir: &Path,
+    guest: &Path,
+) -> std::io::Result<()> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .collect();
+    files.sort_by_key(|e| e.file_name());
+    for e in files {
+        use std::os::unix::fs::PermissionsExt;
+        let perm = e.metadata()?.permissions().mode() & 0o777;
+        let name = guest.join(e.file_name()).to_string_lossy().into_owned();
+        w.file(&name, perm, &std::fs::read(e.path())?)?;
+    }
+    add_tree(w, &dir.join("testdata"), &guest.join("testdata"))?;
+    if let (Some(up), Some(gup)) = (dir.parent(), guest.parent())
+        && !gup.as_os_str().is_empty()
+    {
+        add_tree(w, &up.join("testdata"), &gup.join("testdata"))?;
+    }
+    Ok(())
 }
 
 /// Adds the tree at `host` (if it exists) as `guest` (relative), following

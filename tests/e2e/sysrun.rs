@@ -114,9 +114,18 @@ fn system_runner_runs_minion_on_24kc_big_endian_with_the_recipe_kernel() {
 #[test]
 fn system_runner_keeps_stdout_stderr_and_exit_status_apart_and_tests_see_testdata() {
     let Some(sdk) = sdk(&RAMIPS) else { return };
-    let tmp = tempfile::tempdir().unwrap();
+    let top = tempfile::tempdir().unwrap();
+    let tmp = &top.path().join("g");
+    // As go test: the package's own files and ../testdata are readable too.
     write_tree(
-        tmp.path(),
+        top.path(),
+        &[
+            ("testdata/up.txt", "from ../testdata\n"),
+            ("g/beside.toml", "beside = true\n"),
+        ],
+    );
+    write_tree(
+        tmp,
         &[
             ("go.mod", "module example.com/g\n\ngo 1.18\n"),
             (
@@ -126,12 +135,12 @@ fn system_runner_keeps_stdout_stderr_and_exit_status_apart_and_tests_see_testdat
             ("testdata/in.txt", "from testdata\n"),
             (
                 "g_test.go",
-                "package main\n\nimport (\"os\"; \"testing\")\n\nfunc TestData(t *testing.T) {\n\tb, err := os.ReadFile(\"testdata/in.txt\")\n\tif err != nil || string(b) != \"from testdata\\n\" {\n\t\tt.Fatalf(\"%q %v\", b, err)\n\t}\n\tt.Log(\"read it\")\n}\n\nfunc TestFails(t *testing.T) { t.Error(\"as it should\") }\n",
+                "package main\n\nimport (\"os\"; \"testing\")\n\nfunc TestData(t *testing.T) {\n\tb, err := os.ReadFile(\"testdata/in.txt\")\n\tif err != nil || string(b) != \"from testdata\\n\" {\n\t\tt.Fatalf(\"%q %v\", b, err)\n\t}\n\tfor f, want := range map[string]string{\"../testdata/up.txt\": \"from ../testdata\\n\", \"beside.toml\": \"beside = true\\n\"} {\n\t\tif b, err := os.ReadFile(f); err != nil || string(b) != want {\n\t\t\tt.Fatalf(\"%s: %q %v\", f, b, err)\n\t\t}\n\t}\n\tt.Log(\"read it\")\n}\n\nfunc TestFails(t *testing.T) { t.Error(\"as it should\") }\n",
             ),
         ],
     );
     let o = run(bin()
-        .current_dir(tmp.path())
+        .current_dir(tmp)
         .args(["run", "-runner", "system", "--sdk"])
         .arg(&sdk)
         .args([".", "--", "a b", "c"]));
@@ -144,7 +153,7 @@ fn system_runner_keeps_stdout_stderr_and_exit_status_apart_and_tests_see_testdat
     );
 
     let o = run(bin()
-        .current_dir(tmp.path())
+        .current_dir(tmp)
         .args(["test", "-runner", "system", "-v", "--sdk"])
         .arg(&sdk)
         .arg("."));
