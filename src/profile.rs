@@ -434,10 +434,22 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Profile> {
 
 /// Reads a profile file.
 ///
-/// Errors: the file cannot be read or does not parse.
+/// Errors: the file cannot be read or does not parse; a bare name that is
+/// no file (`-toolchain gccgo-11`) says that `-target` takes profile names.
 pub fn read_profile(path: &Path) -> Result<Profile> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading toolchain profile {}", path.display()))?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.components().count() == 1 => {
+            bail!(
+                "toolchain profile file {0} does not exist: -toolchain takes a profile's file; \
+                 for the profile named {0}, use -target {0} (gccgo-build toolchains lists them)",
+                path.display()
+            )
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("reading toolchain profile {}", path.display()));
+        }
+    };
     parse_profile(&text, &path.display().to_string())
 }
 
@@ -512,6 +524,15 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_name_that_is_no_file_points_to_target() {
+        let e = read_profile(Path::new("no-such-profile-gccgo-42")).unwrap_err();
+        let m = format!("{e:#}");
+        assert!(m.contains("use -target no-such-profile-gccgo-42"), "{m}");
+        let e = read_profile(Path::new("/nonexistent/dir/p.toml")).unwrap_err();
+        assert!(format!("{e:#}").starts_with("reading toolchain profile /nonexistent/dir/p.toml"));
+    }
 
     #[test]
     fn builtin_profiles_parse_and_derive() {
