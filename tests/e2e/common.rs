@@ -237,6 +237,16 @@ pub fn mips_overlay(dir: &Path) -> PathBuf {
 /// by the run, and `vars` set last. The one place the go-vs-gccgo-build
 /// tests start both tools (see `same_as_go`).
 pub fn go_or_ours(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut c = go_or_ours_command(go, dir, args);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    run(&mut c)
+}
+
+/// `go_or_ours`' command before `vars`: for a caller that also clears
+/// variables of its own (env_remove then env: the last word wins).
+pub fn go_or_ours_command(go: bool, dir: &Path, args: &[&str]) -> Command {
     let mut c = if go { Command::new(go_path()) } else { bin() };
     for v in GO_TARGET_VARS.iter().chain(&["GOBIN", "GOTMPDIR"]) {
         c.env_remove(v);
@@ -251,10 +261,7 @@ pub fn go_or_ours(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) ->
             std::env::temp_dir().join("gccgo-build-e2e-gocache"),
         );
     }
-    for (k, v) in vars {
-        c.env(k, v);
-    }
-    run(&mut c)
+    c
 }
 
 /// The go command's absolute path, from this process's PATH (so that a

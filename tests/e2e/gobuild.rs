@@ -6,7 +6,7 @@
 //! and `bin/GOOS_GOARCH` for a cross target, with go's errors.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::common::*;
 
@@ -38,23 +38,8 @@ fn module(root: &Path) {
 /// Runs `args` in `dir` through go 1.19 (`go == true`) or gccgo-build,
 /// with GOBIN, GOPATH and HOME set from `vars` only.
 fn cmd(go: bool, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
-    let mut c = if go { Command::new("go") } else { bin() };
-    for v in GO_TARGET_VARS
-        .iter()
-        .chain(&["GOBIN", "GOPATH", "GOTMPDIR"])
-    {
-        c.env_remove(v);
-    }
-    c.args(args)
-        .current_dir(dir)
-        .env("GOENV", "off")
-        .env("GOFLAGS", "");
-    if go {
-        c.env(
-            "GOCACHE",
-            std::env::temp_dir().join("gccgo-build-e2e-gocache"),
-        );
-    }
+    let mut c = go_or_ours_command(go, dir, args);
+    c.env_remove("GOPATH");
     for (k, v) in vars {
         c.env(k, v);
     }
