@@ -28,6 +28,7 @@ mod vendor;
 pub use files::{COMMAND_LINE_ARGUMENTS, go_files_root};
 pub use module::{
     GraphError, ModGraph, ModVersion, ModuleInfo, ModuleMode, compare_versions, missing_text,
+    relative_to,
 };
 pub use nomod::NO_MOD_ROOT;
 

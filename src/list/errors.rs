@@ -407,18 +407,9 @@ impl Walk<'_> {
 
 /// `file` relative to `dir` (`../` steps allowed), when both are absolute.
 fn pathdiff(file: &Path, dir: &Path) -> Option<String> {
-    let (f, d): (Vec<_>, Vec<_>) = (file.components().collect(), dir.components().collect());
-    if !file.is_absolute() || !dir.is_absolute() {
-        return None;
-    }
-    let common = f.iter().zip(&d).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); d.len() - common];
-    parts.extend(
-        f[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    Some(parts.join("/"))
+    (file.is_absolute() && dir.is_absolute())
+        .then(|| crate::resolve::relative_to(file, dir))
+        .flatten()
 }
 
 /// The resolver's message for an import path no module provides, in the

@@ -660,8 +660,9 @@ fn go_version_of(file: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// `abs` relative to `base` (`../x`, `x/y`, `.`), both absolute and clean.
-fn relative_to(abs: &Path, base: &Path) -> Option<String> {
+/// `abs` relative to `base` (`../x`, `x/y`, `.`), both absolute and clean;
+/// `None` when they share no component.
+pub fn relative_to(abs: &Path, base: &Path) -> Option<String> {
     let a: Vec<_> = abs.components().collect();
     let b: Vec<_> = base.components().collect();
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
