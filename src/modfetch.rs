@@ -218,23 +218,41 @@ impl Fetcher {
         if self.readonly && !self.has_sum(path, &key) {
             bail!("{path}@{version}: missing go.sum entry; to add it:\n\tgo mod download {path}");
         }
-        let data = match self.cache.read(path, version, "mod") {
-            Some(d) => d,
+        let data = self.go_mod_unverified(path, version)?;
+        self.check_sum(path, &key, &dirhash::hash_go_mod(&data))?;
+        self.keep_go_mod(path, version, &data)?;
+        Ok(data)
+    }
+
+    /// The go.mod of `path` at `version` as the cache or else the proxy
+    /// has it, checked against nothing and written nowhere (a query's
+    /// look, as go's `versionHasGoMod`; `go_mod` checks it).
+    ///
+    /// Errors: a fetch failure.
+    fn go_mod_unverified(&self, path: &str, version: &str) -> Result<Vec<u8>> {
+        match self.cache.read(path, version, "mod") {
+            Some(d) => Ok(d),
             None => self
                 .fetch(
                     path,
                     &format!("@v/{}.mod", cache::escape(version)),
                     MAX_SMALL,
                 )
-                .map_err(|e| anyhow!("{path}@{version}: {e}"))?,
-        };
-        self.check_sum(path, &key, &dirhash::hash_go_mod(&data))?;
+                .map_err(|e| anyhow!("{path}@{version}: {e}")),
+        }
+    }
+
+    /// Writes `data` as the cache's `.mod` of `path` at `version` when it
+    /// has none, and the `list` file again.
+    ///
+    /// Errors: the cache cannot be written.
+    fn keep_go_mod(&self, path: &str, version: &str, data: &[u8]) -> Result<()> {
         let file = self.cache.file(path, version, "mod");
         if !file.is_file() {
-            cache::write_atomic(&file, &data)?;
+            cache::write_atomic(&file, data)?;
             self.cache.rewrite_list(path)?;
         }
-        Ok(data)
+        Ok(())
     }
 
     /// The `.info` of `path` at `version` (cache, else proxy, then cached).

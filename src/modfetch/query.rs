@@ -84,21 +84,8 @@ fn without_incompatible_past_go_mod(
     let Some(last) = vs[..i].last() else {
         return Ok(vs);
     };
-    let data = match f.cache.read(path, last, "mod") {
-        Some(d) => d,
-        None => {
-            let d = f
-                .fetch(
-                    path,
-                    &format!("@v/{}.mod", super::cache::escape(last)),
-                    MAX_SMALL,
-                )
-                .map_err(|e| anyhow!("{path}@{last}: {e}"))?;
-            super::cache::write_atomic(&f.cache.file(path, last, "mod"), &d)?;
-            f.cache.rewrite_list(path)?;
-            d
-        }
-    };
+    let data = f.go_mod_unverified(path, last)?;
+    f.keep_go_mod(path, last, &data)?;
     if data == format!("module {path}\n").as_bytes() {
         return Ok(vs);
     }
