@@ -249,21 +249,15 @@ impl CodeRepo {
             self.check_major(&c, v)?;
             return Ok((c, v.to_string()));
         }
-        if let Some(base) = v.strip_suffix("+incompatible")
-            && is_canonical(base)
-        {
+        // A release (`v1.2.3`, or `v2.0.0+incompatible`): its tag must exist.
+        let tagged = match v.strip_suffix("+incompatible") {
+            Some(base) => Some(base).filter(|b| is_canonical(b)),
+            None => Some(v).filter(|v| is_canonical(v)),
+        };
+        if let Some(base) = tagged {
             let tag = format!("{}{base}", self.tag_prefix());
             if !self.git.refs()?.contains_key(&format!("refs/tags/{tag}")) {
                 bail!("invalid version: unknown revision {base}");
-            }
-            let c = self.git.stat(&tag)?;
-            self.check_major(&c, v)?;
-            return Ok((c, v.to_string()));
-        }
-        if is_canonical(v) {
-            let tag = format!("{}{v}", self.tag_prefix());
-            if !self.git.refs()?.contains_key(&format!("refs/tags/{tag}")) {
-                bail!("invalid version: unknown revision {v}");
             }
             let c = self.git.stat(&tag)?;
             self.check_major(&c, v)?;
