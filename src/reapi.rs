@@ -271,6 +271,8 @@ pub struct Client {
     handle: tokio::runtime::Handle,
     channel: Channel,
     token: Option<String>,
+    /// Whether TLS shows a client certificate (`GCCGO_BUILD_REMOTE_EXEC_CERT`/`_KEY`).
+    client_cert: bool,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -322,8 +324,11 @@ impl Client {
             .connect_timeout(cfg.connect_timeout)
             .http2_keep_alive_interval(Duration::from_secs(20))
             .keep_alive_timeout(Duration::from_secs(10));
+        let mut client_cert = false;
         if cfg.tls {
-            ep = ep.tls_config(tls_config()?).context("setting up TLS")?;
+            let (tls, identity) = tls_config()?;
+            ep = ep.tls_config(tls).context("setting up TLS")?;
+            client_cert = identity;
         }
         let channel = {
             let _guard = handle.enter();
@@ -334,6 +339,7 @@ impl Client {
             handle,
             channel,
             token,
+            client_cert,
             _stop: stop,
         })
     }
@@ -347,8 +353,9 @@ impl Client {
     /// as a clause for the warning line, or `None`: a server certificate
     /// no trusted CA signed (rustls' `UnknownIssuer`), or a connection the
     /// server dropped while we showed no client certificate (a server
-    /// that asks for one closes the handshake, which gRPC reports as
-    /// CANCELLED or UNAVAILABLE).
+    /// that asks for one closes the handshake, which gRPC reports, by
+    /// timing, as CANCELLED, UNAVAILABLE or UNKNOWN `transport error`:
+    /// any `ErrorKind::Unreachable`).
     pub fn tls_hint(&self, e: &Error) -> Option<&'static str> {
         if !self.cfg.tls {
             return None;
@@ -360,8 +367,7 @@ impl Client {
                  file in GCCGO_BUILD_REMOTE_EXEC_CA (unset, the web PKI's roots are used)",
             );
         }
-        let no_identity = std::env::var_os("GCCGO_BUILD_REMOTE_EXEC_CERT").is_none();
-        if no_identity && (m.contains("Cancelled") || m.contains("Unavailable")) {
+        if !self.client_cert && e.kind == ErrorKind::Unreachable {
             return Some(
                 "if the server asks for a client certificate (mTLS), name its PEM files in \
                  GCCGO_BUILD_REMOTE_EXEC_CERT and GCCGO_BUILD_REMOTE_EXEC_KEY",
@@ -879,7 +885,9 @@ fn uuid_like(hash: &str) -> String {
     )
 }
 
-fn tls_config() -> Result<tonic::transport::ClientTlsConfig> {
+/// The TLS settings the environment names, and whether they show a
+/// client certificate.
+fn tls_config() -> Result<(tonic::transport::ClientTlsConfig, bool)> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |var: &str| -> Result<Option<Vec<u8>>> {
         match std::env::var_os(var) {
@@ -894,13 +902,17 @@ fn tls_config() -> Result<tonic::transport::ClientTlsConfig> {
         Some(ca) => tls.ca_certificate(Certificate::from_pem(ca)),
         None => tls.with_webpki_roots(),
     };
-    if let (Some(cert), Some(key)) = (
+    let identity = match (
         read("GCCGO_BUILD_REMOTE_EXEC_CERT")?,
         read("GCCGO_BUILD_REMOTE_EXEC_KEY")?,
     ) {
-        tls = tls.identity(Identity::from_pem(cert, key));
-    }
-    Ok(tls)
+        (Some(cert), Some(key)) => {
+            tls = tls.identity(Identity::from_pem(cert, key));
+            true
+        }
+        _ => false,
+    };
+    Ok((tls, identity))
 }
 
 #[cfg(test)]
