@@ -83,9 +83,7 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
             // internal standard-library packages, so their imports (and
             // so packages only they import) are not seen.
             let (head, pkg) = match symbol_package_by_name(t) {
-                Some(p) if t.starts_with(&format!("{p}.")) && p.contains('/') => {
-                    (format!("{t} (package {p})"), p)
-                }
+                Some(p) if p.contains('/') => (format!("{t} (package {p})"), p),
                 _ => (t.clone(), t.as_str()),
             };
             out.push_str(&format!(
