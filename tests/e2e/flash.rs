@@ -29,11 +29,16 @@ fn device(ext: &str) -> String {
     let shared = std::env::var("GCCGO_BUILD_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    shared
+    let p = shared
         .join("devices")
-        .join(format!("lenovo-y1-mt7620a.{ext}"))
-        .to_string_lossy()
-        .into_owned()
+        .join(format!("lenovo-y1-mt7620a.{ext}"));
+    assert!(
+        p.is_file(),
+        "{}: missing; the device descriptions come from ../shared/devices beside the \
+         checkout, or set GCCGO_BUILD_SHARED to the directory that holds devices/",
+        p.display()
+    );
+    p.to_string_lossy().into_owned()
 }
 
 /// The bytes up to the end of the last loaded section (what `size`

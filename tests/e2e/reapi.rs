@@ -896,8 +896,10 @@ fn an_interrupt_cancels_the_remote_operations_and_leaves_no_output() {
         if log.contains("cancelled by the server") && gone {
             break;
         }
+        // Generous: on a loaded machine the worker's 0.5 s session polls
+        // time out for a while before one gets through (seen at 15 s).
         assert!(
-            t0.elapsed() < Duration::from_secs(15),
+            t0.elapsed() < Duration::from_secs(60),
             "the remote compile was not cancelled (pid {pid} alive: {}):\n{log}",
             !gone
         );
