@@ -1,7 +1,8 @@
 //! Locate: where a router profile's compiler is when neither `-sdk` nor
 //! `$STAGING_DIR` names an SDK. The order, after those two: the SDKs that
 //! `toolchains/sdk/build` made (its cache root; the plain variant, or the
-//! unpacked prebuilt copy, before the `sections` one; the newest first),
+//! unpacked prebuilt copy, before the `sections` one, before the `lto`
+//! one, whose links are much slower; the newest first),
 //! then PATH, by each triple the profile accepts (`triples`: the glibc
 //! `<arch>-openwrt-linux-gnu` that gccgo SDKs really are, and the musl one
 //! where a musl gccgo exists).
@@ -22,13 +23,39 @@ use std::time::SystemTime;
 use super::{Entry, Registry, Source, find_sdk, profile_from_sdk, sdk};
 use crate::toolchain::find_program;
 
+/// Which libgo an SDK of the recipe has (toolchains/sdk/build's VARIANT),
+/// in the order `locate` prefers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LibgoVariant {
+    /// GCC's own build (`-O2 -g`), also the unpacked prebuilt copy.
+    Plain,
+    /// Rebuilt `-Os -ffunction-sections -fdata-sections`.
+    Sections,
+    /// Rebuilt as `Sections` plus `-flto -ffat-lto-objects`.
+    Lto,
+}
+
+impl LibgoVariant {
+    /// The variant a directory name of the recipe says
+    /// (`<target>-<variant>-<key>`; anything else is plain).
+    pub fn of_dir_name(name: &str) -> LibgoVariant {
+        if name.contains("-sections-") {
+            LibgoVariant::Sections
+        } else if name.contains("-lto-") {
+            LibgoVariant::Lto
+        } else {
+            LibgoVariant::Plain
+        }
+    }
+}
+
 /// One SDK directory `toolchains/sdk/build` made (or unpacked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecipeSdk {
-    /// `<root>/<target>[-sections|-prebuilt]-<key>`: the `-sdk` argument.
+    /// `<root>/<target>[-sections|-lto|-prebuilt]-<key>`: the `-sdk` argument.
     pub dir: PathBuf,
-    /// Whether libgo was rebuilt with sections (the `sections` variant).
-    pub sections: bool,
+    /// Which libgo it has.
+    pub variant: LibgoVariant,
     /// When its `.complete` marker was written.
     pub made: SystemTime,
 }
@@ -52,7 +79,7 @@ pub fn recipe_roots() -> Vec<PathBuf> {
 }
 
 /// The finished SDKs under `roots`: plain (and prebuilt) before
-/// `sections`, then the newest `.complete` first, then by name.
+/// `sections` before `lto`, then the newest `.complete` first, then by name.
 pub fn recipe_sdks(roots: &[PathBuf]) -> Vec<RecipeSdk> {
     let mut found = Vec::new();
     for root in roots {
@@ -71,15 +98,15 @@ pub fn recipe_sdks(roots: &[PathBuf]) -> Vec<RecipeSdk> {
                 continue;
             };
             found.push(RecipeSdk {
-                sections: name.contains("-sections-"),
+                variant: LibgoVariant::of_dir_name(&name),
                 dir,
                 made,
             });
         }
     }
     found.sort_by(|a, b| {
-        (a.sections, std::cmp::Reverse(a.made), &a.dir).cmp(&(
-            b.sections,
+        (a.variant, std::cmp::Reverse(a.made), &a.dir).cmp(&(
+            b.variant,
             std::cmp::Reverse(b.made),
             &b.dir,
         ))
@@ -213,8 +240,9 @@ mod tests {
     }
 
     #[test]
-    fn plain_before_sections_then_newest_first() {
+    fn plain_before_sections_before_lto_then_newest_first() {
         let d = tempfile::tempdir().unwrap();
+        sdk_dir(d.path(), "ramips-lto-eeee", 0);
         sdk_dir(d.path(), "ramips-sections-bbbb", 1);
         sdk_dir(d.path(), "ramips-aaaa", 100);
         sdk_dir(d.path(), "ramips-prebuilt-cccc", 10);
@@ -229,7 +257,8 @@ mod tests {
             [
                 "ramips-prebuilt-cccc",
                 "ramips-aaaa",
-                "ramips-sections-bbbb"
+                "ramips-sections-bbbb",
+                "ramips-lto-eeee"
             ]
         );
     }
