@@ -593,14 +593,20 @@ fn object_outputs(tc: &Toolchain, obj: &Path, export: bool, steps: &mut Vec<Step
 }
 
 /// The flags of a link after its objects: the link mode's
-/// (`-static-libgo`, `-static`, none), the profile's compile and link
-/// flags, `--ldflags`, then the chosen linker's `-fuse-ld=NAME`.
+/// (`-static-libgo`, `-static`, none), those of a libgo with LTO bytecode
+/// in a static link (`toolchain::lto::link_flags`, one partition when the
+/// link drops unused sections, as `--size` does), the profile's compile
+/// and link flags, `--ldflags`, then the chosen linker's `-fuse-ld=NAME`.
 fn link_flags(tc: &Toolchain, flags: &Flags) -> Vec<String> {
     let mut ld: Vec<String> = match flags.link {
         LinkMode::StaticLibgo => vec!["-static-libgo".into()],
         LinkMode::Static => vec!["-static".into()],
         LinkMode::Dynamic => vec![],
     };
+    if tc.libgo_lto && flags.link != LinkMode::Dynamic {
+        let gc_sections = flags.ldflags.iter().any(|f| f == "-Wl,--gc-sections");
+        ld.extend(crate::toolchain::lto::link_flags(gc_sections));
+    }
     ld.extend(tc.cflags.iter().cloned());
     ld.extend(tc.ldflags.iter().cloned());
     ld.extend(flags.ldflags.iter().cloned());

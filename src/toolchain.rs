@@ -11,6 +11,7 @@
 mod exports;
 mod ldprobe;
 mod linker;
+pub mod lto;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -189,6 +190,9 @@ pub struct Toolchain {
     /// The compiler's own float ABI (`soft`/`hard`), which its libgo and crt
     /// files have, whatever `-m*-float` the profile adds.
     pub float_abi: Option<String>,
+    /// Whether its libgo.a holds LTO bytecode (toolchains/sdk/build's `lto`
+    /// variant): static links then take `lto::link_flags`.
+    pub libgo_lto: bool,
     /// Identity for cache keys: path, version, machine, size and mtime of the binary.
     pub identity: CompilerId,
 }
@@ -375,6 +379,7 @@ impl Toolchain {
             runner_kind: spec.runner_kind.clone(),
             remote: spec.remote.clone(),
             float_abi: facts.float_abi.clone(),
+            libgo_lto: facts.libgo_lto,
             identity,
         })
     }
@@ -477,6 +482,9 @@ pub struct CompilerFacts {
     /// `-Q --help=target`, else `-dumpspecs`); `None` when neither says.
     #[serde(default)]
     pub float_abi: Option<String>,
+    /// Whether the libgo.a it links holds LTO bytecode (`lto::libgo_is_lto`).
+    #[serde(default)]
+    pub libgo_lto: bool,
 }
 
 impl CompilerFacts {
@@ -485,9 +493,9 @@ impl CompilerFacts {
     ///
     /// Errors when the compiler does not run or does not answer.
     pub fn of(gccgo: &Path, store: &Store) -> Result<CompilerFacts> {
-        // "2": the facts gained `float_abi`.
+        // "3": the facts gained `libgo_lto` ("2": `float_abi`).
         let memo = crate::store::stamp(gccgo).and_then(|(size, mtime)| {
-            let id = format!("2\n{}\n{size}\n{mtime}", gccgo.display());
+            let id = format!("3\n{}\n{size}\n{mtime}", gccgo.display());
             store.memo_path("compilers", &id, ".json")
         });
         if let Some(f) = store.read_json(memo.as_deref()) {
@@ -515,6 +523,7 @@ impl CompilerFacts {
             version_line,
             search_dirs,
             float_abi: ask_float_abi(gccgo).map(String::from),
+            libgo_lto: lto::libgo_is_lto(gccgo),
         };
         store.write_json(memo.as_deref(), &f);
         Ok(f)

@@ -40,6 +40,7 @@ mod remote;
 mod replay;
 mod reproducible;
 mod routers;
+mod sdk_lto;
 mod size;
 mod size_why;
 mod sysrun;
