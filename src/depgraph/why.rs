@@ -8,8 +8,11 @@
 //! lines at the head of `<std_dir>/<path>.gox`, gccgo's export format), as
 //! gccgo-build compiles no standard-library package itself. gccgo installs
 //! no export data for internal standard-library packages
-//! (`crypto/elliptic/internal/nistec`), so what only they import has no
-//! chain here; the answer says so instead of "does not need".
+//! (`crypto/elliptic/internal/nistec`); their imports come instead from the
+//! `init`/`init_graph` lines of the export data that imports them (each
+//! edge there says a package's initialisation waits for another's, which it
+//! imports, directly or not). What is still unseen has no chain; the
+//! answer says so instead of "does not need".
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -60,10 +63,22 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
         }
     }
     roots.sort();
+    let mut init_edges = Vec::new();
     for s in &loaded.toolchain.std {
-        imports
-            .entry(s.clone())
-            .or_insert_with(|| std_imports(&loaded.toolchain.std_dir, s));
+        let (direct, edges) = std_imports(&loaded.toolchain.std_dir, s);
+        imports.entry(s.clone()).or_insert(direct);
+        init_edges.extend(edges);
+    }
+    // Packages with no export data of their own (internal ones) get their
+    // imports from the init graphs that name them.
+    for (from, to) in init_edges {
+        if !loaded.toolchain.std.contains(&from) {
+            let list = imports.entry(from).or_default();
+            if !list.contains(&to) {
+                list.push(to);
+                list.sort();
+            }
+        }
     }
     let mut out = String::new();
     for (i, t) in cfg.targets.iter().enumerate() {
@@ -100,11 +115,12 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
 }
 
 /// The direct imports a standard-library package's export data lists
-/// (`import NAME PATH "PATH"` lines before the declarations), sorted;
-/// empty when the `.gox` cannot be read.
-fn std_imports(std_dir: &Path, path: &str) -> Vec<String> {
+/// (`import NAME PATH "PATH"` lines before the declarations), sorted, and
+/// the edges of its init graph (`init_graph_edges`); empty when the `.gox`
+/// cannot be read.
+fn std_imports(std_dir: &Path, path: &str) -> (Vec<String>, Vec<(String, String)>) {
     let Ok(file) = std::fs::read(std_dir.join(format!("{path}.gox"))) else {
-        return Vec::new();
+        return Default::default();
     };
     let data = if file.starts_with(b"v") {
         file
@@ -113,11 +129,12 @@ fn std_imports(std_dir: &Path, path: &str) -> Vec<String> {
             o.section_by_name(".go_export")
                 .and_then(|s| s.data().ok().map(<[u8]>::to_vec))
         }) else {
-            return Vec::new();
+            return Default::default();
         };
         d
     };
     let text = String::from_utf8_lossy(&data);
+    let edges = init_graph_edges(&text);
     let mut out: Vec<String> = text
         .lines()
         .take_while(|l| !l.starts_with("func ") && !l.starts_with("type "))
@@ -128,5 +145,88 @@ fn std_imports(std_dir: &Path, path: &str) -> Vec<String> {
         .collect();
     out.sort();
     out.dedup();
-    out
+    (out, edges)
+}
+
+/// The edges `(package, package it waits for)` of gccgo export data's init
+/// graph: the `init NAME SYMBOL …` line lists packages by their init
+/// symbol (`crypto_1elliptic_1internal_1fiat..import`; `~` marks one with
+/// no init function), and `init_graph A B …` pairs index that list, as
+/// gofrontend's `Export::write_imported_init_fns` writes them. Empty when
+/// the text has neither line.
+fn init_graph_edges(text: &str) -> Vec<(String, String)> {
+    let mut pkgs: Vec<String> = Vec::new();
+    let mut edges = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("init ") {
+            let words: Vec<&str> = rest.split(' ').collect();
+            pkgs = words
+                .chunks(2)
+                .filter_map(|c| c.get(1))
+                .map(|sym| init_symbol_path(sym))
+                .collect();
+        } else if let Some(rest) = line.strip_prefix("init_graph ") {
+            let n: Vec<usize> = rest.split(' ').filter_map(|w| w.parse().ok()).collect();
+            for pair in n.chunks(2) {
+                if let [a, b] = *pair
+                    && let (Some(x), Some(y)) = (pkgs.get(a), pkgs.get(b))
+                {
+                    edges.push((x.clone(), y.clone()));
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// The import path an init symbol names: `crypto_1elliptic..import` and
+/// `~golang_0org_1x_1net_1idna` (GCC 12: `_1` is `/`, `_0` is `.`), or
+/// `crypto..z2felliptic..import` (GCC 11 and earlier: `..z2f`, `..z2e`).
+fn init_symbol_path(sym: &str) -> String {
+    let s = sym.trim_start_matches('~');
+    let s = s.strip_suffix("..import").unwrap_or(s);
+    s.replace("..z2f", "/")
+        .replace("..z2e", ".")
+        .replace("_1", "/")
+        .replace("_0", ".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_graph_names_the_imports_of_a_package_without_export_data() {
+        // From Debian's gccgo 12 crypto/elliptic.gox (shortened): 2 is
+        // nistec (internal, no .gox), 1 is fiat.
+        let text = "v3;\nimport nistec crypto/elliptic/internal/nistec \"crypto/elliptic/internal/nistec\"\n\
+                    init elliptic crypto_1elliptic..import fiat crypto_1elliptic_1internal_1fiat..import \
+                    nistec crypto_1elliptic_1internal_1nistec..import aes ~crypto_1aes\n\
+                    init_graph 0 1 0 2 2 1\n";
+        assert_eq!(
+            init_graph_edges(text),
+            [
+                ("crypto/elliptic", "crypto/elliptic/internal/fiat"),
+                ("crypto/elliptic", "crypto/elliptic/internal/nistec"),
+                (
+                    "crypto/elliptic/internal/nistec",
+                    "crypto/elliptic/internal/fiat"
+                ),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn init_symbols_of_gcc_11_and_12_name_the_same_path() {
+        assert_eq!(
+            init_symbol_path("golang_0org_1x_1net_1idna..import"),
+            "golang.org/x/net/idna"
+        );
+        assert_eq!(init_symbol_path("~crypto_1aes"), "crypto/aes");
+        assert_eq!(
+            init_symbol_path("crypto..z2felliptic..import"),
+            "crypto/elliptic"
+        );
+    }
 }

@@ -99,8 +99,8 @@ fn why_net_on_dnsq(select: &[&str]) {
 
 /// `size -why SYMBOL` on the three largest symbols of dnsq (as `size -by
 /// symbol -json` lists them): each answers with its package's chain from
-/// main, or says the package is an internal standard-library one whose
-/// imports gccgo installs no export data for.
+/// main, internal standard-library packages included (gccgo installs no
+/// export data for them; the init graph of their importers' names them).
 #[test]
 fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -143,12 +143,10 @@ fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
     for ((_, name, group), block) in syms.iter().zip(&blocks) {
         let lines: Vec<&str> = block.lines().collect();
         assert_eq!(lines[0], format!("# {name} (package {group})"), "{out}");
-        if lines[1].starts_with("(no package seen imports") {
-            assert!(group.contains("/internal/"), "{out}");
-        } else {
-            assert_eq!(lines[1], "dnsq", "main first: {out}");
-            assert_eq!(lines.last(), Some(&group.as_str()), "{out}");
-        }
+        // Internal standard-library packages (fiat's p521Mul is among the
+        // three) too: their imports come from the init graphs that name them.
+        assert_eq!(lines[1], "dnsq", "main first: {out}");
+        assert_eq!(lines.last(), Some(&group.as_str()), "{out}");
     }
     eprintln!("{out}");
 }
