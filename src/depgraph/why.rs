@@ -14,7 +14,7 @@
 //! imports, directly or not). What is still unseen has no chain; the
 //! answer says so instead of "does not need".
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::Result;
@@ -71,14 +71,15 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
     }
     // Packages with no export data of their own (internal ones) get their
     // imports from the init graphs that name them.
+    let mut unseen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (from, to) in init_edges {
         if !loaded.toolchain.std.contains(&from) {
-            let list = imports.entry(from).or_default();
-            if !list.contains(&to) {
-                list.push(to);
-                list.sort();
-            }
+            unseen.entry(from).or_default().insert(to);
         }
+    }
+    for (from, to) in unseen {
+        // Sorted, as every other entry: the set's order.
+        imports.insert(from, to.into_iter().collect());
     }
     let mut out = String::new();
     for (i, t) in cfg.targets.iter().enumerate() {

@@ -54,22 +54,24 @@ pub(crate) const ATH79: Router = Router {
 /// prebuilt copy at the same time.
 pub(crate) fn sdk(r: &Router) -> Option<PathBuf> {
     static SDKS: OnceLock<[Option<PathBuf>; 2]> = OnceLock::new();
-    let all = SDKS.get_or_init(|| {
-        [RAMIPS.sdk, ATH79.sdk].map(|name| {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/sdk/build");
-            let o = run(Command::new(script).args(["--no-build", name, "plain"]));
-            if o.status.code() == Some(3) {
-                eprintln!(
-                    "SKIPPED: no soft-float {name} SDK on this machine: {}",
-                    String::from_utf8_lossy(&o.stderr).trim()
-                );
-                return None;
-            }
-            let (out, _) = ok(o);
-            Some(PathBuf::from(out.trim()))
-        })
-    });
+    let all = SDKS.get_or_init(|| [RAMIPS.sdk, ATH79.sdk].map(|name| recipe_sdk(name, "plain")));
     all[usize::from(r.sdk == ATH79.sdk)].clone()
+}
+
+/// The SDK `toolchains/sdk/build --no-build TARGET VARIANT` prints, or
+/// `None` (said on stderr as SKIPPED) when this machine has none.
+pub(crate) fn recipe_sdk(target: &str, variant: &str) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/sdk/build");
+    let o = run(Command::new(script).args(["--no-build", target, variant]));
+    if o.status.code() == Some(3) {
+        eprintln!(
+            "SKIPPED: no soft-float {target} {variant} SDK on this machine: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        );
+        return None;
+    }
+    let (out, _) = ok(o);
+    Some(PathBuf::from(out.trim()))
 }
 
 /// One real program: where it is, how it is built, how it is run.

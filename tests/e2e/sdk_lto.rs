@@ -11,29 +11,16 @@
 //! prebuilt copies), so there the test returns early and `scripts/test`
 //! says it was skipped.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use crate::common::*;
-use crate::routers::{host_output, programs};
-
-/// The ramips `lto` SDK, or `None` (said on stderr) when there is none.
-fn lto_sdk() -> Option<PathBuf> {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("toolchains/sdk/build");
-    let o = run(Command::new(script).args(["--no-build", "ramips", "lto"]));
-    if o.status.code() == Some(3) {
-        eprintln!(
-            "SKIPPED: no ramips lto SDK on this machine: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        );
-        return None;
-    }
-    Some(PathBuf::from(ok(o).0.trim()))
-}
+use crate::routers::{host_output, programs, recipe_sdk};
 
 #[test]
 fn lto_libgo_links_quietly_reproducibly_and_runs_on_the_router_core() {
-    let Some(sdk) = lto_sdk() else { return };
+    let Some(sdk) = recipe_sdk("ramips", "lto") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let minion = programs(tmp.path())
         .into_iter()
