@@ -328,7 +328,28 @@ fn parse_mod(s: &str) -> Result<String, String> {
     }
 }
 
+/// [`CompileArgs`] alone, for [`CompileArgs::parse_words`].
+#[derive(Debug, clap::Parser)]
+#[command(no_binary_name = true)]
+struct CompileWords {
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
 impl CompileArgs {
+    /// The flags `build` would take from `words` (flags and packages, no
+    /// command name; clap's double-dash spelling), with `build`'s defaults:
+    /// how another command asks for a build of its own (`size -why`).
+    ///
+    /// Errors: a word `build` does not take, in clap's words (a bug of
+    /// the caller, which makes the words).
+    pub fn parse_words(words: &[String]) -> anyhow::Result<CompileArgs> {
+        use clap::Parser;
+        Ok(CompileWords::try_parse_from(words)
+            .map_err(|e| anyhow::anyhow!("{}", e.render()))?
+            .compile)
+    }
+
     /// The second layer: what the flags mean, defaults resolved (`-j`: the
     /// available parallelism; `--cache`: `store::Store::from_flag`), and
     /// `--size` folded into the compile and link flags. The fields of
@@ -507,7 +528,7 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
         Command::Run(a) => crate::gotest::run_main(&cwd, &a.config(&cwd)?),
         Command::Compare(a) => crate::compare::main(&a.config(&cwd)?),
         Command::Verify(a) => crate::record::verify(&cwd.join(&a.record)),
-        Command::Size(a) => match a.why_config(&cwd) {
+        Command::Size(a) => match a.why_config(&cwd)? {
             Some(w) => crate::depgraph::why::main(&cwd, &w),
             None => crate::sizes::main(&cwd, &a.config()),
         },

@@ -39,6 +39,7 @@ use serde::Serialize;
 
 pub mod demangle;
 pub mod flash;
+pub mod refs;
 pub mod text;
 pub mod treemap;
 pub mod why;

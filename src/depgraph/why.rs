@@ -15,12 +15,12 @@
 //! answer says so instead of "does not need".
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use object::{Object, ObjectSection};
 
-use crate::build::LoadConfig;
+use crate::build::{BuildConfig, LoadConfig};
 use crate::sizes::why::{
     import_chain, render_symbol_why, render_why, symbol_package, symbol_package_by_name,
 };
@@ -35,6 +35,12 @@ pub struct WhyConfig {
     pub targets: Vec<String>,
     /// The cache the toolchain probe's memo lives in.
     pub store: Store,
+    /// An ELF file named instead of a main package: its relocations
+    /// answer every target (`sizes::refs::why_in_binary`), nothing is loaded.
+    pub binary: Option<PathBuf>,
+    /// How to link the main package with its relocations kept, for a
+    /// symbol target's reference chain (`sizes::refs`); `None`: no chain.
+    pub link: Option<BuildConfig>,
 }
 
 /// Runs `size -why`: one `go mod why` block per target, blank-line
@@ -43,6 +49,10 @@ pub struct WhyConfig {
 ///
 /// Errors: loading errors (see `build::load`).
 pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
+    if let Some(b) = &cfg.binary {
+        print!("{}", crate::sizes::refs::why_in_binary(b, &cfg.targets)?);
+        return Ok(0);
+    }
     let loaded = crate::build::load(cwd, &cfg.load, &cfg.store)?;
     let g = &loaded.graph;
     let mut imports: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -81,6 +91,17 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
         // Sorted, as every other entry: the set's order.
         imports.insert(from, to.into_iter().collect());
     }
+    let is_symbol = |t: &String| {
+        !imports.contains_key(t)
+            && !imports.values().any(|v| v.contains(t))
+            && symbol_package_by_name(t).is_some()
+    };
+    // Symbols get their reference chains from the program linked with its
+    // relocations kept (through the cache, as `build` would link it).
+    let linked = match &cfg.link {
+        Some(link) if cfg.targets.iter().any(is_symbol) => Some(link_with_relocs(cwd, link)?),
+        _ => None,
+    };
     let mut out = String::new();
     for (i, t) in cfg.targets.iter().enumerate() {
         if i > 0 {
@@ -91,6 +112,9 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
             // A symbol (`size -by symbol`'s names): its package's chain.
             let chain = import_chain(&roots, &imports, pkg);
             out.push_str(&render_symbol_why(t, pkg, chain.as_deref()));
+            if let Some((g, name, _)) = &linked {
+                out.push_str(&crate::sizes::refs::render_references(g, t, name));
+            }
             continue;
         }
         let chain = import_chain(&roots, &imports, t);
@@ -107,12 +131,40 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
                  library's with export data (.gox) do not; an internal standard-library \
                  package, whose export data gccgo does not install, may)\n"
             ));
+            if let Some((g, name, _)) = &linked {
+                out.push_str(&crate::sizes::refs::render_references(g, t, name));
+            }
             continue;
         }
         out.push_str(&render_why(t, chain.as_deref()));
     }
     print!("{out}");
     Ok(0)
+}
+
+/// Links the main package as `link` says (its output a temporary file)
+/// and reads its references: the graph, how the binary is named in the
+/// answer, and the directory that holds it (removed when dropped).
+///
+/// Errors: the build's, or the linked file's (`sizes::refs::Graph::read`).
+fn link_with_relocs(
+    cwd: &Path,
+    link: &BuildConfig,
+) -> Result<(crate::sizes::refs::Graph, String, tempfile::TempDir)> {
+    let dir = tempfile::Builder::new()
+        .prefix("gccgo-build-why")
+        .tempdir()?;
+    let exe = dir.path().join("prog");
+    let mut cfg = link.clone();
+    cfg.output = Some(exe.clone());
+    let status = crate::build::build(cwd, &cfg)?;
+    if status != 0 {
+        anyhow::bail!("size -why: linking the program to read its references failed (above)");
+    }
+    let data = std::fs::read(&exe)?;
+    let name = "the program linked with -ldflags=-Wl,--emit-relocs".to_string();
+    let g = crate::sizes::refs::Graph::read(&name, &data)?;
+    Ok((g, name, dir))
 }
 
 /// The direct imports a standard-library package's export data lists

@@ -1,5 +1,8 @@
 //! `size -why PKG`: the chain of imports that keeps a package in the
-//! binary, as `go mod why` prints it (compared with go 1.19's output).
+//! binary, as `go mod why` prints it (compared with go 1.19's output);
+//! `size -why SYMBOL`: also the chain of references from `main.main`,
+//! read from the relocations the linker keeps with `--emit-relocs` and
+//! checked here edge by edge against readelf's listing of the same file.
 
 use std::path::Path;
 use std::process::Command;
@@ -100,24 +103,72 @@ fn why_net_on_dnsq(select: &[&str]) {
 /// `size -why SYMBOL` on the three largest symbols of dnsq (as `size -by
 /// symbol -json` lists them): each answers with its package's chain from
 /// main, internal standard-library packages included (gccgo installs no
-/// export data for them; the init graph of their importers' names them).
+/// export data for them; the init graph of their importers' names them),
+/// then with the chain of references size -why read from the program it
+/// linked with its relocations: from a root to the symbol, or, where no
+/// relocation names the symbol (x86-64 calls within one section need
+/// none), to a symbol of its package.
 #[test]
 fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = repo.join("examples/dnsq/src/dnsq");
-    let gopath = format!("{}:{GOPATH}", repo.join("examples/dnsq").display());
     let t = tempfile::tempdir().unwrap();
     let exe = t.path().join("dnsq");
-    let gb = |args: &[&str]| {
-        let mut c = bin();
-        c.current_dir(&dir)
-            .env("GOPATH", &gopath)
-            .env("GO111MODULE", "off")
-            .args(args);
-        ok(run(&mut c)).0
-    };
+    let gb = |args: &[&str]| ok(run(dnsq_command(&dir).args(args))).0;
     gb(&["build", "-o", exe.to_str().unwrap(), "."]);
-    let json = gb(&["size", "--by", "symbol", "--json", exe.to_str().unwrap()]);
+    let syms = largest_go_symbols(&exe, 3);
+    let mut args = vec!["size"];
+    for (name, _) in &syms {
+        args.extend(["-why", name.as_str()]);
+    }
+    let out = gb(&args);
+    let blocks: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(blocks.len(), 3, "{out}");
+    for ((name, group), block) in syms.iter().zip(&blocks) {
+        let (imports, refs) = block
+            .split_once("references, from the relocations of ")
+            .unwrap_or_else(|| panic!("no reference chain for {name}: {out}"));
+        let lines: Vec<&str> = imports.lines().collect();
+        assert_eq!(lines[0], format!("# {name} (package {group})"), "{out}");
+        // Internal standard-library packages (fiat's p521Mul is among the
+        // three) too: their imports come from the init graphs that name them.
+        assert_eq!(lines[1], "dnsq", "main first: {out}");
+        assert_eq!(lines.last(), Some(&group.as_str()), "{out}");
+        let chain: Vec<&str> = refs.lines().skip(1).map(str::trim).collect();
+        assert!(ROOTS.contains(&chain[0]), "from a root: {out}");
+        let last = chain.last().unwrap().split("  (").next().unwrap();
+        if refs.contains("none refers to") {
+            assert!(last.starts_with(&format!("{group}.")), "{out}");
+        } else {
+            assert_eq!(last, name, "{out}");
+        }
+    }
+    eprintln!("{out}");
+}
+
+/// The roots a reference chain starts from: `main.main`, the main
+/// package's initialisation.
+const ROOTS: [&str; 2] = ["main.main", "__go_init_main"];
+
+/// `gccgo-build` in dnsq's main package with its GOPATH, GOPATH mode.
+fn dnsq_command(dir: &Path) -> Command {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut c = bin();
+    c.current_dir(dir)
+        .env(
+            "GOPATH",
+            format!("{}:{GOPATH}", repo.join("examples/dnsq").display()),
+        )
+        .env("GO111MODULE", "off");
+    c
+}
+
+/// The `n` largest symbols of `exe` with a Go package (`size -by symbol
+/// -json`): `(go_name, group)`, largest first.
+fn largest_go_symbols(exe: &Path, n: usize) -> Vec<(String, String)> {
+    let (json, _) = ok(run(bin()
+        .args(["size", "--by", "symbol", "--json"])
+        .arg(exe)));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let mut syms: Vec<(u64, String, String)> = v["symbols"]
         .as_array()
@@ -133,20 +184,210 @@ fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
         .filter(|(_, n, g)| !g.is_empty() && n.starts_with(&format!("{g}.")))
         .collect();
     syms.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut args = vec!["size"];
-    for (_, name, _) in syms.iter().take(3) {
-        args.extend(["-why", name.as_str()]);
+    syms.into_iter().take(n).map(|(_, n, g)| (n, g)).collect()
+}
+
+/// A method dnsq never calls, `net.TCPConn.SetLinger`, is kept by data: a
+/// method table (an interface value made of a `*net.TCPConn`) or a type
+/// descriptor (reflection can call any method of a type it sees):
+/// `size -why` on the binary linked with `-Wl,--emit-relocs` prints the
+/// chain from main.main through type descriptors, and every step of it is
+/// a relocation readelf lists in the earlier symbol's bytes. The three
+/// largest symbols get chains checked the same way. Host toolchain.
+#[test]
+fn size_why_symbol_chain_on_dnsq_is_made_of_relocations_readelf_lists() {
+    why_chain_is_relocations(&[], "dnsq-host");
+}
+
+/// As above, for the ramips SDK (MIPS `REL` relocations, whose addends
+/// live in the instructions), linked as for the router (`--size --link
+/// static`); there calls are relocated too, so each of the three largest
+/// symbols' chains ends at the symbol itself.
+#[test]
+fn size_why_symbol_chain_on_dnsq_for_the_ramips_sdk_is_made_of_relocations() {
+    let Some(sdk) = crate::flash::ramips_sdk() else {
+        return;
+    };
+    why_chain_is_relocations(
+        &["--sdk", sdk.to_str().unwrap(), "--size", "--link", "static"],
+        "dnsq-ramips",
+    );
+}
+
+fn why_chain_is_relocations(build: &[&str], name: &str) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = repo.join("examples/dnsq/src/dnsq");
+    let t = tempfile::tempdir().unwrap();
+    let exe = t.path().join(name);
+    let overlay = mips_overlay(t.path());
+    let mut c = dnsq_command(&dir);
+    c.arg("build").args(build);
+    if build.contains(&"--sdk") {
+        c.arg("--overlay").arg(&overlay);
     }
-    let out = gb(&args);
+    ok(run(c
+        .args(["--no-strip", "-ldflags=-Wl,--emit-relocs", "-o"])
+        .arg(&exe)
+        .arg(".")));
+    let mips = build.contains(&"--sdk");
+    let mut targets: Vec<String> = vec!["net.TCPConn.SetLinger".into()];
+    targets.extend(largest_go_symbols(&exe, 3).into_iter().map(|(n, _)| n));
+    let mut c = bin();
+    c.arg("size");
+    for t in &targets {
+        c.args(["-why", t]);
+    }
+    let (out, _) = ok(run(c.arg(&exe)));
+    let table = Relocations::read(&exe);
     let blocks: Vec<&str> = out.split("\n\n").collect();
-    assert_eq!(blocks.len(), 3, "{out}");
-    for ((_, name, group), block) in syms.iter().zip(&blocks) {
+    assert_eq!(blocks.len(), targets.len(), "{out}");
+    for (t, block) in targets.iter().zip(&blocks) {
         let lines: Vec<&str> = block.lines().collect();
-        assert_eq!(lines[0], format!("# {name} (package {group})"), "{out}");
-        // Internal standard-library packages (fiat's p521Mul is among the
-        // three) too: their imports come from the init graphs that name them.
-        assert_eq!(lines[1], "dnsq", "main first: {out}");
-        assert_eq!(lines.last(), Some(&group.as_str()), "{out}");
+        assert_eq!(lines[0], format!("# {t}"), "{out}");
+        assert!(
+            lines[1].starts_with("references, from the relocations of "),
+            "{out}"
+        );
+        let chain: Vec<&str> = lines[2..]
+            .iter()
+            .map(|l| l.trim().split("  (").next().unwrap())
+            .collect();
+        assert!(ROOTS.contains(&chain[0]), "from a root: {out}");
+        if mips || !lines[1].contains("none refers to") {
+            assert_eq!(chain.last(), Some(&t.as_str()), "{out}");
+        }
+        for w in chain.windows(2) {
+            assert!(
+                table.refers(w[0], w[1]),
+                "{} → {}: readelf lists no relocation in the first that names the second \
+                 or an anonymous section part:\n{out}",
+                w[0],
+                w[1]
+            );
+        }
     }
+    let linger: Vec<&str> = blocks[0].lines().collect();
+    assert!(
+        linger
+            .iter()
+            .any(|l| l.contains("type descriptor, ") || l.contains("(method table, ")),
+        "SetLinger is kept through a type descriptor or a method table: {out}"
+    );
     eprintln!("{out}");
+}
+
+/// A binary linked without `--emit-relocs`: `size -why SYMBOL BINARY` says
+/// how to link it, exit 1, nothing on stdout.
+#[test]
+fn size_why_on_a_binary_without_relocations_says_how_to_link_it() {
+    let m = module();
+    let exe = m.path().join("w");
+    ok(run(bin().current_dir(m.path()).args([
+        "build",
+        "--no-strip",
+        "-o",
+        "w",
+        ".",
+    ])));
+    let o = run(bin().args(["size", "-why", "main.main"]).arg(&exe));
+    let (out, err) = fails(o);
+    assert_eq!(out, "");
+    assert!(
+        err.contains("no relocations to follow") && err.contains("-ldflags=-Wl,--emit-relocs"),
+        "{err}"
+    );
+}
+
+/// What readelf lists of a binary: each symbol's address range by its
+/// name as `size` prints it, and each relocation's site and symbol name.
+struct Relocations {
+    /// Go spelling (as `size -by symbol -json` gives it) → each `(address,
+    /// size)` it has (gccgo numbers constant data per object file: many
+    /// `go..C12`).
+    symbols: std::collections::HashMap<String, Vec<(u64, u64)>>,
+    /// mangled name → Go spelling.
+    spelled: std::collections::HashMap<String, String>,
+    /// `(site, symbol name as readelf prints it)`, sorted by site.
+    relocs: Vec<(u64, String)>,
+}
+
+impl Relocations {
+    fn read(exe: &Path) -> Relocations {
+        let (json, _) = ok(run(bin()
+            .args(["size", "--by", "symbol", "--json"])
+            .arg(exe)));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let spelled: std::collections::HashMap<String, String> = v["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let n = s["name"].as_str().unwrap().to_string();
+                let g = s["go_name"].as_str().map_or(n.clone(), String::from);
+                (n, g)
+            })
+            .collect();
+        let (syms, _) = ok(run(Command::new("readelf").arg("-sW").arg(exe)));
+        let mut symbols = std::collections::HashMap::new();
+        for l in syms.lines() {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() == 8 && (f[3] == "FUNC" || f[3] == "OBJECT") {
+                let addr = u64::from_str_radix(f[1], 16).unwrap_or(0);
+                let size: u64 = f[2].parse().unwrap_or(0);
+                let go = spelled.get(f[7]).cloned().unwrap_or(f[7].to_string());
+                symbols
+                    .entry(go)
+                    .or_insert_with(Vec::new)
+                    .push((addr, size));
+            }
+        }
+        let (rel, _) = ok(run(Command::new("readelf").arg("-rW").arg(exe)));
+        let mut relocs = Vec::new();
+        let mut followed = false;
+        for l in rel.lines() {
+            if let Some(rest) = l.strip_prefix("Relocation section '") {
+                let sec = rest.split('\'').next().unwrap();
+                followed = !matches!(sec, ".rel.dyn" | ".rela.dyn" | ".rela.plt" | ".rel.plt")
+                    && !sec.contains("debug")
+                    && !sec.contains("eh_frame");
+                continue;
+            }
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if followed
+                && f.len() >= 5
+                && let Ok(site) = u64::from_str_radix(f[0], 16)
+            {
+                relocs.push((site, f[4].to_string()));
+            }
+        }
+        relocs.sort();
+        Relocations {
+            symbols,
+            spelled,
+            relocs,
+        }
+    }
+
+    /// Whether a relocation in `from`'s bytes names `to` (by its mangled
+    /// name) or a section (an anonymous target, located by its address;
+    /// readelf prints the section's name).
+    fn refers(&self, from: &str, to: &str) -> bool {
+        // A method table's name shortened to `interface{…}` is not looked up.
+        if from.contains('…') || to.contains('…') {
+            return true;
+        }
+        let Some(ranges) = self.symbols.get(from) else {
+            return false;
+        };
+        ranges.iter().any(|&(a, n)| {
+            let start = self.relocs.partition_point(|(s, _)| *s < a);
+            self.relocs[start..]
+                .iter()
+                .take_while(|(s, _)| *s < a + n)
+                .any(|(_, name)| {
+                    name.starts_with('.')
+                        || self.spelled.get(name).map_or(name.as_str(), String::as_str) == to
+                })
+        })
+    }
 }
