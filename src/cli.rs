@@ -498,6 +498,11 @@ pub fn run(args: Vec<OsString>) -> Result<i32> {
             if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp) {
                 let help = goflags::go_style_help(&e.render().to_string(), &args);
                 println!("{}", help.trim_end());
+            } else if e.use_stderr() {
+                eprint!(
+                    "{}",
+                    goflags::go_style_error(&e.render().to_string(), &args)
+                );
             } else {
                 let _ = e.print();
             }

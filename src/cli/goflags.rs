@@ -372,6 +372,70 @@ pub fn go_style_help(text: &str, args: &[OsString]) -> String {
     out
 }
 
+/// Rewrites an error clap rendered (a missing argument, a bad value) as the
+/// go command words a command-line error: the message on one line, then
+/// `usage: …` and `Run 'gccgo-build CMD -help' for details.`, flags with
+/// one dash; no `error:` label and no `tip:` lines. `args` is the command
+/// line that asked.
+pub fn go_style_error(text: &str, args: &[OsString]) -> String {
+    let mut message = Vec::new();
+    let mut usage = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(u) = l.strip_prefix("Usage: ") {
+            usage = Some(u.to_string());
+        } else if l.is_empty() || l.starts_with("For more information") || l.starts_with("tip:") {
+            continue;
+        } else if usage.is_none() {
+            message.push(l.strip_prefix("error: ").unwrap_or(l).to_string());
+        }
+    }
+    let mut msg = message.join(" ");
+    if let Some(m) = msg.strip_suffix(':') {
+        msg = m.to_string();
+    }
+    msg = go_flag_wording(&msg).unwrap_or(msg);
+    let help = go_style_help(&format!("{msg}\n{}", usage.as_deref().unwrap_or("")), args);
+    let (msg, usage) = help.split_once('\n').unwrap_or((&help, ""));
+    let cmd = usage
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['-', '<', '[']))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = format!("{msg}\n");
+    if !usage.is_empty() {
+        out.push_str(&format!("usage: {usage}\nRun '{cmd} -help' for details.\n"));
+    }
+    out
+}
+
+/// The go command's wording (the flag package's) of clap's messages about
+/// one flag's value: `invalid value "V" for flag -F: …` and `flag needs an
+/// argument: -F`; `None` for other messages.
+fn go_flag_wording(msg: &str) -> Option<String> {
+    // `-F <X>` → `-F`: the flag as quoted, without its value's name.
+    let flag = |q: &str| q.split(' ').next().unwrap_or(q).to_string();
+    if let Some(rest) = msg.strip_prefix("invalid value '") {
+        let (value, rest) = rest.split_once("' for '")?;
+        let (f, rest) = rest.split_once('\'')?;
+        let why = rest
+            .trim()
+            .strip_prefix("[possible values: ")
+            .and_then(|v| v.strip_suffix(']'))
+            .map_or_else(
+                || rest.trim().trim_start_matches(':').trim().to_string(),
+                |v| format!("possible values are {v}"),
+            );
+        return Some(format!(
+            "invalid value {value:?} for flag {}: {why}",
+            flag(f)
+        ));
+    }
+    let rest = msg.strip_prefix("a value is required for '")?;
+    let (f, _) = rest.split_once('\'')?;
+    Some(format!("flag needs an argument: {}", flag(f)))
+}
+
 /// `s` with `--name` written `-name` for each of `names` that stands as a
 /// word (not inside `-Wl,--gc-sections`, not `--` alone).
 fn one_dash(s: &str, names: &BTreeSet<String>) -> String {
@@ -405,6 +469,32 @@ fn one_dash(s: &str, names: &BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clap_errors_read_as_the_go_commands() {
+        let args: Vec<OsString> = ["gccgo-build", "doctor"].map(OsString::from).to_vec();
+        let clap = "error: the following required arguments were not provided:\n  --cpuinfo <FILE>\n\n\
+                    Usage: gccgo-build doctor --cpuinfo <FILE> [BINARY]\n\n\
+                    For more information, try '--help'.\n";
+        assert_eq!(
+            go_style_error(clap, &args),
+            "the following required arguments were not provided: -cpuinfo <FILE>\n\
+             usage: gccgo-build doctor -cpuinfo <FILE> [BINARY]\n\
+             Run 'gccgo-build doctor -help' for details.\n"
+        );
+        let bad = "error: invalid value 'middle' for '--endian <ENDIAN>'\n  [possible values: little, big]\n\n\
+                   For more information, try '--help'.\n";
+        assert_eq!(
+            go_style_error(bad, &args),
+            "invalid value \"middle\" for flag -endian: possible values are little, big\n"
+        );
+        let none = "error: a value is required for '--why <PKG>' but none was supplied\n\n\
+                    For more information, try '--help'.\n";
+        assert_eq!(
+            go_style_error(none, &args),
+            "flag needs an argument: -why\n"
+        );
+    }
 
     fn v(s: &[&str]) -> Vec<OsString> {
         s.iter().map(OsString::from).collect()
