@@ -505,10 +505,12 @@ pub fn render_references(graph: &Graph, target: &str, from: &str) -> String {
             graph.render(&c)
         );
     }
-    // No relocation leads to it: a call inside one section needs none (the
-    // assembler resolves it, as x86-64's does for code compiled without
-    // -ffunction-sections). Without --gc-sections the linker keeps an
-    // object file whole, so what keeps it is what reaches its package.
+    // No relocation leads to it: a reference inside one section needs none
+    // (the assembler resolves a call, as x86-64's does for code compiled
+    // without -ffunction-sections; PowerPC and Alpha reach local data at an
+    // offset from a section anchor, which is all the relocation names). The
+    // linker keeps a section whole, so what keeps it is what reaches its
+    // package.
     let pkg = match demangle::classify(&graph.nodes[nodes[0]].name).origin {
         demangle::Origin::Package(p) => Some(p),
         _ => None,
@@ -516,8 +518,8 @@ pub fn render_references(graph: &Graph, target: &str, from: &str) -> String {
     match pkg.and_then(|p| Some((graph.chain(&package_nodes(graph, &p))?, p))) {
         Some((c, p)) => format!(
             "references, from the relocations of {from}, to package {p} (none refers to \
-             {target} itself: a call within one section needs no relocation, and the linker \
-             keeps a section whole):\n{}",
+             {target} itself: a reference within one section, a call or data reached through \
+             a section anchor, needs no relocation, and the linker keeps a section whole):\n{}",
             graph.render(&c)
         ),
         None => format!(
