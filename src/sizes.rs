@@ -40,6 +40,7 @@ use serde::Serialize;
 pub mod demangle;
 pub mod flash;
 pub mod refs;
+pub mod retained;
 pub mod text;
 pub mod treemap;
 pub mod why;
@@ -73,6 +74,9 @@ pub struct SizeConfig {
     pub binary: PathBuf,
     /// Rows by package or by symbol (text output).
     pub by: By,
+    /// Rows by the bytes each symbol keeps instead (`retained`; the binary
+    /// must be linked with `-Wl,--emit-relocs`); `by` is then ignored.
+    pub retained: bool,
     /// Print the [`Attribution`] as JSON instead of a table.
     pub json: bool,
     /// Also write an SVG treemap of the groups to this file.
@@ -89,6 +93,16 @@ pub fn main(cwd: &Path, config: &SizeConfig) -> Result<i32> {
     let shown = config.binary.display().to_string();
     let data = std::fs::read(cwd.join(&config.binary))
         .map_err(|e| anyhow::anyhow!("reading {shown}: {}", crate::words::io_error(&e)))?;
+    if config.retained {
+        let graph = refs::Graph::read(&shown, &data)?;
+        let r = retained::retained(&shown, &graph);
+        if config.json {
+            println!("{}", serde_json::to_string_pretty(&r)?);
+        } else {
+            print!("{}", retained::render(&r, config.top));
+        }
+        return Ok(0);
+    }
     let a = attribute_bytes(&shown, &data)?;
     if let Some(svg) = &config.svg {
         std::fs::write(cwd.join(svg), render_svg(&a)).map_err(|e| {

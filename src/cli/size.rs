@@ -63,6 +63,8 @@ pub enum ByArg {
     Package,
     /// One row per symbol.
     Symbol,
+    /// One row per symbol, by the bytes it keeps: its own and those of every symbol only it keeps (what the binary loses when nothing refers to it). Read from relocations: link with -ldflags=-Wl,--emit-relocs --no-strip.
+    Retained,
 }
 
 impl SizeArgs {
@@ -73,8 +75,9 @@ impl SizeArgs {
             binary: self.binary.clone().unwrap_or_default(),
             by: match self.by {
                 ByArg::Package => By::Package,
-                ByArg::Symbol => By::Symbol,
+                ByArg::Symbol | ByArg::Retained => By::Symbol,
             },
+            retained: self.by == ByArg::Retained,
             json: self.json,
             svg: self.svg.clone(),
             top: self.top,
@@ -85,7 +88,7 @@ impl SizeArgs {
     /// it. An ELF file as the positional argument is read as it is (its
     /// relocations); anything else names the main package (default `.`),
     /// which is loaded, and linked as `build --no-strip
-    /// -ldflags=-Wl,--emit-relocs` with this command's `--size`, `--link`,
+    /// -ldflags=-Wl,--emit-relocs --linker bfd` with this command's `--size`, `--link`,
     /// `--overlay`, tags and toolchain would link it, when a target is a
     /// symbol.
     ///
@@ -135,6 +138,9 @@ impl SizeArgs {
         words.push(main.clone());
         let mut link = crate::cli::CompileArgs::parse_words(&words)?.config(cwd)?;
         link.quiet = true;
+        // GNU ld keeps relocations for every target; mold 1.10 aborts on
+        // --emit-relocs with --gc-sections (`get_output_sym_idx` assertion).
+        link.linker = crate::toolchain::LinkerChoice::Named(crate::toolchain::Linker::Bfd);
         Ok(Some(crate::depgraph::why::WhyConfig {
             load: link.load.clone(),
             targets: self.why.clone(),

@@ -41,6 +41,9 @@ pub struct Node {
     pub address: u64,
     /// `st_size`, in bytes.
     pub size: u64,
+    /// In a section without file contents (`.bss`): its bytes take memory
+    /// at run time, no room in the file.
+    pub nobits: bool,
 }
 
 /// The references of a linked binary: nodes (its sized symbols, one per
@@ -127,9 +130,10 @@ impl Graph {
         if !any {
             bail!(
                 "{path}: no relocations to follow: the linker keeps them only when told. Link it \
-                 again with -ldflags=-Wl,--emit-relocs and --no-strip (the code is the same; the \
-                 file only grows by the relocation sections), or give size -why the main package \
-                 instead of the binary and it links one so itself"
+                 again with -ldflags=-Wl,--emit-relocs --no-strip --linker bfd (the code is the \
+                 same; the file only grows by the relocation sections; mold 1.10 aborts on \
+                 --emit-relocs with --gc-sections), or give size -why the main package instead \
+                 of the binary and it links one so itself"
             );
         }
         for e in &mut edges {
@@ -295,7 +299,7 @@ fn followed(sec: &object::Section) -> bool {
 /// address (aliases, or a symbol inside another), the largest, then a
 /// global one, then the shortest name.
 fn nodes(file: &object::File) -> Vec<Node> {
-    let mut names: HashMap<SectionIndex, String> = HashMap::new();
+    let mut names: HashMap<SectionIndex, (String, bool)> = HashMap::new();
     let mut all: Vec<(Node, bool)> = file
         .symbols()
         .filter(|s| {
@@ -305,13 +309,18 @@ fn nodes(file: &object::File) -> Vec<Node> {
         })
         .filter_map(|s| {
             let idx = s.section_index()?;
-            let section = names
+            let (section, nobits) = names
                 .entry(idx)
                 .or_insert_with(|| {
                     file.section_by_index(idx)
                         .ok()
-                        .and_then(|x| x.name().ok().map(String::from))
-                        .unwrap_or_default()
+                        .map_or_else(Default::default, |x| {
+                            let nobits = matches!(
+                                x.kind(),
+                                SectionKind::UninitializedData | SectionKind::UninitializedTls
+                            );
+                            (x.name().unwrap_or("").to_string(), nobits)
+                        })
                 })
                 .clone();
             let name = s.name().ok()?.to_string();
@@ -323,6 +332,7 @@ fn nodes(file: &object::File) -> Vec<Node> {
                     section,
                     address: s.address(),
                     size: s.size(),
+                    nobits,
                 },
                 s.is_global(),
             ))

@@ -121,7 +121,7 @@ fn footer(a: &Attribution) -> String {
 }
 
 /// One table row: bytes, human size, percent, kind or group, name.
-fn row(bytes: u64, pct: f64, kind: &str, name: &str) -> [String; 5] {
+pub(super) fn row(bytes: u64, pct: f64, kind: &str, name: &str) -> [String; 5] {
     [
         bytes.to_string(),
         human_bytes(bytes),
@@ -132,7 +132,7 @@ fn row(bytes: u64, pct: f64, kind: &str, name: &str) -> [String; 5] {
 }
 
 /// Rows aligned under a header: the numbers right-aligned, the words left.
-fn table(head: &[&str; 5], rows: &[[String; 5]]) -> String {
+pub(super) fn table(head: &[&str; 5], rows: &[[String; 5]]) -> String {
     let mut w = head.map(|h| h.chars().count());
     for r in rows {
         for (i, c) in r.iter().enumerate() {

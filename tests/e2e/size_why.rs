@@ -266,6 +266,26 @@ fn why_chain_is_relocations(build: &[&str], name: &str) {
             );
         }
     }
+    // The retained bytes of the same file: each row keeps at least its own
+    // bytes, the rows come largest first, and their own bytes add up to
+    // the reached total (each reached symbol is in one subtree).
+    let (json, _) = ok(run(bin()
+        .args(["size", "--by", "retained", "--json"])
+        .arg(&exe)));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["symbols"].as_array().unwrap();
+    let num = |r: &serde_json::Value, k: &str| r[k].as_u64().unwrap();
+    assert!(rows.iter().all(|r| num(r, "retained") >= num(r, "size")));
+    assert!(
+        rows.windows(2)
+            .all(|w| num(&w[0], "retained") >= num(&w[1], "retained"))
+    );
+    let own: u64 = rows.iter().map(|r| num(r, "size")).sum();
+    assert_eq!(own, num(&v, "reached_bytes"));
+    let (top, _) = ok(run(bin()
+        .args(["size", "--by", "retained", "--top", "12"])
+        .arg(&exe)));
+    eprintln!("{top}");
     let linger: Vec<&str> = blocks[0].lines().collect();
     assert!(
         linger
@@ -390,4 +410,84 @@ impl Relocations {
                 })
         })
     }
+}
+
+/// A program whose `lookup` alone refers to a 32 KiB table.
+fn table_module() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/ret\n\ngo 1.18\n"),
+            (
+                "main.go",
+                "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\n\
+                 // table is 32 KiB of data that only lookup refers to.\n\
+                 var table = [4096]int64{1, 2, 3}\n\n\
+                 //go:noinline\nfunc lookup(i int) int64 { return table[i%len(table)] }\n\n\
+                 func main() { fmt.Println(lookup(len(os.Args))) }\n",
+            ),
+        ],
+    );
+    dir
+}
+
+/// `size --by retained`: `lookup` keeps its own bytes and the table's,
+/// exactly (nothing else is only its), main.main at least that; the rows'
+/// own bytes add up to the reached total. And `size --size -why` links
+/// the program itself (with GNU ld: mold 1.10 aborts on --emit-relocs with
+/// --gc-sections) and prints main.main → main.lookup → main.table.
+#[test]
+fn size_by_retained_counts_what_only_a_symbol_keeps() {
+    let m = table_module();
+    let gb = |args: &[&str]| ok(run(bin().current_dir(m.path()).args(args))).0;
+    gb(&[
+        "build",
+        "--size",
+        "--no-strip",
+        "--linker",
+        "bfd",
+        "-ldflags=-Wl,--emit-relocs",
+        "-o",
+        "ret",
+        ".",
+    ]);
+    let json = gb(&["size", "--by", "retained", "--json", "ret"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["symbols"].as_array().unwrap();
+    let get = |n: &str| {
+        let r = rows
+            .iter()
+            .find(|r| r["go_name"] == n)
+            .unwrap_or_else(|| panic!("no {n}: {json}"));
+        (r["size"].as_u64().unwrap(), r["retained"].as_u64().unwrap())
+    };
+    let (table, table_kept) = get("main.table");
+    let (lookup, lookup_kept) = get("main.lookup");
+    let (main, main_kept) = get("main.main");
+    assert_eq!(table, 32768);
+    assert_eq!(table_kept, table);
+    assert_eq!(lookup_kept, lookup + table, "{json}");
+    assert!(main_kept >= main + lookup_kept, "{json}");
+    let own: u64 = rows.iter().map(|r| r["size"].as_u64().unwrap()).sum();
+    assert_eq!(own, v["reached_bytes"].as_u64().unwrap());
+    let kept: Vec<u64> = rows
+        .iter()
+        .map(|r| r["retained"].as_u64().unwrap())
+        .collect();
+    assert!(kept.windows(2).all(|w| w[0] >= w[1]), "largest first");
+    let text = gb(&["size", "--by", "retained", "--top", "5", "ret"]);
+    assert!(text.contains("not reached through relocations: "), "{text}");
+    assert_eq!(text.lines().count(), 1 + 1 + 5 + 1, "{text}");
+
+    let why = gb(&["size", "--size", "-why", "main.table", "."]);
+    let chain: Vec<&str> = why
+        .split_once("references, from the relocations of ")
+        .unwrap_or_else(|| panic!("{why}"))
+        .1
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().split("  (").next().unwrap())
+        .collect();
+    assert_eq!(chain, ["main.main", "main.lookup", "main.table"], "{why}");
 }
