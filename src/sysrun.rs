@@ -286,6 +286,27 @@ impl System {
     /// cannot be started.
     pub fn run(&self, req: &Request) -> Result<Outcome> {
         check_static(&req.exe)?;
+        let o = self.boot(req)?;
+        // The init (a Go program, PID 1) sometimes dies of its own fatal
+        // error in libgo's signal path (its traceback through libbacktrace
+        // fails on the vDSO, `fatal error: linux-vdso.so.1`; seen about one
+        // run in five with the host loaded, never under qemu-user, which
+        // maps no vDSO for MIPS). The guest is thrown away either way, so
+        // the program runs once more in a new one, and the user is told.
+        if let End::NoReport(tail) = &o.end
+            && let Some(why) = init_died(tail)
+        {
+            eprintln!(
+                "gccgo-build: the system runner's init died ({why}) before it reported the \
+                 program's exit status; running the program again in a new guest"
+            );
+            return self.boot(req);
+        }
+        Ok(o)
+    }
+
+    /// One guest for `req` ([`System::run`] without the second chance).
+    fn boot(&self, req: &Request) -> Result<Outcome> {
         let dir = tempfile::Builder::new()
             .prefix("gccgo-build-guest-")
             .tempdir()
@@ -354,7 +375,7 @@ impl System {
                 line,
             },
             (End::NoReport(init), false, None) if !init.is_empty() => End::NoReport(init),
-            (_, false, None) => End::NoReport(tail(&console, 12)),
+            (_, false, None) => End::NoReport(tail(&console, 20)),
         };
         Ok(o)
     }
@@ -566,6 +587,14 @@ fn add_tree<W: std::io::Write>(
     Ok(())
 }
 
+/// The init's own fatal error when the console `tail` shows that the init
+/// (PID 1), not the program, died of one: the kernel's "Attempted to kill
+/// init!" after a Go runtime `fatal error:` line; `None` otherwise.
+fn init_died(tail: &str) -> Option<&str> {
+    let fatal = tail.lines().find(|l| l.starts_with("fatal error: "))?;
+    tail.contains("Attempted to kill init!").then_some(fatal)
+}
+
 /// Reads the init's report (see `init.go`). Without an `x` frame the end
 /// is `NoReport` (the caller looks at the console).
 fn parse_frames(data: &[u8]) -> Outcome {
@@ -639,6 +668,22 @@ fn tail(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The console of a run whose init died (CI, 2026-12-06), and one
+    /// whose program was killed by the OOM killer (init lived).
+    #[test]
+    fn an_init_that_died_of_its_own_fatal_error_is_told_apart() {
+        let died = "fatal error: linux-vdso.so.1\npanic during panic\n\ngoroutine 0 [idle]:\n\
+                    linux-vdso.so.1 errno 14\nfatal error: linux-vdso.so.1\nstack trace unavailable\n\
+                    [    4.332440] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000400\n";
+        assert_eq!(init_died(died), Some("fatal error: linux-vdso.so.1"));
+        let oom = "[    3.1] Out of memory: Killed process 57 (prog)\n";
+        assert_eq!(init_died(oom), None);
+        assert_eq!(
+            init_died("Attempted to kill init! exitcode=0x00000100\n"),
+            None
+        );
+    }
 
     #[test]
     fn runner_kinds_parse_and_a_bad_one_lists_the_four() {
