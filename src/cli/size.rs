@@ -142,11 +142,9 @@ impl SizeArgs {
         // --emit-relocs with --gc-sections (`get_output_sym_idx` assertion).
         link.linker = crate::toolchain::LinkerChoice::Named(crate::toolchain::Linker::Bfd);
         Ok(Some(crate::depgraph::why::WhyConfig {
-            load: link.load.clone(),
+            link,
             targets: self.why.clone(),
-            store: link.store.clone(),
             binary,
-            link: Some(link),
         }))
     }
 }

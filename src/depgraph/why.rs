@@ -20,27 +20,23 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use object::{Object, ObjectSection};
 
-use crate::build::{BuildConfig, LoadConfig};
+use crate::build::BuildConfig;
 use crate::sizes::why::{
     import_chain, render_symbol_why, render_why, symbol_package, symbol_package_by_name,
 };
-use crate::store::Store;
 
 /// What `size -why` runs with (`cli::size::SizeArgs::why_config`).
 #[derive(Debug, Clone)]
 pub struct WhyConfig {
-    /// The main package(s) and how to load them.
-    pub load: LoadConfig,
+    /// The main package(s): how to load them, and how to link them with
+    /// their relocations kept for a symbol target's reference chain
+    /// (`sizes::refs`); its `load` and `store` serve the loading too.
+    pub link: BuildConfig,
     /// The import paths asked about, in order.
     pub targets: Vec<String>,
-    /// The cache the toolchain probe's memo lives in.
-    pub store: Store,
     /// An ELF file named instead of a main package: its relocations
     /// answer every target (`sizes::refs::why_in_binary`), nothing is loaded.
     pub binary: Option<PathBuf>,
-    /// How to link the main package with its relocations kept, for a
-    /// symbol target's reference chain (`sizes::refs`); `None`: no chain.
-    pub link: Option<BuildConfig>,
 }
 
 /// Runs `size -why`: one `go mod why` block per target, blank-line
@@ -53,7 +49,7 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
         print!("{}", crate::sizes::refs::why_in_binary(b, &cfg.targets)?);
         return Ok(0);
     }
-    let loaded = crate::build::load(cwd, &cfg.load, &cfg.store)?;
+    let loaded = crate::build::load(cwd, &cfg.link.load, &cfg.link.store)?;
     let g = &loaded.graph;
     let mut imports: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut roots = Vec::new();
@@ -91,34 +87,33 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
         // Sorted, as every other entry: the set's order.
         imports.insert(from, to.into_iter().collect());
     }
-    let is_symbol = |t: &String| {
-        !imports.contains_key(t)
-            && !imports.values().any(|v| v.contains(t))
-            && symbol_package_by_name(t).is_some()
-    };
+    let known =
+        |t: &str| imports.contains_key(t) || imports.values().any(|v| v.iter().any(|x| x == t));
     // Symbols get their reference chains from the program linked with its
     // relocations kept (through the cache, as `build` would link it).
-    let linked = match &cfg.link {
-        Some(link) if cfg.targets.iter().any(is_symbol) => Some(link_with_relocs(cwd, link)?),
-        _ => None,
+    let linked = if cfg
+        .targets
+        .iter()
+        .any(|t| !known(t) && symbol_package_by_name(t).is_some())
+    {
+        Some(link_with_relocs(cwd, &cfg.link)?)
+    } else {
+        None
     };
     let mut out = String::new();
     for (i, t) in cfg.targets.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let known = imports.contains_key(t) || imports.values().any(|v| v.contains(t));
-        if !known && let Some(pkg) = symbol_package(t, imports.keys()) {
+        if known(t) {
+            out.push_str(&render_why(t, import_chain(&roots, &imports, t).as_deref()));
+            continue;
+        }
+        if let Some(pkg) = symbol_package(t, imports.keys()) {
             // A symbol (`size -by symbol`'s names): its package's chain.
             let chain = import_chain(&roots, &imports, pkg);
             out.push_str(&render_symbol_why(t, pkg, chain.as_deref()));
-            if let Some((g, name, _)) = &linked {
-                out.push_str(&crate::sizes::refs::render_references(g, t, name));
-            }
-            continue;
-        }
-        let chain = import_chain(&roots, &imports, t);
-        if chain.is_none() && !known {
+        } else {
             // Not `go mod why`'s answer: gccgo installs no export data for
             // internal standard-library packages, so their imports (and
             // so packages only they import) are not seen.
@@ -131,12 +126,10 @@ pub fn main(cwd: &Path, cfg: &WhyConfig) -> Result<i32> {
                  library's with export data (.gox) do not; an internal standard-library \
                  package, whose export data gccgo does not install, may)\n"
             ));
-            if let Some((g, name, _)) = &linked {
-                out.push_str(&crate::sizes::refs::render_references(g, t, name));
-            }
-            continue;
         }
-        out.push_str(&render_why(t, chain.as_deref()));
+        if let Some((g, name, _)) = &linked {
+            out.push_str(&crate::sizes::refs::render_references(g, t, name));
+        }
     }
     print!("{out}");
     Ok(0)
@@ -161,9 +154,8 @@ fn link_with_relocs(
     if status != 0 {
         anyhow::bail!("size -why: linking the program to read its references failed (above)");
     }
-    let data = std::fs::read(&exe)?;
     let name = "the program linked with -ldflags=-Wl,--emit-relocs".to_string();
-    let g = crate::sizes::refs::Graph::read(&name, &data)?;
+    let g = crate::sizes::refs::Graph::open(&exe, &name)?;
     Ok((g, name, dir))
 }
 

@@ -65,6 +65,16 @@ pub struct Graph {
 pub const ROOTS: [&str; 2] = ["main.main", "__go_init_main"];
 
 impl Graph {
+    /// Reads the file at `path` ([`Graph::read`]); `shown` names it in
+    /// answers and errors.
+    ///
+    /// Errors: the file cannot be read, or as [`Graph::read`].
+    pub fn open(path: &std::path::Path, shown: &str) -> Result<Graph> {
+        let data = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("reading {shown}: {}", crate::words::io_error(&e)))?;
+        Graph::read(shown, &data)
+    }
+
     /// Reads `data` (an ELF executable, `path` only names it).
     ///
     /// Errors (each naming `path`): not ELF, malformed, no symbol table
@@ -169,12 +179,16 @@ impl Graph {
     /// first, references in address order. `None` when none reaches a
     /// target.
     pub fn chain(&self, targets: &[usize]) -> Option<Vec<usize>> {
-        let named: Vec<usize> = ROOTS
+        self.chain_from(&self.named_roots(), targets)
+            .or_else(|| self.chain_from(&Vec::from_iter(self.entry), targets))
+    }
+
+    /// The nodes of [`ROOTS`] the binary has, in that order.
+    pub fn named_roots(&self) -> Vec<usize> {
+        ROOTS
             .iter()
             .filter_map(|r| self.nodes.iter().position(|n| n.name == *r))
-            .collect();
-        self.chain_from(&named, targets)
-            .or_else(|| self.chain_from(&Vec::from_iter(self.entry), targets))
+            .collect()
     }
 
     /// [`Graph::chain`] from the given roots at once.
@@ -547,11 +561,8 @@ pub fn render_references(graph: &Graph, target: &str, from: &str) -> String {
 ///
 /// Errors: as [`Graph::read`], or the file cannot be read.
 pub fn why_in_binary(path: &std::path::Path, targets: &[String]) -> Result<String> {
-    let data = std::fs::read(path).map_err(|e| {
-        anyhow::anyhow!("reading {}: {}", path.display(), crate::words::io_error(&e))
-    })?;
     let name = path.display().to_string();
-    let graph = Graph::read(&name, &data)?;
+    let graph = Graph::open(path, &name)?;
     let blocks: Vec<String> = targets
         .iter()
         .map(|t| format!("# {t}\n{}", render_references(&graph, t, &name)))

@@ -2,13 +2,13 @@
 //! linked with `-Wl,--emit-relocs`, its own bytes and those of every
 //! symbol that only it keeps, i.e. what the binary would lose if nothing
 //! referred to it any more: the sizes of its subtree in the dominator tree
-//! of the reference graph ([`refs::Graph`]), rooted at `main.main`, the
+//! of the reference graph ([`Graph`]), rooted at `main.main`, the
 //! main package's initialisation and the entry point together. That is
 //! the figure that says which link of a `size -why` chain is worth
 //! cutting. Only bytes in the file count (not `.bss`).
 //!
 //! A symbol that no relocation reaches from the roots (a call or datum
-//! reached inside one section, see [`refs`]) is in no subtree; its bytes
+//! reached inside one section, see [`super::refs`]) is in no subtree; its bytes
 //! are reported apart as unreached, so that the figures say what the
 //! relocations show and no more.
 
@@ -17,7 +17,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::Dfs;
 use serde::Serialize;
 
-use super::refs::{self, Graph};
+use super::refs::Graph;
 use super::text;
 use crate::inspect::human_bytes;
 
@@ -59,10 +59,7 @@ pub fn retained(path: &str, graph: &Graph) -> Retained {
     }
     // Node n is the virtual root: one edge to each real root.
     let root = NodeIndex::new(n);
-    let named = refs::ROOTS
-        .iter()
-        .filter_map(|r| graph.nodes.iter().position(|x| x.name == *r));
-    for r in named.chain(graph.entry) {
+    for r in graph.named_roots().into_iter().chain(graph.entry) {
         g.add_edge(root, NodeIndex::new(r), ());
     }
     for (from, to) in graph.edges.iter().enumerate() {

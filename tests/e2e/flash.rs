@@ -149,7 +149,8 @@ pub(crate) fn ramips_sdk() -> Option<PathBuf> {
     Some(PathBuf::from(out.trim()))
 }
 
-fn size_json(exe: &Path) -> serde_json::Value {
+/// `size --json` of `exe`: every counted symbol, whatever `--by` says.
+pub(crate) fn size_json(exe: &Path) -> serde_json::Value {
     let (out, _) = ok(run(bin().args(["size", "--json"]).arg(exe)));
     serde_json::from_str(&out).unwrap()
 }

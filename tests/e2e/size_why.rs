@@ -116,7 +116,7 @@ fn size_why_on_dnsqs_three_largest_symbols_prints_their_packages_chains() {
     let exe = t.path().join("dnsq");
     let gb = |args: &[&str]| ok(run(dnsq_command(&dir).args(args))).0;
     gb(&["build", "-o", exe.to_str().unwrap(), "."]);
-    let syms = largest_go_symbols(&exe, 3);
+    let syms = largest_go_symbols(&crate::flash::size_json(&exe), 3);
     let mut args = vec!["size"];
     for (name, _) in &syms {
         args.extend(["-why", name.as_str()]);
@@ -163,13 +163,9 @@ fn dnsq_command(dir: &Path) -> Command {
     c
 }
 
-/// The `n` largest symbols of `exe` with a Go package (`size -by symbol
-/// -json`): `(go_name, group)`, largest first.
-fn largest_go_symbols(exe: &Path, n: usize) -> Vec<(String, String)> {
-    let (json, _) = ok(run(bin()
-        .args(["size", "--by", "symbol", "--json"])
-        .arg(exe)));
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+/// The `n` largest symbols with a Go package in `v` (`size --json`, as
+/// `crate::flash::size_json` reads it): `(go_name, group)`, largest first.
+fn largest_go_symbols(v: &serde_json::Value, n: usize) -> Vec<(String, String)> {
     let mut syms: Vec<(u64, String, String)> = v["symbols"]
         .as_array()
         .unwrap()
@@ -231,14 +227,15 @@ fn why_chain_is_relocations(build: &[&str], name: &str) {
         .arg(".")));
     let mips = build.contains(&"--sdk");
     let mut targets: Vec<String> = vec!["net.TCPConn.SetLinger".into()];
-    targets.extend(largest_go_symbols(&exe, 3).into_iter().map(|(n, _)| n));
+    let sizes = crate::flash::size_json(&exe);
+    targets.extend(largest_go_symbols(&sizes, 3).into_iter().map(|(n, _)| n));
     let mut c = bin();
     c.arg("size");
     for t in &targets {
         c.args(["-why", t]);
     }
     let (out, _) = ok(run(c.arg(&exe)));
-    let table = Relocations::read(&exe);
+    let table = Relocations::read(&exe, &sizes);
     let blocks: Vec<&str> = out.split("\n\n").collect();
     assert_eq!(blocks.len(), targets.len(), "{out}");
     for (t, block) in targets.iter().zip(&blocks) {
@@ -332,11 +329,8 @@ struct Relocations {
 }
 
 impl Relocations {
-    fn read(exe: &Path) -> Relocations {
-        let (json, _) = ok(run(bin()
-            .args(["size", "--by", "symbol", "--json"])
-            .arg(exe)));
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    /// `v`: `size --json` of `exe` (the Go spellings).
+    fn read(exe: &Path, v: &serde_json::Value) -> Relocations {
         let spelled: std::collections::HashMap<String, String> = v["symbols"]
             .as_array()
             .unwrap()
